@@ -1,0 +1,65 @@
+"""Pelican settings for local builds. publishconf.py overrides what publishing changes."""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent.resolve()
+
+AUTHOR = "Children's Services"
+SITENAME = "Children's social care reports"
+SITEURL = ""
+RELATIVE_URLS = False
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+
+PATH = str(HERE / "content")
+THEME = str(HERE / "theme")
+PLUGIN_PATHS = [str(HERE / "plugins")]
+# Always explicit: with PLUGINS unset Pelican would load every installed plugin.
+PLUGINS = ["transparency"]
+
+TRANSPARENCY = {
+    "DATA_PATH": str(HERE / "data"),
+}
+
+ARTICLE_PATHS = ["iro", "cp", "qa"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+USE_FOLDER_AS_CATEGORY = True
+DEFAULT_CATEGORY = "misc"
+
+ARTICLE_URL = "{category}/{period_slug}/"
+ARTICLE_SAVE_AS = "{category}/{period_slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+INDEX_SAVE_AS = "index.html"
+
+# Pages we do not publish.
+TAGS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index"]
+DEFAULT_PAGINATION = False
+
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,112 @@
+"""Pelican adapter: connects the Pelican-independent core to Pelican's signals.
+
+Nothing here computes or suppresses; it loads the published site once, hands it to the
+reader and templates, and writes downloads at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+from . import references
+from .downloads import write_downloads
+from .narrative import body_start, locate
+from .pipeline import config_from, prepare_or_raise
+from .problems import Problems
+from .published import PublishedPeriod, PublishedSite
+from .tables import render_table
+
+logger = logging.getLogger(__name__)
+SITE_KEY = "TRANSPARENCY_SITE"
+
+
+def _site(settings: dict[str, Any]) -> PublishedSite:
+    site = settings.get(SITE_KEY)
+    if not isinstance(site, PublishedSite):
+        raise RuntimeError("the transparency plugin did not initialise; is it in PLUGINS?")
+    return site
+
+
+class ReportMarkdownReader(MarkdownReader):
+    """Markdown reader that resolves data references in report narratives."""
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        site = _site(self.settings)
+        content_path = Path(self.settings["PATH"])
+        narrative = locate(Path(source_path), content_path, set(site.reports))
+        if narrative is None:
+            return super().read(source_path)
+        period = site.periods[narrative.key]
+        text = Path(source_path).read_text(encoding="utf-8-sig")
+        problems = Problems()
+        refs = references.parse(text, Path(source_path), problems)
+        references.check(refs, period, Path(source_path), problems)
+        problems.raise_if_any()
+        site_url = self.settings.get("SITEURL", "")
+        used_tables = [r.name for r in refs if r.kind in references.BLOCK_KINDS]
+        start = body_start(text)
+        head = "\n".join(text.splitlines()[:start])
+        body_lines = "\n".join(text.splitlines()[start:])
+        body_refs = [references.Reference(r.kind, r.name, r.line - start, r.text, r.options)
+                     for r in refs]
+        body, blocks = references.substitute(
+            body_lines, body_refs, period,
+            lambda ref, p: render_table(p.tables[ref.name], p, site_url))
+        self._source_path = source_path
+        from markdown import Markdown
+
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        content = self._md.convert((head + "\n\n" if head else "") + body)
+        content = references.swap_blocks(content, blocks)
+        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        return content, _period_metadata(self, metadata, period, site, used_tables, site_url)
+
+
+def _period_metadata(reader: MarkdownReader, metadata: dict[str, Any], period: PublishedPeriod,
+                     site: PublishedSite, used_tables: list[str], site_url: str) -> dict[str, Any]:
+    defaults = {"title": period.title, "summary": period.summary,
+                "date": period.published.isoformat(), "category": period.report,
+                "slug": f"{period.report}-{period.period}", "template": "report"}
+    for key, value in defaults.items():
+        if key not in metadata:
+            metadata[key] = reader.process_metadata(key, value)
+    metadata["report_period"] = period
+    metadata["period_slug"] = period.period  # for ARTICLE_URL; slugs must be unique site-wide
+    metadata["report_label"] = site.reports[period.report]["label"]
+    metadata["other_tables"] = [render_table(t, period, site_url)
+                                for n, t in period.tables.items() if n not in used_tables]
+    return metadata
+
+
+def initialise(pelican: Any) -> None:
+    """Load, validate and publish all data before Pelican reads any content."""
+    settings = pelican.settings
+    config = config_from(settings)
+    site = prepare_or_raise(config)
+    settings[SITE_KEY] = site
+    filters = settings.setdefault("JINJA_FILTERS", {})
+    from .templating import FILTERS
+
+    filters.update(FILTERS)
+    logger.info("transparency: %d report periods loaded and published", len(site.periods))
+
+
+def add_reader(readers: Any) -> None:
+    readers.reader_classes["md"] = ReportMarkdownReader
+
+
+def write_outputs(pelican: Any) -> None:
+    site = _site(pelican.settings)
+    written = write_downloads(site, Path(pelican.settings["OUTPUT_PATH"]))
+    logger.info("transparency: wrote %d download files", len(written))
+
+
+def register() -> None:
+    signals.initialized.connect(initialise)
+    signals.readers_init.connect(add_reader)
+    signals.finalized.connect(write_outputs)

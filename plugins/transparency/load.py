@@ -1,0 +1,758 @@
+"""Load and validate data/<report>/<period>/ folders into the raw model.
+
+Every problem is collected (with file, line or CSV row, field and a hint) rather than
+stopping at the first, so `invoke check` can list them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .model import (
+    COUNTS,
+    METRIC_TYPES,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    TOTAL,
+    UNITS,
+    Figure,
+    MetricSpec,
+    Period,
+    Printed,
+    Selector,
+    Site,
+    Source,
+    Table,
+    Target,
+    Where,
+)
+from .problems import Problems
+from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
+
+PERIOD_FILE = "period.yaml"
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+PERIOD_RE = re.compile(r"^[0-9]{4}-[0-9]{2}(-to-[0-9]{4}-[0-9]{2})?$")
+FORMAT_DOC = "docs/data-format.md"
+SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
+TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
+              "published", "previous", "source", "summary", "notes", "printed", *SECTIONS}
+
+
+class _Ctx:
+    """Field access on one YAML mapping that records problems instead of raising."""
+
+    def __init__(self, problems: Problems, file: Path, mapping: LinedDict, path: str) -> None:
+        self.problems = problems
+        self.file = file
+        self.m = mapping
+        self.path = path
+
+    def line(self, key: str | None = None) -> int:
+        return self.m.line_of(key) if key else self.m.line
+
+    def fieldname(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def problem(self, key: str | None, message: str, hint: str = "") -> None:
+        self.problems.add(self.file, message, hint, line=self.line(key),
+                          field=self.fieldname(key) if key else (self.path or None))
+
+    def unknown_keys(self, allowed: set[str]) -> None:
+        for key in self.m:
+            if key not in allowed:
+                self.problem(key, f"'{key}' is not a known field here",
+                             f"remove it, or check its spelling; known fields: "
+                             f"{', '.join(sorted(allowed))} (see {FORMAT_DOC})")
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.m.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"the required field '{key}' is missing",
+                             f"add '{key}:' (see {FORMAT_DOC})")
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            self.problem(key, f"'{key}' must be text", f"write it as plain text after '{key}:'")
+            return ""
+        return str(value).strip()
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
+        value = self.m.get(key, default)
+        if value is None:
+            self.problem(key, f"the required field '{key}' is missing",
+                         f"add '{key}:' with one of: {', '.join(options)}")
+            return options[0]
+        if value not in options:
+            self.problem(key, f"'{value}' is not a valid {key}",
+                         f"use one of: {', '.join(options)}")
+            return options[0]
+        return str(value)
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        value = self.m.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"the required date '{key}' is missing",
+                             f"add '{key}: YYYY-MM-DD'")
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(key, f"'{value}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-03-31")
+            return None
+
+    def boolean(self, key: str) -> bool:
+        value = self.m.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"'{key}' must be true or false", f"write '{key}: true' or remove it")
+            return False
+        return value
+
+    def number(self, key: str, *, allow_x: bool = False, whole: bool = False,
+               required: bool = True) -> float | None:
+        value = self.m.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"the required number '{key}' is missing", f"add '{key}:'")
+            return None
+        if allow_x and value == NOT_AVAILABLE:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            self.problem(key, f"'{value}' is not a number",
+                         "write digits only, without commas or % signs"
+                         + (" (or x if the source does not give it)" if allow_x else ""))
+            return None
+        if value < 0:
+            self.problem(key, f"{value} is negative", "figures here cannot be negative")
+            return None
+        if whole and value != int(value):
+            self.problem(key, f"{value} is not a whole number", "counts of children or records "
+                         "are whole numbers")
+            return None
+        return float(value)
+
+    def mapping(self, key: str, required: bool = False) -> LinedDict | None:
+        value = self.m.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"the required section '{key}' is missing", f"add '{key}:'")
+            return None
+        if not isinstance(value, LinedDict):
+            self.problem(key, f"'{key}' must be a set of 'name: value' entries",
+                         "indent its entries under it, one per line")
+            return None
+        return value
+
+    def sub(self, key: str, value: LinedDict) -> _Ctx:
+        return _Ctx(self.problems, self.file, value, self.fieldname(key))
+
+
+def _unit_counts(ctx: _Ctx) -> tuple[str, str]:
+    unit = ctx.choice("unit", UNITS)
+    counts = ctx.choice("counts", COUNTS)
+    if unit == "count" and counts == "none" and "counts" in ctx.m:
+        ctx.problem("counts", "a figure with unit 'count' must count children or records",
+                    "set 'counts: children' or 'counts: records' (counts of people are suppressed "
+                    "when small)")
+    if unit != "count" and counts != "none" and "counts" in ctx.m:
+        ctx.problem("counts", f"a figure with unit '{unit}' is not a count of individuals",
+                    "set 'counts: none'")
+    return unit, counts
+
+
+def _parse_figure(ctx: _Ctx, name: str) -> Figure:
+    ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive"})
+    unit, counts = _unit_counts(ctx)
+    return Figure(
+        name=name, label=ctx.text("label"),
+        value=ctx.number("value", allow_x=True, whole=unit == "count"),
+        unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
+        date=ctx.date("date", required=False), note=ctx.text("note", required=False),
+        sensitive=ctx.boolean("sensitive"))
+
+
+def _parse_target(ctx: _Ctx, name: str) -> Target:
+    ctx.unknown_keys({"label", "value", "direction", "range", "unit", "source", "note"})
+    unit = ctx.choice("unit", UNITS)
+    value = None
+    rng = None
+    if "range" in ctx.m:
+        raw = ctx.m["range"]
+        if (not isinstance(raw, list) or len(raw) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw)
+                or raw[0] > raw[1]):
+            ctx.problem("range", "'range' must be two numbers, low then high",
+                        "write it as 'range: [50, 70]'")
+        else:
+            rng = (float(raw[0]), float(raw[1]))
+        if "value" in ctx.m:
+            ctx.problem("value", "a target has either 'value' or 'range', not both",
+                        "remove one of them")
+    else:
+        value = ctx.number("value")
+    return Target(name=name, label=ctx.text("label"), unit=unit, source=ctx.text("source"),
+                  where=Where(ctx.file, ctx.line()), value=value,
+                  direction=ctx.choice("direction", ("higher", "lower"), default="higher"),
+                  range=rng)
+
+
+def _parse_value_cell(text: str, unit: str) -> tuple[float, str, str | None]:
+    """Return (value, symbol, error) for one CSV value cell."""
+    text = text.strip()
+    if text in (NOT_AVAILABLE, NOT_APPLICABLE):
+        return math.nan, text, None
+    if text == "":
+        return math.nan, "", "the value is empty"
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan, "", f"'{text}' is not a number"
+    if math.isnan(value) or math.isinf(value):
+        return math.nan, "", f"'{text}' is not a number"
+    if value < 0:
+        return math.nan, "", f"{text} is negative"
+    if unit == "count" and value != int(value):
+        return math.nan, "", f"{text} is not a whole number"
+    return value, "", None
+
+
+def _read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, f"the file cannot be read ({exc.strerror})",
+                     "check the file exists and is readable")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
+                     "save it as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8)")
+        return None
+    if not text.strip():
+        problems.add(path, "the file is empty", "add a header row and the data rows, or remove "
+                     "the file and its table entry")
+        return None
+    return text
+
+
+def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -> pd.DataFrame | None:
+    """Read a tidy CSV; validate header, values and duplicates. Rows are numbered as in a
+    spreadsheet (the header is row 1)."""
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = [h.strip() for h in rows[0]]
+    expected = [*dims, "value"]
+    if header != expected:
+        problems.add(path, f"the header is '{','.join(header)}' but the table declares "
+                     f"'{','.join(expected)}'",
+                     "make the first row the dimension names from period.yaml, in order, then "
+                     "'value'", line=1, row_label="row")
+        return None
+    records = []
+    seen: dict[tuple[str, ...], int] = {}
+    ok = True
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(expected):
+            problems.add(path, f"the row has {len(row)} cells but the header has {len(expected)}",
+                         "check for a missing or extra comma (quote text that contains commas)",
+                         line=number, row_label="row")
+            ok = False
+            continue
+        key = tuple(cell.strip() for cell in row[:-1])
+        for dim, cell in zip(dims, key, strict=True):
+            if not cell:
+                problems.add(path, f"the '{dim}' cell is empty", "every row needs a category "
+                             "in every dimension column", line=number, field=dim, row_label="row")
+                ok = False
+        if key in seen:
+            problems.add(path, f"this row repeats the categories of row {seen[key]} "
+                         f"({', '.join(key)})", "remove the duplicate row, or correct its "
+                         "categories", line=number, row_label="row")
+            ok = False
+            continue
+        seen[key] = number
+        value, symbol, error = _parse_value_cell(row[-1], unit)
+        if error:
+            problems.add(path, error, "write a non-negative number without commas or % signs, "
+                         "or x (not available) or z (not applicable)"
+                         + ("; counts are whole numbers" if unit == "count" else ""),
+                         line=number, field="value", row_label="row")
+            ok = False
+        records.append((*key, value, symbol, number))
+    if not records:
+        problems.add(path, "the file has a header but no data rows", "add the table's rows",
+                     line=1, row_label="row")
+        return None
+    if not ok:
+        return None
+    return pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
+
+
+def check_totals(table: Table, problems: Problems) -> None:
+    """Every Total row must equal the sum of the cells of its line."""
+    frame = table.frame
+    path = table.file or table.where.file
+    for dim in table.dims:
+        others = [d for d in table.dims if d != dim]
+        totals = frame[frame[dim] == TOTAL]
+        for _, total_row in totals.iterrows():
+            mask = frame[dim] != TOTAL
+            for other in others:
+                mask &= frame[other] == total_row[other]
+            cells = frame[mask]
+            if cells.empty or cells["symbol"].ne("").any() or total_row["symbol"]:
+                continue  # a line with unavailable cells cannot be checked
+            expected = total_row["value"]
+            found = cells["value"].sum()
+            if not math.isclose(expected, found, abs_tol=0.51 if table.unit != "count" else 0):
+                where_text = ", ".join(f"{o} = {total_row[o]}" for o in others)
+                problems.add(path, f"the cells add up to {found:g} but the Total row says "
+                             f"{expected:g}" + (f" ({where_text})" if where_text else ""),
+                             "check each cell against the source; if the source's own total is "
+                             "wrong, write the correct total and record the source's figure in the "
+                             "table's 'note'", line=int(total_row["row"]), field="value",
+                             row_label="row")
+
+
+def _parse_where(ctx: _Ctx, key: str, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    if not isinstance(raw, Mapping) or not raw:
+        ctx.problem(key, "'where' must map a dimension to a category or a list of categories",
+                    "e.g. where: {code: [PN1, PN2]}")
+        return None
+    out = []
+    for dim, values in raw.items():
+        if isinstance(values, (str, int, float)):
+            values = [values]
+        if not isinstance(values, list) or not values:
+            ctx.problem(key, f"the categories for '{dim}' must be text or a list",
+                        "e.g. where: {code: [PN1, PN2]}")
+            return None
+        out.append((str(dim), tuple(str(v) for v in values)))
+    return tuple(out)
+
+
+def _parse_selector(ctx: _Ctx, key: str, raw: Any) -> Selector | None:
+    if isinstance(raw, str):
+        return Selector(figure=raw)
+    if isinstance(raw, Mapping) and "table" in raw and set(raw) <= {"table", "where"}:
+        where = ()
+        if "where" in raw:
+            parsed = _parse_where(ctx, key, raw["where"])
+            if parsed is None:
+                return None
+            where = parsed
+        return Selector(table=str(raw["table"]), where=where)
+    ctx.problem(key, f"'{key}' must be a figure name or {{table: name, where: {{...}}}}",
+                f"see 'Metrics' in {FORMAT_DOC}")
+    return None
+
+
+def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
+    ctx.unknown_keys({"label", "definition", "type", "of", "numerator", "denominator",
+                      "decimals", "target", "headline"})
+    mtype = ctx.choice("type", METRIC_TYPES)
+    of: list[Selector] = []
+    numerator = denominator = None
+    if mtype in ("percent", "ratio"):
+        for key in ("numerator", "denominator"):
+            if key not in ctx.m:
+                ctx.problem(key, f"a '{mtype}' metric needs '{key}'", f"add '{key}:' with a selector")
+        numerator = _parse_selector(ctx, "numerator", ctx.m["numerator"]) if "numerator" in ctx.m else None
+        denominator = (_parse_selector(ctx, "denominator", ctx.m["denominator"])
+                       if "denominator" in ctx.m else None)
+    else:
+        raw = ctx.m.get("of")
+        if raw is None:
+            ctx.problem("of", f"a '{mtype}' metric needs 'of'", "add 'of:' with a selector")
+        else:
+            items = raw if (isinstance(raw, list) and mtype == "sum") else [raw]
+            for item in items:
+                sel = _parse_selector(ctx, "of", item)
+                if sel:
+                    of.append(sel)
+    decimals = ctx.m.get("decimals")
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
+                                 or not 0 <= decimals <= 3):
+        ctx.problem("decimals", "'decimals' must be a whole number from 0 to 3", "e.g. decimals: 1")
+        decimals = None
+    target = ctx.m.get("target")
+    return MetricSpec(name=name, label=ctx.text("label"), definition=ctx.text("definition"),
+                      type=mtype, where=Where(ctx.file, ctx.line()), of=tuple(of),
+                      numerator=numerator, denominator=denominator, decimals=decimals,
+                      target=str(target) if target is not None else None,
+                      headline=ctx.boolean("headline"))
+
+
+def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path | None]:
+    ctx.unknown_keys({"file", "title", "dimensions", "measure", "unit", "counts", "date",
+                      "population", "source", "note", "sensitive", "collapse"})
+    unit, counts = _unit_counts(ctx)
+    dims_raw = ctx.mapping("dimensions", required=True)
+    dims: dict[str, str] = {}
+    if dims_raw is not None:
+        for dim, label in dims_raw.items():
+            if not NAME_RE.match(dim) or dim in ("value", "symbol", "row"):
+                ctx.problem("dimensions", f"'{dim}' is not a valid dimension name",
+                            "use lower-case snake_case, not 'value'")
+            dims[dim] = str(label)
+        if not 1 <= len(dims) <= 3:
+            ctx.problem("dimensions", f"a table has 1 to 3 dimensions, not {len(dims)}",
+                        "split the table, or move a dimension into separate tables")
+    file_name = ctx.text("file")
+    title = ctx.text("title")
+    collapse: dict[str, dict[str, list[str]]] = {}
+    raw_collapse = ctx.m.get("collapse")
+    if raw_collapse is not None:
+        if not isinstance(raw_collapse, Mapping):
+            ctx.problem("collapse", "'collapse' must map a dimension to {new label: [old labels]}",
+                        f"see {FORMAT_DOC}")
+        else:
+            for dim, groups in raw_collapse.items():
+                if dim not in dims or not isinstance(groups, Mapping) or not all(
+                        isinstance(v, list) and v for v in groups.values()):
+                    ctx.problem("collapse", f"'collapse' for '{dim}' must name a dimension and "
+                                "map new labels to lists of old labels", f"see {FORMAT_DOC}")
+                    continue
+                collapse[dim] = {str(k): [str(x) for x in v] for k, v in groups.items()}
+    path = None
+    frame = None
+    if file_name:
+        path = folder / file_name
+        if Path(file_name).name != file_name or not file_name.endswith(".csv"):
+            ctx.problem("file", f"'{file_name}' must be a .csv file name in the period folder",
+                        "write just the file name, e.g. placement_type.csv")
+            path = None
+        elif not path.is_file():
+            ctx.problem("file", f"the file '{file_name}' does not exist in {folder.name}/",
+                        "create it, or correct the file name")
+            path = None
+        elif dims:
+            frame = read_table_csv(path, list(dims), unit, ctx.problems)
+    where = Where(ctx.file, ctx.line())
+    if frame is None:
+        return None, path
+    table = Table(name=name, title=title, dimensions=dims, measure=ctx.text("measure"), unit=unit,
+                  counts=counts, source=ctx.text("source"), where=where, frame=frame, file=path,
+                  date=ctx.date("date", required=False),
+                  population=ctx.text("population", required=False) or None,
+                  note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
+                  collapse=collapse)
+    for dim, groups in collapse.items():
+        present = set(frame[dim])
+        for old in (v for vs in groups.values() for v in vs):
+            if old not in present:
+                ctx.problem("collapse", f"'{old}' is not a category of '{dim}' in {file_name}",
+                            "use the category exactly as in the CSV")
+    check_totals(table, ctx.problems)
+    return table, path
+
+
+def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
+    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date"})
+    unit = ctx.choice("unit", UNITS)
+    counts = ctx.choice("counts", COUNTS, default="none")
+    years = ctx.m.get("years")
+    values = ctx.mapping("values", required=True)
+    if years is not None and (not isinstance(years, list) or not years):
+        ctx.problem("years", "'years' must be a list", 'e.g. years: ["2019", "2020"]')
+        return None
+    if values is None:
+        return None
+    records = []
+    for area, raw in values.items():
+        items = raw if isinstance(raw, list) else [raw]
+        if years is not None and len(items) != len(years):
+            ctx.problem("values", f"'{area}' has {len(items)} values but there are {len(years)} years",
+                        "give one value per year, in order")
+            return None
+        if years is None and isinstance(raw, list):
+            ctx.problem("values", f"'{area}' has a list of values but no 'years'",
+                        "add 'years:' or give a single value")
+            return None
+        for i, item in enumerate(items):
+            if item == NOT_AVAILABLE:
+                value, symbol = math.nan, NOT_AVAILABLE
+            elif isinstance(item, (int, float)) and not isinstance(item, bool) and item >= 0:
+                value, symbol = float(item), ""
+            else:
+                ctx.problem("values", f"'{item}' for '{area}' is not a non-negative number",
+                            "write digits only, or x")
+                return None
+            key = (str(area),) if years is None else (str(area), str(years[i]))
+            records.append((*key, value, symbol, values.line_of(area)))
+    dims = {"area": "Area"} if years is None else {"area": "Area", "year": "Year"}
+    frame = pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
+    return Table(name=name, title=ctx.text("title"), dimensions=dims, measure=ctx.text("title"),
+                 unit=unit, counts=counts, source=ctx.text("source"),
+                 where=Where(ctx.file, ctx.line()), frame=frame, note=ctx.text("note", required=False),
+                 date=ctx.date("date", required=False), comparator=True)
+
+
+def _parse_printed(ctx: _Ctx, raw: LinedList) -> list[Printed]:
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, LinedDict):
+            ctx.problems.add(ctx.file, "each 'printed' entry must be a set of fields",
+                             f"see 'Printed figures' in {FORMAT_DOC}", line=raw.line_of(i),
+                             field="printed")
+            continue
+        sub = _Ctx(ctx.problems, ctx.file, item, f"printed[{i + 1}]")
+        sub.unknown_keys({"quote", "where", "metric", "of", "change", "value", "source_error"})
+        value_raw = item.get("value")
+        value = sub.number("value")
+        decimals = 0
+        if value is not None:
+            text = repr(value_raw) if isinstance(value_raw, float) else str(value_raw)
+            decimals = len(text.split(".")[1]) if "." in text else 0
+        metric = item.get("metric")
+        of = _parse_selector(sub, "of", item["of"]) if "of" in item else None
+        if (metric is None) == (of is None):
+            sub.problem(None, "a printed entry names either 'metric' or 'of'", "give exactly one")
+        out.append(Printed(quote=sub.text("quote"), where_in_source=sub.text("where"),
+                           value=value or 0.0, decimals=decimals,
+                           change=sub.choice("change", ("value", "change", "percent"), "value"),
+                           where=Where(ctx.file, item.line), metric=str(metric) if metric else None,
+                           of=of, source_error=sub.boolean("source_error")))
+    return out
+
+
+def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
+    """Parse one period folder; return None if it cannot be used at all."""
+    path = folder / PERIOD_FILE
+    if not path.is_file():
+        problems.add(folder, f"the period folder has no {PERIOD_FILE}",
+                     f"create {PERIOD_FILE} (see {FORMAT_DOC}), or remove the folder")
+        return None
+    try:
+        data = read_yaml(path)
+    except YamlReadError as exc:
+        problems.add(path, exc.message, exc.hint, line=exc.line)
+        return None
+    if not isinstance(data, LinedDict):
+        problems.add(path, "the file must be a set of 'field: value' lines",
+                     f"start from the example in {FORMAT_DOC}", line=1)
+        return None
+    ctx = _Ctx(problems, path, data, "")
+    ctx.unknown_keys(TOP_FIELDS)
+    kind = ctx.text("report")
+    if kind and kind != report:
+        ctx.problem("report", f"report is '{kind}' but the folder is data/{report}/",
+                    "make them the same, or move the folder")
+    name = ctx.text("period")
+    if name and name != folder.name:
+        ctx.problem("period", f"period is '{name}' but the folder is named '{folder.name}'",
+                    "make them the same")
+    start = ctx.date("period_start")
+    end = ctx.date("period_end")
+    if start and end and end < start:
+        ctx.problem("period_end", f"the period ends ({end}) before it starts ({start})",
+                    "check the two dates; the end must not be before the start")
+    published = ctx.date("published")
+    source_map = ctx.mapping("source", required=True)
+    source = None
+    if source_map is not None:
+        sctx = ctx.sub("source", source_map)
+        sctx.unknown_keys({"file", "title", "publisher", "date", "presented_to"})
+        source = Source(file=sctx.text("file"), title=sctx.text("title"),
+                        publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
+                        presented_to=sctx.text("presented_to", required=False))
+    notes_raw = data.get("notes", [])
+    if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
+        ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
+        notes_raw = []
+    period = Period(report=report, period=folder.name, title=ctx.text("title"),
+                    period_label=ctx.text("period_label"), start=start or dt.date.min,
+                    end=end or dt.date.min, published=published or dt.date.min,
+                    source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
+                    folder=folder, previous=ctx.text("previous", required=False) or None,
+                    notes=list(notes_raw))
+    declared_files: set[Path] = set()
+    seen_names: dict[str, str] = {}
+    for section in SECTIONS:
+        entries = ctx.mapping(section)
+        if entries is None:
+            continue
+        for entry_name, entry in entries.items():
+            field = f"{section}.{entry_name}"
+            if not NAME_RE.match(entry_name):
+                problems.add(path, f"'{entry_name}' is not a valid name", "use lower-case "
+                             "snake_case: letters, digits and underscores, starting with a letter",
+                             line=entries.line_of(entry_name), field=field)
+                continue
+            if entry_name in seen_names:
+                problems.add(path, f"the name '{entry_name}' is already used in "
+                             f"'{seen_names[entry_name]}'", "names must be unique within a "
+                             "period; rename one", line=entries.line_of(entry_name), field=field)
+                continue
+            seen_names[entry_name] = section
+            if not isinstance(entry, LinedDict):
+                problems.add(path, f"'{entry_name}' must be a set of fields",
+                             f"indent its fields under it (see {FORMAT_DOC})",
+                             line=entries.line_of(entry_name), field=field)
+                continue
+            sub = ctx.sub(field, entry)
+            sub.path = field
+            if section == "figures":
+                period.figures[entry_name] = _parse_figure(sub, entry_name)
+            elif section == "targets":
+                period.targets[entry_name] = _parse_target(sub, entry_name)
+            elif section == "comparators":
+                table = _parse_comparator(sub, entry_name)
+                if table is not None:
+                    period.tables[entry_name] = table
+            elif section == "tables":
+                table, file_path = _parse_table(sub, entry_name, folder)
+                if file_path is not None:
+                    declared_files.add(file_path.resolve())
+                if table is not None:
+                    period.tables[entry_name] = table
+            else:
+                metric = _parse_metric(sub, entry_name)
+                if metric is not None:
+                    period.metrics[entry_name] = metric
+    printed_raw = data.get("printed")
+    if printed_raw is not None:
+        if isinstance(printed_raw, LinedList):
+            period.printed = _parse_printed(ctx, printed_raw)
+        else:
+            ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
+    for child in sorted(folder.iterdir()):
+        if child.name == PERIOD_FILE or child.name.startswith("."):
+            continue
+        if child.resolve() not in declared_files:
+            problems.add(child, "this file is not declared by any table in period.yaml",
+                         "declare it under 'tables:' with 'file: " + child.name + "', or move it "
+                         "out of the data folder")
+    _check_references(period, problems)
+    return period
+
+
+def _check_selector(period: Period, sel: Selector, where: Where, field: str,
+                    problems: Problems) -> None:
+    if sel.figure is not None:
+        if sel.figure not in period.figures:
+            problems.add(where.file, f"there is no figure named '{sel.figure}'",
+                         f"use one of: {', '.join(sorted(period.figures)) or '(none)'}",
+                         line=where.line, field=field)
+        return
+    table = period.tables.get(sel.table or "")
+    if table is None:
+        problems.add(where.file, f"there is no table named '{sel.table}'",
+                     f"use one of: {', '.join(sorted(period.tables)) or '(none)'}",
+                     line=where.line, field=field)
+        return
+    for dim, values in sel.where:
+        if dim not in table.dimensions:
+            problems.add(where.file, f"table '{table.name}' has no dimension '{dim}'",
+                         f"use one of: {', '.join(table.dims)}", line=where.line, field=field)
+            continue
+        present = set(table.frame[dim])
+        for value in values:
+            if value not in present:
+                problems.add(where.file, f"'{value}' is not a category of '{dim}' in table "
+                             f"'{table.name}'", "write the category exactly as in the CSV",
+                             line=where.line, field=field)
+
+
+def _check_references(period: Period, problems: Problems) -> None:
+    for metric in period.metrics.values():
+        for sel in metric.selectors():
+            _check_selector(period, sel, metric.where, f"metrics.{metric.name}", problems)
+        if metric.target and metric.target not in period.targets:
+            problems.add(metric.where.file, f"there is no target named '{metric.target}'",
+                         f"add it under 'targets:' or use one of: "
+                         f"{', '.join(sorted(period.targets)) or '(none)'}",
+                         line=metric.where.line, field=f"metrics.{metric.name}.target")
+    for i, printed in enumerate(period.printed):
+        if printed.metric and printed.metric not in period.metrics and printed.metric not in period.figures:
+            problems.add(printed.where.file, f"there is no metric or figure named '{printed.metric}'",
+                         "name a metric from 'metrics:'", line=printed.where.line,
+                         field=f"printed[{i + 1}].metric")
+        if printed.of:
+            _check_selector(period, printed.of, printed.where, f"printed[{i + 1}].of", problems)
+
+
+def _check_populations(period: Period, problems: Problems) -> None:
+    totals: dict[str, tuple[float, Table]] = {}
+    for table in period.tables.values():
+        if not table.population:
+            continue
+        frame = table.frame
+        grand = frame
+        for dim in table.dims:
+            grand = grand[grand[dim] == TOTAL]
+        if len(grand) != 1 or grand["symbol"].iloc[0]:
+            continue
+        total = float(grand["value"].iloc[0])
+        if table.population in totals and totals[table.population][0] != total:
+            other = totals[table.population][1]
+            problems.add(table.where.file, f"table '{table.name}' has total {total:g} but table "
+                         f"'{other.name}' of the same population '{table.population}' has "
+                         f"{totals[table.population][0]:g}", "tables of one population must agree "
+                         "on their total; check both, or give them different populations",
+                         line=table.where.line, field=f"tables.{table.name}.population")
+        totals.setdefault(table.population, (total, table))
+
+
+def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Problems]:
+    """Load every period under data_path; return the site and every problem found."""
+    problems = Problems()
+    periods: dict[str, Period] = {}
+    if not data_path.is_dir():
+        problems.add(data_path, "the data folder does not exist", "create it, or set "
+                     "TRANSPARENCY['DATA_PATH']")
+        return Site(periods), problems
+    for report_dir in sorted(data_path.iterdir()):
+        if report_dir.name.startswith("."):
+            continue
+        if not report_dir.is_dir():
+            problems.add(report_dir, "a file is in the wrong place: the data folder holds only "
+                         "report folders", f"move it into data/<report>/<period>/ "
+                         f"(reports: {', '.join(reports)})")
+            continue
+        if report_dir.name not in reports:
+            problems.add(report_dir, f"'{report_dir.name}' is not a known report kind",
+                         f"use one of: {', '.join(reports)} (or add it to TRANSPARENCY['REPORTS'])")
+            continue
+        for folder in sorted(report_dir.iterdir()):
+            if folder.name.startswith("."):
+                continue
+            if not folder.is_dir():
+                problems.add(folder, "a file is in the wrong place: a report folder holds only "
+                             "period folders", "move it into a period folder, "
+                             f"data/{report_dir.name}/<period>/")
+                continue
+            if not PERIOD_RE.match(folder.name):
+                problems.add(folder, f"'{folder.name}' is not a valid period folder name",
+                             "use 2021-22 for April to March years, or 2019-10-to-2020-09")
+                continue
+            period = load_period(folder, report_dir.name, problems)
+            if period is not None:
+                periods[period.key] = period
+                _check_populations(period, problems)
+    for period in periods.values():
+        if period.previous:
+            prev = periods.get(f"{period.report}/{period.previous}")
+            path = period.folder / PERIOD_FILE
+            if prev is None:
+                problems.add(path, f"previous period '{period.previous}' does not exist in "
+                             f"data/{period.report}/", "name an existing period folder, or remove "
+                             "'previous'", field="previous")
+            elif prev.end >= period.end:
+                problems.add(path, f"previous period '{period.previous}' does not end before this "
+                             "one", "'previous' must name an earlier period", field="previous")
+    return Site(periods), problems

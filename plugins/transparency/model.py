@@ -1,0 +1,187 @@
+"""The raw data model: what the data files say, before any suppression.
+
+Nothing in this module may reach a template, a download or a chart. The only way
+out is `publish.publish_site()`, which returns the published model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+UNITS = ("count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks")
+COUNTS = ("children", "records", "none")
+METRIC_TYPES = ("value", "sum", "percent", "ratio")
+TOTAL = "Total"
+NOT_AVAILABLE = "x"
+NOT_APPLICABLE = "z"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a thing was declared, for messages."""
+
+    file: Path
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str
+    publisher: str
+    date: dt.date
+    presented_to: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    label: str
+    value: float | None  # None: not available in the source ([x])
+    unit: str
+    counts: str
+    source: str
+    where: Where
+    date: dt.date | None = None
+    note: str = ""
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    label: str
+    unit: str
+    source: str
+    where: Where
+    value: float | None = None
+    direction: str = "higher"
+    range: tuple[float, float] | None = None
+
+
+@dataclass
+class Table:
+    """A tidy table: one row per cell; dimension columns, `value` (float, NaN when not
+    available or not applicable) and `symbol` ('' , 'x' or 'z')."""
+
+    name: str
+    title: str
+    dimensions: dict[str, str]
+    measure: str
+    unit: str
+    counts: str
+    source: str
+    where: Where
+    frame: pd.DataFrame
+    file: Path | None = None
+    date: dt.date | None = None
+    population: str | None = None
+    note: str = ""
+    sensitive: bool = False
+    collapse: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    comparator: bool = False
+
+    @property
+    def dims(self) -> list[str]:
+        return list(self.dimensions)
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A figure name, a table's total, or the sum of a table's matching cells."""
+
+    figure: str | None = None
+    table: str | None = None
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def describe(self) -> str:
+        if self.figure:
+            return f"figure '{self.figure}'"
+        if not self.where:
+            return f"total of table '{self.table}'"
+        parts = "; ".join(f"{d} is {' or '.join(v)}" for d, v in self.where)
+        return f"table '{self.table}' where {parts}"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    label: str
+    definition: str
+    type: str
+    where: Where
+    of: tuple[Selector, ...] = ()
+    numerator: Selector | None = None
+    denominator: Selector | None = None
+    decimals: int | None = None
+    target: str | None = None
+    headline: bool = False
+
+    def selectors(self) -> list[Selector]:
+        if self.type in ("percent", "ratio"):
+            return [s for s in (self.numerator, self.denominator) if s is not None]
+        return list(self.of)
+
+
+@dataclass(frozen=True)
+class Printed:
+    quote: str
+    where_in_source: str
+    value: float
+    decimals: int
+    change: str  # value | change | percent
+    where: Where
+    metric: str | None = None
+    of: Selector | None = None
+    source_error: bool = False
+
+
+@dataclass
+class Period:
+    report: str
+    period: str
+    title: str
+    period_label: str
+    start: dt.date
+    end: dt.date
+    published: dt.date
+    source: Source
+    summary: str
+    folder: Path
+    previous: str | None = None
+    notes: list[str] = field(default_factory=list)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    metrics: dict[str, MetricSpec] = field(default_factory=dict)
+    printed: list[Printed] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.report}/{self.period}"
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def names(self) -> dict[str, str]:
+        """Every name the period offers, mapped to what it is."""
+        out: dict[str, str] = {}
+        for kind, group in (("figure", self.figures), ("target", self.targets),
+                            ("table", self.tables), ("metric", self.metrics)):
+            for name in group:
+                out[name] = kind
+        return out
+
+
+@dataclass
+class Site:
+    periods: dict[str, Period]  # keyed by "report/period"
+
+    def by_report(self, report: str) -> list[Period]:
+        return sorted((p for p in self.periods.values() if p.report == report),
+                      key=lambda p: (p.end, p.start))

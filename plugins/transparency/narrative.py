@@ -1,0 +1,117 @@
+"""Checks on the narrative files in content/: where they are, and what they refer to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import references
+from .problems import Problems
+from .published import PublishedSite
+
+PAGES_DIR = "pages"
+
+
+@dataclass(frozen=True)
+class NarrativeFile:
+    path: Path
+    report: str
+    period: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.report}/{self.period}"
+
+
+def narrative_path(content: Path, report: str, period: str) -> Path:
+    return content / report / f"{period}.md"
+
+
+def locate(path: Path, content: Path, reports: set[str]) -> NarrativeFile | None:
+    """The report period a content file narrates, or None for ordinary pages."""
+    try:
+        rel = path.resolve().relative_to(content.resolve())
+    except ValueError:
+        return None
+    if len(rel.parts) == 2 and rel.parts[0] in reports and rel.suffix == ".md":
+        return NarrativeFile(path, rel.parts[0], rel.stem)
+    return None
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
+                     "save it as UTF-8")
+        return None
+    if not text.strip():
+        problems.add(path, "the file is empty", "write the narrative, starting with 'Title:' "
+                     "(see docs/editing.md), or delete the file")
+        return None
+    return text
+
+
+def body_start(text: str) -> int:
+    """Index of the first line after the 'Key: value' metadata block (0 if none)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.strip():
+            return i + 1 if i else 0
+        if ":" not in line.split(" ")[0] and not line.startswith((" ", "\t")):
+            return 0
+    return len(lines)
+
+
+def check_content(content: Path, site: PublishedSite, problems: Problems) -> list[NarrativeFile]:
+    """Every narrative in the right place, for a period that exists, with valid references;
+    every period with a narrative."""
+    reports = set(site.reports)
+    found: list[NarrativeFile] = []
+    if not content.is_dir():
+        problems.add(content, "the content folder does not exist", "create content/")
+        return found
+    for path in sorted(content.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(content)
+        top = rel.parts[0]
+        if top == PAGES_DIR or (len(rel.parts) > 1 and top in ("images", "extra")):
+            if path.suffix == ".md" and top == PAGES_DIR:
+                text = read_text(path, problems)
+                if text is not None and "{{" in text:
+                    problems.add(path, "pages cannot use data references",
+                                 "data references work only in report narratives, "
+                                 "content/<report>/<period>.md", line=_first_ref_line(text))
+            continue
+        narrative = locate(path, content, reports)
+        if narrative is None:
+            problems.add(path, "this file is in the wrong place", "report narratives go in "
+                         f"content/<report>/<period>.md (reports: {', '.join(sorted(reports))}); "
+                         "other pages go in content/pages/")
+            continue
+        period = site.periods.get(narrative.key)
+        if period is None:
+            problems.add(path, f"there is no data for {narrative.key}", f"create data/{narrative.key}/"
+                         "period.yaml, or rename the file to match a period folder")
+            continue
+        found.append(narrative)
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        refs = references.parse(text, path, problems)
+        references.check(refs, period, path, problems)
+    narrated = {n.key for n in found}
+    for key in sorted(site.periods):
+        if key not in narrated:
+            report, period = key.split("/")
+            problems.add(narrative_path(content, report, period), f"period {key} has data but no "
+                         "narrative", "create this file (see docs/editing.md)")
+    return found
+
+
+def _first_ref_line(text: str) -> int:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if "{{" in line:
+            return i
+    return 1

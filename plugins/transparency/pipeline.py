@@ -1,0 +1,61 @@
+"""From settings to a published site: load, validate, publish, check the narrative.
+
+Used by the Pelican adapter and by `invoke check`; independent of Pelican.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .load import load_site
+from .narrative import check_content
+from .problems import DataError, Problems
+from .publish import publish_site
+from .published import PublishedSite
+from .settings import SETTINGS_KEY, Config, resolve
+
+
+def config_from(settings: Mapping[str, Any]) -> Config:
+    return resolve(settings.get(SETTINGS_KEY), settings.get("PATH", "content"))
+
+
+def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
+    """Everything `invoke check` checks. Returns the published site (None if the data could
+    not be published) and every problem found."""
+    site, problems = load_site(config.data_path, config.reports)
+    if problems:
+        # Publishing invalid data would give misleading follow-on errors; stop here.
+        return None, problems
+    published = publish_site(site, config)
+    check_content(config.content_path, published, problems)
+    return published, problems
+
+
+def prepare_or_raise(config: Config) -> PublishedSite:
+    published, problems = prepare(config)
+    root = Path.cwd()
+    if problems or published is None:
+        raise DataError(problems, root)
+    return published
+
+
+def catalogue(site: PublishedSite, key: str) -> str:
+    """Every name a period offers to the narrative, with what it is and its published value."""
+    period = site.periods[key]
+    lines = [f"Names offered by {key} ({period.title}):", ""]
+    for name, metric in sorted(period.values.items()):
+        extra = " (headline)" if metric.headline else ""
+        change = ""
+        if metric.change is not None:
+            change = ("; {{ change " + name + " }} available" if metric.change.comparable
+                      else f"; not comparable with {metric.change.previous_label}")
+        lines.append(f"  {{{{ {name} }}}}  {metric.kind}{extra}: {metric.label} = "
+                     f"{metric.value.text()}{change}")
+    for name, target in sorted(period.targets.items()):
+        lines.append(f"  {{{{ {name} }}}}  target: {target.label} = {target.text}")
+    for name, table in sorted(period.tables.items()):
+        kind = "comparator table" if table.comparator else "table"
+        lines.append(f"  {{{{ table {name} }}}}  {kind}: {table.title}")
+    return "\n".join(lines)

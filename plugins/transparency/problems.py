@@ -1,0 +1,73 @@
+"""Problems found in data or narrative, reported all at once with file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, and how to fix it."""
+
+    file: Path | str
+    message: str
+    hint: str = ""
+    line: int | None = None
+    field: str | None = None
+    row_label: str = "line"
+
+    def format(self, root: Path | None = None) -> str:
+        file = Path(self.file)
+        if root is not None:
+            try:
+                file = file.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        where = str(file)
+        if self.line is not None:
+            where += f", {self.row_label} {self.line}"
+        if self.field:
+            where += f", field '{self.field}'"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f"\n    How to fix: {self.hint}"
+        return text
+
+
+@dataclass
+class Problems:
+    """A collector: every check adds to it; nothing stops at the first problem."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, file: Path | str, message: str, hint: str = "", *, line: int | None = None,
+            field: str | None = None, row_label: str = "line") -> None:
+        self.items.append(Problem(file, message, hint, line, field, row_label))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def report(self, root: Path | None = None) -> str:
+        lines = [p.format(root) for p in self.items]
+        count = len(lines)
+        head = f"{count} problem{'s' if count != 1 else ''} found:"
+        return "\n".join([head, *lines])
+
+    def raise_if_any(self, root: Path | None = None) -> None:
+        if self.items:
+            raise DataError(self, root)
+
+
+class DataError(Exception):
+    """Raised when inputs are invalid; carries every problem found."""
+
+    def __init__(self, problems: Problems, root: Path | None = None) -> None:
+        self.problems = problems
+        super().__init__(problems.report(root))

@@ -1,0 +1,287 @@
+"""The single choke point between raw data and every output.
+
+`publish_site()` takes the raw `model.Site`, computes metrics and changes on raw values,
+applies suppression, and returns a `published.PublishedSite` holding no raw value of any
+suppressed figure. The raw site is not kept anywhere reachable by templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .metrics import MetricResult, Part, compute_all, percent_change
+from .model import TOTAL, Figure, Period, Selector, Site, Table
+from .published import (
+    PublishedChange,
+    PublishedMetric,
+    PublishedPeriod,
+    PublishedSite,
+    PublishedSource,
+    PublishedTable,
+    PublishedTarget,
+    Value,
+    format_date,
+    format_number,
+)
+from .settings import Config
+from .suppress import Key, Rule, collapse_groups, derived_is_disclosive, lines_of, rule_for, suppress_table
+
+
+@dataclass
+class _Raw:
+    """One quantity before publication (a metric or a figure)."""
+
+    name: str
+    label: str
+    definition: str
+    value: float | None
+    unit: str
+    counts: str
+    decimals: int
+    date: object
+    sensitive: bool
+    source: str
+    headline: bool
+    kind: str
+    target: str | None = None
+    note: str = ""
+    result: MetricResult | None = None
+
+
+def _table_cells(table: Table) -> tuple[dict[Key, float], dict[Key, str]]:
+    values: dict[Key, float] = {}
+    symbols: dict[Key, str] = {}
+    for _, row in table.frame.iterrows():
+        key = tuple(str(row[d]) for d in table.dims)
+        values[key] = float(row["value"])
+        symbols[key] = str(row["symbol"])
+    return values, symbols
+
+
+@dataclass
+class _TableResult:
+    published: PublishedTable
+    hidden: set[Key]
+    values: dict[Key, float]
+
+
+def _publish_table(table: Table, config: Config) -> _TableResult:
+    values, symbols = _table_cells(table)
+    rule = rule_for(table.counts, table.sensitive, config.suppression_threshold,
+                    config.sensitive_threshold)
+    collapsed: list[str] = []
+    hidden: set[Key] = set()
+    if rule is not None:
+        for dim, groups in table.collapse.items():
+            before = set(values)
+            values, symbols = collapse_groups(values, symbols, table.dims.index(dim), groups, rule)
+            if set(values) != before:
+                collapsed.extend(groups)
+        hidden = suppress_table(values, symbols, len(table.dims), rule)
+    decimals = 0 if table.unit == "count" else max(
+        (len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values.values()
+        if v == v) if any(v == v for v in values.values()) else 0
+    cells: dict[Key, Value] = {}
+    for key, value in values.items():
+        if key in hidden:
+            cells[key] = Value(None, "c", table.unit, decimals)
+        elif symbols.get(key):
+            cells[key] = Value(None, symbols[key], table.unit, decimals)
+        else:
+            cells[key] = Value(value, "", table.unit, decimals)
+    published = PublishedTable(
+        name=table.name, title=table.title, dimensions=dict(table.dimensions),
+        measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
+        note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
+        cells=cells, collapsed=tuple(collapsed))
+    return _TableResult(published, hidden, values)
+
+
+def _part_is_safe(part: Part, tables: dict[str, _TableResult], ndims: dict[str, int]) -> bool:
+    """A sum of table cells may be published if it includes no hidden cell, or (for a
+    one-dimensional table with a published total) all of its hidden cells."""
+    if part.table is None:
+        return True
+    result = tables[part.table]
+    if not result.hidden:
+        return True
+    cells = set(part.cells)
+    if not cells & result.hidden:
+        return True
+    if cells == {tuple(TOTAL for _ in range(ndims[part.table]))}:
+        return cells.isdisjoint(result.hidden)
+    if ndims[part.table] == 1:
+        total = (TOTAL,)
+        members_hidden = {k for k in result.hidden if k != total}
+        return members_hidden <= cells and total in result.values and total not in result.hidden
+    return False
+
+
+def _describe(period: Period, sel: Selector) -> str:
+    if sel.figure:
+        return period.figures[sel.figure].label
+    table = period.tables[sel.table or ""]
+    if not sel.where:
+        return f"total of “{table.title}”"
+    cats = "; ".join(", ".join(v) for _, v in sel.where)
+    return f"{cats} in “{table.title}”"
+
+
+def _raw_quantities(period: Period, results: dict[str, MetricResult]) -> dict[str, _Raw]:
+    out: dict[str, _Raw] = {}
+    for name, fig in period.figures.items():
+        out[name] = _raw_figure(fig)
+    for name, res in results.items():
+        spec = res.spec
+        if spec.type in ("percent", "ratio"):
+            assert spec.numerator is not None and spec.denominator is not None
+            source = f"{_describe(period, spec.numerator)} divided by {_describe(period, spec.denominator)}"
+        else:
+            source = " plus ".join(_describe(period, s) for s in spec.of)
+        out[name] = _Raw(name, spec.label, spec.definition, res.value, res.unit, res.counts,
+                         res.decimals, res.date, res.sensitive, source, spec.headline, "metric",
+                         spec.target, result=res)
+    return out
+
+
+def _raw_figure(fig: Figure) -> _Raw:
+    decimals = 0 if fig.value is None or fig.value == int(fig.value) else 1
+    return _Raw(fig.name, fig.label, fig.label, fig.value, fig.unit, fig.counts, decimals,
+                fig.date, fig.sensitive, fig.source, False, "figure", note=fig.note)
+
+
+def _rule(raw: _Raw, config: Config, counts: str | None = None) -> Rule | None:
+    return rule_for(counts or raw.counts, raw.sensitive, config.suppression_threshold,
+                    config.sensitive_threshold)
+
+
+def _is_disclosive(raw: _Raw, config: Config, tables: dict[str, _TableResult],
+                   ndims: dict[str, int]) -> bool:
+    if raw.value is None:
+        return False
+    res = raw.result
+    if res is not None:
+        if not all(_part_is_safe(p, tables, ndims) for p in res.parts):
+            return True
+        if res.numerator is not None and res.denominator is not None:
+            num, den = res.numerator, res.denominator
+            counts = num.counts if num.counts != "none" else den.counts
+            rule = _rule(raw, config, counts)
+            if rule and counts != "none":
+                diff = None if None in (num.value, den.value) else (den.value or 0) - (num.value or 0)
+                return derived_is_disclosive((num.value, den.value, diff), rule)
+            return False
+    rule = _rule(raw, config)
+    return bool(rule and rule.is_small(raw.value))
+
+
+def _value(raw: _Raw, hidden: bool) -> Value:
+    if raw.value is None:
+        return Value(None, "x", raw.unit, raw.decimals)
+    if hidden:
+        return Value(None, "c", raw.unit, raw.decimals)
+    return Value(raw.value, "", raw.unit, raw.decimals)
+
+
+def _basis(raw: _Raw, period: Period) -> str:
+    return f"at {format_date(raw.date)}" if raw.date else period.period_label  # type: ignore[arg-type]
+
+
+def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: Period,
+            prev_period: Period, config: Config) -> PublishedChange:
+    def not_comparable(reason: str) -> PublishedChange:
+        return PublishedChange(False, reason, prev_period.period, prev_period.period_label,
+                               None, None, None, None)
+
+    if cur.unit != prev.unit:
+        return not_comparable(f"the unit changed from {prev.unit} to {cur.unit}")
+    if bool(cur.date) != bool(prev.date):
+        return not_comparable("one figure is a snapshot on a date and the other covers a period")
+    if not cur.date and period.months != prev_period.months:
+        return not_comparable(f"this period covers {period.months} months and "
+                              f"{prev_period.period_label} covers {prev_period.months}")
+    prev_value = _value(prev, prev_hidden)
+    if cur.value is None or prev.value is None:
+        return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
+                               Value(None, "x", cur.unit, cur.decimals), None, prev.date)  # type: ignore[arg-type]
+    diff = cur.value - prev.value
+    rule = _rule(cur, config)
+    hide = cur_hidden or prev_hidden or bool(rule and rule.is_small(abs(diff)))
+    difference = Value(None, "c", cur.unit, cur.decimals) if hide else Value(diff, "", cur.unit, cur.decimals)
+    percent = None
+    if cur.unit != "percent":
+        pct = percent_change(cur.value, prev.value)
+        if pct is not None:
+            percent = Value(None, "c", "percent", 1) if hide else Value(pct, "", "percent", 1)
+    return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
+                           difference, percent, prev.date)  # type: ignore[arg-type]
+
+
+def _target(period: Period, name: str | None) -> PublishedTarget | None:
+    if not name:
+        return None
+    target = period.targets[name]
+    if target.range:
+        low, high = target.range
+        text = f"{format_number(low, target.unit, 0)} to {format_number(high, target.unit, 0)}"
+    else:
+        text = format_number(target.value or 0, target.unit, 0 if (target.value or 0) % 1 == 0 else 1)
+    return PublishedTarget(name, target.label, text, target.source)
+
+
+def _status(period: Period, raw: _Raw, value: Value) -> str:
+    if not raw.target or value.number is None:
+        return ""
+    target = period.targets[raw.target]
+    number = round(value.number, value.decimals)
+    if target.range:
+        low, high = target.range
+        return "within range" if low <= number <= high else ("above range" if number > high else "below range")
+    assert target.value is not None
+    met = number >= target.value if target.direction == "higher" else number <= target.value
+    return "met" if met else "not met"
+
+
+def publish_site(site: Site, config: Config) -> PublishedSite:
+    """Compute, suppress and publish every period. The only way raw data reaches output."""
+    computed: dict[str, tuple[dict[str, _Raw], set[str], dict[str, _TableResult]]] = {}
+    for key, period in site.periods.items():
+        tables = {name: _publish_table(t, config) for name, t in period.tables.items()}
+        ndims = {name: len(t.dims) for name, t in period.tables.items()}
+        raws = _raw_quantities(period, compute_all(period))
+        hidden = {n for n, r in raws.items() if _is_disclosive(r, config, tables, ndims)}
+        computed[key] = (raws, hidden, tables)
+    periods: dict[str, PublishedPeriod] = {}
+    for key, period in site.periods.items():
+        raws, hidden, tables = computed[key]
+        prev_period = site.periods.get(f"{period.report}/{period.previous}") if period.previous else None
+        values: dict[str, PublishedMetric] = {}
+        for name, raw in raws.items():
+            value = _value(raw, name in hidden)
+            change = None
+            if prev_period is not None:
+                prev_raws, prev_hidden, _ = computed[prev_period.key]
+                if name in prev_raws:
+                    change = _change(raw, name in hidden, prev_raws[name], name in prev_hidden,
+                                     period, prev_period, config)
+            values[name] = PublishedMetric(
+                name=name, label=raw.label, definition=raw.definition, value=value,
+                date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
+                headline=raw.headline, target=_target(period, raw.target),
+                status=_status(period, raw, value), change=change, kind=raw.kind, note=raw.note)
+        periods[key] = PublishedPeriod(
+            report=period.report, period=period.period, title=period.title,
+            period_label=period.period_label, start=period.start, end=period.end,
+            published=period.published, summary=period.summary,
+            source=PublishedSource(period.source.file, period.source.title, period.source.publisher,
+                                   period.source.date, period.source.presented_to),
+            notes=tuple(period.notes), previous=period.previous, values=values,
+            targets={n: t for n in period.targets if (t := _target(period, n))},
+            tables={n: r.published for n, r in tables.items()})
+    return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
+                         organisation=config.organisation, service=config.service,
+                         threshold=config.suppression_threshold,
+                         sensitive_threshold=config.sensitive_threshold)
+
+
+__all__ = ["publish_site", "lines_of"]

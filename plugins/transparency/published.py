@@ -1,0 +1,227 @@
+"""The published model: the only data that templates, references, tables, charts,
+downloads and search ever see.
+
+These types hold no raw value of a suppressed figure: a suppressed `Value` has
+`number=None` and `symbol='c'`. They are built only by `publish.publish_site()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .model import TOTAL
+
+SYMBOLS = {
+    "c": "confidential: a small number hidden to protect children's privacy, or a figure "
+         "hidden so that a small number cannot be worked out",
+    "x": "not available: the source report does not give this figure",
+    "z": "not applicable",
+}
+
+
+def format_number(number: float, unit: str, decimals: int) -> str:
+    text = f"{number:,.{decimals}f}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "rate_per_10000":
+        return f"{text} per 10,000"
+    if unit == "fte":
+        return f"{text} FTE"
+    if unit in ("days", "weeks"):
+        return f"{text} {unit}"
+    return text
+
+
+@dataclass(frozen=True)
+class Value:
+    number: float | None
+    symbol: str = ""  # '', 'c', 'x' or 'z'
+    unit: str = "count"
+    decimals: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.number is None) == (self.symbol == ""):
+            raise ValueError("a published value has either a number or a symbol")
+
+    @property
+    def suppressed(self) -> bool:
+        return self.symbol == "c"
+
+    def text(self) -> str:
+        """For HTML: '1,446', '97.8%', or '[c]'."""
+        if self.number is None:
+            return f"[{self.symbol}]"
+        return format_number(self.number, self.unit, self.decimals)
+
+    def plain(self) -> str:
+        """For CSV: '1446', '97.8' or 'c'."""
+        if self.number is None:
+            return self.symbol
+        return f"{self.number:.{self.decimals}f}"
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    name: str
+    title: str
+    dimensions: dict[str, str]
+    measure: str
+    unit: str
+    counts: str
+    source: str
+    note: str
+    sensitive: bool
+    comparator: bool
+    date: dt.date | None
+    cells: dict[tuple[str, ...], Value]
+    collapsed: tuple[str, ...] = ()
+
+    @property
+    def dims(self) -> list[str]:
+        return list(self.dimensions)
+
+    def categories(self, dim: str) -> list[str]:
+        i = self.dims.index(dim)
+        seen: list[str] = []
+        for key in self.cells:
+            if key[i] not in seen:
+                seen.append(key[i])
+        if TOTAL in seen:
+            seen.remove(TOTAL)
+            seen.append(TOTAL)
+        return seen
+
+    def symbols_used(self) -> set[str]:
+        return {v.symbol for v in self.cells.values() if v.symbol}
+
+
+@dataclass(frozen=True)
+class PublishedChange:
+    comparable: bool
+    reason: str  # why not comparable, or ''
+    previous_period: str
+    previous_label: str
+    previous_value: Value | None
+    difference: Value | None
+    percent: Value | None
+    previous_date: dt.date | None
+
+    def words(self, current: Value) -> str:
+        """'up 94 (7.0%) from 1,352 at 31 March 2021'."""
+        if not self.comparable or self.previous_value is None or self.difference is None:
+            return f"not comparable with {self.previous_label} ({self.reason})"
+        when = (f"at {format_date(self.previous_date)}" if self.previous_date
+                else f"in {self.previous_label}")
+        if self.difference.suppressed or current.suppressed or self.previous_value.suppressed:
+            return f"compared with {self.previous_value.text()} {when} (change [c])"
+        diff = self.difference.number or 0.0
+        if diff == 0:
+            return f"unchanged from {self.previous_value.text()} {when}"
+        direction = "up" if diff > 0 else "down"
+        size = Value(abs(diff), "", self.difference.unit, self.difference.decimals)
+        amount = size.text()
+        if current.unit == "percent":
+            amount = amount.rstrip("%") + " percentage points"
+        pct = ""
+        if self.percent is not None:
+            pct = f" ({self.percent.text()})" if self.percent.suppressed else (
+                f" ({Value(abs(self.percent.number or 0), '', 'percent', 1).text()})")
+        return f"{direction} {amount}{pct} from {self.previous_value.text()} {when}"
+
+
+@dataclass(frozen=True)
+class PublishedTarget:
+    name: str
+    label: str
+    text: str  # '98%' or '50 to 70'
+    source: str
+
+
+@dataclass(frozen=True)
+class PublishedMetric:
+    name: str
+    label: str
+    definition: str
+    value: Value
+    date: dt.date | None
+    basis: str  # 'at 31 March 2022' or 'April 2021 to March 2022'
+    source: str  # what it is computed from
+    headline: bool
+    target: PublishedTarget | None = None
+    status: str = ""  # 'met', 'not met', 'within range', 'above range', 'below range', ''
+    change: PublishedChange | None = None
+    kind: str = "metric"  # 'metric' or 'figure'
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PublishedSource:
+    file: str
+    title: str
+    publisher: str
+    date: dt.date
+    presented_to: str
+
+
+@dataclass(frozen=True)
+class PublishedPeriod:
+    report: str
+    period: str
+    title: str
+    period_label: str
+    start: dt.date
+    end: dt.date
+    published: dt.date
+    summary: str
+    source: PublishedSource
+    notes: tuple[str, ...]
+    previous: str | None
+    values: dict[str, PublishedMetric]  # metrics and figures by name
+    targets: dict[str, PublishedTarget]
+    tables: dict[str, PublishedTable]
+
+    @property
+    def key(self) -> str:
+        return f"{self.report}/{self.period}"
+
+    @property
+    def headlines(self) -> list[PublishedMetric]:
+        return [m for m in self.values.values() if m.headline]
+
+    def names(self) -> dict[str, str]:
+        out = {n: v.kind for n, v in self.values.items()}
+        out.update({n: "target" for n in self.targets})
+        out.update({n: ("comparator" if t.comparator else "table") for n, t in self.tables.items()})
+        return out
+
+    def symbols_used(self) -> set[str]:
+        used = {v.value.symbol for v in self.values.values() if v.value.symbol}
+        for table in self.tables.values():
+            used |= table.symbols_used()
+        return used
+
+
+@dataclass(frozen=True)
+class PublishedSite:
+    periods: dict[str, PublishedPeriod]
+    reports: dict[str, dict[str, str]]
+    organisation: str
+    service: str
+    threshold: int
+    sensitive_threshold: int
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def by_report(self, report: str) -> list[PublishedPeriod]:
+        return sorted((p for p in self.periods.values() if p.report == report),
+                      key=lambda p: (p.end, p.start), reverse=True)
+
+    def latest(self, report: str) -> PublishedPeriod | None:
+        periods = self.by_report(report)
+        return periods[0] if periods else None
+
+
+def format_date(date: dt.date | None) -> str:
+    if date is None:
+        return ""
+    return f"{date.day} {date:%B %Y}"

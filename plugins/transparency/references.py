@@ -1,0 +1,188 @@
+"""The narrative's reference syntax: `{{ name }}`, `{{ change name }}`, `{{ table name }}` ...
+
+Parsing and checking work on the Markdown text with line numbers; rendering works on
+published periods only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problems
+from .published import SYMBOLS, PublishedPeriod, Value
+
+REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
+INLINE_KINDS = ("value", "change", "previous", "target")
+BLOCK_KINDS = ("table", "chart")
+KINDS = (*INLINE_KINDS, *BLOCK_KINDS)
+CHART_TYPES = ("bar", "line")
+CHART_OPTIONS = ("type", "title")
+EDITING_DOC = "docs/editing.md"
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: str
+    name: str
+    line: int
+    text: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def _close(word: str, options: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def parse(text: str, file: Path, problems: Problems) -> list[Reference]:
+    """Find every reference; report malformed ones with their line."""
+    refs: list[Reference] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if "{{" in line and "}}" not in line[line.index("{{"):]:
+            problems.add(file, "a reference opens with '{{' but does not close with '}}' on the "
+                         "same line", "write the whole reference on one line", line=lineno)
+        for match in REFERENCE_RE.finditer(line):
+            inner = match.group(1).strip()
+            try:
+                words = shlex.split(inner)
+            except ValueError:
+                problems.add(file, f"the reference '{match.group(0)}' has an unclosed quote",
+                             'close the quote, e.g. title="Placements"', line=lineno)
+                continue
+            if not words:
+                problems.add(file, "the reference '{{ }}' is empty", "put a name inside, e.g. "
+                             "{{ children_in_care }}", line=lineno)
+                continue
+            if len(words) == 1 and "=" not in words[0]:
+                kind, name, rest = "value", words[0], []
+            else:
+                kind, rest = words[0], words[2:] if len(words) > 1 else []
+                name = words[1] if len(words) > 1 else ""
+                if kind not in KINDS:
+                    problems.add(file, f"'{kind}' is not a kind of reference{_close(kind, list(KINDS))}",
+                                 f"use one of: {', '.join(KINDS)} (see {EDITING_DOC})", line=lineno)
+                    continue
+                if not name or "=" in name:
+                    problems.add(file, f"the reference '{match.group(0)}' has no name",
+                                 f"write '{{{{ {kind} name }}}}'", line=lineno)
+                    continue
+            options: dict[str, str] = {}
+            bad = False
+            for word in rest:
+                key, eq, value = word.partition("=")
+                if not eq or kind != "chart" or key not in CHART_OPTIONS:
+                    problems.add(file, f"'{word}' is not an option of a {kind} reference",
+                                 f"only chart references take options: {', '.join(CHART_OPTIONS)}",
+                                 line=lineno)
+                    bad = True
+                    continue
+                options[key] = value
+            if kind == "chart" and options.get("type", "bar") not in CHART_TYPES:
+                problems.add(file, f"'{options['type']}' is not a chart type",
+                             f"use one of: {', '.join(CHART_TYPES)}", line=lineno)
+                bad = True
+            if kind in BLOCK_KINDS and line.strip() != match.group(0):
+                problems.add(file, f"a {kind} reference must stand alone on its line",
+                             "put it on its own line with a blank line above and below",
+                             line=lineno)
+                bad = True
+            if not bad:
+                refs.append(Reference(kind, name, lineno, match.group(0), options))
+    return refs
+
+
+def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: Problems) -> None:
+    """Check every reference names something the period offers, used the right way."""
+    names = period.names()
+    for ref in refs:
+        what = names.get(ref.name)
+        if what is None:
+            problems.add(file, f"'{ref.name}' is not a name in {period.key}"
+                         f"{_close(ref.name, list(names))}",
+                         f"run 'invoke catalogue {period.key}' to list the names", line=ref.line)
+            continue
+        if ref.kind in BLOCK_KINDS and what not in ("table", "comparator"):
+            problems.add(file, f"'{ref.name}' is a {what}, not a table",
+                         f"{ref.kind} references take a table name", line=ref.line)
+        elif ref.kind in INLINE_KINDS and what in ("table", "comparator"):
+            problems.add(file, f"'{ref.name}' is a table", f"use '{{{{ table {ref.name} }}}}' on a "
+                         "line of its own", line=ref.line)
+        elif ref.kind in ("value", "change", "previous") and what == "target":
+            if ref.kind != "value":
+                problems.add(file, f"'{ref.name}' is a target, which has no {ref.kind}",
+                             f"use '{{{{ {ref.name} }}}}'", line=ref.line)
+        elif ref.kind in ("change", "previous"):
+            change = period.values[ref.name].change
+            if period.previous is None:
+                problems.add(file, f"'{ref.kind} {ref.name}': {period.key} has no previous period",
+                             "set 'previous:' in period.yaml, or remove the reference",
+                             line=ref.line)
+            elif change is None:
+                problems.add(file, f"'{ref.name}' does not exist in the previous period "
+                             f"({period.previous})", "use the same name in both periods' data, "
+                             "or remove the reference", line=ref.line)
+            elif not change.comparable:
+                problems.add(file, f"'{ref.name}' cannot be compared with {period.previous}: "
+                             f"{change.reason}", "remove the reference; the page says the figures "
+                             "are not comparable", line=ref.line)
+        elif ref.kind == "target" and (what != "metric" or period.values[ref.name].target is None):
+            problems.add(file, f"'{ref.name}' has no target", "give the metric a 'target:' in "
+                         "period.yaml, or remove the reference", line=ref.line)
+
+
+def symbol_html(value: Value) -> str:
+    if value.number is not None:
+        return html.escape(value.text())
+    return (f'<span class="app-symbol" title="{html.escape(SYMBOLS[value.symbol])}">'
+            f"{html.escape(value.text())}</span>")
+
+
+def render_inline(ref: Reference, period: PublishedPeriod) -> str:
+    if ref.name in period.targets and ref.kind == "value":
+        return html.escape(period.targets[ref.name].text)
+    metric = period.values[ref.name]
+    if ref.kind == "value":
+        return f'<span class="app-ref">{symbol_html(metric.value)}</span>'
+    if ref.kind == "target":
+        assert metric.target is not None
+        return html.escape(metric.target.text)
+    change = metric.change
+    assert change is not None and change.previous_value is not None
+    if ref.kind == "previous":
+        return f'<span class="app-ref">{symbol_html(change.previous_value)}</span>'
+    return f'<span class="app-ref">{html.escape(change.words(metric.value))}</span>'
+
+
+def substitute(text: str, refs: list[Reference], period: PublishedPeriod,
+               render_block: Callable[[Reference, PublishedPeriod], str]) -> tuple[str, dict[str, str]]:
+    """Replace inline references with HTML and block references with placeholders
+    (returned separately, to be swapped in after Markdown)."""
+    by_line: dict[int, list[Reference]] = {}
+    for ref in refs:
+        by_line.setdefault(ref.line, []).append(ref)
+    blocks: dict[str, str] = {}
+    lines = text.splitlines()
+    for lineno, line_refs in by_line.items():
+        line = lines[lineno - 1]
+        for ref in line_refs:
+            if ref.kind in BLOCK_KINDS:
+                token = f"APPBLOCK{len(blocks):04d}X"
+                blocks[token] = render_block(ref, period)
+                line = line.replace(ref.text, token, 1)
+            else:
+                line = line.replace(ref.text, render_inline(ref, period), 1)
+        lines[lineno - 1] = line
+    return "\n".join(lines) + "\n", blocks
+
+
+def swap_blocks(html_text: str, blocks: dict[str, str]) -> str:
+    for token, block in blocks.items():
+        html_text = html_text.replace(f"<p>{token}</p>", block).replace(token, block)
+    return html_text

@@ -1,0 +1,94 @@
+"""Render published tables as accessible HTML (caption, scoped headers, numeric cells)."""
+
+from __future__ import annotations
+
+import html
+from itertools import product
+
+from .model import TOTAL
+from .published import PublishedPeriod, PublishedTable, format_date
+from .references import symbol_html
+
+
+def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
+    return f"data/{period.report}/{period.period}/{table.name}.csv"
+
+
+def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
+    value = table.cells.get(key)
+    if value is None:
+        return '<td class="app-table__cell app-table__cell--numeric">–</td>'
+    return f'<td class="app-table__cell app-table__cell--numeric">{symbol_html(value)}</td>'
+
+
+def _row_class(label: str) -> str:
+    return ' class="app-table__row app-table__row--total"' if label == TOTAL else ' class="app-table__row"'
+
+
+def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "") -> str:
+    dims = table.dims
+    e = html.escape
+    parts = [f'<figure class="app-table-figure" id="table-{e(table.name)}">',
+             '<div class="app-table-wrapper" tabindex="0" role="region" '
+             f'aria-labelledby="caption-{e(table.name)}">',
+             '<table class="app-table">',
+             f'<caption class="app-table__caption" id="caption-{e(table.name)}">{e(table.title)}</caption>']
+    row_dim = dims[0]
+    col_dims = dims[1:]
+    col_keys = list(product(*(table.categories(d) for d in col_dims))) if col_dims else [()]
+    col_keys = [k for k in col_keys if any(
+        (r, *k) in table.cells for r in table.categories(row_dim))]
+    parts.append("<thead>")
+    if not col_dims:
+        parts.append(f'<tr><th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>'
+                     f'<th scope="col" class="app-table__header app-table__header--numeric">'
+                     f"{e(table.measure)}</th></tr>")
+    else:
+        # One header row per column dimension; the last row names each column fully.
+        for level, dim in enumerate(col_dims):
+            cells = [f'<td class="app-table__header"></td>' if level < len(col_dims) - 1 else
+                     f'<th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>']
+            previous = None
+            spans: list[tuple[str, int]] = []
+            for key in col_keys:
+                label = key[level]
+                prefix = key[:level + 1]
+                if prefix == previous:
+                    spans[-1] = (spans[-1][0], spans[-1][1] + 1)
+                else:
+                    spans.append((label, 1))
+                previous = prefix
+            for label, count in spans:
+                colspan = f' colspan="{count}"' if count > 1 else ""
+                scope = "colgroup" if count > 1 else "col"
+                cells.append(f'<th scope="{scope}"{colspan} class="app-table__header '
+                             f'app-table__header--numeric">{e(label)}</th>')
+            parts.append(f"<tr>{''.join(cells)}</tr>")
+    parts.append("</thead><tbody>")
+    for row in table.categories(row_dim):
+        cells = [f'<th scope="row" class="app-table__header">{e(row)}</th>']
+        cells.extend(_cell(table, (row, *k)) for k in col_keys)
+        parts.append(f"<tr{_row_class(row)}>{''.join(cells)}</tr>")
+    parts.append("</tbody></table></div>")
+    caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
+    if table.date:
+        caption.append(f"Figures at {e(format_date(table.date))}.")
+    elif not table.comparator:
+        caption.append(f"Figures for {e(period.period_label)}.")
+    if table.note:
+        caption.append(e(table.note))
+    if table.collapsed:
+        caption.append("Some small categories are combined to protect privacy: "
+                       f"{e(', '.join(table.collapsed))}.")
+    symbols = sorted(table.symbols_used())
+    if symbols:
+        caption.append("Symbols: " + "; ".join(f"[{s}] {e(_symbol_short(s))}" for s in symbols) + ".")
+    parts.append(f'<figcaption class="app-table-figure__notes"><p>{" ".join(caption)}</p>')
+    parts.append(f'<p><a class="app-link" href="{e(site_url)}/{e(download_path(period, table))}" '
+                 f'download>Download this table as CSV</a></p>')
+    parts.append("</figcaption></figure>")
+    return "\n".join(parts)
+
+
+def _symbol_short(symbol: str) -> str:
+    return {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable"}[symbol]

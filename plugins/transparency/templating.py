@@ -1,0 +1,39 @@
+"""Jinja filters for the theme. They format published values only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from markupsafe import Markup
+
+from .published import SYMBOLS, PublishedMetric, Value, format_date
+from .references import symbol_html
+
+
+def value_html(value: Value) -> Markup:
+    return Markup(symbol_html(value))  # noqa: S704 - symbol_html escapes its text
+
+
+def change_words(metric: PublishedMetric) -> str:
+    if metric.change is None:
+        return ""
+    return metric.change.words(metric.value)
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value)
+
+
+def symbol_meaning(symbol: str) -> str:
+    return SYMBOLS[symbol]
+
+
+FILTERS: dict[str, Any] = {
+    "value_html": value_html,
+    "change_words": change_words,
+    "long_date": long_date,
+    "symbol_meaning": symbol_meaning,
+}

@@ -1,0 +1,109 @@
+"""Tasks for building, checking, testing and serving the site. Run `invoke --list`."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).parent.resolve()
+sys.path.insert(0, str(ROOT / "plugins"))
+OUTPUT = ROOT / "output"
+PY = sys.executable
+
+
+def _settings(conf: str) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / conf))
+
+
+def pelican_run(c, conf: str, output: Path, extra: str = "") -> None:
+    """Every build goes through here: warnings are errors, so nothing half-built passes."""
+    c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / conf}" -o "{output}" '
+          f"--fatal warnings {extra}", pty=False)
+
+
+def _build_into(c, conf: str, target: Path) -> None:
+    """Build into a fresh temporary folder and only then replace the target, so a failed
+    build never leaves a half-built site in place."""
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        pelican_run(c, conf, staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+@task
+def check(c):
+    """Validate all data and narrative; list every problem with file, line and hint."""
+    from transparency.pipeline import config_from, prepare
+
+    config = config_from(_settings("pelicanconf.py"))
+    site, problems = prepare(config)
+    if problems:
+        print(problems.report(ROOT), file=sys.stderr)
+        sys.exit(1)
+    assert site is not None
+    print(f"OK: {len(site.periods)} report periods, "
+          f"{sum(len(p.tables) for p in site.periods.values())} tables, no problems.")
+
+
+@task
+def build(c):
+    """Build the site into output/ (refuses to build from invalid data)."""
+    _build_into(c, "pelicanconf.py", OUTPUT)
+    print(f"Built {OUTPUT}")
+
+
+@task
+def catalogue(c, period=""):
+    """List every name a report period offers to the narrative, e.g. `invoke catalogue iro/2021-22`."""
+    from transparency.pipeline import catalogue as list_names
+    from transparency.pipeline import config_from, prepare
+
+    site, problems = prepare(config_from(_settings("pelicanconf.py")))
+    if site is None:
+        print(problems.report(ROOT), file=sys.stderr)
+        sys.exit(1)
+    keys = [period] if period else sorted(site.periods)
+    for key in keys:
+        if key not in site.periods:
+            print(f"No period '{key}'. Periods: {', '.join(sorted(site.periods))}", file=sys.stderr)
+            sys.exit(1)
+        print(list_names(site, key))
+        print()
+
+
+@task
+def serve(c, port=8000):
+    """Serve output/ on http://localhost:PORT, rebuilding when content, data, theme or plugins change."""
+    c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / "pelicanconf.py"}" -o "{OUTPUT}" '
+          f"--fatal warnings --autoreload --listen --port {int(port)}", pty=False)
+
+
+@task
+def lint(c):
+    """Run ruff over the code."""
+    c.run(f'"{PY}" -m ruff check "{ROOT}"')
+
+
+@task
+def test(c):
+    """Run every test (unit, integration, browser) and the linter."""
+    lint(c)
+    c.run(f'"{PY}" -m pytest', pty=False)
+
+
+@task
+def clean(c):
+    """Remove the built site."""
+    if OUTPUT.exists():
+        shutil.rmtree(OUTPUT)
