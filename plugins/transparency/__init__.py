@@ -16,6 +16,7 @@ from pelican.readers import MarkdownReader
 from . import references
 from .downloads import write_downloads
 from .narrative import body_start, locate
+from .output_audit import audit_output
 from .pipeline import config_from, prepare_or_raise
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite
@@ -100,10 +101,21 @@ def add_reader(readers: Any) -> None:
     readers.reader_classes["md"] = ReportMarkdownReader
 
 
+class DisclosureError(Exception):
+    """The built output shows a small count: the build must not be used."""
+
+
 def write_outputs(pelican: Any) -> None:
+    """Write downloads, then audit every built file; a finding fails the build."""
     site = _site(pelican.settings)
-    written = write_downloads(site, Path(pelican.settings["OUTPUT_PATH"]))
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    written = write_downloads(site, output)
     logger.info("transparency: wrote %d download files", len(written))
+    findings = audit_output(output, site.threshold)
+    if findings:
+        raise DisclosureError("the built site shows small counts of children:\n"
+                              + "\n".join(findings))
+    logger.info("transparency: output audit passed")
 
 
 def register() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .audit import audit_site
 from .load import load_site
 from .narrative import check_content
 from .problems import DataError, Problems
@@ -29,6 +30,12 @@ def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
         # Publishing invalid data would give misleading follow-on errors; stop here.
         return None, problems
     published = publish_site(site, config)
+    for finding in audit_site(published, config.min_feasible_range):
+        problems.add(config.data_path / finding.period / "period.yaml",
+                     f"disclosure risk: {finding.describe()}",
+                     "declare a 'collapse' for the table, or report this as a bug in secondary "
+                     "suppression; nothing is published until the audit passes",
+                     field=f"tables.{finding.table}")
     check_content(config.content_path, published, problems)
     return published, problems
 

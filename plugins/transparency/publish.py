@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .metrics import MetricResult, Part, compute_all, percent_change
 from .model import TOTAL, Figure, Period, Selector, Site, Table
 from .published import (
+    Formula,
     PublishedChange,
     PublishedMetric,
     PublishedPeriod,
@@ -93,7 +94,7 @@ def _publish_table(table: Table, config: Config) -> _TableResult:
         name=table.name, title=table.title, dimensions=dict(table.dimensions),
         measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
         note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
-        cells=cells, collapsed=tuple(collapsed))
+        cells=cells, collapsed=tuple(collapsed), population=table.population)
     return _TableResult(published, hidden, values)
 
 
@@ -142,6 +143,21 @@ def _raw_quantities(period: Period, results: dict[str, MetricResult]) -> dict[st
                          res.decimals, res.date, res.sensitive, source, spec.headline, "metric",
                          spec.target, result=res)
     return out
+
+
+def _terms(part: Part) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    if part.figure is not None:
+        return (("figure", part.figure, ()),)
+    return tuple(("table", part.table or "", key) for key in part.cells)
+
+
+def _formula(res: MetricResult | None) -> Formula | None:
+    if res is None:
+        return None
+    if res.numerator is not None and res.denominator is not None:
+        return Formula(res.spec.type, numerator=_terms(res.numerator),
+                       denominator=_terms(res.denominator))
+    return Formula("sum", terms=tuple(t for p in res.parts for t in _terms(p)))
 
 
 def _raw_figure(fig: Figure) -> _Raw:
@@ -268,7 +284,8 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
                 name=name, label=raw.label, definition=raw.definition, value=value,
                 date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
                 headline=raw.headline, target=_target(period, raw.target),
-                status=_status(period, raw, value), change=change, kind=raw.kind, note=raw.note)
+                status=_status(period, raw, value), change=change, kind=raw.kind, note=raw.note,
+                formula=_formula(raw.result))
         periods[key] = PublishedPeriod(
             report=period.report, period=period.period, title=period.title,
             period_label=period.period_label, start=period.start, end=period.end,

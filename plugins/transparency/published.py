@@ -76,6 +76,7 @@ class PublishedTable:
     date: dt.date | None
     cells: dict[tuple[str, ...], Value]
     collapsed: tuple[str, ...] = ()
+    population: str | None = None
 
     @property
     def dims(self) -> list[str]:
@@ -138,6 +139,20 @@ class PublishedTarget:
     source: str
 
 
+Term = tuple[str, str, tuple[str, ...]]  # ('table', name, key) or ('figure', name, ())
+
+
+@dataclass(frozen=True)
+class Formula:
+    """How a published metric is computed: structure only, never values. The disclosure
+    audit uses it to treat every published metric as an equation over table cells."""
+
+    kind: str  # 'sum', 'percent' or 'ratio'
+    terms: tuple[Term, ...] = ()
+    numerator: tuple[Term, ...] = ()
+    denominator: tuple[Term, ...] = ()
+
+
 @dataclass(frozen=True)
 class PublishedMetric:
     name: str
@@ -153,6 +168,7 @@ class PublishedMetric:
     change: PublishedChange | None = None
     kind: str = "metric"  # 'metric' or 'figure'
     note: str = ""
+    formula: Formula | None = None
 
 
 @dataclass(frozen=True)

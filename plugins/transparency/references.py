@@ -148,15 +148,16 @@ def render_inline(ref: Reference, period: PublishedPeriod) -> str:
     if ref.name in period.targets and ref.kind == "value":
         return html.escape(period.targets[ref.name].text)
     metric = period.values[ref.name]
+    mark = ' data-disclosure="count"' if metric.value.unit == "count" else ""
     if ref.kind == "value":
-        return f'<span class="app-ref">{symbol_html(metric.value)}</span>'
+        return f'<span class="app-ref"{mark}>{symbol_html(metric.value)}</span>'
     if ref.kind == "target":
         assert metric.target is not None
         return html.escape(metric.target.text)
     change = metric.change
     assert change is not None and change.previous_value is not None
     if ref.kind == "previous":
-        return f'<span class="app-ref">{symbol_html(change.previous_value)}</span>'
+        return f'<span class="app-ref"{mark}>{symbol_html(change.previous_value)}</span>'
     return f'<span class="app-ref">{html.escape(change.words(metric.value))}</span>'
 
 

@@ -18,7 +18,8 @@ def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     value = table.cells.get(key)
     if value is None:
         return '<td class="app-table__cell app-table__cell--numeric">–</td>'
-    return f'<td class="app-table__cell app-table__cell--numeric">{symbol_html(value)}</td>'
+    mark = ' data-disclosure="count"' if table.counts != "none" else ""
+    return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
 
 
 def _row_class(label: str) -> str:

@@ -27,6 +27,11 @@ def long_date(value: dt.date | dt.datetime | None) -> str:
     return format_date(value)
 
 
+def sentence(text: str) -> str:
+    """Capitalise the first letter only (Jinja's capitalize lower-cases the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def symbol_meaning(symbol: str) -> str:
     return SYMBOLS[symbol]
 
@@ -36,4 +41,5 @@ FILTERS: dict[str, Any] = {
     "change_words": change_words,
     "long_date": long_date,
     "symbol_meaning": symbol_meaning,
+    "sentence": sentence,
 }

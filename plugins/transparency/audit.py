@@ -1,0 +1,234 @@
+"""Disclosure audit: could a reader work out any suppressed cell from what is published?
+
+Everything a period publishes is turned into linear constraints over unknowns (the
+suppressed cells): table lines and their totals, tables of the same population sharing
+margins, headline metrics as sums of cells, and percentages at their printed precision.
+Integer linear programming (scipy HiGHS) then finds each unknown's feasible range. A range
+narrower than MIN_FEASIBLE_RANGE whole numbers is a disclosure.
+
+The audit reads only the published site: it sees what an attacker sees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from scipy.optimize import linprog
+
+from .model import TOTAL
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Term
+from .suppress import lines_of
+
+BIG = 10**7  # an upper bound no count of children reaches; keeps the programme bounded
+
+
+@dataclass(frozen=True)
+class Finding:
+    period: str
+    table: str
+    cell: tuple[str, ...]
+    low: float
+    high: float
+
+    def describe(self) -> str:
+        cell = ", ".join(self.cell) if self.cell else "(figure)"
+        high = "no upper limit" if self.high >= BIG else f"{self.high:g}"
+        return (f"{self.period}: suppressed cell [{cell}] of '{self.table}' can be narrowed to "
+                f"{self.low:g} to {high} from what is published")
+
+
+class _System:
+    """Linear equalities and inequalities over constants and unknowns."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, str, tuple[str, ...]], int] = {}
+        self.lower: list[float] = []
+        self.eq: list[tuple[dict[int, float], float]] = []
+        self.le: list[tuple[dict[int, float], float]] = []
+
+    def var(self, term: tuple[str, str, tuple[str, ...]], lower: float) -> int:
+        if term not in self.index:
+            self.index[term] = len(self.lower)
+            self.lower.append(lower)
+        return self.index[term]
+
+    def add(self, coeffs: dict[int, float], const: float, kind: str) -> None:
+        """sum(coeffs[i] * x_i) + const (== or <=) 0."""
+        coeffs = {i: c for i, c in coeffs.items() if c}
+        if not coeffs:
+            return
+        (self.eq if kind == "eq" else self.le).append((coeffs, -const))
+
+
+def _linear(terms: list[tuple[str, str, tuple[str, ...]]], period: PublishedPeriod, system: _System,
+            bounds: dict[str, float]) -> tuple[dict[int, float], float] | None:
+    """A sum of terms as (coefficients on unknowns, constant); None if a term is unusable."""
+    coeffs: dict[int, float] = {}
+    const = 0.0
+    for kind, name, key in terms:
+        if kind == "figure":
+            value = period.values[name].value
+        else:
+            table = period.tables[name]
+            value = table.cells.get(key)  # type: ignore[assignment]
+            if value is None:
+                return None
+        if value.number is not None:
+            const += value.number
+        elif value.symbol == "c":
+            i = system.var((kind, name, key), bounds.get(f"{kind}:{name}", 1))
+            coeffs[i] = coeffs.get(i, 0) + 1
+        else:
+            return None  # x or z: no information either way
+    return coeffs, const
+
+
+def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _System,
+                       bounds: dict[str, float]) -> None:
+    for line in lines_of(table.cells, len(table.dims)):
+        if line.total is None:
+            continue
+        members = [("table", table.name, k) for k in line.members]
+        left = _linear(members, period, system, bounds)
+        right = _linear([("table", table.name, line.total)], period, system, bounds)
+        if left is None or right is None:
+            continue
+        coeffs = dict(left[0])
+        for i, c in right[0].items():
+            coeffs[i] = coeffs.get(i, 0) - c
+        system.add(coeffs, left[1] - right[1], "eq")
+
+
+def _population_constraints(period: PublishedPeriod, system: _System, bounds: dict[str, float]) -> None:
+    groups: dict[str, list[PublishedTable]] = {}
+    for table in period.tables.values():
+        if table.population:
+            groups.setdefault(table.population, []).append(table)
+    for tables in groups.values():
+        for a, b in combinations(tables, 2):
+            if len(a.dims) > len(b.dims):
+                a, b = b, a
+            shared = [d for d in a.dims if d in b.dims]
+            # Grand totals agree; and where a's dimensions are all in b, a's cells are b's margins.
+            grand_a = [("table", a.name, k) for k in a.cells if all(x != TOTAL for x in k)]
+            grand_b = [("table", b.name, k) for k in b.cells if all(x != TOTAL for x in k)]
+            pairs = [(grand_a, grand_b)]
+            if shared == a.dims:
+                for key in a.cells:
+                    if TOTAL in key:
+                        continue
+                    match = [("table", b.name, k) for k in b.cells if all(x != TOTAL for x in k)
+                             and all(k[b.dims.index(d)] == key[a.dims.index(d)] for d in a.dims)]
+                    if match:
+                        pairs.append(([("table", a.name, key)], match))
+            for left_terms, right_terms in pairs:
+                left = _linear(left_terms, period, system, bounds)
+                right = _linear(right_terms, period, system, bounds)
+                if left is None or right is None:
+                    continue
+                coeffs = dict(left[0])
+                for i, c in right[0].items():
+                    coeffs[i] = coeffs.get(i, 0) - c
+                system.add(coeffs, left[1] - right[1], "eq")
+
+
+def _metric_constraints(metric: PublishedMetric, period: PublishedPeriod, system: _System,
+                        bounds: dict[str, float]) -> None:
+    formula = metric.formula
+    value = metric.value
+    if formula is None or value.number is None:
+        return
+    if formula.kind == "sum":
+        expr = _linear(list(formula.terms), period, system, bounds)
+        if expr is not None:
+            system.add(expr[0], expr[1] - value.number, "eq")
+        return
+    num = _linear(list(formula.numerator), period, system, bounds)
+    den = _linear(list(formula.denominator), period, system, bounds)
+    if num is None or den is None:
+        return
+    scale = 100 if formula.kind == "percent" else 1
+    half = 0.5 * 10 ** (-value.decimals)
+    for bound, sign in ((value.number + half, 1), (value.number - half, -1)):
+        # sign * (scale*num - bound*den) <= 0
+        coeffs: dict[int, float] = {}
+        for i, c in num[0].items():
+            coeffs[i] = coeffs.get(i, 0) + sign * scale * c
+        for i, c in den[0].items():
+            coeffs[i] = coeffs.get(i, 0) - sign * bound * c
+        system.add(coeffs, sign * (scale * num[1] - bound * den[1]), "le")
+
+
+def _solve_ranges(system: _System) -> list[tuple[float, float]]:
+    n = len(system.lower)
+    if n == 0:
+        return []
+
+    def matrix(rows: list[tuple[dict[int, float], float]]) -> tuple[np.ndarray | None, np.ndarray | None]:
+        if not rows:
+            return None, None
+        a = np.zeros((len(rows), n))
+        b = np.zeros(len(rows))
+        for r, (coeffs, rhs) in enumerate(rows):
+            for i, c in coeffs.items():
+                a[r, i] = c
+            b[r] = rhs
+        return a, b
+
+    a_eq, b_eq = matrix(system.eq)
+    a_ub, b_ub = matrix(system.le)
+    bounds = [(low, BIG) for low in system.lower]
+    integrality = np.ones(n)
+    ranges = []
+    for i in range(n):
+        found = []
+        for sense in (1, -1):
+            c = np.zeros(n)
+            c[i] = sense
+            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                          integrality=integrality, method="highs")
+            if res.status != 0:
+                raise AuditError(f"the disclosure audit could not solve its constraints "
+                                 f"({res.message}); the published figures may be inconsistent")
+            found.append(res.x[i])
+        ranges.append((round(found[0]), round(found[1])))
+    return ranges
+
+
+class AuditError(Exception):
+    pass
+
+
+def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
+    system = _System()
+    bounds: dict[str, float] = {}
+    for name, table in period.tables.items():
+        bounds[f"table:{name}"] = 0 if table.sensitive else 1
+    for name, metric in period.values.items():
+        bounds[f"figure:{name}"] = 1
+    for table in period.tables.values():
+        if table.counts != "none":
+            for key, value in table.cells.items():
+                if value.symbol == "c":
+                    system.var(("table", table.name, key), bounds[f"table:{table.name}"])
+            _table_constraints(table, period, system, bounds)
+    _population_constraints(period, system, bounds)
+    for metric in period.values.values():
+        _metric_constraints(metric, period, system, bounds)
+    findings = []
+    terms = {i: term for term, i in system.index.items()}
+    for i, (low, high) in enumerate(_solve_ranges(system)):
+        if high - low + 1 < min_range and not math.isinf(high):
+            kind, name, key = terms[i]
+            findings.append(Finding(period.key, name, key, low, high))
+    return findings
+
+
+def audit_site(site: PublishedSite, min_range: int) -> list[Finding]:
+    findings: list[Finding] = []
+    for key in sorted(site.periods):
+        findings.extend(audit_period(site.periods[key], min_range))
+    return findings

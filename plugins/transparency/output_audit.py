@@ -1,0 +1,92 @@
+"""Audit of the built site: no count of children from 1 to the threshold in any output.
+
+Independent of the code that rendered the pages: it re-reads the files. Every place that
+shows a count of children or their records is marked `data-disclosure="count"` by our
+templates and renderers; CSV downloads are checked through their data package.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
+
+
+class _CountFinder(HTMLParser):
+    """Collects the text of every element marked data-disclosure="count"."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.texts: list[tuple[int, str]] = []
+        self._buffer: list[list[str]] = []
+        self.count_tables = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        marked = dict(attrs).get("data-disclosure") == "count"
+        if tag in ("br", "img", "meta", "link", "input", "hr"):
+            return
+        self.stack.append((tag, marked))
+        if marked:
+            self._buffer.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            open_tag, marked = self.stack.pop()
+            if marked:
+                self.texts.append((self.getpos()[0], "".join(self._buffer.pop())))
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for buffer in self._buffer:
+            buffer.append(data)
+
+
+def _small(text: str, threshold: int) -> bool:
+    match = NUMBER_RE.match(text.replace("\u00a0", " "))
+    if not match:
+        return False
+    value = float(match.group(1).replace(",", ""))
+    return 1 <= value <= threshold
+
+
+def audit_html(path: Path, threshold: int) -> list[str]:
+    finder = _CountFinder()
+    finder.feed(path.read_text(encoding="utf-8"))
+    return [f"{path}: line {line}: a count of {text.strip()} is shown"
+            for line, text in finder.texts if _small(text, threshold)]
+
+
+def audit_downloads(data_dir: Path, threshold: int) -> list[str]:
+    package_path = data_dir / "datapackage.json"
+    if not package_path.is_file():
+        return [f"{package_path}: missing"]
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    findings = []
+    for resource in package["resources"]:
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        count_fields = [n for n, f in fields.items() if f.get("disclosure") == "count"]
+        if not count_fields:
+            continue
+        path = data_dir / resource["path"]
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row_number, row in enumerate(csv.DictReader(handle), start=2):
+                for name in count_fields:
+                    if _small(row[name], threshold):
+                        findings.append(f"{path}: row {row_number}: a count of {row[name]} is "
+                                        "published")
+    return findings
+
+
+def audit_output(output: Path, threshold: int) -> list[str]:
+    """Every HTML page and every download of a built site."""
+    findings: list[str] = []
+    for path in sorted(output.rglob("*.html")):
+        findings.extend(audit_html(path, threshold))
+    findings.extend(audit_downloads(output / "data", threshold))
+    return findings
