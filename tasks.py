@@ -41,19 +41,25 @@ def _build_into(c, conf: str, target: Path) -> None:
             shutil.rmtree(staging)
 
 
-@task
-def check(c):
-    """Validate all data and narrative; list every problem with file, line and hint."""
-    from transparency.pipeline import config_from, prepare
+@task(help={"publish": "check as the publish build does: narrative warnings become errors"})
+def check(c, publish=False):
+    """Validate all data and narrative, run the disclosure audit; list every problem."""
+    from transparency.pipeline import config_from, lint_narrative, prepare
 
-    config = config_from(_settings("pelicanconf.py"))
+    config = config_from(_settings("publishconf.py" if publish else "pelicanconf.py"))
     site, problems = prepare(config)
     if problems:
         print(problems.report(ROOT), file=sys.stderr)
         sys.exit(1)
     assert site is not None
+    lint = lint_narrative(config, site)
+    if lint:
+        label = "Errors" if config.narrative_lint_strict else "Warnings (the publish build fails on these)"
+        print(f"{label}:\n{lint.report(ROOT)}", file=sys.stderr)
+        if config.narrative_lint_strict:
+            sys.exit(1)
     print(f"OK: {len(site.periods)} report periods, "
-          f"{sum(len(p.tables) for p in site.periods.values())} tables, no problems.")
+          f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
 
 
 @task

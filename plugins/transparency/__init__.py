@@ -17,8 +17,8 @@ from . import references
 from .downloads import write_downloads
 from .narrative import body_start, locate
 from .output_audit import audit_output
-from .pipeline import config_from, prepare_or_raise
-from .problems import Problems
+from .pipeline import config_from, lint_narrative, prepare_or_raise
+from .problems import DataError, Problems
 from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
 
@@ -89,6 +89,11 @@ def initialise(pelican: Any) -> None:
     settings = pelican.settings
     config = config_from(settings)
     site = prepare_or_raise(config)
+    lint = lint_narrative(config, site)
+    if lint and config.narrative_lint_strict:
+        raise DataError(lint, Path.cwd())
+    for problem in lint.items:
+        logger.info("transparency: narrative lint (fails a publish build): %s", problem.format())
     settings[SITE_KEY] = site
     filters = settings.setdefault("JINJA_FILTERS", {})
     from .templating import FILTERS

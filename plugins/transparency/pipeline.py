@@ -48,6 +48,19 @@ def prepare_or_raise(config: Config) -> PublishedSite:
     return published
 
 
+def lint_narrative(config: Config, site: PublishedSite) -> Problems:
+    """Hand-typed small counts of people in any narrative or page."""
+    from .lint import lint_file
+    from .narrative import read_text
+
+    found = Problems()
+    for path in sorted(config.content_path.rglob("*.md")):
+        text = read_text(path, found)
+        if text is not None:
+            lint_file(path, text, config.suppression_threshold, found)
+    return found
+
+
 def catalogue(site: PublishedSite, key: str) -> str:
     """Every name a period offers to the narrative, with what it is and its published value."""
     period = site.periods[key]

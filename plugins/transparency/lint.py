@@ -1,0 +1,59 @@
+"""Narrative lint: hand-typed numbers that look like small counts of people.
+
+"2 young people" or "only one child" in the narrative is exactly what suppression hides in
+the data. Numbers that are not counts of people (days, months, years, stages, FTE, section
+numbers) are not flagged because they are not followed by a word for people.
+An author who has checked a sentence marks it on the same line with
+`<!-- reviewed: reason -->`, giving the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .problems import Problems
+
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a single": 1,
+         "a couple of": 2, "a handful of": 5}
+PEOPLE = (r"(?:children|child|young\s+people|young\s+person|youngsters?|boys?|girls?|babies|baby|"
+          r"infants?|teenagers?|families|family|carers?|foster\s+carers?|parents?|mothers?|"
+          r"fathers?|siblings?|brothers?|sisters?|sibling\s+groups?|care\s+leavers?|"
+          r"unaccompanied\s+(?:asylum[-\s]seeking\s+)?children|pupils?|students?|"
+          r"referrals?|cases?|individuals?|people|persons?|males?|females?|members)")
+NUMBER = r"(?P<number>\d{1,3}|" + "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True)) + ")"
+# A number, up to two describing words, then a word for people: "2 young people",
+# "three looked-after children", "1 (5%) child".
+# Words that end a noun phrase: "one for children", "one group of children", "one or more
+# people" are not counts of people.
+STOP = r"(?!(?:for|of|or|to|and|in|on|at|by|with|more|than|per|group|groups|each|every)\b)"
+PATTERN = re.compile(
+    r"(?<![\w.,/-])" + NUMBER + r"(?:\s*\([^)]*\))?\s+(?:" + STOP + r"[a-z][\w'-]*\s+){0,2}?"
+    + PEOPLE + r"\b", re.IGNORECASE)
+REVIEWED = re.compile(r"<!--\s*reviewed:\s*(?P<reason>\S.*?)\s*-->", re.IGNORECASE)
+STRIP = re.compile(r"\{\{.*?\}\}|`[^`]*`|<!--.*?-->")
+
+
+def small_count_lines(text: str, threshold: int) -> list[tuple[int, str]]:
+    """(line, matched text) for each unreviewed small count of people."""
+    found = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if REVIEWED.search(line):
+            continue
+        body = STRIP.sub(" ", line)
+        for match in PATTERN.finditer(body):
+            raw = match.group("number").lower()
+            value = WORDS.get(raw) if raw in WORDS else int(raw)
+            if value is not None and 1 <= value <= threshold:
+                found.append((lineno, match.group(0)))
+    return found
+
+
+def lint_file(path: Path, text: str, threshold: int, problems: Problems) -> None:
+    for lineno, snippet in small_count_lines(text, threshold):
+        problems.add(path, f"'{snippet}' looks like a hand-typed small count of people",
+                     "remove the number (counts of 1 to "
+                     f"{threshold} people can identify a child), refer to a suppressed figure "
+                     "with {{ name }}, or if it is not a count of people add "
+                     "'<!-- reviewed: your reason -->' at the end of the line", line=lineno)
