@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -24,7 +25,7 @@ def _settings(conf: str) -> dict:
 def pelican_run(c, conf: str, output: Path, extra: str = "") -> None:
     """Every build goes through here: warnings are errors, so nothing half-built passes."""
     c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / conf}" -o "{output}" '
-          f"--fatal warnings {extra}", pty=False)
+          f"--fatal warnings {extra}", pty=False, env={"COLUMNS": "200"})
 
 
 def _build_into(c, conf: str, target: Path) -> None:
@@ -62,9 +63,20 @@ def check(c, publish=False):
           f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
 
 
+def _check_or_exit(conf: str) -> None:
+    """Validate before Pelican runs, so problems are listed plainly, all at once."""
+    from transparency.pipeline import config_from, prepare
+
+    _, problems = prepare(config_from(_settings(conf)))
+    if problems:
+        print(problems.report(ROOT), file=sys.stderr)
+        sys.exit(1)
+
+
 @task
 def build(c):
     """Build the site into output/ (refuses to build from invalid data)."""
+    _check_or_exit("pelicanconf.py")
     _build_into(c, "pelicanconf.py", OUTPUT)
     print(f"Built {OUTPUT}")
 
@@ -101,9 +113,24 @@ def lint(c):
     c.run(f'"{PY}" -m ruff check "{ROOT}"')
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@task
+def browser(c):
+    """Install Debian's chromium for the browser tests, if it is missing (needs root)."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"{CHROMIUM} is missing: run 'sudo apt-get install -y chromium' (browser tests need it)")
+    c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+          pty=False)
+
+
 @task
 def test(c):
-    """Run every test (unit, integration, browser) and the linter."""
+    """Run the linter and every test: unit, integration (real builds) and browser (headless chromium)."""
+    browser(c)
     lint(c)
     c.run(f'"{PY}" -m pytest', pty=False)
 

@@ -105,7 +105,7 @@ def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _
 def _population_constraints(period: PublishedPeriod, system: _System, bounds: dict[str, float]) -> None:
     groups: dict[str, list[PublishedTable]] = {}
     for table in period.tables.values():
-        if table.population:
+        if table.population and table.unit == "count":
             groups.setdefault(table.population, []).append(table)
     for tables in groups.values():
         for a, b in combinations(tables, 2):
@@ -210,7 +210,7 @@ def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
     for name, metric in period.values.items():
         bounds[f"figure:{name}"] = 1
     for table in period.tables.values():
-        if table.counts != "none":
+        if table.counts != "none" and table.unit == "count":
             for key, value in table.cells.items():
                 if value.symbol == "c":
                     system.var(("table", table.name, key), bounds[f"table:{table.name}"])

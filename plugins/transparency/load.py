@@ -156,9 +156,14 @@ class _Ctx:
         return _Ctx(self.problems, self.file, value, self.fieldname(key))
 
 
-def _unit_counts(ctx: _Ctx) -> tuple[str, str]:
+def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
     unit = ctx.choice("unit", UNITS)
     counts = ctx.choice("counts", COUNTS)
+    if percent_with_base and unit == "percent":
+        if counts == "none" and "counts" in ctx.m:
+            ctx.problem("counts", "a percentage table with a 'base' describes children or records",
+                        "set 'counts: children' or 'counts: records'")
+        return unit, counts
     if unit == "count" and counts == "none" and "counts" in ctx.m:
         ctx.problem("counts", "a figure with unit 'count' must count children or records",
                     "set 'counts: children' or 'counts: records' (counts of people are suppressed "
@@ -399,8 +404,28 @@ def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
 
 def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "title", "dimensions", "measure", "unit", "counts", "date",
-                      "population", "source", "note", "sensitive", "collapse"})
-    unit, counts = _unit_counts(ctx)
+                      "population", "source", "note", "sensitive", "collapse", "base"})
+    base: float | dict[str, dict[str, float]] | None = None
+    raw_base = ctx.m.get("base")
+    if isinstance(raw_base, Mapping):
+        ok = len(raw_base) == 1 and all(
+            isinstance(v, Mapping) and v and all(isinstance(n, int) and not isinstance(n, bool)
+                                                 and n > 0 for n in v.values())
+            for v in raw_base.values())
+        if ok:
+            base = {str(d): {str(k): float(n) for k, n in v.items()} for d, v in raw_base.items()}
+        else:
+            ctx.problem("base", "'base' per category must map one dimension to "
+                        "{category: number of children}", "e.g. base: {age_group: {4 to 6: 77}}")
+    else:
+        base = ctx.number("base", whole=True, required=False)
+    if base is not None and ctx.m.get("unit") != "percent":
+        ctx.problem("base", "'base' is only for tables of percentages",
+                    "remove it, or set 'unit: percent'")
+    unit, counts = _unit_counts(ctx, percent_with_base=base is not None)
+    if unit == "percent" and counts != "none" and base is None:
+        ctx.problem("base", "a percentage table of children or records needs 'base'",
+                    "add 'base:' with the number of children or records the percentages are of")
     dims_raw = ctx.mapping("dimensions", required=True)
     dims: dict[str, str] = {}
     if dims_raw is not None:
@@ -450,7 +475,16 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path
                   date=ctx.date("date", required=False),
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse)
+                  collapse=collapse, base=base)
+    if isinstance(base, dict):
+        for dim, bases in base.items():
+            if dim not in dims:
+                ctx.problem("base", f"'{dim}' is not a dimension of this table",
+                            f"use one of: {', '.join(dims)}")
+            elif set(frame[dim]) - {TOTAL} - set(bases):
+                missing = sorted(set(frame[dim]) - {TOTAL} - set(bases))
+                ctx.problem("base", f"'base' gives no number for: {', '.join(missing)}",
+                            "give the number of children for every category")
     for dim, groups in collapse.items():
         present = set(frame[dim])
         for old in (v for vs in groups.values() for v in vs):

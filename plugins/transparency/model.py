@@ -84,6 +84,16 @@ class Table:
     sensitive: bool = False
     collapse: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     comparator: bool = False
+    # For percentage tables of children or records: the count they are percentages of, either
+    # one number or per category of one dimension: {"age_group": {"4 to 6": 77}}.
+    base: float | dict[str, dict[str, float]] | None = None
+
+    def base_for(self, key: tuple[str, ...]) -> float | None:
+        if self.base is None or isinstance(self.base, float):
+            return self.base
+        for dim, bases in self.base.items():
+            return bases.get(key[self.dims.index(dim)])
+        return None
 
     @property
     def dims(self) -> list[str]:

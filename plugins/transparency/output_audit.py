@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
+SYMBOL_RE = re.compile(r"^\s*\[[cxz]\]\s*$")
+ANY_NUMBER_RE = re.compile(r"(?<![\w.])([0-9][0-9,]*(?:\.[0-9]+)?)(?![\w.])")
 
 
 class _CountFinder(HTMLParser):
@@ -24,10 +26,16 @@ class _CountFinder(HTMLParser):
         self.stack: list[tuple[str, bool]] = []
         self.texts: list[tuple[int, str]] = []
         self._buffer: list[list[str]] = []
-        self.count_tables = 0
+        self.attribute_numbers: list[tuple[int, str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         marked = dict(attrs).get("data-disclosure") == "count"
+        if marked or self._buffer:
+            # Attributes inside a count (aria-label, title, data-*) must not carry numbers.
+            for name, value in attrs:
+                if name != "data-disclosure" and value:
+                    self.attribute_numbers.extend(
+                        (self.getpos()[0], f"{name}={value!r}", m) for m in ANY_NUMBER_RE.findall(value))
         if tag in ("br", "img", "meta", "link", "input", "hr"):
             return
         self.stack.append((tag, marked))
@@ -56,10 +64,21 @@ def _small(text: str, threshold: int) -> bool:
 
 
 def audit_html(path: Path, threshold: int) -> list[str]:
+    """A marked count must read as a plain number above the threshold, 0, or a symbol."""
     finder = _CountFinder()
     finder.feed(path.read_text(encoding="utf-8"))
-    return [f"{path}: line {line}: a count of {text.strip()} is shown"
-            for line, text in finder.texts if _small(text, threshold)]
+    findings = []
+    for line, text in finder.texts:
+        if _small(text, threshold):
+            findings.append(f"{path}: line {line}: a count of {text.strip()} is shown")
+        elif not (NUMBER_RE.match(text) or SYMBOL_RE.match(text)):
+            findings.append(f"{path}: line {line}: a count reads {text.strip()!r}, which is "
+                            "neither a number nor a symbol")
+    for line, attribute, number in finder.attribute_numbers:
+        if _small(number, threshold):
+            findings.append(f"{path}: line {line}: an attribute of a count holds {number} "
+                            f"({attribute})")
+    return findings
 
 
 def audit_downloads(data_dir: Path, threshold: int) -> list[str]:

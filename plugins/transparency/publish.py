@@ -78,7 +78,12 @@ def _publish_table(table: Table, config: Config) -> _TableResult:
             values, symbols = collapse_groups(values, symbols, table.dims.index(dim), groups, rule)
             if set(values) != before:
                 collapsed.extend(groups)
-        hidden = suppress_table(values, symbols, len(table.dims), rule)
+        if table.base is not None:
+            # Percentages of a known number of children: suppress on the counts they imply
+            # ("0.6% of 331" is 2 children).
+            hidden = _suppress_percentages(table, values, symbols, rule)
+        else:
+            hidden = suppress_table(values, symbols, len(table.dims), rule)
     decimals = 0 if table.unit == "count" else max(
         (len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values.values()
         if v == v) if any(v == v for v in values.values()) else 0
@@ -96,6 +101,33 @@ def _publish_table(table: Table, config: Config) -> _TableResult:
         note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
         cells=cells, collapsed=tuple(collapsed), population=table.population)
     return _TableResult(published, hidden, values)
+
+
+def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[Key, str],
+                          rule: Rule) -> set[Key]:
+    """Suppress a percentage table on the counts it implies ("0.6% of 331" is 2 children).
+
+    Where a line's percentages add up to 100 (allowing for rounding), the 100% is an implicit
+    total a reader can subtract from, so it takes part in secondary suppression."""
+    implied: dict[Key, float] = {}
+    for key, value in values.items():
+        base = table.base_for(key)
+        # An unknown base cannot be checked: treat the cell as small, so it is hidden.
+        implied[key] = value if value != value else (round(value * base / 100) if base else 1.0)
+    last = len(table.dims) - 1
+    lines: dict[Key, list[Key]] = {}
+    for key in values:
+        if key[last] != TOTAL:
+            lines.setdefault(key[:last], []).append(key)
+    synthetic: set[Key] = set()
+    for rest, members in lines.items():
+        total_key = (*rest, TOTAL)
+        printed = [values[k] for k in members if not symbols.get(k)]
+        if total_key not in values and len(printed) == len(members) and 99 <= sum(printed) <= 101:
+            implied[total_key] = float(sum(implied[k] for k in members))
+            synthetic.add(total_key)
+    hidden = suppress_table(implied, symbols, len(table.dims), rule)
+    return hidden - synthetic
 
 
 def _part_is_safe(part: Part, tables: dict[str, _TableResult], ndims: dict[str, int]) -> bool:

@@ -18,7 +18,7 @@ def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     value = table.cells.get(key)
     if value is None:
         return '<td class="app-table__cell app-table__cell--numeric">–</td>'
-    mark = ' data-disclosure="count"' if table.counts != "none" else ""
+    mark = ' data-disclosure="count"' if table.counts != "none" and table.unit == "count" else ""
     return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
 
 

@@ -1,0 +1,194 @@
+"""Integration: real Pelican builds of the real site into temporary folders."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from transparency.output_audit import audit_output
+
+ROOT = Path(__file__).parent.parent
+SITE_FILES = ("content", "data", "plugins", "theme", "pelicanconf.py", "publishconf.py", "tasks.py")
+
+
+def build(output: Path, conf: str = "pelicanconf.py", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", str(cwd / "content"), "-s", str(cwd / conf), "-o",
+         str(output), "--fatal", "warnings"], capture_output=True, text=True, cwd=cwd, check=False,
+        env={**os.environ, "COLUMNS": "250"})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("site")
+    result = build(output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+PERIODS = sorted(f"{p.parent.name}/{p.name}" for p in (ROOT / "data").glob("*/*") if p.is_dir())
+
+
+def test_every_period_has_a_page_with_headlines_and_tables(site):
+    assert len(PERIODS) >= 8
+    for key in PERIODS:
+        soup = page(site, key)
+        assert soup.find("h1").get_text(strip=True)
+        assert soup.select(".app-card"), f"{key} has no headline figures"
+        assert soup.select("table.app-table"), f"{key} has no tables"
+        assert "{{" not in soup.get_text(), f"{key} has an unresolved reference"
+
+
+def test_site_pages_exist(site):
+    home = page(site, "")
+    for report in ("iro", "cp", "qa"):
+        assert home.find("a", href=f"/{report}/")
+        index = page(site, report)
+        links = {a["href"] for a in index.select(".app-period-list a")}
+        assert links == {f"/{k}/" for k in PERIODS if k.startswith(report + "/")}
+    glossary = page(site, "glossary")
+    text = glossary.get_text()
+    for term in ("Independent Reviewing Officer", "Section 20", "Core group", "LADO", "Regulation 44",
+                 "Statistical neighbours"):
+        assert term.lower() in text.lower(), term
+    assert page(site, "about-the-data").find("h1").get_text(strip=True) == "About the data"
+
+
+def test_headline_figures_computed_from_the_data(site):
+    soup = page(site, "iro/2021-22")
+    cards = {c.find("h3").get_text(strip=True): c for c in soup.select(".app-card")}
+    cic = cards["Children in care"]
+    assert cic.select_one(".app-card__value").get_text(strip=True) == "1,446"
+    assert "Up 94 (7.0%) from 1,352 at 31 March 2021" in cic.get_text(" ", strip=True)
+    timely = next(c for label, c in cards.items() if "on time" in label)
+    assert timely.select_one(".app-card__value").get_text(strip=True) == "97.8%"
+    assert "Target: 98%" in timely.get_text(" ", strip=True)
+    assert "Not met" in timely.get_text(" ", strip=True)
+
+
+def test_tables_are_accessible_html(site):
+    soup = page(site, "iro/2021-22")
+    for table in soup.select("table.app-table"):
+        assert table.find("caption").get_text(strip=True)
+        assert all(th.get("scope") in ("col", "colgroup", "row") for th in table.find_all("th"))
+        assert table.select("td.app-table__cell--numeric")
+        notes = table.find_parent("figure").find("figcaption").get_text()
+        assert "Source:" in notes
+
+
+def test_small_counts_are_suppressed_in_pages_and_downloads(site):
+    soup = page(site, "iro/2021-22")
+    table = soup.find(id="table-legal_status")
+    rows = {tr.th.get_text(strip=True): tr.td.get_text(strip=True) for tr in table.tbody.find_all("tr")}
+    remand = next(v for k, v in rows.items() if k.lower().startswith("remand"))
+    assert remand == "[c]"
+    with (site / "data/iro/2021-22/legal_status.csv").open() as handle:
+        values = [row["value"] for row in csv.DictReader(handle)]
+    assert "c" in values
+    assert not any(v.isdigit() and 1 <= int(v) <= 5 for v in values)
+    assert soup.find(id="symbol-key-heading")
+    assert audit_output(site, 5) == []
+
+
+def test_data_package_describes_every_download(site):
+    package = json.loads((site / "data/datapackage.json").read_text())
+    paths = {r["path"] for r in package["resources"]}
+    csvs = {str(p.relative_to(site / "data")) for p in (site / "data").rglob("*.csv")}
+    assert paths == csvs
+    for resource in package["resources"]:
+        assert resource["schema"]["missingValues"] == ["c", "x", "z"]
+        value = resource["schema"]["fields"][-1]
+        if "count of" in value.get("description", "").lower():
+            assert value["disclosure"] == "count"
+
+
+def test_output_audit_catches_an_injected_leak(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    target = copy / "iro/2021-22/index.html"
+    html = target.read_text()
+    leaked = html.replace('data-disclosure="count"><span class="app-symbol"', 'data-disclosure="count">3<span hidden class="app-symbol"', 1)
+    assert leaked != html
+    target.write_text(leaked)
+    findings = audit_output(copy, 5)
+    assert len(findings) == 1 and "a count reads '3[c]'" in findings[0]
+    # A bare small number, and a small number hidden in an attribute, are caught too.
+    target.write_text(re.sub(r'data-disclosure="count"><span class="app-symbol"[^>]*>\[c\]</span>',
+                             'data-disclosure="count">4', html, count=1))
+    assert any("a count of 4 is shown" in f for f in audit_output(copy, 5))
+    target.write_text(html.replace('data-disclosure="count"><span class="app-symbol"',
+                                   'data-disclosure="count"><span aria-label="2 children" class="app-symbol"', 1))
+    assert any("an attribute of a count holds 2" in f for f in audit_output(copy, 5))
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in SITE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, project / name)
+    return project
+
+
+def test_invalid_data_fails_the_build_and_keeps_the_previous_output(tmp_path):
+    project = _copy_project(tmp_path)
+    output = project / "output"
+    output.mkdir()
+    (output / "marker.txt").write_text("previous good build")
+    csv_path = project / "data/iro/2021-22/legal_status.csv"
+    csv_path.write_text(csv_path.read_text().replace("920", "nine hundred", 1))
+    result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "legal_status.csv" in result.stderr + result.stdout
+    assert "'nine hundred' is not a number" in result.stderr + result.stdout
+    assert (output / "marker.txt").read_text() == "previous good build"
+    assert not list(project.glob(".build-*")), "the staging folder was left behind"
+
+
+def test_invoke_check_lists_every_problem(tmp_path):
+    project = _copy_project(tmp_path)
+    (project / "data/iro/2021-22/legal_status.csv").write_text("wrong,header\n")
+    content = project / "content/iro/2021-22.md"
+    content.write_text(content.read_text() + "\nThere were {{ childrn_in_care }} children.\n")
+    (project / "data/stray.csv").write_text("a,b\n")
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "legal_status.csv, row 1" in result.stderr
+    assert "data/stray.csv" in result.stderr
+    # Narrative is checked once the data is valid.
+    (project / "data/iro/2021-22/legal_status.csv").write_text(
+        (ROOT / "data/iro/2021-22/legal_status.csv").read_text())
+    (project / "data/stray.csv").unlink()
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "'childrn_in_care' is not a name in iro/2021-22 (did you mean 'children_in_care'?)" in result.stderr
+    assert "content/iro/2021-22.md, line" in result.stderr
+
+
+def test_publish_build_fails_on_a_hand_typed_small_count(tmp_path):
+    project = _copy_project(tmp_path)
+    content = project / "content/iro/2021-22.md"
+    content.write_text(content.read_text() + "\nOnly 2 young people were placed out of area.\n")
+    result = build(tmp_path / "out", "publishconf.py", project)
+    assert result.returncode != 0
+    assert "'2 young people' looks like a hand-typed small count of people" in result.stdout + result.stderr
+    assert build(tmp_path / "out2", "pelicanconf.py", project).returncode == 0
