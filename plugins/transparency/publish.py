@@ -25,7 +25,16 @@ from .published import (
     format_number,
 )
 from .settings import Config
-from .suppress import Key, Rule, collapse_groups, derived_is_disclosive, lines_of, rule_for, suppress_table
+from .suppress import (
+    Key,
+    Rule,
+    collapse_groups,
+    derived_is_disclosive,
+    lines_of,
+    rule_for,
+    secondary,
+    suppress_table,
+)
 
 
 @dataclass
@@ -66,7 +75,7 @@ class _TableResult:
     values: dict[Key, float]
 
 
-def _publish_table(table: Table, config: Config) -> _TableResult:
+def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None) -> _TableResult:
     values, symbols = _table_cells(table)
     rule = rule_for(table.counts, table.sensitive, config.suppression_threshold,
                     config.sensitive_threshold)
@@ -290,47 +299,107 @@ def _status(period: Period, raw: _Raw, value: Value) -> str:
     return "met" if met else "not met"
 
 
+MAX_AUDIT_ROUNDS = 100
+
+
+def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
+                  tables: dict[str, _TableResult], changes: dict[str, PublishedChange]) -> PublishedPeriod:
+    values: dict[str, PublishedMetric] = {}
+    for name, raw in raws.items():
+        value = _value(raw, name in hidden)
+        values[name] = PublishedMetric(
+            name=name, label=raw.label, definition=raw.definition, value=value,
+            date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
+            headline=raw.headline, target=_target(period, raw.target),
+            status=_status(period, raw, value), change=changes.get(name), kind=raw.kind,
+            note=raw.note, formula=_formula(raw.result))
+    return PublishedPeriod(
+        report=period.report, period=period.period, title=period.title,
+        period_label=period.period_label, start=period.start, end=period.end,
+        published=period.published, summary=period.summary,
+        source=PublishedSource(period.source.file, period.source.title, period.source.publisher,
+                               period.source.date, period.source.presented_to),
+        notes=tuple(period.notes), previous=period.previous, values=values,
+        targets={n: t for n in period.targets if (t := _target(period, n))},
+        tables={n: r.published for n, r in tables.items()})
+
+
+def _complement_for(result: _TableResult, ndims: int, cell: Key) -> Key | None:
+    """The smallest positive visible cell sharing a line with `cell` (totals last)."""
+    best: tuple[tuple[int, float], Key] | None = None
+    for line in lines_of(result.values, ndims):
+        keys = [*line.members, *([line.total] if line.total else [])]
+        if cell not in keys:
+            continue
+        for key in keys:
+            value = result.values[key]
+            if key in result.hidden or value != value or value <= 0:
+                continue
+            if result.published.cells[key].symbol:
+                continue
+            rank = (1 if TOTAL in key else 0, value)
+            if best is None or rank < best[0]:
+                best = (rank, key)
+    return best[1] if best else None
+
+
+def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], set[str],
+                                                              dict[str, _TableResult]]:
+    """Suppress one period, then audit it as an attacker would and hide further cells (or
+    derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
+    and patterns the line-by-line rule misses."""
+    from .audit import audit_period
+
+    ndims = {name: len(t.dims) for name, t in period.tables.items()}
+    raws = _raw_quantities(period, compute_all(period))
+    extra: dict[str, set[Key]] = {}
+    extra_metrics: set[str] = set()
+    for _ in range(MAX_AUDIT_ROUNDS):
+        tables = {name: _publish_table(t, config, extra.get(name, set()))
+                  for name, t in period.tables.items()}
+        hidden = extra_metrics | {n for n, r in raws.items()
+                                  if _is_disclosive(r, config, tables, ndims)}
+        findings = audit_period(_build_period(period, raws, hidden, tables, {}),
+                                config.min_feasible_range)
+        if not findings:
+            return raws, hidden, tables
+        progressed = False
+        for finding in findings:
+            result = tables[finding.table]
+            complement = _complement_for(result, ndims[finding.table], finding.cell)
+            if complement is not None:
+                extra.setdefault(finding.table, set()).add(complement)
+                progressed = True
+                continue
+            # No cell left to hide: hide the derived figures that use this table instead.
+            for name, raw in raws.items():
+                if name not in hidden and raw.result is not None and any(
+                        p.table == finding.table for p in raw.result.parts):
+                    extra_metrics.add(name)
+                    progressed = True
+        if not progressed:
+            break
+    # Give up: return what we have; the audit in the pipeline reports the findings and
+    # the build stops.
+    return raws, hidden, tables
+
+
 def publish_site(site: Site, config: Config) -> PublishedSite:
     """Compute, suppress and publish every period. The only way raw data reaches output."""
-    computed: dict[str, tuple[dict[str, _Raw], set[str], dict[str, _TableResult]]] = {}
-    for key, period in site.periods.items():
-        tables = {name: _publish_table(t, config) for name, t in period.tables.items()}
-        ndims = {name: len(t.dims) for name, t in period.tables.items()}
-        raws = _raw_quantities(period, compute_all(period))
-        hidden = {n for n, r in raws.items() if _is_disclosive(r, config, tables, ndims)}
-        computed[key] = (raws, hidden, tables)
+    computed = {key: _suppress_period(period, config) for key, period in site.periods.items()}
     periods: dict[str, PublishedPeriod] = {}
     for key, period in site.periods.items():
         raws, hidden, tables = computed[key]
         prev_period = site.periods.get(f"{period.report}/{period.previous}") if period.previous else None
-        values: dict[str, PublishedMetric] = {}
-        for name, raw in raws.items():
-            value = _value(raw, name in hidden)
-            change = None
-            if prev_period is not None:
-                prev_raws, prev_hidden, _ = computed[prev_period.key]
+        changes: dict[str, PublishedChange] = {}
+        if prev_period is not None:
+            prev_raws, prev_hidden, _ = computed[prev_period.key]
+            for name, raw in raws.items():
                 if name in prev_raws:
-                    change = _change(raw, name in hidden, prev_raws[name], name in prev_hidden,
-                                     period, prev_period, config)
-            values[name] = PublishedMetric(
-                name=name, label=raw.label, definition=raw.definition, value=value,
-                date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
-                headline=raw.headline, target=_target(period, raw.target),
-                status=_status(period, raw, value), change=change, kind=raw.kind, note=raw.note,
-                formula=_formula(raw.result))
-        periods[key] = PublishedPeriod(
-            report=period.report, period=period.period, title=period.title,
-            period_label=period.period_label, start=period.start, end=period.end,
-            published=period.published, summary=period.summary,
-            source=PublishedSource(period.source.file, period.source.title, period.source.publisher,
-                                   period.source.date, period.source.presented_to),
-            notes=tuple(period.notes), previous=period.previous, values=values,
-            targets={n: t for n in period.targets if (t := _target(period, n))},
-            tables={n: r.published for n, r in tables.items()})
+                    changes[name] = _change(raw, name in hidden, prev_raws[name],
+                                            name in prev_hidden, period, prev_period, config)
+        periods[key] = _build_period(period, raws, hidden, tables, changes)
     return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
                          organisation=config.organisation, service=config.service,
                          threshold=config.suppression_threshold,
                          sensitive_threshold=config.sensitive_threshold)
-
-
-__all__ = ["publish_site", "lines_of"]

@@ -1,0 +1,234 @@
+"""The disclosure audit (integer programming over what is published) and the adversarial
+cases of issue 3: the audit must catch each pattern, and publish_site must never produce one."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import (
+    CONFIG,
+    percent_metric,
+    published_period,
+    published_table,
+    raw_period,
+    raw_table,
+    site_of,
+    sum_metric,
+)
+from transparency.audit import BIG, audit_period, audit_site
+from transparency.publish import publish_site
+from transparency.published import Formula, PublishedMetric, Value
+
+T = "Total"
+
+
+def ranges(period):
+    return {(f.table, f.cell): (f.low, f.high) for f in audit_period(period, 3)}
+
+
+# --- The audit on its own: it must catch each known attack -------------------------------
+
+def test_single_hidden_cell_in_a_row_with_a_total_is_pinned():
+    table = published_table("t", ["a"], {("x",): None, ("y",): 10, ("z",): 20, (T,): 33})
+    assert ranges(published_period([table])) == {("t", ("x",)): (3, 3)}
+
+
+def test_two_hidden_cells_summing_to_two_are_both_pinned_at_one():
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 20, (T,): 22})
+    assert ranges(published_period([table])) == {("t", ("x",)): (1, 1), ("t", ("y",)): (1, 1)}
+
+
+def test_bridge_pattern_every_line_has_two_hidden_cells_yet_cells_are_pinned():
+    # Rows A and B, columns x and y all have two hidden cells, but column x's two hidden
+    # cells sum to 2, so both are pinned; and through the rows, so are the others.
+    cells = {("A", "x"): None, ("A", "y"): None, ("A", "z"): 30, ("A", T): 36,
+             ("B", "x"): None, ("B", "y"): None, ("B", "z"): 40, ("B", T): 50,
+             ("C", "x"): 20, ("C", "y"): 20, ("C", "z"): 20, ("C", T): 60,
+             (T, "x"): 22, (T, "y"): 34, (T, "z"): 90, (T, T): 146}
+    found = ranges(published_period([published_table("t", ["r", "c"], cells)]))
+    assert found[("t", ("A", "x"))] == (1, 1)
+    assert found[("t", ("B", "y"))] == (9, 9)
+    assert len(found) == 4
+
+
+def test_a_zero_chosen_as_complement_leaves_the_other_cell_narrow():
+    # Hidden 3 with a hidden true zero: a reader assumes hidden cells are at least 1, so the
+    # pair summing to 3 lies in 1..2 each.
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 40, (T,): 43})
+    found = ranges(published_period([table]))
+    assert found[("t", ("x",))] == (1, 2)
+
+
+def test_linked_tables_sharing_a_margin_reveal_a_hidden_total():
+    by_age_gender = published_table("ag", ["age", "gender"], {
+        ("0-4", "F"): None, ("0-4", "M"): 20, ("0-4", T): 23,
+        ("5-9", "F"): 30, ("5-9", "M"): 40, ("5-9", T): 70,
+        (T, "F"): None, (T, "M"): 60, (T, T): 93}, population="entering")
+    by_gender = published_table("g", ["gender"], {("F",): 33, ("M",): 60, (T,): 93},
+                                population="entering")
+    alone = ranges(published_period([by_age_gender]))
+    assert ("ag", ("0-4", "F")) in alone  # one hidden cell in its row: pinned already
+    linked = ranges(published_period([by_age_gender, by_gender]))
+    assert linked[("ag", (T, "F"))] == (33, 33)
+
+
+def test_a_percentage_at_printed_precision_reveals_its_numerator():
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 40, (T,): 50})
+    assert ranges(published_period([table])) == {}
+    share = PublishedMetric(
+        name="share", label="s", definition="s", value=Value(8.0, "", "percent", 1), date=None,
+        basis="", source="", headline=True,
+        formula=Formula("percent", numerator=(("table", "t", ("x",)),),
+                        denominator=(("table", "t", (T,)),)))
+    found = ranges(published_period([table], {"share": share}))
+    assert found[("t", ("x",))] == (4, 4)
+    assert found[("t", ("y",))] == (6, 6)
+
+
+def test_a_headline_equal_to_a_total_minus_one_visible_cell_pins_a_hidden_cell():
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 50, (T,): 62})
+    headline = PublishedMetric(
+        name="most", label="m", definition="m", value=Value(59.0), date=None, basis="", source="",
+        headline=True, formula=Formula("sum", terms=(("table", "t", ("y",)), ("table", "t", ("z",)))))
+    found = ranges(published_period([table], {"most": headline}))
+    assert found[("t", ("y",))] == (9, 9)
+
+
+def test_sensitive_tables_allow_hidden_zeros():
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 40, (T,): 43},
+                            sensitive=True)
+    # Both hidden cells may be 0..3: four possible values each, so no finding.
+    assert ranges(published_period([table])) == {}
+
+
+def test_unbounded_cells_are_safe():
+    table = published_table("t", ["a"], {("x",): None, ("y",): 3})
+    assert ranges(published_period([table])) == {}
+    assert BIG > 10**6
+
+
+# --- publish_site: every case above is defended ----------------------------------------
+
+def published(*periods):
+    site = publish_site(site_of(*periods), CONFIG)
+    assert audit_site(site, 3) == []
+    return site
+
+
+def test_publish_defends_a_single_small_cell():
+    site = published(raw_period([raw_table("t", ["a"], {("x",): 3, ("y",): 10, ("z",): 20, (T,): 33})]))
+    cells = site.periods["iro/2021-22"].tables["t"].cells
+    assert cells[("x",)].symbol == "c" and cells[("y",)].symbol == "c"
+    assert cells[(T,)].number == 33 and cells[("z",)].number == 20
+
+
+def test_publish_defends_two_ones():
+    site = published(raw_period([raw_table("t", ["a"], {("x",): 1, ("y",): 1, ("z",): 20, ("w",): 30,
+                                                         (T,): 52})]))
+    cells = site.periods["iro/2021-22"].tables["t"].cells
+    assert [k for k, v in cells.items() if v.suppressed] == [("x",), ("y",), ("z",)]
+
+
+def test_publish_defends_linked_age_by_gender_tables():
+    ag = raw_table("ag", ["age", "gender"], {
+        ("0-4", "F"): 3, ("0-4", "M"): 20, ("0-4", T): 23,
+        ("5-9", "F"): 30, ("5-9", "M"): 40, ("5-9", T): 70,
+        ("10+", "F"): 12, ("10+", "M"): 2, ("10+", T): 14,
+        (T, "F"): 45, (T, "M"): 62, (T, T): 107}, population="entering")
+    g = raw_table("g", ["gender"], {("F",): 45, ("M",): 62, (T,): 107}, population="entering")
+    site = published(raw_period([ag, g]))
+    period = site.periods["iro/2021-22"]
+    assert period.tables["ag"].cells[("0-4", "F")].suppressed
+    assert period.tables["ag"].cells[("10+", "M")].suppressed
+    assert period.tables["g"].cells[("F",)].number == 45
+
+
+def test_publish_hides_a_percentage_that_would_reveal_its_numerator():
+    t = raw_table("t", ["a"], {("x",): 4, ("y",): 6, ("z",): 40, (T,): 50})
+    share = percent_metric("share", "t", {"a": ["x"]}, {})
+    site = published(raw_period([t], [share]))
+    assert site.periods["iro/2021-22"].values["share"].value.suppressed
+
+
+def test_publish_hides_a_percentage_change_from_a_suppressed_cell():
+    before = raw_period([raw_table("t", ["a"], {("x",): 3, ("y",): 60, ("z",): 40, (T,): 103})],
+                        [sum_metric("x_count", "t", {"a": ["x"]})], period="2020-21")
+    after = raw_period([raw_table("t", ["a"], {("x",): 4, ("y",): 60, ("z",): 40, (T,): 104})],
+                       [sum_metric("x_count", "t", {"a": ["x"]})], previous="2020-21")
+    before.start, before.end = before.start.replace(year=2020), before.end.replace(year=2021)
+    site = published(before, after)
+    change = site.periods["iro/2021-22"].values["x_count"].change
+    assert change is not None and change.comparable
+    assert change.difference.suppressed and change.percent.suppressed
+    assert change.previous_value.suppressed
+    assert "[c]" in change.words(site.periods["iro/2021-22"].values["x_count"].value)
+
+
+def test_publish_hides_a_headline_equal_to_total_minus_one_visible_cell():
+    t = raw_table("t", ["a"], {("x",): 3, ("y",): 9, ("z",): 50, (T,): 62})
+    most = sum_metric("most", "t", {"a": ["y", "z"]})
+    site = published(raw_period([t], [most]))
+    assert site.periods["iro/2021-22"].values["most"].value.suppressed
+
+
+def test_publish_hides_zero_in_a_sensitive_breakdown():
+    # 0 is hidden in a sensitive breakdown; the smallest other cell (12) is its complement,
+    # which is enough because the hidden pair sums to more than the sensitive threshold (10).
+    t = raw_table("t", ["identity"], {("a",): 0, ("b",): 12, ("c",): 300, (T,): 312}, sensitive=True)
+    site = published(raw_period([t]))
+    cells = site.periods["iro/2021-22"].tables["t"].cells
+    assert cells[("a",)].suppressed and cells[("b",)].suppressed
+    assert cells[("c",)].number == 300 and cells[(T,)].number == 312
+
+
+# --- Property: random tables with margins, once suppressed, pass the audit --------------
+
+small_heavy = st.one_of(st.integers(0, 6), st.integers(0, 40), st.integers(0, 300))
+
+
+@st.composite
+def two_way_tables(draw):
+    rows = draw(st.integers(1, 4))
+    cols = draw(st.integers(1, 4))
+    grid = [[draw(small_heavy) for _ in range(cols)] for _ in range(rows)]
+    cells = {}
+    for r in range(rows):
+        for c in range(cols):
+            cells[(f"r{r}", f"c{c}")] = grid[r][c]
+        cells[(f"r{r}", T)] = sum(grid[r])
+    for c in range(cols):
+        cells[(T, f"c{c}")] = sum(grid[r][c] for r in range(rows))
+    cells[(T, T)] = sum(map(sum, grid))
+    return cells
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_way_tables(), st.booleans())
+def test_random_two_way_tables_pass_the_audit_after_suppression(cells, with_metric):
+    metrics = [sum_metric("total", "t")] if with_metric else []
+    site = publish_site(site_of(raw_period([raw_table("t", ["r", "c"], cells)], metrics)), CONFIG)
+    assert audit_site(site, 3) == []
+    for key, value in site.periods["iro/2021-22"].tables["t"].cells.items():
+        if value.number is not None:
+            assert not 1 <= value.number <= 5, (key, value)
+        else:
+            assert value.symbol == "c"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(small_heavy, min_size=1, max_size=8))
+def test_random_one_way_tables_pass_the_audit_after_suppression(values):
+    cells = {(f"k{i}",): v for i, v in enumerate(values)}
+    cells[(T,)] = sum(values)
+    site = publish_site(site_of(raw_period([raw_table("t", ["a"], cells)])), CONFIG)
+    assert audit_site(site, 3) == []
+    published_cells = site.periods["iro/2021-22"].tables["t"].cells
+    for key, value in published_cells.items():
+        raw = cells[key]
+        if 1 <= raw <= 5:
+            assert value.suppressed
+        if value.number is not None:
+            assert value.number == raw and not math.isnan(value.number)
