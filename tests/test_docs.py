@@ -1,0 +1,61 @@
+"""Docs that tests keep honest: settings, data format fields, reference syntax, tasks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from transparency import load, references
+from transparency.model import COUNTS, METRIC_TYPES, UNITS
+from transparency.settings import SETTINGS
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
+
+
+def test_every_setting_is_documented_with_its_help():
+    text = (DOCS / "settings.md").read_text()
+    for setting in SETTINGS:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{setting.name}` |")), None)
+        assert row, f"{setting.name} is missing from docs/settings.md"
+        assert setting.help in row, f"the help text of {setting.name} differs in docs/settings.md"
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", text, re.MULTILINE))
+    assert documented == {s.name for s in SETTINGS}
+
+
+def test_data_format_documents_every_field_unit_and_type():
+    text = (DOCS / "data-format.md").read_text()
+    for field in load.TOP_FIELDS:
+        assert f"`{field}`" in text, field
+    for word in (*UNITS, *COUNTS, *METRIC_TYPES, "base", "collapse", "population", "sensitive",
+                 "source_error", "Total"):
+        assert f"`{word}`" in text, word
+
+
+def test_editing_guide_documents_every_reference_kind():
+    text = (DOCS / "editing.md").read_text()
+    for kind in references.KINDS:
+        if kind == "value":
+            assert "`{{ name }}`" in text
+        else:
+            assert f"`{{{{ {kind} name }}}}`" in text, kind
+    for chart_type in references.CHART_TYPES:
+        assert f"type={chart_type}" in text
+
+
+def test_readme_commands_and_ci_agree():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)
+    assert len(blocks) >= 2
+    assert blocks[1].strip() in (ROOT / ".ci/run").read_text()
+
+
+def test_every_task_is_listed_with_a_description():
+    out = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    readme = (ROOT / "README.md").read_text()
+    for task in ("build", "check", "serve", "catalogue", "test", "lint", "clean", "browser"):
+        assert re.search(rf"^\s+{task}\s+\S", out, re.MULTILINE), f"{task} has no description"
+        assert f"invoke {task}" in readme or f"`invoke {task}`" in readme, task

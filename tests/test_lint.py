@@ -1,0 +1,42 @@
+"""Narrative lint: hand-typed small counts of people, and what it must not flag."""
+
+import pytest
+
+from transparency.lint import small_count_lines
+
+
+@pytest.mark.parametrize("text", [
+    "Since entering care there are 2 young people who identify as trans.",
+    "Only 1 child was placed out of area.",
+    "two young people left the service",
+    "There were 3 looked-after children in the group.",
+    "Four children were adopted.",
+    "A single child was remanded.",
+    "It affected 5 families.",
+])
+def test_flags_small_counts_of_people(text):
+    assert small_count_lines(text, 5), text
+
+
+@pytest.mark.parametrize("text", [
+    "Reviews must happen within 20 working days.",
+    "Stage 1 challenges rose.",
+    "The team has 15 FTE IROs and 3 FTE fixed-term posts.",
+    "Under section 20 children can be accommodated.",
+    "Over the last 2 years the number rose.",
+    "In 2021 there were {{ children_in_care }} children in care.",
+    "Children aged 4 and over took part.",
+    "Children aged 16 to 17 are supported.",
+    "1,446 children were in care.",
+    "12 children entered care on remand.",
+    "one group of children",
+    "one or more people",
+    "2 young people left. <!-- reviewed: these are staff apprentices, named 'young people' by the source -->",
+])
+def test_does_not_flag_ordinary_numbers(text):
+    assert small_count_lines(text, 5) == [], text
+
+
+def test_reports_line_numbers():
+    text = "Intro.\n\nThen 2 children moved.\n"
+    assert small_count_lines(text, 5) == [(3, "2 children")]
