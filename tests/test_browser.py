@@ -1,0 +1,118 @@
+"""Browser tests in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = ["", "iro/", "iro/2021-22/", "cp/2019-10-to-2020-09/", "qa/2019-10-to-2020-09/",
+         "iro/2015-16/", "glossary/", "about-the-data/"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    output = tmp_path_factory.mktemp("browser-site")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(output), "--fatal", "warnings"], capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "250"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'invoke browser' (as root) to install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_with_no_errors_and_no_third_party_requests(browser, server, path):
+    page = browser.new_page()
+    errors: list[str] = []
+    hosts: set[str] = set()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or ""))
+    response = page.goto(server + path)
+    assert response is not None and response.ok
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+    assert errors == []
+    assert hosts == {"127.0.0.1"}
+    page.close()
+
+
+@pytest.mark.parametrize("width", [320, 768, 1280])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_scrolling(browser, server, path, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(server + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = (path.strip("/").replace("/", "_") or "home") + f"-{width}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    page.close()
+
+
+def test_report_page_reads_completely_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "iro/2021-22/")
+    text = page.locator("main").inner_text()
+    assert "1,446" in text
+    assert page.locator("table.app-table").count() >= 10
+    assert page.locator("text=Symbols used on this page").count() == 1
+    context.close()
+
+
+def test_keyboard_reaches_skip_link_first_with_visible_focus(browser, server):
+    page = browser.new_page()
+    page.goto(server + "iro/2021-22/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "app-skip-link" in focused
+    box = page.locator(".app-skip-link").bounding_box()
+    assert box is not None and box["x"] >= 0, "the skip link is not visible when focused"
+    background = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert background == "rgb(255, 221, 0)"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main-content"
+    page.close()
+
+
+def test_keyboard_reaches_every_link_in_order(browser, server):
+    page = browser.new_page()
+    page.goto(server + "iro/")
+    links = page.evaluate("Array.from(document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')).length")
+    seen = []
+    for _ in range(links + 2):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert len(set(seen)) >= links
+    page.close()
