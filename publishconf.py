@@ -8,8 +8,8 @@ import sys
 
 sys.path.append(os.path.dirname(__file__))
 
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *
 
 SITEURL = os.environ.get("SITEURL", "")
 RELATIVE_URLS = False
-TRANSPARENCY = {**TRANSPARENCY, "NARRATIVE_LINT_STRICT": True}  # noqa: F405
+TRANSPARENCY = {**TRANSPARENCY, "NARRATIVE_LINT_STRICT": True}

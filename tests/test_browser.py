@@ -109,7 +109,8 @@ def test_keyboard_reaches_skip_link_first_with_visible_focus(browser, server):
 def test_keyboard_reaches_every_link_in_order(browser, server):
     page = browser.new_page()
     page.goto(server + "iro/")
-    links = page.evaluate("Array.from(document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')).length")
+    links = page.evaluate(
+        "Array.from(document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')).length")
     seen = []
     for _ in range(links + 2):
         page.keyboard.press("Tab")

@@ -92,7 +92,8 @@ def test_tables_are_accessible_html(site):
 def test_small_counts_are_suppressed_in_pages_and_downloads(site):
     soup = page(site, "iro/2021-22")
     table = soup.find(id="table-legal_status")
-    rows = {tr.th.get_text(strip=True): tr.td.get_text(strip=True) for tr in table.tbody.find_all("tr")}
+    rows = {tr.th.get_text(strip=True): tr.td.get_text(strip=True)
+            for tr in table.tbody.find_all("tr")}
     remand = next(v for k, v in rows.items() if k.lower().startswith("remand"))
     assert remand == "[c]"
     with (site / "data/iro/2021-22/legal_status.csv").open() as handle:
@@ -120,7 +121,8 @@ def test_output_audit_catches_an_injected_leak(site, tmp_path):
     shutil.copytree(site, copy)
     target = copy / "iro/2021-22/index.html"
     html = target.read_text()
-    leaked = html.replace('data-disclosure="count"><span class="app-symbol"', 'data-disclosure="count">3<span hidden class="app-symbol"', 1)
+    leaked = html.replace('data-disclosure="count"><span class="app-symbol"',
+                          'data-disclosure="count">3<span hidden class="app-symbol"', 1)
     assert leaked != html
     target.write_text(leaked)
     findings = audit_output(copy, 5)
@@ -129,8 +131,8 @@ def test_output_audit_catches_an_injected_leak(site, tmp_path):
     target.write_text(re.sub(r'data-disclosure="count"><span class="app-symbol"[^>]*>\[c\]</span>',
                              'data-disclosure="count">4', html, count=1))
     assert any("a count of 4 is shown" in f for f in audit_output(copy, 5))
-    target.write_text(html.replace('data-disclosure="count"><span class="app-symbol"',
-                                   'data-disclosure="count"><span aria-label="2 children" class="app-symbol"', 1))
+    labelled = 'data-disclosure="count"><span aria-label="2 children" class="app-symbol"'
+    target.write_text(html.replace('data-disclosure="count"><span class="app-symbol"', labelled, 1))
     assert any("an attribute of a count holds 2" in f for f in audit_output(copy, 5))
 
 
@@ -180,7 +182,8 @@ def test_invoke_check_lists_every_problem(tmp_path):
     result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
-    assert "'childrn_in_care' is not a name in iro/2021-22 (did you mean 'children_in_care'?)" in result.stderr
+    assert ("'childrn_in_care' is not a name in iro/2021-22 (did you mean 'children_in_care'?)"
+            in result.stderr)
     assert "content/iro/2021-22.md, line" in result.stderr
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from .model import TOTAL
-from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Term
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
 from .suppress import lines_of
 
 BIG = 10**7  # an upper bound no count of children reaches; keeps the programme bounded
@@ -207,7 +207,7 @@ def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
     bounds: dict[str, float] = {}
     for name, table in period.tables.items():
         bounds[f"table:{name}"] = 0 if table.sensitive else 1
-    for name, metric in period.values.items():
+    for name in period.values:
         bounds[f"figure:{name}"] = 1
     for table in period.tables.values():
         if table.counts != "none" and table.unit == "count":
@@ -222,7 +222,7 @@ def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
     terms = {i: term for term, i in system.index.items()}
     for i, (low, high) in enumerate(_solve_ranges(system)):
         if high - low + 1 < min_range and not math.isinf(high):
-            kind, name, key = terms[i]
+            _, name, key = terms[i]
             findings.append(Finding(period.key, name, key, low, high))
     return findings
 

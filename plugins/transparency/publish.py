@@ -32,7 +32,6 @@ from .suppress import (
     derived_is_disclosive,
     lines_of,
     rule_for,
-    secondary,
     suppress_table,
 )
 
@@ -293,7 +292,9 @@ def _status(period: Period, raw: _Raw, value: Value) -> str:
     number = round(value.number, value.decimals)
     if target.range:
         low, high = target.range
-        return "within range" if low <= number <= high else ("above range" if number > high else "below range")
+        if low <= number <= high:
+            return "within range"
+        return "above range" if number > high else "below range"
     assert target.value is not None
     met = number >= target.value if target.direction == "higher" else number <= target.value
     return "met" if met else "not met"
@@ -312,7 +313,7 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
             date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
             headline=raw.headline, target=_target(period, raw.target),
             status=_status(period, raw, value), change=changes.get(name), kind=raw.kind,
-            note=raw.note, formula=_formula(raw.result))
+            note=raw.note, formula=_formula(raw.result), sensitive=raw.sensitive)
     return PublishedPeriod(
         report=period.report, period=period.period, title=period.title,
         period_label=period.period_label, start=period.start, end=period.end,

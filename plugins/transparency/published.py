@@ -169,6 +169,7 @@ class PublishedMetric:
     kind: str = "metric"  # 'metric' or 'figure'
     note: str = ""
     formula: Formula | None = None
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,10 @@ def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: 
         elif ref.kind in INLINE_KINDS and what in ("table", "comparator"):
             problems.add(file, f"'{ref.name}' is a table", f"use '{{{{ table {ref.name} }}}}' on a "
                          "line of its own", line=ref.line)
+        elif ref.kind in INLINE_KINDS and what in ("metric", "figure") and period.values[ref.name].sensitive:
+            problems.add(file, f"'{ref.name}' comes from a sensitive breakdown; the narrative may "
+                         "not give figures for it", "remove the reference; the table, with its "
+                         "stricter suppression, may be shown with {{ table ... }}", line=ref.line)
         elif ref.kind in ("value", "change", "previous") and what == "target":
             if ref.kind != "value":
                 problems.add(file, f"'{ref.name}' is a target, which has no {ref.kind}",

@@ -60,7 +60,7 @@ def lines_of(keys: Iterable[Key], ndims: int) -> list[Line]:
             rest = key[:dim] + key[dim + 1:]
             groups.setdefault(rest, []).append(key)
         for rest, members in groups.items():
-            total = rest[:dim] + (TOTAL,) + rest[dim:]
+            total = (*rest[:dim], TOTAL, *rest[dim:])
             lines.append(Line(tuple(members), total if total in present else None))
     return lines
 
@@ -120,7 +120,7 @@ def collapse_groups(values: dict[Key, float], symbols: dict[Key, str], dim: int,
         merged: dict[Key, float] = {}
         merged_symbols: dict[Key, str] = {}
         for key in [k for k in values if k[dim] in olds]:
-            new_key = key[:dim] + (new_label,) + key[dim + 1:]
+            new_key = (*key[:dim], new_label, *key[dim + 1:])
             value = values.pop(key)
             symbol = symbols.pop(key, "")
             if symbol or merged_symbols.get(new_key):

@@ -47,7 +47,8 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
     else:
         # One header row per column dimension; the last row names each column fully.
         for level, dim in enumerate(col_dims):
-            cells = [f'<td class="app-table__header"></td>' if level < len(col_dims) - 1 else
+            cells = [f'<td class="app-table__header">{e(table.dimensions[dim])}</td>'
+                     if level < len(col_dims) - 1 else
                      f'<th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>']
             previous = None
             spans: list[tuple[str, int]] = []
