@@ -613,7 +613,8 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
                     end=end or dt.date.min, published=published or dt.date.min,
                     source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
                     folder=folder, previous=ctx.text("previous", required=False) or None,
-                    notes=list(notes_raw))
+                    notes=list(notes_raw),
+                    previous_line=data.line_of("previous") if "previous" in data else None)
     declared_files: set[Path] = set()
     seen_names: dict[str, str] = {}
     for section in SECTIONS:
@@ -654,6 +655,8 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
                     declared_files.add(file_path.resolve())
                 if table is not None:
                     period.tables[entry_name] = table
+                else:
+                    period.unreadable.add(entry_name)
             else:
                 metric = _parse_metric(sub, entry_name)
                 if metric is not None:
@@ -684,6 +687,8 @@ def _check_selector(period: Period, sel: Selector, where: Where, field: str,
                          line=where.line, field=field)
         return
     table = period.tables.get(sel.table or "")
+    if table is None and sel.table in period.unreadable:
+        return  # its CSV problem is already reported; a second message would mislead
     if table is None:
         problems.add(where.file, f"there is no table named '{sel.table}'",
                      f"use one of: {', '.join(sorted(period.tables)) or '(none)'}",
@@ -785,8 +790,9 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
             if prev is None:
                 problems.add(path, f"previous period '{period.previous}' does not exist in "
                              f"data/{period.report}/", "name an existing period folder, or remove "
-                             "'previous'", field="previous")
+                             "'previous'", line=period.previous_line, field="previous")
             elif prev.end >= period.end:
                 problems.add(path, f"previous period '{period.previous}' does not end before this "
-                             "one", "'previous' must name an earlier period", field="previous")
+                             "one", "'previous' must name an earlier period",
+                             line=period.previous_line, field="previous")
     return Site(periods), problems

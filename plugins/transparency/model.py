@@ -169,6 +169,9 @@ class Period:
     tables: dict[str, Table] = field(default_factory=dict)
     metrics: dict[str, MetricSpec] = field(default_factory=dict)
     printed: list[Printed] = field(default_factory=list)
+    previous_line: int | None = None
+    # Tables declared in period.yaml whose CSV could not be read (already reported).
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def key(self) -> str:

@@ -7,6 +7,7 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .metrics import MetricResult, Part, compute_all, percent_change
@@ -32,6 +33,7 @@ from .suppress import (
     derived_is_disclosive,
     lines_of,
     rule_for,
+    secondary,
     suppress_table,
 )
 
@@ -82,16 +84,22 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
     hidden: set[Key] = set()
     if rule is not None:
         for dim, groups in table.collapse.items():
-            before = set(values)
-            values, symbols = collapse_groups(values, symbols, table.dims.index(dim), groups, rule)
-            if set(values) != before:
-                collapsed.extend(groups)
+            for label, olds in groups.items():
+                before = set(values)
+                values, symbols = collapse_groups(values, symbols, table.dims.index(dim),
+                                                  {label: olds}, rule)
+                if set(values) != before:
+                    collapsed.append(label)
         if table.base is not None:
             # Percentages of a known number of children: suppress on the counts they imply
             # ("0.6% of 331" is 2 children).
             hidden = _suppress_percentages(table, values, symbols, rule)
         else:
             hidden = suppress_table(values, symbols, len(table.dims), rule)
+        if extra_hidden:
+            # Complements the audit asked for; re-run the line rule so lines stay safe.
+            hidden = secondary(values, symbols, hidden | extra_hidden,
+                               lines_of(values, len(table.dims)), rule)
     decimals = 0 if table.unit == "count" else max(
         (len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values.values()
         if v == v) if any(v == v for v in values.values()) else 0
@@ -221,12 +229,17 @@ def _is_disclosive(raw: _Raw, config: Config, tables: dict[str, _TableResult],
             return True
         if res.numerator is not None and res.denominator is not None:
             num, den = res.numerator, res.denominator
+            # Only the parts that count people are tested: "300 children per 4 FTE" hides
+            # nothing about a child. The difference matters only when both count people.
+            parts: list[float | None] = []
+            for part in (num, den):
+                if part.counts != "none":
+                    parts.append(part.value)
+            if num.counts != "none" and den.counts != "none" and None not in (num.value, den.value):
+                parts.append((den.value or 0) - (num.value or 0))
             counts = num.counts if num.counts != "none" else den.counts
             rule = _rule(raw, config, counts)
-            if rule and counts != "none":
-                diff = None if None in (num.value, den.value) else (den.value or 0) - (num.value or 0)
-                return derived_is_disclosive((num.value, den.value, diff), rule)
-            return False
+            return bool(rule and counts != "none" and derived_is_disclosive(parts, rule))
     rule = _rule(raw, config)
     return bool(rule and rule.is_small(raw.value))
 
@@ -263,7 +276,8 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
     diff = cur.value - prev.value
     rule = _rule(cur, config)
     hide = cur_hidden or prev_hidden or bool(rule and rule.is_small(abs(diff)))
-    difference = Value(None, "c", cur.unit, cur.decimals) if hide else Value(diff, "", cur.unit, cur.decimals)
+    decimals = max(cur.decimals, prev.decimals)
+    difference = Value(None, "c", cur.unit, decimals) if hide else Value(diff, "", cur.unit, decimals)
     percent = None
     if cur.unit != "percent":
         pct = percent_change(cur.value, prev.value)
@@ -326,11 +340,18 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
 
 
 def _complement_for(result: _TableResult, ndims: int, cell: Key) -> Key | None:
-    """The smallest positive visible cell sharing a line with `cell` (totals last)."""
+    """The smallest positive visible cell sharing a line with `cell` (totals last); failing
+    that, with any hidden cell of the table. Each call hides one more cell, so repeated
+    rounds end, at worst with the whole table hidden."""
+    return (_smallest_visible(result, ndims, lambda keys: cell in keys)
+            or _smallest_visible(result, ndims, lambda keys: bool(result.hidden & set(keys))))
+
+
+def _smallest_visible(result: _TableResult, ndims: int, wanted: Callable[[list[Key]], bool]) -> Key | None:
     best: tuple[tuple[int, float], Key] | None = None
     for line in lines_of(result.values, ndims):
         keys = [*line.members, *([line.total] if line.total else [])]
-        if cell not in keys:
+        if not wanted(keys):
             continue
         for key in keys:
             value = result.values[key]

@@ -116,7 +116,9 @@ class PublishedChange:
                 else f"in {self.previous_label}")
         if self.difference.suppressed or current.suppressed or self.previous_value.suppressed:
             return f"compared with {self.previous_value.text()} {when} (change [c])"
-        diff = self.difference.number or 0.0
+        if self.difference.number is None:
+            return f"compared with {self.previous_value.text()} {when} (change not available)"
+        diff = round(self.difference.number, self.difference.decimals)
         if diff == 0:
             return f"unchanged from {self.previous_value.text()} {when}"
         direction = "up" if diff > 0 else "down"

@@ -44,8 +44,9 @@ def _close(word: str, options: list[str]) -> str:
 def parse(text: str, file: Path, problems: Problems) -> list[Reference]:
     """Find every reference; report malformed ones with their line."""
     refs: list[Reference] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if "{{" in line and "}}" not in line[line.index("{{"):]:
+    lines = text.splitlines()
+    for lineno, line in enumerate(lines, start=1):
+        if "{{" in REFERENCE_RE.sub("", line):
             problems.add(file, "a reference opens with '{{' but does not close with '}}' on the "
                          "same line", "write the whole reference on one line", line=lineno)
         for match in REFERENCE_RE.finditer(line):
@@ -93,9 +94,19 @@ def parse(text: str, file: Path, problems: Problems) -> list[Reference]:
                              "put it on its own line with a blank line above and below",
                              line=lineno)
                 bad = True
+            elif kind in BLOCK_KINDS and not _blank_around(lines, lineno):
+                problems.add(file, f"a {kind} reference must be a paragraph of its own",
+                             "leave a blank line above and below it", line=lineno)
+                bad = True
             if not bad:
                 refs.append(Reference(kind, name, lineno, match.group(0), options))
     return refs
+
+
+def _blank_around(lines: list[str], lineno: int) -> bool:
+    before = lines[lineno - 2] if lineno >= 2 else ""
+    after = lines[lineno] if lineno < len(lines) else ""
+    return not before.strip() and not after.strip()
 
 
 def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: Problems) -> None:

@@ -5,6 +5,7 @@ Docs (docs/settings.md) are checked against this table by tests/test_docs.py.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,9 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
     errors = []
     for key in user:
         if key not in _BY_NAME:
-            close = [n for n in _BY_NAME if n.split("_")[0] in key or key in n]
+            upper = str(key).upper()
+            close = difflib.get_close_matches(upper, list(_BY_NAME), n=1, cutoff=0.6) or [
+                n for n in _BY_NAME if n.split("_")[0] == upper.split("_")[0]]
             suggestion = f" (did you mean {close[0]}?)" if close else ""
             errors.append(f"{SETTINGS_KEY}['{key}'] is not a setting{suggestion}; "
                           f"known settings: {', '.join(sorted(_BY_NAME))}")

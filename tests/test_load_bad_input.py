@@ -1,0 +1,535 @@
+"""Bad input: each case breaks one thing in an otherwise valid data folder (or narrative)
+and checks that the problem reported names the file, the problem, and the line or row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import support
+from transparency import narrative, publish
+from transparency.problems import Problem, Problems
+
+
+def _where_and_message(problem: Problem) -> tuple[str, str]:
+    first = problem.format().splitlines()[0]
+    where, sep, message = first.partition(": ")
+    assert sep, f"no ': ' separating place from message in {first!r}"
+    return where, message
+
+
+def find_problem(problems: Problems, file_end: str, phrase: str, *, line: int | None = None,
+                 row: int | None = None, field: str | None = None) -> str:
+    """Return the formatted text of the one problem about `file_end` containing `phrase`,
+    checking the line (YAML) or row (CSV) and field it names."""
+    matches = []
+    for problem in problems.items:
+        where, message = _where_and_message(problem)
+        path_text = where.split(", ")[0]
+        if Path(path_text).as_posix().endswith(file_end) and phrase in message:
+            matches.append((problem, where))
+    assert matches, (f"no problem about {file_end!r} saying {phrase!r}; found:\n"
+                     + problems.report())
+    problem, where = matches[0]
+    text = problem.format()
+    if line is not None:
+        assert f", line {line}" in where, f"expected line {line} in {where!r}"
+    if row is not None:
+        assert f", row {row}" in where, f"expected row {row} in {where!r}"
+    if field is not None:
+        assert f"field '{field}'" in where, f"expected field {field!r} in {where!r}"
+    assert "How to fix:" in text, f"no hint in {text!r}"
+    return text
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> support.PeriodFiles:
+    return support.write_period(tmp_path / "data")
+
+
+def load(files: support.PeriodFiles) -> Problems:
+    _, problems = support.load_data(files.data)
+    return problems
+
+
+# --- the baseline ---------------------------------------------------------------------
+
+def test_the_minimal_period_is_valid(files: support.PeriodFiles) -> None:
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    period = site.periods["iro/2021-22"]
+    assert set(period.figures) == {"reviews_held", "reviews_on_time"}
+    assert set(period.tables) == {"legal_status", "age_gender"}
+    assert set(period.metrics) == {"children_in_care", "review_timeliness"}
+    assert set(period.targets) == {"review_timeliness_target"}
+
+
+# --- period.yaml ----------------------------------------------------------------------
+
+def test_malformed_yaml_gives_the_line(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "summary: Figures for", "summary: Note: figures for")
+    line = support.line_of(files.yaml, "summary: Note:")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "the YAML cannot be read", line=line)
+
+
+def test_malformed_yaml_bad_indentation_gives_the_line(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "    label: Child in care reviews held on time",
+                       "    label: Child in care reviews held on time\n   unit: count")
+    line = support.line_of(files.yaml, "label: Child in care reviews held on time") + 1
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the YAML cannot be read", line=line)
+
+
+def test_unknown_report_kind_folder(files: support.PeriodFiles) -> None:
+    support.write_period(files.data, report="xyz")
+    problems = load(files)
+    find_problem(problems, "data/xyz", "'xyz' is not a known report kind")
+    # The valid report's period is unaffected.
+    assert len(problems) == 1, problems.report()
+
+
+def test_missing_required_field(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "summary: Figures for children in care and their reviews.\n", "")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the required field 'summary' is missing", field="summary")
+
+
+def test_missing_required_field_in_a_figure(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "    label: Child in care reviews chaired by IROs\n", "")
+    problems = load(files)
+    line = support.line_of(files.yaml, "reviews_held:") + 1
+    find_problem(problems, "period.yaml", "the required field 'label' is missing",
+                 line=line, field="figures.reviews_held.label")
+
+
+def test_period_end_before_start(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "period_end: 2022-03-31", "period_end: 2021-03-31")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the period ends (2021-03-31) before it starts (2021-04-01)",
+                 line=support.line_of(files.yaml, "period_end:"), field="period_end")
+
+
+def test_empty_period_yaml(files: support.PeriodFiles) -> None:
+    files.yaml.write_text("", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "the file is empty")
+
+
+def test_period_yaml_in_latin1(files: support.PeriodFiles) -> None:
+    text = files.yaml.read_text(encoding="utf-8").replace("Test Council", "Caf\xe9 Council")
+    files.yaml.write_bytes(text.encode("latin-1"))
+    problems = load(files)
+    text = find_problem(problems, "iro/2021-22/period.yaml", "the file is not valid UTF-8 text")
+    assert "UTF-8" in text.split("How to fix:")[1]
+
+
+def test_duplicate_yaml_keys(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "summary: Figures", "title: A second title\nsummary: Figures")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the key 'title' appears twice",
+                 line=support.line_of(files.yaml, "title: A second title"))
+
+
+def test_duplicate_yaml_keys_nested(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "    value: 3482\n", "    value: 3482\n    value: 3483\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the key 'value' appears twice",
+                 line=support.line_of(files.yaml, "value: 3483"))
+
+
+def test_unknown_field(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "    source: Table 6\n", "    source: Table 6\n    colour: blue\n")
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "'colour' is not a known field here",
+                        line=support.line_of(files.yaml, "colour: blue"),
+                        field="tables.age_gender.colour")
+    assert "measure" in text  # the hint lists the known fields
+
+
+def test_unknown_top_level_field(files: support.PeriodFiles) -> None:
+    support.append_yaml(files.yaml, "summery: A misspelt field.\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "'summery' is not a known field here",
+                 line=support.line_of(files.yaml, "summery:"), field="summery")
+
+
+def test_metric_selecting_a_missing_category(files: support.PeriodFiles) -> None:
+    support.append_yaml(files.yaml, """\
+  remanded:
+    label: Children remanded
+    definition: Children remanded or committed for trial.
+    type: value
+    of: {table: legal_status, where: {legal_status: Remanded}}
+""")
+    problems = load(files)
+    text = find_problem(problems, "period.yaml",
+                        "'Remanded' is not a category of 'legal_status' in table 'legal_status'",
+                        field="metrics.remanded")
+    reported = int(text.split(", line ")[1].split(",")[0])
+    first = support.line_of(files.yaml, "remanded:")
+    last = support.line_of(files.yaml, "of: {table: legal_status, where")
+    assert first <= reported <= last
+
+
+def test_metric_naming_a_missing_figure(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "numerator: reviews_on_time", "numerator: reviews_in_time")
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "there is no figure named 'reviews_in_time'",
+                        field="metrics.review_timeliness")
+    assert "reviews_on_time" in text  # the hint lists the figures there are
+
+
+def test_previous_naming_a_missing_period(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "published:", "previous: 2020-21\npublished:")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "previous period '2020-21' does not exist",
+                 field="previous")
+
+
+def test_previous_naming_a_missing_period_gives_the_line(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "published:", "previous: 2020-21\npublished:")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "previous period '2020-21' does not exist",
+                 line=support.line_of(files.yaml, "previous:"))
+
+
+def test_previous_naming_a_later_period(files: support.PeriodFiles) -> None:
+    support.write_period(files.data, period="2022-23", start="2022-04-01", end="2023-03-31")
+    support.replace_in(files.yaml, "published:", "previous: 2022-23\npublished:")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "previous period '2022-23' does not end "
+                 "before this one", field="previous")
+
+
+def test_report_field_disagrees_with_folder(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "report: iro", "report: cp")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "report is 'cp' but the folder is data/iro/",
+                 line=1, field="report")
+
+
+# --- CSV files ------------------------------------------------------------------------
+
+def test_non_numeric_count_in_csv(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Placement order,86", "Placement order,eighty-six")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/legal_status.csv", "'eighty-six' is not a number",
+                 row=support.line_of(files.legal_status, "Placement order"), field="value")
+
+
+def test_number_with_thousands_separator_in_csv(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Total,1232", 'Total,"1,232"')
+    problems = load(files)
+    find_problem(problems, "legal_status.csv", "'1,232' is not a number",
+                 row=support.line_of(files.legal_status, "Total"))
+
+
+def test_negative_count_in_csv(files: support.PeriodFiles) -> None:
+    support.replace_in(files.age_gender, "1 to 4,Male,50", "1 to 4,Male,-50")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/age_gender.csv", "-50 is negative",
+                 row=support.line_of(files.age_gender, "1 to 4,Male"), field="value")
+
+
+def test_fractional_count_in_csv(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Remand,20", "Remand,20.5")
+    problems = load(files)
+    find_problem(problems, "legal_status.csv", "20.5 is not a whole number",
+                 row=support.line_of(files.legal_status, "Remand"))
+
+
+def test_breakdown_not_summing_to_total_1d(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Total,1232", "Total,1233")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/legal_status.csv",
+                 "the cells add up to 1232 but the Total row says 1233",
+                 row=support.line_of(files.legal_status, "Total,1233"))
+
+
+def test_breakdown_not_summing_to_total_2d(files: support.PeriodFiles) -> None:
+    # Under 1 by gender: 42 + 57 = 99; say 100 instead. The overall totals still add up
+    # along the age dimension only if 'Total,Total' changes too, so only one line is wrong.
+    support.replace_in(files.age_gender, "Under 1,Total,99", "Under 1,Total,100")
+    support.replace_in(files.age_gender, "Total,Total,192", "Total,Total,193")
+    problems = load(files)
+    text = find_problem(problems, "age_gender.csv", "the cells add up to 99 but the Total row says 100",
+                        row=support.line_of(files.age_gender, "Under 1,Total"))
+    assert "age = Under 1" in text
+    # The grand total disagrees with the gender totals (85 + 107 = 192) too.
+    find_problem(problems, "age_gender.csv", "the cells add up to 192 but the Total row says 193",
+                 row=support.line_of(files.age_gender, "Total,Total"))
+
+
+def test_duplicate_csv_rows(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Remand,20\n", "Remand,20\nRemand,20\n")
+    problems = load(files)
+    first = support.line_of(files.legal_status, "Remand")
+    find_problem(problems, "legal_status.csv", f"this row repeats the categories of row {first}",
+                 row=first + 1)
+
+
+def test_duplicate_csv_rows_2d(files: support.PeriodFiles) -> None:
+    support.replace_in(files.age_gender, "1 to 4,Female,43\n", "1 to 4,Female,43\n1 to 4,Female,43\n")
+    problems = load(files)
+    first = support.line_of(files.age_gender, "1 to 4,Female")
+    find_problem(problems, "age_gender.csv", f"this row repeats the categories of row {first} "
+                 "(1 to 4, Female)", row=first + 1)
+
+
+def test_csv_with_wrong_header(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "legal_status,value", "status,count")
+    problems = load(files)
+    find_problem(problems, "legal_status.csv",
+                 "the header is 'status,count' but the table declares 'legal_status,value'", row=1)
+
+
+def test_csv_with_columns_in_the_wrong_order(files: support.PeriodFiles) -> None:
+    text = files.age_gender.read_text(encoding="utf-8").splitlines()
+    swapped = ["gender,age,value"] + [
+        ",".join([r.split(",")[1], r.split(",")[0], r.split(",")[2]]) for r in text[1:]]
+    files.age_gender.write_text("\n".join(swapped) + "\n", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "age_gender.csv", "the header is 'gender,age,value' but the table "
+                 "declares 'age,gender,value'", row=1)
+
+
+def test_stray_file_in_data_folder(files: support.PeriodFiles) -> None:
+    (files.data / "stray.csv").write_text("a,value\nb,1\n", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "data/stray.csv", "a file is in the wrong place")
+
+
+def test_stray_file_in_report_folder(files: support.PeriodFiles) -> None:
+    (files.data / "iro" / "notes.txt").write_text("notes\n", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "data/iro/notes.txt", "a file is in the wrong place")
+
+
+def test_undeclared_csv_in_period_folder(files: support.PeriodFiles) -> None:
+    support.write_csv(files.folder / "placement_type.csv", ["placement_type", "value"],
+                      [("Foster care", 561), ("Total", 561)])
+    problems = load(files)
+    text = find_problem(problems, "iro/2021-22/placement_type.csv",
+                        "this file is not declared by any table in period.yaml")
+    assert "file: placement_type.csv" in text
+
+
+def test_badly_named_period_folder(files: support.PeriodFiles) -> None:
+    support.write_period(files.data, period="2021_22")
+    problems = load(files)
+    find_problem(problems, "data/iro/2021_22", "'2021_22' is not a valid period folder name")
+
+
+def test_table_file_that_does_not_exist(files: support.PeriodFiles) -> None:
+    files.age_gender.unlink()
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the file 'age_gender.csv' does not exist in 2021-22/",
+                 line=support.line_of(files.yaml, "file: age_gender.csv"),
+                 field="tables.age_gender.file")
+
+
+def test_empty_csv(files: support.PeriodFiles) -> None:
+    files.legal_status.write_text("", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/legal_status.csv", "the file is empty")
+
+
+def test_csv_with_header_only(files: support.PeriodFiles) -> None:
+    files.legal_status.write_text("legal_status,value\n", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "legal_status.csv", "the file has a header but no data rows", row=1)
+
+
+def test_csv_in_latin1(files: support.PeriodFiles) -> None:
+    files.legal_status.write_bytes(
+        b"legal_status,value\nCare order,845\nInterim care order,281\nPlacement order,86\n"
+        b"Remand caf\xe9,20\nTotal,1232\n")
+    problems = load(files)
+    text = find_problem(problems, "iro/2021-22/legal_status.csv", "the file is not valid UTF-8 text")
+    assert "CSV UTF-8" in text
+
+
+def test_csv_with_a_missing_cell(files: support.PeriodFiles) -> None:
+    support.replace_in(files.age_gender, "Under 1,Male,57", "Under 1,57")
+    problems = load(files)
+    find_problem(problems, "age_gender.csv", "the row has 2 cells but the header has 3",
+                 row=support.line_of(files.age_gender, "Under 1,57"))
+
+
+def test_tables_of_one_population_disagree(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "population: children_entering_care", "population: children_in_care")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "has total 192 but table 'legal_status' of the same "
+                 "population 'children_in_care' has 1232", field="tables.age_gender.population")
+
+
+def test_a_bad_csv_gives_no_false_follow_on_problem(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Remand,20", "Remand,twenty")
+    problems = load(files)
+    find_problem(problems, "legal_status.csv", "'twenty' is not a number")
+    assert not any("there is no table named 'legal_status'" in p.message for p in problems.items), (
+        problems.report())
+
+
+def test_period_folder_without_period_yaml(files: support.PeriodFiles) -> None:
+    files.yaml.unlink()
+    problems = load(files)
+    find_problem(problems, "data/iro/2021-22", "the period folder has no period.yaml")
+
+
+def test_invalid_date(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "published: 2022-06-06", "published: 2022-13-06")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "'2022-13-06' is not a date",
+                 line=support.line_of(files.yaml, "published:"), field="published")
+
+
+def test_count_figure_must_count_people(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "    counts: records\n", "    counts: none\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "a figure with unit 'count' must count children or records",
+                 line=support.line_of(files.yaml, "counts: none"), field="figures.reviews_held.counts")
+
+
+def test_negative_figure_in_yaml(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "value: 3560", "value: -3560")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "-3560 is negative",
+                 line=support.line_of(files.yaml, "value: -3560"), field="figures.reviews_held.value")
+
+
+def test_non_numeric_figure_in_yaml(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "value: 3560", "value: 3,560")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "'3,560' is not a number",
+                 line=support.line_of(files.yaml, "value: 3,560"), field="figures.reviews_held.value")
+
+
+# --- all at once ----------------------------------------------------------------------
+
+def test_all_problems_are_reported_at_once(files: support.PeriodFiles) -> None:
+    support.replace_in(files.legal_status, "Total,1232", "Total,1233")
+    support.replace_in(files.yaml, "    source: Table 6\n", "    source: Table 6\n    colour: blue\n")
+    support.replace_in(files.age_gender, "1 to 4,Male,50", "1 to 4,Male,fifty")
+    problems = load(files)
+    find_problem(problems, "legal_status.csv", "the cells add up to 1232 but the Total row says 1233")
+    find_problem(problems, "period.yaml", "'colour' is not a known field here")
+    find_problem(problems, "age_gender.csv", "'fifty' is not a number")
+
+
+def test_problems_in_several_periods_are_all_reported(files: support.PeriodFiles) -> None:
+    other = support.write_period(files.data, report="cp", period="2019-10-to-2020-09",
+                                 start="2019-10-01", end="2020-09-30")
+    files.yaml.write_text("", encoding="utf-8")
+    support.replace_in(other.age_gender, "Under 1,Female,42", "Under 1,Female,-42")
+    (files.data / "stray.csv").write_text("x\n", encoding="utf-8")
+    problems = load(files)
+    find_problem(problems, "iro/2021-22/period.yaml", "the file is empty")
+    find_problem(problems, "cp/2019-10-to-2020-09/age_gender.csv", "-42 is negative")
+    find_problem(problems, "data/stray.csv", "a file is in the wrong place")
+    assert problems.report().startswith(f"{len(problems)} problems found:")
+
+
+# --- the narrative --------------------------------------------------------------------
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    path = tmp_path / "content"
+    path.mkdir()
+    return path
+
+
+def check_narrative(files: support.PeriodFiles, content: Path) -> Problems:
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    config = support.config(files.data, content)
+    published = publish.publish_site(site, config)
+    narrative_problems = Problems()
+    narrative.check_content(config.content_path, published, narrative_problems)
+    return narrative_problems
+
+
+def test_valid_narrative_has_no_problems(files: support.PeriodFiles, content: Path) -> None:
+    support.write_narrative(content)
+    problems = check_narrative(files, content)
+    assert not problems, problems.report()
+
+
+def test_unknown_name_in_narrative(files: support.PeriodFiles, content: Path) -> None:
+    path = support.write_narrative(content, text=support.NARRATIVE.replace(
+        "{{ children_in_care }}", "{{ children_in_kare }}"))
+    problems = check_narrative(files, content)
+    text = find_problem(problems, "content/iro/2021-22.md",
+                        "'children_in_kare' is not a name in iro/2021-22",
+                        line=support.line_of(path, "children_in_kare"))
+    assert "did you mean 'children_in_care'?" in text
+
+
+def test_misspelt_reference_kind(files: support.PeriodFiles, content: Path) -> None:
+    path = support.write_narrative(content, text=support.NARRATIVE + "\nIt was {{ chnage x }}.\n")
+    problems = check_narrative(files, content)
+    text = find_problem(problems, "iro/2021-22.md", "'chnage' is not a kind of reference",
+                        line=support.line_of(path, "chnage"))
+    assert "did you mean 'change'?" in text
+
+
+def test_unknown_chart_type(files: support.PeriodFiles, content: Path) -> None:
+    path = support.write_narrative(
+        content, text=support.NARRATIVE + "\n{{ chart legal_status type=pie }}\n")
+    problems = check_narrative(files, content)
+    find_problem(problems, "iro/2021-22.md", "'pie' is not a chart type",
+                 line=support.line_of(path, "type=pie"))
+
+
+def test_table_reference_not_alone_on_its_line(files: support.PeriodFiles, content: Path) -> None:
+    path = support.write_narrative(
+        content, text=support.NARRATIVE + "\nSee {{ table age_gender }} for ages.\n")
+    problems = check_narrative(files, content)
+    find_problem(problems, "iro/2021-22.md", "a table reference must stand alone on its line",
+                 line=support.line_of(path, "See {{ table age_gender }}"))
+
+
+def test_table_reference_not_in_its_own_paragraph(files: support.PeriodFiles,
+                                                    content: Path) -> None:
+    path = support.write_narrative(
+        content, text=support.NARRATIVE + "\nThe ages of children entering care:\n"
+                                          "{{ table age_gender }}\n")
+    problems = check_narrative(files, content)
+    find_problem(problems, "iro/2021-22.md", "table", line=support.line_of(path, "{{ table age_gender"))
+
+
+def test_narrative_for_a_period_with_no_data(files: support.PeriodFiles, content: Path) -> None:
+    support.write_narrative(content)
+    support.write_narrative(content, period="2019-20")
+    problems = check_narrative(files, content)
+    find_problem(problems, "content/iro/2019-20.md", "there is no data for iro/2019-20")
+    assert len(problems) == 1, problems.report()
+
+
+def test_period_with_data_but_no_narrative(files: support.PeriodFiles, content: Path) -> None:
+    (content / "iro").mkdir()
+    problems = check_narrative(files, content)
+    find_problem(problems, "content/iro/2021-22.md", "period iro/2021-22 has data but no narrative")
+
+
+def test_narrative_in_the_wrong_place(files: support.PeriodFiles, content: Path) -> None:
+    support.write_narrative(content)
+    stray = content / "iro" / "old" / "2021-22.md"
+    stray.parent.mkdir()
+    stray.write_text("Title: Old\n\nText.\n", encoding="utf-8")
+    problems = check_narrative(files, content)
+    find_problem(problems, "content/iro/old/2021-22.md", "this file is in the wrong place")
+
+
+def test_all_narrative_problems_are_reported_at_once(files: support.PeriodFiles,
+                                                     content: Path) -> None:
+    path = support.write_narrative(content, text=support.NARRATIVE
+                                   + "\n{{ nosuch }} and {{ chnage children_in_care }}.\n"
+                                     "\n{{ chart legal_status type=pie }}\n")
+    problems = check_narrative(files, content)
+    find_problem(problems, "2021-22.md", "'nosuch' is not a name", line=support.line_of(path, "nosuch"))
+    find_problem(problems, "2021-22.md", "'chnage' is not a kind", line=support.line_of(path, "chnage"))
+    find_problem(problems, "2021-22.md", "'pie' is not a chart type",
+                 line=support.line_of(path, "type=pie"))

@@ -1,0 +1,305 @@
+"""Unit tests of the small-number suppression rules on small dicts."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transparency.suppress import (
+    Line,
+    Rule,
+    collapse_groups,
+    derived_is_disclosive,
+    lines_of,
+    rule_for,
+    secondary,
+    suppress_table,
+)
+
+T = "Total"
+NORMAL = Rule(5)
+SENSITIVE = Rule(10, hide_zero=True)
+
+
+def one_d(**cells: float) -> tuple[dict, dict]:
+    """A 1-D table from keyword cells; the Total is added as their sum."""
+    values = {(k.replace("_", " "),): float(v) for k, v in cells.items()}
+    values[(T,)] = sum(values.values())
+    return values, {k: "" for k in values}
+
+
+def two_d(grid: dict[tuple[str, str], float]) -> tuple[dict, dict]:
+    """A 2-D table with Total rows and columns (margins) added."""
+    values = {k: float(v) for k, v in grid.items()}
+    rows = sorted({r for r, _ in grid})
+    cols = sorted({c for _, c in grid})
+    for r in rows:
+        values[(r, T)] = sum(grid[(r, c)] for c in cols)
+    for c in cols:
+        values[(T, c)] = sum(grid[(r, c)] for r in rows)
+    values[(T, T)] = sum(grid.values())
+    return values, {k: "" for k in values}
+
+
+def assert_lines_protected(values: dict, hidden: set, ndims: int, rule: Rule) -> None:
+    """In every line with a total: no hidden cell, or at least two hidden cells (counting
+    the total) and, when the total is published, hidden cells adding to more than the
+    threshold."""
+    for line in lines_of(values, ndims):
+        if line.total is None:
+            continue
+        hidden_members = [k for k in line.members if k in hidden]
+        unknowns = len(hidden_members) + (line.total in hidden)
+        if unknowns == 0:
+            continue
+        assert unknowns >= 2, f"a single hidden cell in {line}: it can be worked out"
+        if line.total not in hidden:
+            hidden_sum = sum(values[k] for k in hidden_members)
+            assert hidden_sum > rule.threshold, (
+                f"hidden cells {hidden_members} add to {hidden_sum} in {line}")
+
+
+# --- rules ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [1, 2, 3, 4, 5])
+def test_primary_hides_one_to_five(value: int) -> None:
+    assert NORMAL.is_small(value)
+
+
+@pytest.mark.parametrize("value", [0, 6, 7, 100])
+def test_primary_shows_zero_and_six_upwards(value: int) -> None:
+    assert not NORMAL.is_small(value)
+
+
+def test_not_available_is_not_small() -> None:
+    assert not NORMAL.is_small(math.nan)
+    assert not SENSITIVE.is_small(math.nan)
+
+
+@pytest.mark.parametrize("value", [0, 1, 5, 10])
+def test_sensitive_rule_hides_zero_to_threshold(value: int) -> None:
+    assert SENSITIVE.is_small(value)
+
+
+def test_sensitive_rule_shows_above_threshold() -> None:
+    assert not SENSITIVE.is_small(11)
+
+
+def test_rule_for_chooses_by_counts_and_sensitivity() -> None:
+    assert rule_for("none", False, 5, 10) is None
+    assert rule_for("none", True, 5, 10) is None
+    assert rule_for("children", False, 5, 10) == Rule(5)
+    assert rule_for("records", False, 5, 10) == Rule(5)
+    assert rule_for("children", True, 5, 10) == Rule(10, hide_zero=True)
+
+
+def test_primary_in_a_table_without_total() -> None:
+    values = {("A",): 3.0, ("B",): 0.0, ("C",): 40.0}
+    symbols = {k: "" for k in values}
+    # No Total row: nothing can be worked out by subtraction, so only primary applies.
+    assert suppress_table(values, symbols, 1, NORMAL) == {("A",)}
+
+
+def test_nothing_small_hides_nothing() -> None:
+    values, symbols = one_d(A=10, B=0, C=40)
+    assert suppress_table(values, symbols, 1, NORMAL) == set()
+
+
+def test_sensitive_rule_hides_zero_in_a_table() -> None:
+    values, symbols = one_d(A=0, B=50, C=60)
+    hidden = suppress_table(values, symbols, 1, SENSITIVE)
+    assert ("A",) in hidden
+    assert_lines_protected(values, hidden, 1, SENSITIVE)
+
+
+def test_not_available_cells_are_neither_hidden_nor_complements() -> None:
+    values = {("A",): 3.0, ("B",): math.nan, ("C",): 40.0, ("D",): 50.0, (T,): math.nan}
+    symbols = {("A",): "", ("B",): "x", ("C",): "", ("D",): "", (T,): "x"}
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    assert ("B",) not in hidden
+    assert ("A",) in hidden
+
+
+# --- secondary suppression ------------------------------------------------------------
+
+def test_single_hidden_cell_gets_the_next_smallest_positive_complement() -> None:
+    values, symbols = one_d(A=3, B=40, C=12, D=90)
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    assert hidden == {("A",), ("C",)}
+
+
+def test_two_hidden_ones_get_a_third_complement() -> None:
+    values, symbols = one_d(A=1, B=1, C=30, D=20, E=50)
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    # 1 + 1 = 2 is still a small number that the total would reveal.
+    assert hidden == {("A",), ("B",), ("D",)}
+    assert_lines_protected(values, hidden, 1, NORMAL)
+
+
+def test_two_hidden_cells_adding_to_more_than_threshold_need_no_complement() -> None:
+    values, symbols = one_d(A=2, B=5, C=30)
+    assert suppress_table(values, symbols, 1, NORMAL) == {("A",), ("B",)}
+
+
+def test_zeros_are_never_chosen_as_complements() -> None:
+    values, symbols = one_d(A=2, B=0, C=0, D=30, E=45)
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    assert ("B",) not in hidden and ("C",) not in hidden
+    assert hidden == {("A",), ("D",)}
+
+
+def test_total_is_hidden_when_no_complement_is_possible() -> None:
+    values, symbols = one_d(A=3, B=0)
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    assert hidden == {("A",), (T,)}
+
+
+def test_secondary_does_not_change_its_inputs() -> None:
+    values, symbols = one_d(A=3, B=40, C=12)
+    primary = {("A",)}
+    before = set(primary)
+    secondary(values, symbols, primary, lines_of(values, 1), NORMAL)
+    assert primary == before
+
+
+def test_lines_of_a_2d_table_include_the_margins() -> None:
+    values, _ = two_d({("a", "F"): 1, ("a", "M"): 2, ("b", "F"): 3, ("b", "M"): 4})
+    lines = lines_of(values, 2)
+    as_sets = {(frozenset(line.members), line.total) for line in lines}
+    assert (frozenset({("a", "F"), ("a", "M")}), ("a", T)) in as_sets
+    assert (frozenset({("a", "F"), ("b", "F")}), (T, "F")) in as_sets
+    # The margins are lines too: the row totals add up to the grand total.
+    assert (frozenset({("a", T), ("b", T)}), (T, T)) in as_sets
+    assert (frozenset({(T, "F"), (T, "M")}), (T, T)) in as_sets
+    assert len(lines) == 6
+
+
+def test_lines_of_a_table_without_totals_have_no_total() -> None:
+    lines = lines_of([("a",), ("b",)], 1)
+    assert lines == [Line((("a",), ("b",)), None)]
+
+
+def test_2d_table_with_margins_is_protected_in_every_line() -> None:
+    grid = {
+        ("Under 1", "F"): 3, ("Under 1", "M"): 40, ("Under 1", "U"): 0,
+        ("1 to 4", "F"): 25, ("1 to 4", "M"): 2, ("1 to 4", "U"): 0,
+        ("5 to 9", "F"): 30, ("5 to 9", "M"): 31, ("5 to 9", "U"): 1,
+        ("10 plus", "F"): 60, ("10 plus", "M"): 75, ("10 plus", "U"): 0,
+    }
+    values, symbols = two_d(grid)
+    hidden = suppress_table(values, symbols, 2, NORMAL)
+    primary = {k for k, v in values.items() if 1 <= v <= 5}
+    assert primary <= hidden
+    assert_lines_protected(values, hidden, 2, NORMAL)
+    assert not any(values[k] == 0 for k in hidden)
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> dict[tuple[str, str], float]:
+    rows = draw(st.integers(2, 4))
+    cols = draw(st.integers(2, 4))
+    cell = st.one_of(st.integers(0, 6), st.integers(0, 80))
+    return {(f"r{r}", f"c{c}"): draw(cell) for r, c in itertools.product(range(rows), range(cols))}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grid=grids(), sensitive=st.booleans())
+def test_2d_tables_with_margins_are_protected_in_every_line(grid: dict, sensitive: bool) -> None:
+    rule = SENSITIVE if sensitive else NORMAL
+    values, symbols = two_d(grid)
+    hidden = suppress_table(values, symbols, 2, rule)
+    assert {k for k, v in values.items() if rule.is_small(v)} <= hidden
+    assert_lines_protected(values, hidden, 2, rule)
+    if not sensitive:
+        assert not any(values[k] == 0 for k in hidden), "a zero was hidden"
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.integers(0, 40), min_size=1, max_size=8))
+def test_1d_tables_with_a_total_are_protected(cells: list[int]) -> None:
+    values, symbols = one_d(**{f"c{i}": v for i, v in enumerate(cells)})
+    hidden = suppress_table(values, symbols, 1, NORMAL)
+    assert {k for k, v in values.items() if 1 <= v <= 5} <= hidden
+    assert_lines_protected(values, hidden, 1, NORMAL)
+
+
+# --- collapsing categories ------------------------------------------------------------
+
+def test_collapse_merges_declared_categories_when_one_would_be_suppressed() -> None:
+    values, symbols = one_d(Foster=100, Residential=4, Secure=3, Other_=50)
+    new_values, new_symbols = collapse_groups(values, symbols, 0,
+                                              {"Residential or secure": ["Residential", "Secure"]},
+                                              NORMAL)
+    assert new_values[("Residential or secure",)] == 7
+    assert ("Residential",) not in new_values and ("Secure",) not in new_values
+    assert new_values[("Foster",)] == 100 and new_values[(T,)] == 157
+    assert new_symbols[("Residential or secure",)] == ""
+
+
+def test_collapse_leaves_categories_alone_when_none_would_be_suppressed() -> None:
+    values, symbols = one_d(Foster=100, Residential=14, Secure=13)
+    new_values, new_symbols = collapse_groups(values, symbols, 0,
+                                              {"Residential or secure": ["Residential", "Secure"]},
+                                              NORMAL)
+    assert new_values == values
+    assert new_symbols == symbols
+
+
+def test_collapse_does_not_count_zero_as_small() -> None:
+    values, symbols = one_d(Foster=100, Residential=14, Secure=0)
+    new_values, _ = collapse_groups(values, symbols, 0, {"Other": ["Residential", "Secure"]},
+                                    NORMAL)
+    assert new_values == values
+
+
+def test_collapse_does_not_change_its_inputs() -> None:
+    values, symbols = one_d(Foster=100, Residential=4, Secure=3)
+    before = dict(values)
+    collapse_groups(values, symbols, 0, {"Other": ["Residential", "Secure"]}, NORMAL)
+    assert values == before
+
+
+def test_collapse_in_a_2d_table_merges_along_its_dimension_only() -> None:
+    values, symbols = two_d({("a", "F"): 2, ("a", "M"): 30, ("b", "F"): 10, ("b", "M"): 20,
+                             ("c", "F"): 40, ("c", "M"): 50})
+    new_values, _ = collapse_groups(values, symbols, 0, {"a or b": ["a", "b"]}, NORMAL)
+    assert new_values[("a or b", "F")] == 12
+    assert new_values[("a or b", "M")] == 50
+    assert new_values[("a or b", T)] == 62
+    assert new_values[("c", "F")] == 40
+    assert new_values[(T, T)] == values[(T, T)]
+    assert not any(k[0] in ("a", "b") for k in new_values)
+
+
+def test_collapse_of_an_unavailable_cell_is_unavailable() -> None:
+    values = {("A",): 3.0, ("B",): math.nan, ("C",): 40.0}
+    symbols = {("A",): "", ("B",): "x", ("C",): ""}
+    new_values, new_symbols = collapse_groups(values, symbols, 0, {"A or B": ["A", "B"]}, NORMAL)
+    assert math.isnan(new_values[("A or B",)])
+    assert new_symbols[("A or B",)] == "x"
+
+
+# --- derived figures ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    ((3, 100, 97), True),      # numerator small
+    ((97, 100, 3), True),      # difference small
+    ((40, 3, None), True),     # denominator small
+    ((40, 100, 60), False),
+    ((0, 100, 100), False),    # zero is shown
+    ((None, None, None), False),
+    ((-4, 200, 20), True),     # a change of -4 is as small as +4
+    ((6, 6, 0), False),
+])
+def test_derived_is_disclosive(parts: tuple, expected: bool) -> None:
+    assert derived_is_disclosive(parts, NORMAL) is expected
+
+
+def test_derived_is_disclosive_with_the_sensitive_rule() -> None:
+    assert derived_is_disclosive((0, 40, 40), SENSITIVE)
+    assert derived_is_disclosive((30, 40, 10), SENSITIVE)
+    assert not derived_is_disclosive((30, 45, 15), SENSITIVE)
