@@ -19,6 +19,7 @@ PLUGINS = ["transparency"]
 
 TRANSPARENCY = {
     "DATA_PATH": str(HERE / "data"),
+    "CHART_CACHE": str(HERE / ".cache" / "charts"),
 }
 
 ARTICLE_PATHS = ["iro", "cp", "qa"]

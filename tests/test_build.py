@@ -136,6 +136,19 @@ def test_output_audit_catches_an_injected_leak(site, tmp_path):
     assert any("an attribute of a count holds 2" in f for f in audit_output(copy, 5))
 
 
+def test_output_audit_reads_chart_labels_and_specs(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    target = copy / "iro/2021-22/index.html"
+    html = target.read_text()
+    assert 'data-disclosure="count-chart"' in html and 'data-disclosure="count-spec"' in html
+    assert audit_output(copy, 5) == []
+    target.write_text(html.replace(">[c]</text>", ">5</text>", 1))
+    assert any("a chart labels a count of 5" in f for f in audit_output(copy, 5))
+    target.write_text(html.replace('"value":null,"label":"[c]"', '"value":5,"label":"[c]"', 1))
+    assert any("a chart's data holds a count of 5" in f for f in audit_output(copy, 5))
+
+
 def _copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()

@@ -14,6 +14,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from . import references
+from .chart_pages import chart_html, chart_key, prepare_charts, write_bundle
 from .downloads import write_downloads
 from .narrative import body_start, locate
 from .output_audit import audit_output
@@ -24,6 +25,7 @@ from .tables import render_table
 
 logger = logging.getLogger(__name__)
 SITE_KEY = "TRANSPARENCY_SITE"
+CHARTS_KEY = "TRANSPARENCY_CHARTS"
 
 
 def _site(settings: dict[str, Any]) -> PublishedSite:
@@ -55,9 +57,16 @@ class ReportMarkdownReader(MarkdownReader):
         body_lines = "\n".join(text.splitlines()[start:])
         body_refs = [references.Reference(r.kind, r.name, r.line - start, r.text, r.options)
                      for r in refs]
-        body, blocks = references.substitute(
-            body_lines, body_refs, period,
-            lambda ref, p: render_table(p.tables[ref.name], p, site_url))
+        rendered = self.settings.get(CHARTS_KEY, {})
+        figures = iter(range(1, 1000))
+
+        def block(ref: references.Reference, p: PublishedPeriod) -> str:
+            table_html = render_table(p.tables[ref.name], p, site_url)
+            if ref.kind == "chart":
+                return chart_html(rendered[chart_key(p, ref)], next(figures), table_html)
+            return table_html
+
+        body, blocks = references.substitute(body_lines, body_refs, period, block)
         self._source_path = source_path
         from markdown import Markdown
 
@@ -65,7 +74,9 @@ class ReportMarkdownReader(MarkdownReader):
         content = self._md.convert((head + "\n\n" if head else "") + body)
         content = references.swap_blocks(content, blocks)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        return content, _period_metadata(self, metadata, period, site, used_tables, site_url)
+        metadata = _period_metadata(self, metadata, period, site, used_tables, site_url)
+        metadata["has_charts"] = any(r.kind == "chart" for r in refs)
+        return content, metadata
 
 
 def _period_metadata(reader: MarkdownReader, metadata: dict[str, Any], period: PublishedPeriod,
@@ -95,6 +106,11 @@ def initialise(pelican: Any) -> None:
     for problem in lint.items:
         logger.info("transparency: narrative lint (fails a publish build): %s", problem.format())
     settings[SITE_KEY] = site
+    rendered, stats = prepare_charts(config, site)
+    settings[CHARTS_KEY] = rendered
+    logger.info("transparency: %d charts (%d rendered with %d process%s, %d from cache)",
+                len(rendered), stats.rendered, stats.workers, "es" if stats.workers > 1 else "",
+                stats.cached)
     filters = settings.setdefault("JINJA_FILTERS", {})
     from .templating import FILTERS
 
@@ -115,6 +131,8 @@ def write_outputs(pelican: Any) -> None:
     site = _site(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
     written = write_downloads(site, output)
+    if pelican.settings.get(CHARTS_KEY):
+        written.append(write_bundle(output))
     logger.info("transparency: wrote %d download files", len(written))
     findings = audit_output(output, site.threshold)
     if findings:

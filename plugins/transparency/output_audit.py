@@ -65,9 +65,10 @@ def _small(text: str, threshold: int) -> bool:
 
 def audit_html(path: Path, threshold: int) -> list[str]:
     """A marked count must read as a plain number above the threshold, 0, or a symbol."""
+    text = path.read_text(encoding="utf-8")
     finder = _CountFinder()
-    finder.feed(path.read_text(encoding="utf-8"))
-    findings = []
+    finder.feed(text)
+    findings = audit_charts(path, text, threshold)
     for line, text in finder.texts:
         if _small(text, threshold):
             findings.append(f"{path}: line {line}: a count of {text.strip()} is shown")
@@ -78,6 +79,30 @@ def audit_html(path: Path, threshold: int) -> list[str]:
         if _small(number, threshold):
             findings.append(f"{path}: line {line}: an attribute of a count holds {number} "
                             f"({attribute})")
+    return findings
+
+
+CHART_DIV_RE = re.compile(r'<div class="app-chart__graphic" data-disclosure="count-chart">(.*?)</div>', re.S)
+MARK_TEXT_RE = re.compile(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', re.S)
+SPEC_RE = re.compile(r'<script type="application/json" class="app-chart__spec" '
+                     r'data-disclosure="count-spec">(.*?)</script>', re.S)
+
+
+def audit_charts(path: Path, text: str, threshold: int) -> list[str]:
+    """Data labels in chart SVGs and values in embedded chart specs of count tables."""
+    findings = []
+    for chart in CHART_DIV_RE.findall(text):
+        for group in MARK_TEXT_RE.findall(chart):
+            for label in re.findall(r"<text[^>]*>([^<]*)</text>", group):
+                if _small(label, threshold):
+                    findings.append(f"{path}: a chart labels a count of {label}")
+    for raw in SPEC_RE.findall(text):
+        spec = json.loads(raw.replace("<\\/", "</"))
+        for dataset in spec.get("datasets", {}).values():
+            for row in dataset:
+                value = row.get("value")
+                if isinstance(value, (int, float)) and 1 <= value <= threshold:
+                    findings.append(f"{path}: a chart's data holds a count of {value:g}")
     return findings
 
 

@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MIN_FEASIBLE_RANGE", 3,
             "The disclosure audit fails if any suppressed cell could be narrowed to fewer than "
             "this many whole numbers from what is published.", _is_int_at_least(2)),
+    Setting("CHART_CACHE", ".cache/charts",
+            "Folder where rendered chart SVGs are kept, keyed by a hash of their spec, so an "
+            "unchanged chart is not rendered again. Relative paths are taken from the folder "
+            "Pelican runs in.", _is_path),
+    Setting("CHART_WORKERS", 2,
+            "Processes used to render charts in parallel (1 renders in the build process).",
+            _is_int_at_least(1)),
     Setting("NARRATIVE_LINT_STRICT", False,
             "When True (publishconf.py), hand-typed small counts of people in the narrative "
             "stop the build unless marked as reviewed; otherwise they are warnings in "
@@ -109,6 +116,8 @@ class Config:
     sensitive_threshold: int
     min_feasible_range: int
     narrative_lint_strict: bool
+    chart_cache: Path
+    chart_workers: int
 
 
 def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
@@ -145,4 +154,6 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         sensitive_threshold=values["SENSITIVE_THRESHOLD"],
         min_feasible_range=values["MIN_FEASIBLE_RANGE"],
         narrative_lint_strict=values["NARRATIVE_LINT_STRICT"],
+        chart_cache=Path(values["CHART_CACHE"]).resolve(),
+        chart_workers=values["CHART_WORKERS"],
     )

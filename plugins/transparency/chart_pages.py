@@ -1,0 +1,99 @@
+"""Charts placed in the narrative: collect every `{{ chart … }}`, render them all at once
+(cached, in parallel) before Pelican reads any page, and give the reader their HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import charts, references
+from .chart_render import RenderStats, accessible_svg, render_all
+from .narrative import narrative_path
+from .problems import Problems
+from .published import PublishedPeriod, PublishedSite
+from .settings import Config
+
+ChartKey = tuple[str, str, str, str]  # period key, table name, kind, title
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    key: ChartKey
+    title: str
+    subtitle: str
+    description: str
+    svg: str
+    spec: dict
+    counts: bool
+
+
+def chart_key(period: PublishedPeriod, ref: references.Reference) -> ChartKey:
+    table = period.tables[ref.name]
+    kind = charts.chart_kind(table, ref.options.get("type"))
+    return (period.key, ref.name, kind, ref.options.get("title") or table.title)
+
+
+def collect(config: Config, site: PublishedSite) -> dict[ChartKey, dict]:
+    """The Vega-Lite spec of every chart the narratives place."""
+    specs: dict[ChartKey, dict] = {}
+    for period in site.periods.values():
+        path = narrative_path(config.content_path, period.report, period.period)
+        if not path.is_file():
+            continue
+        refs = references.parse(path.read_text(encoding="utf-8-sig"), path, Problems())
+        for ref in refs:
+            if ref.kind != "chart" or ref.name not in period.tables:
+                continue
+            ck = chart_key(period, ref)
+            if ck not in specs:
+                table = period.tables[ref.name]
+                specs[ck] = charts.build(table, period, ck[2]).to_dict()
+    return specs
+
+
+def prepare_charts(config: Config, site: PublishedSite) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
+    specs = collect(config, site)
+    svgs, stats = render_all(specs, config.chart_cache, config.chart_workers)
+    out: dict[ChartKey, RenderedChart] = {}
+    for ck, spec in specs.items():
+        period = site.periods[ck[0]]
+        table = period.tables[ck[1]]
+        out[ck] = RenderedChart(
+            key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
+            description=charts.describe(table, ck[2]), svg=svgs[ck], spec=spec,
+            counts=table.counts != "none" and table.unit == "count")
+    return out, stats
+
+
+def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
+    e = html.escape
+    ident = f"figure-{number}-{chart.key[1]}"
+    svg = accessible_svg(chart.svg, ident, f"Figure {number}: {chart.title}", chart.description)
+    mark = ' data-disclosure="count-spec"' if chart.counts else ""
+    svg_mark = ' data-disclosure="count-chart"' if chart.counts else ""
+    spec = json.dumps(chart.spec, separators=(",", ":")).replace("</", "<\\/")
+    return "\n".join([
+        f'<figure class="app-chart" id="{e(ident)}" aria-labelledby="{e(ident)}-heading">',
+        f'<h3 class="app-chart__title" id="{e(ident)}-heading">Figure {number}: {e(chart.title)}</h3>',
+        f'<p class="app-chart__subtitle">{e(chart.subtitle)}</p>',
+        f'<div class="app-chart__graphic"{svg_mark}>{svg}</div>',
+        f'<p class="app-chart__description">{e(chart.description)}</p>',
+        '<details class="app-details app-chart__data">',
+        f'<summary class="app-details__summary">Figure {number} as a table</summary>',
+        table_html,
+        "</details>",
+        f'<script type="application/json" class="app-chart__spec"{mark}>{spec}</script>',
+        "</figure>",
+    ])
+
+
+def write_bundle(output: Path) -> Path:
+    """The self-contained Vega bundle (no CDN), served from our own site."""
+    import vl_convert
+
+    path = output / "theme" / "js" / "vega-bundle.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+    return path

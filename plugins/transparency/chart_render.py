@@ -1,0 +1,107 @@
+"""Render Vega-Lite specs to accessible SVG: cached by content hash, in parallel.
+
+vl-convert hangs if a process that has used it forks, so workers are started with the
+'spawn' method and only workers render when a pool is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import multiprocessing
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+POOL_THRESHOLD = 6  # below this many charts, the pool's start-up costs more than it saves
+
+
+def spec_hash(spec: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _render(spec: dict[str, Any]) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def _render_many(specs: list[dict[str, Any]]) -> list[str]:
+    return [_render(s) for s in specs]
+
+
+@dataclass
+class RenderStats:
+    rendered: int = 0
+    cached: int = 0
+    workers: int = 1
+    hashes: list[str] = field(default_factory=list)
+
+
+def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
+               workers: int = 2) -> tuple[dict[str, str], RenderStats]:
+    """SVG for every spec, keyed as given. Unchanged specs come from the cache."""
+    stats = RenderStats()
+    out: dict[str, str] = {}
+    todo: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, spec in specs.items():
+        digest = spec_hash(spec)
+        path = cache_dir / f"{digest}.svg" if cache_dir else None
+        if path is not None and path.is_file():
+            out[key] = path.read_text(encoding="utf-8")
+            stats.cached += 1
+        else:
+            todo[key] = (digest, spec)
+    if todo:
+        keys = list(todo)
+        payload = [todo[k][1] for k in keys]
+        if len(payload) >= POOL_THRESHOLD and workers > 1:
+            stats.workers = workers
+            chunks = [payload[i::workers] for i in range(workers)]
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                results = list(pool.map(_render_many, chunks))
+            svgs: list[str] = [""] * len(payload)
+            for i, chunk_result in enumerate(results):
+                for j, svg in enumerate(chunk_result):
+                    svgs[i + j * workers] = svg
+        else:
+            svgs = _render_many(payload)
+        for key, svg in zip(keys, svgs, strict=True):
+            out[key] = svg
+            stats.rendered += 1
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                (cache_dir / f"{todo[key][0]}.svg").write_text(svg, encoding="utf-8")
+    return out, stats
+
+
+_ARIA_RE = re.compile(r'\s(aria-label|aria-roledescription|role)="[^"]*"')
+
+
+def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
+    """Give the SVG an accessible name and description, and make it scale.
+
+    The marks' own aria-labels are removed: the figure's description and data table carry
+    the data for screen readers, and role="img" makes the marks presentational anyway."""
+    svg = _ARIA_RE.sub("", svg)
+    head_end = svg.index(">") + 1
+    head = svg[:head_end]
+    head = re.sub(r'\swidth="([\d.]+)"\sheight="([\d.]+)"',
+                  r' width="\1" height="\2" style="max-width:100%;height:auto"', head, count=1)
+    head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
+    inner = (f'<title id="{ident}-title">{html.escape(title)}</title>'
+             f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
+    return head + inner + svg[head_end:]
+
+
+def texts_in(svgs: Iterable[str]) -> list[str]:
+    """Every text node of the given SVGs (for audits and tests)."""
+    found: list[str] = []
+    for svg in svgs:
+        found.extend(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    return found

@@ -1,0 +1,206 @@
+"""Chart builders: published tables in, `alt.Chart` out. Rendering happens elsewhere.
+
+Charts are built only from `PublishedTable` values, so a suppressed cell reaches the spec
+as a gap with a "[c]" label, never as a number. Total rows are never charted and bars are
+never stacked, so no total can expose a hidden segment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from .model import TOTAL
+from .published import PublishedPeriod, PublishedTable, Value, format_number
+
+THEME = "app"
+BLUE = "#1d70b8"  # 5.2:1 on white
+DARK = "#0b0c0c"
+SERIES_COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#0b0c0c"]
+SERIES_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 2]]
+MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+TIME_WORDS = re.compile(
+    rf"^(\d{{4}}([-/ ]\d{{2,4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|({MONTHS})[a-z]*\.?(\s*\d{{2,4}})?)$",
+    re.IGNORECASE)
+CHART_TYPES = ("bar", "line")
+
+
+@alt.theme.register(THEME, enable=True)
+def app_theme() -> alt.theme.ThemeConfig:
+    """One registered theme: system font, high-contrast text, no chart border."""
+    font = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
+    return {
+        "config": {
+            "font": font,
+            "background": "white",
+            "view": {"stroke": None},
+            "axis": {"labelColor": DARK, "titleColor": DARK, "labelFontSize": 13,
+                     "titleFontSize": 13, "gridColor": "#b1b4b6", "domainColor": DARK,
+                     "tickColor": DARK, "labelLimit": 260},
+            "header": {"labelColor": DARK, "labelFontSize": 13, "titleFontSize": 13},
+            "legend": {"labelColor": DARK, "titleColor": DARK, "labelFontSize": 13},
+            "bar": {"color": BLUE},
+            "line": {"color": BLUE, "strokeWidth": 3},
+            "point": {"color": BLUE, "size": 50, "filled": True},
+            "text": {"color": DARK, "fontSize": 12},
+        }
+    }
+
+
+@dataclass(frozen=True)
+class ChartInput:
+    table: PublishedTable
+    period: PublishedPeriod
+    kind: str
+    title: str
+
+
+def chart_kind(table: PublishedTable, requested: str | None) -> str:
+    if requested:
+        return requested
+    labels = [c for c in table.categories(table.dims[0]) if c != TOTAL]
+    return "line" if len(labels) >= 4 and all(TIME_WORDS.match(c) for c in labels) else "bar"
+
+
+def chart_frame(table: PublishedTable) -> pd.DataFrame:
+    """One row per charted cell: category, series, value (None when hidden) and its label."""
+    rows = []
+    for key, value in table.cells.items():
+        if TOTAL in key:
+            continue
+        series = " – ".join(key[1:]) if len(key) > 1 else ""
+        rows.append({"category": key[0], "series": series,
+                     "value": value.number, "label": value.text()})
+    return pd.DataFrame(rows, columns=["category", "series", "value", "label"])
+
+
+def _order(table: PublishedTable) -> list[str]:
+    return [c for c in table.categories(table.dims[0]) if c != TOTAL]
+
+
+def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
+    frame = chart_frame(table)
+    order = _order(table)
+    series = [s for s in dict.fromkeys(frame["series"]) if s]
+    y = alt.Y("category:N", sort=order, title=None)
+    axis = alt.Axis(format=",~f", tickMinStep=1 if table.unit == "count" else None)
+    x = alt.X("value:Q", title=table.measure, axis=axis)
+    base = alt.Chart(frame)
+    tooltip = [alt.Tooltip("category:N", title=table.dimensions[table.dims[0]]),
+               alt.Tooltip("label:N", title=table.measure)]
+    bars = base.mark_bar().encode(y=y, x=x, tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=4, baseline="middle").encode(
+        y=y, x=alt.X("plotted:Q"), text="label:N").transform_calculate(
+        plotted="isValid(datum.value) ? datum.value : 0")
+    layered = alt.layer(bars, labels)
+    if series:
+        # One small chart per series, never colour alone, never stacked.
+        chart = layered.properties(width=220, height=alt.Step(22)).facet(
+            column=alt.Column("series:N", sort=series, title=table.dimensions[table.dims[1]]
+                              if len(table.dims) > 1 else None))
+    else:
+        chart = layered.properties(width=360, height=alt.Step(24))
+    return chart.properties(description=f"{title}. {subtitle}")
+
+
+def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
+    frame = chart_frame(table)
+    order = _order(table)
+    series = [s for s in dict.fromkeys(frame["series"]) if s]
+    x = alt.X("category:N", sort=order, title=table.dimensions[table.dims[0]],
+              axis=alt.Axis(labelAngle=-45))
+    y = alt.Y("value:Q", title=None, axis=alt.Axis(format=",~f"))  # the subtitle names the measure
+    encode = {"x": x, "y": y}
+    if series:
+        legend = alt.Legend(title=None, orient="bottom")
+        encode["color"] = alt.Color("series:N", sort=series, legend=legend, scale=alt.Scale(
+            domain=series, range=SERIES_COLOURS[:len(series)]))
+        # Dashes as well as colours: colour is never the only way to tell series apart.
+        encode["strokeDash"] = alt.StrokeDash("series:N", sort=series, legend=legend, scale=alt.Scale(
+            domain=series, range=SERIES_DASHES[:len(series)]))
+    base = alt.Chart(frame)
+    line = base.mark_line(invalid="break-paths-show-domains").encode(**encode)
+    tooltip = [alt.Tooltip("category:N", title=table.dimensions[table.dims[0]]),
+               alt.Tooltip("label:N", title=table.measure)]
+    if series:
+        tooltip.insert(0, alt.Tooltip("series:N", title="Series"))
+    points = base.mark_point().encode(tooltip=tooltip,
+                                      **{k: v for k, v in encode.items() if k != "strokeDash"})
+    gaps = base.transform_filter("!isValid(datum.value)").mark_text(dy=-6, baseline="bottom").encode(
+        x=x, y=alt.value(200), text="label:N")
+    return alt.layer(line, points, gaps).properties(width=560, height=240,
+                                                    description=f"{title}. {subtitle}")
+
+
+def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
+    when = (f"at {table.date.day} {table.date:%B %Y}" if table.date
+            else period.period_label)
+    return f"{table.measure}, Bradford, {when}"
+
+
+def build(table: PublishedTable, period: PublishedPeriod, kind: str | None = None,
+          title: str | None = None) -> alt.Chart:
+    kind = chart_kind(table, kind)
+    title = title or table.title
+    subtitle = subtitle_for(table, period)
+    return line_chart(table, title, subtitle) if kind == "line" else bar_chart(table, title, subtitle)
+
+
+def describe(table: PublishedTable, kind: str) -> str:
+    """A plain-English description built from published values only."""
+    frame = chart_frame(table)
+    shown = frame.dropna(subset=["value"])
+    hidden = int((frame["label"] == "[c]").sum())
+    missing = int(frame["label"].isin(["[x]", "[z]"]).sum())
+    unit_text = table.measure.lower()
+    parts: list[str] = []
+    if shown.empty:
+        return "All values in this chart are hidden ([c]) or not available ([x])."
+
+    def fmt(v: float) -> str:
+        decimals = 0 if table.unit == "count" or float(v).is_integer() else 1
+        return format_number(v, table.unit, decimals)
+
+    if kind == "line":
+        series_list = [s for s in dict.fromkeys(shown["series"])] or [""]
+        for series in series_list:
+            rows = shown[shown["series"] == series]
+            if rows.empty:
+                continue
+            first, last = rows.iloc[0], rows.iloc[-1]
+            top = rows.loc[rows["value"].idxmax()]
+            low = rows.loc[rows["value"].idxmin()]
+            name = f"{series}: " if series else ""
+            parts.append(f"{name}{unit_text} went from {fmt(first['value'])} in {first['category']} "
+                         f"to {fmt(last['value'])} in {last['category']}; the highest was "
+                         f"{fmt(top['value'])} in {top['category']} and the lowest "
+                         f"{fmt(low['value'])} in {low['category']}.")
+    else:
+        for series in [s for s in dict.fromkeys(shown["series"])] or [""]:
+            rows = shown[shown["series"] == series].sort_values("value", ascending=False)
+            if rows.empty:
+                continue
+            top = rows.iloc[0]
+            total = _published_total(table, series)
+            of_total = f" of {fmt(total.number)}" if total is not None and total.number is not None else ""
+            name = f"For {series}, " if series else ""
+            text = f"{name}{top['category']} was the largest, with {fmt(top['value'])}{of_total}"
+            if len(rows) > 1:
+                second = rows.iloc[1]
+                text += f", followed by {second['category']} ({fmt(second['value'])})"
+            parts.append(text + ".")
+    if hidden:
+        parts.append(f"{hidden} value{'s are' if hidden != 1 else ' is'} hidden ([c]) to protect "
+                     "children's privacy and shown as gaps.")
+    if missing:
+        parts.append(f"{missing} value{'s are' if missing != 1 else ' is'} not available in the "
+                     "source ([x]) and shown as gaps.")
+    return " ".join(p[0].upper() + p[1:] for p in parts)
+
+
+def _published_total(table: PublishedTable, series: str) -> Value | None:
+    key = (TOTAL, *series.split(" – ")) if series else (TOTAL,)
+    return table.cells.get(key)

@@ -1,0 +1,102 @@
+"""Chart builders (via to_dict), descriptions, SVG rendering and its cache."""
+
+from __future__ import annotations
+
+import json
+
+from factories import CONFIG, raw_period, raw_table, site_of
+from transparency import charts
+from transparency.chart_render import accessible_svg, render_all, spec_hash, texts_in
+from transparency.publish import publish_site
+
+T = "Total"
+
+
+def published_table(cells, dims=("a",), name="t"):
+    site = publish_site(site_of(raw_period([raw_table(name, list(dims), cells)])), CONFIG)
+    period = site.periods["iro/2021-22"]
+    return period.tables[name], period
+
+
+def datasets(spec):
+    return [row for rows in spec["datasets"].values() for row in rows]
+
+
+def test_bar_chart_spec_has_gaps_not_numbers_for_hidden_cells():
+    table, period = published_table({("Foster",): 561, ("Hospital",): 1, ("Remand",): 5,
+                                     ("Residential",): 145, (T,): 712})
+    spec = charts.build(table, period).to_dict()
+    rows = datasets(spec)
+    assert {r["category"] for r in rows} == {"Foster", "Hospital", "Remand", "Residential"}
+    hidden = [r for r in rows if r["label"] == "[c]"]
+    assert len(hidden) == 2 and all(r["value"] is None for r in hidden)
+    assert all(r["value"] not in (1, 5) for r in rows)
+    assert "712" not in json.dumps(spec)  # totals are never charted
+    assert spec["layer"][0]["mark"]["type"] == "bar"
+    assert spec["layer"][0]["encoding"]["tooltip"]
+
+
+def test_two_way_tables_are_small_multiples_not_stacked_or_colour_coded():
+    cells = {("0-4", "F"): 40, ("0-4", "M"): 50, ("0-4", T): 90, ("5-9", "F"): 30,
+             ("5-9", "M"): 20, ("5-9", T): 50, (T, "F"): 70, (T, "M"): 70, (T, T): 140}
+    table, period = published_table(cells, dims=("age", "gender"))
+    spec = charts.build(table, period).to_dict()
+    assert spec["facet"]["column"]["field"] == "series"
+    inner = spec["spec"]["layer"][0]
+    assert "color" not in inner["encoding"] and "stack" not in json.dumps(inner["encoding"]["x"])
+
+
+def test_month_categories_make_a_line_chart_with_dashes_per_series():
+    months = ["April", "May", "June", "July"]
+    cells = {(m, y): 10 + i for i, m in enumerate(months) for y in ("2020-21", "2021-22")}
+    table, period = published_table(cells, dims=("month", "year"))
+    assert charts.chart_kind(table, None) == "line"
+    spec = charts.build(table, period).to_dict()
+    line = spec["layer"][0]
+    assert line["mark"]["invalid"] == "break-paths-show-domains"
+    assert line["encoding"]["strokeDash"]["field"] == "series"
+    assert charts.chart_kind(table, "bar") == "bar"
+
+
+def test_theme_is_registered_and_enabled():
+    import altair as alt
+
+    assert alt.theme.active == charts.THEME
+    table, period = published_table({("a",): 10, ("b",): 20})
+    config = charts.build(table, period).to_dict()["config"]
+    assert config["bar"]["color"] == charts.BLUE
+
+
+def test_description_is_built_from_published_values_only():
+    table, period = published_table({("Foster",): 561, ("Connected",): 394, ("Hospital",): 2,
+                                     ("Remand",): 4, (T,): 961})
+    text = charts.describe(table, "bar")
+    assert text.startswith("Foster was the largest, with 561 of 961, followed by Connected (394).")
+    assert "2 values are hidden ([c])" in text
+    assert " 4" not in text.replace("2 values", "")
+
+
+def test_svg_is_rendered_accessible_and_cached(tmp_path):
+    table, period = published_table({("a",): 10, ("b",): 20, ("c",): 3, (T,): 33})
+    spec = charts.build(table, period).to_dict()
+    svgs, stats = render_all({"k": spec}, tmp_path, workers=1)
+    assert stats.rendered == 1 and stats.cached == 0
+    assert (tmp_path / f"{spec_hash(spec)}.svg").is_file()
+    svg = accessible_svg(svgs["k"], "fig-1", "Figure 1: t", "A description.")
+    assert '<svg role="img" aria-labelledby="fig-1-title fig-1-desc"' in svg
+    assert '<title id="fig-1-title">Figure 1: t</title><desc id="fig-1-desc">A description.</desc>' in svg
+    assert "aria-label=" not in svg
+    assert "[c]" in texts_in([svg]) and "3" not in texts_in([svg])
+    again, stats = render_all({"k": spec}, tmp_path, workers=1)
+    assert stats.cached == 1 and stats.rendered == 0 and again == svgs
+
+
+def test_parallel_rendering_matches_in_process_rendering(tmp_path):
+    specs = {}
+    for i in range(8):
+        table, period = published_table({("a",): 10 + i, ("b",): 20, (T,): 30 + i})
+        specs[f"k{i}"] = charts.build(table, period).to_dict()
+    parallel, stats = render_all(specs, None, workers=2)
+    assert stats.workers == 2 and stats.rendered == 8
+    serial, _ = render_all({"k3": specs["k3"]}, None, workers=1)
+    assert parallel["k3"] == serial["k3"]
