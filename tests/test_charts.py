@@ -68,7 +68,7 @@ def test_theme_is_registered_and_enabled():
 
 
 def test_description_is_built_from_published_values_only():
-    table, period = published_table({("Foster",): 561, ("Connected",): 394, ("Hospital",): 2,
+    table, _ = published_table({("Foster",): 561, ("Connected",): 394, ("Hospital",): 2,
                                      ("Remand",): 4, (T,): 961})
     text = charts.describe(table, "bar")
     assert text.startswith("Foster was the largest, with 561 of 961, followed by Connected (394).")
