@@ -100,3 +100,31 @@ def test_parallel_rendering_matches_in_process_rendering(tmp_path):
     assert stats.workers == 2 and stats.rendered == 8
     serial, _ = render_all({"k3": specs["k3"]}, None, workers=1)
     assert parallel["k3"] == serial["k3"]
+
+
+def test_trend_follows_a_metric_through_the_report_and_marks_uneven_spacing():
+    import datetime as dt
+
+    from factories import sum_metric
+
+    def period(name, start, end, value, previous=None):
+        p = raw_period([raw_table("t", ["a"], {("x",): value, ("y",): 100, (T,): value + 100})],
+                       [sum_metric("cic", "t")], period=name, previous=previous)
+        p.start, p.end = start, end
+        p.period_label = f"{start:%B %Y} to {end:%B %Y}"
+        return p
+
+    site = publish_site(site_of(
+        period("2015-16", dt.date(2015, 4, 1), dt.date(2016, 3, 31), 800),
+        period("2020-21", dt.date(2020, 4, 1), dt.date(2021, 3, 31), 1250),
+        period("2021-22", dt.date(2021, 4, 1), dt.date(2022, 3, 31), 1346, previous="2020-21")), CONFIG)
+    latest = site.periods["iro/2021-22"]
+    trend = charts.trend_table(site, latest, "cic")
+    assert [k[0] for k in trend.cells] == ["April 2015 to March 2016", "April 2020 to March 2021",
+                                           "April 2021 to March 2022"]
+    assert [v.number for v in trend.cells.values()] == [900, 1350, 1446]
+    assert "not evenly spaced" in trend.note
+    earlier = charts.trend_table(site, site.periods["iro/2020-21"], "cic")
+    assert len(earlier.cells) == 2  # never shows periods after the page's own
+    text = charts.describe(trend, "line")
+    assert text.startswith("Cic went from 900 in April 2015 to March 2016 to 1,446 in April 2021")

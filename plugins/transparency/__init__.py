@@ -15,6 +15,7 @@ from pelican.readers import MarkdownReader
 
 from . import references
 from .chart_pages import chart_html, chart_key, prepare_charts, write_bundle
+from .charts import trend_table
 from .downloads import write_downloads
 from .narrative import body_start, locate
 from .output_audit import audit_output
@@ -48,10 +49,10 @@ class ReportMarkdownReader(MarkdownReader):
         text = Path(source_path).read_text(encoding="utf-8-sig")
         problems = Problems()
         refs = references.parse(text, Path(source_path), problems)
-        references.check(refs, period, Path(source_path), problems)
+        references.check(refs, period, Path(source_path), problems, site)
         problems.raise_if_any()
         site_url = self.settings.get("SITEURL", "")
-        used_tables = [r.name for r in refs if r.kind in references.BLOCK_KINDS]
+        used_tables = [r.name for r in refs if r.kind in ("table", "chart")]
         start = body_start(text)
         head = "\n".join(text.splitlines()[:start])
         body_lines = "\n".join(text.splitlines()[start:])
@@ -61,6 +62,10 @@ class ReportMarkdownReader(MarkdownReader):
         figures = iter(range(1, 1000))
 
         def block(ref: references.Reference, p: PublishedPeriod) -> str:
+            if ref.kind == "trend":
+                table = trend_table(site, p, ref.name)
+                return chart_html(rendered[chart_key(p, ref, site)], next(figures),
+                                  render_table(table, p, site_url, download=False))
             table_html = render_table(p.tables[ref.name], p, site_url)
             if ref.kind == "chart":
                 return chart_html(rendered[chart_key(p, ref)], next(figures), table_html)
@@ -75,7 +80,7 @@ class ReportMarkdownReader(MarkdownReader):
         content = references.swap_blocks(content, blocks)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         metadata = _period_metadata(self, metadata, period, site, used_tables, site_url)
-        metadata["has_charts"] = any(r.kind == "chart" for r in refs)
+        metadata["has_charts"] = any(r.kind in ("chart", "trend") for r in refs)
         return content, metadata
 
 

@@ -29,7 +29,12 @@ class RenderedChart:
     counts: bool
 
 
-def chart_key(period: PublishedPeriod, ref: references.Reference) -> ChartKey:
+def chart_key(period: PublishedPeriod, ref: references.Reference,
+              site: PublishedSite | None = None) -> ChartKey:
+    if ref.kind == "trend":
+        assert site is not None
+        table = charts.trend_table(site, period, ref.name)
+        return (period.key, f"trend:{ref.name}", "line", ref.options.get("title") or table.title)
     table = period.tables[ref.name]
     kind = charts.chart_kind(table, ref.options.get("type"))
     return (period.key, ref.name, kind, ref.options.get("title") or table.title)
@@ -44,12 +49,13 @@ def collect(config: Config, site: PublishedSite) -> dict[ChartKey, dict]:
             continue
         refs = references.parse(path.read_text(encoding="utf-8-sig"), path, Problems())
         for ref in refs:
-            if ref.kind != "chart" or ref.name not in period.tables:
-                continue
-            ck = chart_key(period, ref)
-            if ck not in specs:
-                table = period.tables[ref.name]
-                specs[ck] = charts.build(table, period, ck[2]).to_dict()
+            if ref.kind == "trend" and ref.name in period.values:
+                ck = chart_key(period, ref, site)
+                specs[ck] = charts.build(charts.trend_table(site, period, ref.name), period,
+                                         "line").to_dict()
+            elif ref.kind == "chart" and ref.name in period.tables:
+                ck = chart_key(period, ref)
+                specs[ck] = charts.build(period.tables[ref.name], period, ck[2]).to_dict()
     return specs
 
 
@@ -59,7 +65,8 @@ def prepare_charts(config: Config, site: PublishedSite) -> tuple[dict[ChartKey, 
     out: dict[ChartKey, RenderedChart] = {}
     for ck, spec in specs.items():
         period = site.periods[ck[0]]
-        table = period.tables[ck[1]]
+        table = (charts.trend_table(site, period, ck[1].removeprefix("trend:"))
+                 if ck[1].startswith("trend:") else period.tables[ck[1]])
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
             description=charts.describe(table, ck[2]), svg=svgs[ck], spec=spec,
@@ -69,7 +76,7 @@ def prepare_charts(config: Config, site: PublishedSite) -> tuple[dict[ChartKey, 
 
 def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
     e = html.escape
-    ident = f"figure-{number}-{chart.key[1]}"
+    ident = f"figure-{number}-{chart.key[1].replace(':', '-')}"
     svg = accessible_svg(chart.svg, ident, f"Figure {number}: {chart.title}", chart.description)
     mark = ' data-disclosure="count-spec"' if chart.counts else ""
     svg_mark = ' data-disclosure="count-chart"' if chart.counts else ""

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from .model import TOTAL
-from .published import PublishedPeriod, PublishedTable, Value, format_number
+from .published import PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
 
 THEME = "app"
 BLUE = "#1d70b8"  # 5.2:1 on white
@@ -110,6 +110,9 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
     order = _order(table)
     series = [s for s in dict.fromkeys(frame["series"]) if s]
+    if len(series) == 1 and table.name.startswith("trend_"):
+        series = []  # one unbroken segment: no legend needed
+        frame["series"] = ""
     x = alt.X("category:N", sort=order, title=table.dimensions[table.dims[0]],
               axis=alt.Axis(labelAngle=-45))
     y = alt.Y("value:Q", title=None, axis=alt.Axis(format=",~f"))  # the subtitle names the measure
@@ -135,7 +138,42 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
                                                     description=f"{title}. {subtitle}")
 
 
+def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> PublishedTable:
+    """A metric's published values in every period of the report up to this one. Periods of
+    a different length (for flows) or kind start a new segment, drawn as a separate line so
+    the series shows a break rather than a misleading join."""
+    periods = [p for p in reversed(site.by_report(period.report))
+               if p.end <= period.end and name in p.values]
+    cells: dict[tuple[str, ...], Value] = {}
+    first = period.values[name]
+    ends = [p.values[name].date or p.end for p in periods]
+    gaps = [b for a, b in zip(ends, ends[1:], strict=False) if (b - a).days > 400]
+    span = (f"{_when(periods[0], name)} to {_when(period, name)}")
+    note = ("The periods are not evenly spaced: there are no figures for some years."
+            if gaps else "")
+    for p in periods:
+        metric = p.values[name]
+        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+        segment = ("Snapshot on the date shown" if metric.date
+                   else f"{months}-month period{'s' if months else ''}")
+        label = (f"{metric.date.day} {metric.date:%b %Y}" if metric.date else p.period_label)
+        cells[(label, segment)] = metric.value
+    return PublishedTable(
+        name=f"trend_{name}", title=f"{first.label}, {span}",
+        dimensions={"period": "Period", "series": "Series"}, measure=first.label,
+        unit=first.value.unit, counts="children" if first.value.unit == "count" else "none",
+        source="each period's report", note=note, sensitive=False, comparator=False, date=None,
+        cells=cells)
+
+
+def _when(period: PublishedPeriod, name: str) -> str:
+    metric = period.values[name]
+    return f"{metric.date.day} {metric.date:%B %Y}" if metric.date else period.period_label
+
+
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
+    if table.name.startswith("trend_"):
+        return f"{table.measure}, Bradford, each period the council has reported. {table.note}".strip()
     when = (f"at {table.date.day} {table.date:%B %Y}" if table.date
             else period.period_label)
     return f"{table.measure}, Bradford, {when}"
@@ -173,11 +211,11 @@ def describe(table: PublishedTable, kind: str) -> str:
             first, last = rows.iloc[0], rows.iloc[-1]
             top = rows.loc[rows["value"].idxmax()]
             low = rows.loc[rows["value"].idxmin()]
-            name = f"{series}: " if series else ""
-            parts.append(f"{name}{unit_text} went from {fmt(first['value'])} in {first['category']} "
-                         f"to {fmt(last['value'])} in {last['category']}; the highest was "
-                         f"{fmt(top['value'])} in {top['category']} and the lowest "
-                         f"{fmt(low['value'])} in {low['category']}.")
+            name = f"{series}: " if series and len(series_list) > 1 else ""
+            parts.append(f"{name}{unit_text} went from {fmt(first['value'])} {_at(first['category'])} "
+                         f"to {fmt(last['value'])} {_at(last['category'])}; the highest was "
+                         f"{fmt(top['value'])} {_at(top['category'])} and the lowest "
+                         f"{fmt(low['value'])} {_at(low['category'])}.")
     else:
         for series in [s for s in dict.fromkeys(shown["series"])] or [""]:
             rows = shown[shown["series"] == series].sort_values("value", ascending=False)
@@ -199,6 +237,11 @@ def describe(table: PublishedTable, kind: str) -> str:
         parts.append(f"{missing} value{'s are' if missing != 1 else ' is'} not available in the "
                      "source ([x]) and shown as gaps.")
     return " ".join(p[0].upper() + p[1:] for p in parts)
+
+
+def _at(category: str) -> str:
+    """'at 31 Mar 2016' for a date, 'in May' or 'in 2019' otherwise."""
+    return f"at {category}" if re.match(r"^\d{1,2} [A-Za-z]", category) else f"in {category}"
 
 
 def _published_total(table: PublishedTable, series: str) -> Value | None:

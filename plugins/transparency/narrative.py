@@ -100,7 +100,7 @@ def check_content(content: Path, site: PublishedSite, problems: Problems) -> lis
         if text is None:
             continue
         refs = references.parse(text, path, problems)
-        references.check(refs, period, path, problems)
+        references.check(refs, period, path, problems, site)
     narrated = {n.key for n in found}
     for key in sorted(site.periods):
         if key not in narrated:

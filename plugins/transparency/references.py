@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problems
-from .published import SYMBOLS, PublishedPeriod, Value
+from .published import SYMBOLS, PublishedPeriod, PublishedSite, Value
 
 REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
 INLINE_KINDS = ("value", "change", "previous", "target")
-BLOCK_KINDS = ("table", "chart")
+BLOCK_KINDS = ("table", "chart", "trend")
 KINDS = (*INLINE_KINDS, *BLOCK_KINDS)
 CHART_TYPES = ("bar", "line")
 CHART_OPTIONS = ("type", "title")
@@ -78,10 +78,11 @@ def parse(text: str, file: Path, problems: Problems) -> list[Reference]:
             bad = False
             for word in rest:
                 key, eq, value = word.partition("=")
-                if not eq or kind != "chart" or key not in CHART_OPTIONS:
+                allowed = CHART_OPTIONS if kind == "chart" else ("title",) if kind == "trend" else ()
+                if not eq or key not in allowed:
                     problems.add(file, f"'{word}' is not an option of a {kind} reference",
-                                 f"only chart references take options: {', '.join(CHART_OPTIONS)}",
-                                 line=lineno)
+                                 f"chart references take {', '.join(CHART_OPTIONS)}; trend "
+                                 "references take title", line=lineno)
                     bad = True
                     continue
                 options[key] = value
@@ -109,10 +110,14 @@ def _blank_around(lines: list[str], lineno: int) -> bool:
     return not before.strip() and not after.strip()
 
 
-def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: Problems) -> None:
+def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: Problems,
+          site: PublishedSite | None = None) -> None:
     """Check every reference names something the period offers, used the right way."""
     names = period.names()
     for ref in refs:
+        if ref.kind == "trend":
+            _check_trend(ref, period, file, problems, site)
+            continue
         what = names.get(ref.name)
         if what is None:
             problems.add(file, f"'{ref.name}' is not a name in {period.key}"
@@ -150,6 +155,24 @@ def check(refs: list[Reference], period: PublishedPeriod, file: Path, problems: 
         elif ref.kind == "target" and (what != "metric" or period.values[ref.name].target is None):
             problems.add(file, f"'{ref.name}' has no target", "give the metric a 'target:' in "
                          "period.yaml, or remove the reference", line=ref.line)
+
+
+def _check_trend(ref: Reference, period: PublishedPeriod, file: Path, problems: Problems,
+                 site: PublishedSite | None) -> None:
+    if ref.name not in period.values:
+        problems.add(file, f"'{ref.name}' is not a metric or figure of {period.key}"
+                     f"{_close(ref.name, list(period.values))}",
+                     "a trend follows a metric or figure through the report's periods",
+                     line=ref.line)
+        return
+    if site is None:
+        return
+    held = [p for p in site.by_report(period.report) if p.end <= period.end and ref.name in p.values]
+    if len(held) < 2:
+        problems.add(file, f"'{ref.name}' exists in only one {period.report} period up to "
+                     f"{period.period}, so there is no trend to draw",
+                     "use the same name in earlier periods' data, or remove the reference",
+                     line=ref.line)
 
 
 def symbol_html(value: Value) -> str:

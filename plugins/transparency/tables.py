@@ -9,6 +9,8 @@ from .model import TOTAL
 from .published import PublishedPeriod, PublishedTable, format_date
 from .references import symbol_html
 
+TREND_PREFIX = "trend_"
+
 
 def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
     return f"data/{period.report}/{period.period}/{table.name}.csv"
@@ -26,7 +28,8 @@ def _row_class(label: str) -> str:
     return ' class="app-table__row app-table__row--total"' if label == TOTAL else ' class="app-table__row"'
 
 
-def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "") -> str:
+def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "",
+                 download: bool = True) -> str:
     dims = table.dims
     e = html.escape
     parts = [f'<figure class="app-table-figure" id="table-{e(table.name)}">',
@@ -72,10 +75,13 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
         cells.extend(_cell(table, (row, *k)) for k in col_keys)
         parts.append(f"<tr{_row_class(row)}>{''.join(cells)}</tr>")
     parts.append("</tbody></table></div>")
-    caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
+    if table.name.startswith(TREND_PREFIX):
+        caption = ["Source: the report for each period, as published on this site."]
+    else:
+        caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
     if table.date:
         caption.append(f"Figures at {e(format_date(table.date))}.")
-    elif not table.comparator:
+    elif not table.comparator and not table.name.startswith(TREND_PREFIX):
         caption.append(f"Figures for {e(period.period_label)}.")
     if table.note:
         caption.append(e(table.note))
@@ -86,8 +92,9 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
     if symbols:
         caption.append("Symbols: " + "; ".join(f"[{s}] {e(_symbol_short(s))}" for s in symbols) + ".")
     parts.append(f'<figcaption class="app-table-figure__notes"><p>{" ".join(caption)}</p>')
-    parts.append(f'<p><a class="app-link" href="{e(site_url)}/{e(download_path(period, table))}" '
-                 f'download>Download this table as CSV</a></p>')
+    if download:
+        parts.append(f'<p><a class="app-link" href="{e(site_url)}/{e(download_path(period, table))}" '
+                     f'download>Download this table as CSV</a></p>')
     parts.append("</figcaption></figure>")
     return "\n".join(parts)
 
