@@ -7,6 +7,7 @@ never stacked, so no total can expose a hidden segment.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -147,7 +148,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     cells: dict[tuple[str, ...], Value] = {}
     first = period.values[name]
     ends = [p.values[name].date or p.end for p in periods]
-    gaps = [b for a, b in zip(ends, ends[1:], strict=False) if (b - a).days > 400]
+    gaps = [b for a, b in itertools.pairwise(ends) if (b - a).days > 400]
     span = (f"{_when(periods[0], name)} to {_when(period, name)}")
     note = ("The periods are not evenly spaced: there are no figures for some years."
             if gaps else "")
