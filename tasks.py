@@ -135,6 +135,12 @@ def test(c):
     c.run(f'"{PY}" -m pytest', pty=False)
 
 
+@task(help={"pages": "report pages in the synthetic site (0 to skip it)"})
+def bench(c, pages=2000):
+    """Print benchmark ratios: chart rendering, seed-site builds, page weight, a synthetic site."""
+    c.run(f'"{PY}" "{ROOT / "tests" / "benchmark.py"}" {int(pages)}', pty=False)
+
+
 @task
 def clean(c):
     """Remove the built site."""

@@ -243,3 +243,21 @@ def test_random_one_way_tables_pass_the_audit_after_suppression(values):
             assert value.suppressed
         if value.number is not None:
             assert value.number == raw and not math.isnan(value.number)
+
+
+def test_a_figure_equal_to_a_tables_sum_acts_as_its_total():
+    """A headline figure that equals the sum of a table without a Total row is a total a
+    reader can subtract from: suppression and the audit both treat it as one."""
+    from factories import HERE
+    from transparency.model import Figure
+
+    t = raw_table("stages", ["stage"], {("1",): 252, ("2",): 48, ("3",): 2})
+    period = raw_period([t])
+    period.figures["formal_challenges"] = Figure(
+        name="formal_challenges", label="Formal challenges", value=302, unit="count",
+        counts="records", source="s", where=HERE)
+    site = published(period)
+    cells = site.periods["iro/2021-22"].tables["stages"].cells
+    assert cells[("3",)].suppressed and cells[("2",)].suppressed
+    assert site.periods["iro/2021-22"].tables["stages"].known_total == 302
+    assert ("Total",) not in cells

@@ -88,6 +88,10 @@ def _linear(terms: list[tuple[str, str, tuple[str, ...]]], period: PublishedPeri
 
 def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _System,
                        bounds: dict[str, float]) -> None:
+    if table.known_total is not None:
+        members = _linear([("table", table.name, k) for k in table.cells], period, system, bounds)
+        if members is not None:
+            system.add(members[0], members[1] - table.known_total, "eq")
     for line in lines_of(table.cells, len(table.dims)):
         if line.total is None:
             continue

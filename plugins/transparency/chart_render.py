@@ -60,15 +60,15 @@ def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
         keys = list(todo)
         payload = [todo[k][1] for k in keys]
         if len(payload) >= POOL_THRESHOLD and workers > 1:
+            import vl_convert
+
             stats.workers = workers
-            chunks = [payload[i::workers] for i in range(workers)]
             context = multiprocessing.get_context("spawn")
+            # The worker function is vl-convert's own, so workers need nothing of ours on
+            # their import path.
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                results = list(pool.map(_render_many, chunks))
-            svgs: list[str] = [""] * len(payload)
-            for i, chunk_result in enumerate(results):
-                for j, svg in enumerate(chunk_result):
-                    svgs[i + j * workers] = svg
+                svgs = list(pool.map(vl_convert.vegalite_to_svg, payload,
+                                     chunksize=max(1, len(payload) // (workers * 4))))
         else:
             svgs = _render_many(payload)
         for key, svg in zip(keys, svgs, strict=True):

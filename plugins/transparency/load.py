@@ -405,7 +405,7 @@ def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
 def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "title", "dimensions", "measure", "unit", "counts", "date",
                       "population", "source", "note", "sensitive", "collapse", "base"})
-    base: float | dict[str, dict[str, float]] | None = None
+    base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     if isinstance(raw_base, Mapping):
         ok = len(raw_base) == 1 and all(
@@ -417,6 +417,8 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path
         else:
             ctx.problem("base", "'base' per category must map one dimension to "
                         "{category: number of children}", "e.g. base: {age_group: {4 to 6: 77}}")
+    elif raw_base == "unknown":
+        base = "unknown"
     else:
         base = ctx.number("base", whole=True, required=False)
     if base is not None and ctx.m.get("unit") != "percent":

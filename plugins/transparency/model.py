@@ -86,10 +86,13 @@ class Table:
     comparator: bool = False
     # For percentage tables of children or records: the count they are percentages of, either
     # one number or per category of one dimension: {"age_group": {"4 to 6": 77}}.
-    base: float | dict[str, dict[str, float]] | None = None
+    # 'unknown' when the source does not say: every cell is then treated as small.
+    base: float | str | dict[str, dict[str, float]] | None = None
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
-        if self.base is None or isinstance(self.base, float):
+        if self.base is None or isinstance(self.base, str):
+            return None
+        if isinstance(self.base, float):
             return self.base
         for dim, bases in self.base.items():
             return bases.get(key[self.dims.index(dim)])

@@ -76,8 +76,15 @@ class _TableResult:
     values: dict[Key, float]
 
 
-def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None) -> _TableResult:
+def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
+                   known_total: float | None = None) -> _TableResult:
     values, symbols = _table_cells(table)
+    synthetic: set[Key] = set()
+    if known_total is not None:
+        # A published figure equals this table's sum: for suppression it is the table's total.
+        synthetic = {(TOTAL,)}
+        values[(TOTAL,)] = known_total
+        symbols[(TOTAL,)] = ""
     rule = rule_for(table.counts, table.sensitive, config.suppression_threshold,
                     config.sensitive_threshold)
     collapsed: list[str] = []
@@ -100,6 +107,9 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
             # Complements the audit asked for; re-run the line rule so lines stay safe.
             hidden = secondary(values, symbols, hidden | extra_hidden,
                                lines_of(values, len(table.dims)), rule)
+    for key in synthetic:
+        del values[key], symbols[key]
+    hidden -= synthetic
     decimals = 0 if table.unit == "count" else max(
         (len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values.values()
         if v == v) if any(v == v for v in values.values()) else 0
@@ -115,7 +125,8 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         name=table.name, title=table.title, dimensions=dict(table.dimensions),
         measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
         note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
-        cells=cells, collapsed=tuple(collapsed), population=table.population)
+        cells=cells, collapsed=tuple(collapsed), population=table.population,
+        known_total=known_total)
     return _TableResult(published, hidden, values)
 
 
@@ -126,10 +137,21 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
     Where a line's percentages add up to 100 (allowing for rounding), the 100% is an implicit
     total a reader can subtract from, so it takes part in secondary suppression."""
     implied: dict[Key, float] = {}
+    primary: set[Key] = set()
     for key, value in values.items():
         base = table.base_for(key)
-        # An unknown base cannot be checked: treat the cell as small, so it is hidden.
-        implied[key] = value if value != value else (round(value * base / 100) if base else 1.0)
+        if value != value:
+            implied[key] = value
+            continue
+        if not base:
+            # An unknown base cannot be checked: the cell is treated as small, so it is hidden.
+            implied[key] = 1.0
+            primary.add(key)
+            continue
+        implied[key] = round(value * base / 100)
+        # "95% of 100" reveals the 5 who were not: the difference counts too.
+        if rule.is_small(implied[key]) or (rule.is_small(base - implied[key]) and TOTAL not in key):
+            primary.add(key)
     last = len(table.dims) - 1
     lines: dict[Key, list[Key]] = {}
     for key in values:
@@ -142,7 +164,7 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
         if total_key not in values and len(printed) == len(members) and 99 <= sum(printed) <= 101:
             implied[total_key] = float(sum(implied[k] for k in members))
             synthetic.add(total_key)
-    hidden = suppress_table(implied, symbols, len(table.dims), rule)
+    hidden = secondary(implied, symbols, primary, lines_of(implied, len(table.dims)), rule)
     return hidden - synthetic
 
 
@@ -365,6 +387,23 @@ def _smallest_visible(result: _TableResult, ndims: int, wanted: Callable[[list[K
     return best[1] if best else None
 
 
+def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict[str, float]:
+    """One-dimensional count tables without a Total row whose sum a published figure or metric
+    gives away: a reader could subtract, so the sum counts as the table's total."""
+    published = {r.value for r in raws.values() if r.unit == "count" and r.value is not None
+                 and not r.sensitive and r.value > config.suppression_threshold}
+    known: dict[str, float] = {}
+    for name, table in period.tables.items():
+        frame = table.frame
+        if (len(table.dims) != 1 or table.unit != "count" or table.counts == "none"
+                or (frame[table.dims[0]] == TOTAL).any() or frame["symbol"].ne("").any()):
+            continue
+        total = float(frame["value"].sum())
+        if total in published:
+            known[name] = total
+    return known
+
+
 def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], set[str],
                                                               dict[str, _TableResult]]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
@@ -374,10 +413,11 @@ def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], s
 
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = _raw_quantities(period, compute_all(period))
+    known = _known_totals(period, raws, config)
     extra: dict[str, set[Key]] = {}
     extra_metrics: set[str] = set()
     for _ in range(MAX_AUDIT_ROUNDS):
-        tables = {name: _publish_table(t, config, extra.get(name, set()))
+        tables = {name: _publish_table(t, config, extra.get(name, set()), known.get(name))
                   for name, t in period.tables.items()}
         hidden = extra_metrics | {n for n, r in raws.items()
                                   if _is_disclosive(r, config, tables, ndims)}

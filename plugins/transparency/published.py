@@ -77,6 +77,8 @@ class PublishedTable:
     cells: dict[tuple[str, ...], Value]
     collapsed: tuple[str, ...] = ()
     population: str | None = None
+    # The table's sum where a published figure gives it away although no Total row is shown.
+    known_total: float | None = None
 
     @property
     def dims(self) -> list[str]:

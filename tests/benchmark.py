@@ -1,0 +1,232 @@
+"""Benchmarks, run by `invoke bench`. They print measured ratios against baselines run in
+the same session; nothing here asserts a time.
+
+1. Chart rendering: our pipeline (cache off, worker processes) against raw vl-convert
+   rendering of the same specs in this process.
+2. Builds of the seed site, cold (no chart cache) and warm (after a narrative edit), against
+   a plain Pelican build of the same Markdown with our plugin disabled.
+3. Page weight of every report page, gzipped, with and without the chart JavaScript.
+4. A synthetic site of about 2,000 report pages: cold and warm build times.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+PROJECT_FILES = ("content", "data", "plugins", "theme", "pelicanconf.py", "publishconf.py")
+
+
+def _pelican(project: Path, output: Path, extra_settings: dict | None = None) -> float:
+    """Run a real Pelican build in a fresh process; return wall-clock seconds."""
+    args = [sys.executable, "-m", "pelican", str(project / "content"), "-s",
+            str(project / "pelicanconf.py"), "-o", str(output), "-q"]
+    for key, value in (extra_settings or {}).items():
+        args += ["-e", f"{key}={json.dumps(value)}"]
+    start = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, check=False,
+                            env={**os.environ, "COLUMNS": "200"})
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def _copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, target / name)
+    return target
+
+
+PLAIN = {"PLUGINS": [], "THEME": "notmyidea", "ARTICLE_URL": "{category}/{slug}/",
+         "ARTICLE_SAVE_AS": "{category}/{slug}/index.html", "DIRECT_TEMPLATES": ["index"]}
+
+
+def bench_charts() -> None:
+    import vl_convert
+    from pelican.settings import read_settings
+
+    from transparency.chart_pages import collect
+    from transparency.chart_render import render_all
+    from transparency.pipeline import config_from, prepare
+
+    config = config_from(read_settings(str(ROOT / "pelicanconf.py")))
+    site, _ = prepare(config)
+    assert site is not None
+    base = list(collect(config, site).values())
+    # Vary the specs so nothing is cached or repeated: 120 distinct charts.
+    specs = {}
+    for i in range(120):
+        spec = json.loads(json.dumps(base[i % len(base)]))
+        spec["description"] = f"variant {i}"
+        specs[f"k{i}"] = spec
+    vl_convert.vegalite_to_svg(base[0])  # warm this process, as the pipeline's workers warm themselves
+    start = time.perf_counter()
+    for spec in specs.values():
+        vl_convert.vegalite_to_svg(spec)
+    raw = time.perf_counter() - start
+    start = time.perf_counter()
+    _, stats = render_all(specs, None, workers=config.chart_workers)
+    ours = time.perf_counter() - start
+    print(f"charts: {len(specs)} specs; raw vl-convert {len(specs) / raw:.0f} charts/s; "
+          f"our pipeline ({stats.workers} workers, including their start-up) "
+          f"{len(specs) / ours:.0f} charts/s; ratio {raw / ours:.2f}")
+
+
+def bench_builds(tmp: Path) -> None:
+    project = _copy_project(tmp / "seed")
+    cache = project / ".cache" / "charts"
+    settings = {"TRANSPARENCY": {"DATA_PATH": str(project / "data"), "CHART_CACHE": str(cache)}}
+    plain_cold = _pelican(project, tmp / "plain", PLAIN)
+    ours_cold = _pelican(project, tmp / "ours", settings)
+    narrative = project / "content" / "iro" / "2021-22.md"
+    narrative.write_text(narrative.read_text() + "\nAn edited sentence.\n")
+    plain_warm = _pelican(project, tmp / "plain", PLAIN)
+    rendered_before = len(list(cache.glob("*.svg")))
+    ours_warm = _pelican(project, tmp / "ours", settings)
+    rendered_after = len(list(cache.glob("*.svg")))
+    print(f"seed site: plain Pelican cold {plain_cold:.2f}s, ours cold {ours_cold:.2f}s "
+          f"(ratio {ours_cold / plain_cold:.2f}); after a narrative edit plain {plain_warm:.2f}s, "
+          f"ours {ours_warm:.2f}s (ratio {ours_warm / plain_warm:.2f}); charts newly rendered on "
+          f"the warm build: {rendered_after - rendered_before}")
+    page_weights(tmp / "ours")
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, 9))
+
+
+def page_weights(output: Path) -> None:
+    css = (output / "theme/css/main.css").read_bytes()
+    bundle = output / "theme/js/vega-bundle.js"
+    js = (bundle.read_bytes() if bundle.exists() else b"") + (output / "theme/js/charts.js").read_bytes()
+    print("page weight (gzipped; HTML includes inline SVG charts):")
+    for page in sorted(output.glob("*/*/index.html")):
+        html = page.read_bytes()
+        without = _gz(html) + _gz(css)
+        has_js = b"vega-bundle.js" in html
+        with_js = without + (_gz(js) if has_js else 0)
+        print(f"  {page.parent.relative_to(output)}: {without / 1024:.0f} KB without JS"
+              + (f", {with_js / 1024:.0f} KB with the chart JS" if has_js else " (no charts)"))
+
+
+def _perturb(folder: Path, rng: random.Random) -> None:
+    """Scale each count table's cells and recompute its totals, so every page differs."""
+    import yaml
+
+    meta = yaml.safe_load((folder / "period.yaml").read_text())
+    for spec in (meta.get("tables") or {}).values():
+        spec.pop("population", None)
+        if spec.get("unit") != "count":
+            continue
+        path = folder / spec["file"]
+        lines = path.read_text().splitlines()
+        header, rows = lines[0].split(","), [r for r in lines[1:] if r.strip()]
+        import csv
+
+        parsed = list(csv.reader(rows))
+        factor = rng.uniform(0.6, 1.4)
+        cells = {}
+        for row in parsed:
+            key, value = tuple(row[:-1]), row[-1]
+            cells[key] = value
+        base = {k: (str(round(float(v) * factor)) if v not in ("x", "z") else v)
+                for k, v in cells.items() if "Total" not in k}
+        for key in cells:
+            if "Total" in key:
+                members = [k for k in base
+                           if all(t in ("Total", m) for t, m in zip(key, k, strict=True))]
+                values = [base[m] for m in members]
+                base[key] = "x" if any(v in ("x", "z") for v in values) else str(sum(int(v) for v in values))
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for key in cells:
+                writer.writerow([*key, base[key]])
+    (folder / "period.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+
+
+def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20) -> Path:
+    """About `pages` report periods: `authorities` × 3 report kinds × enough monthly-named
+    periods, each a perturbed copy of the seed's IRO 2021/22 data and narrative."""
+    import yaml
+
+    rng = random.Random(1)
+    project = _copy_project(target)
+    shutil.rmtree(project / "data")
+    shutil.rmtree(project / "content")
+    (project / "content" / "pages").mkdir(parents=True)
+    for page in (ROOT / "content" / "pages").glob("*.md"):
+        shutil.copy(page, project / "content" / "pages" / page.name)
+    template = ROOT / "data" / "iro" / "2021-22"
+    narrative = (ROOT / "content" / "iro" / "2021-22.md").read_text()
+    narrative = re.sub(r"^\{\{ (change|trend) .*$", "", narrative, flags=re.M)
+    narrative = re.sub(r"\{\{ (change|previous) [a-z_]+ \}\}", "", narrative)
+    kinds = [f"{k}_{a:02d}" for a in range(authorities) for k in ("iro", "cp", "qa")]
+    per_kind = -(-pages // len(kinds))
+    for kind in kinds:
+        for j in range(per_kind):
+            year, month = 1950 + j // 12, j % 12 + 1
+            name = f"{year}-{month:02d}-to-{year}-{month:02d}"
+            folder = project / "data" / kind / name
+            shutil.copytree(template, folder)
+            meta = yaml.safe_load((folder / "period.yaml").read_text())
+            meta.update(report=kind, period=name, period_start=f"{year}-{month:02d}-01",
+                        period_end=f"{year}-{month:02d}-28")
+            meta.pop("previous", None)
+            meta.pop("printed", None)
+            (folder / "period.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+            _perturb(folder, rng)
+            (project / "content" / kind).mkdir(exist_ok=True)
+            (project / "content" / kind / f"{name}.md").write_text(narrative)
+    reports = {k: {"label": f"Report {k}", "short_label": k, "description": "Synthetic."} for k in kinds}
+    conf = project / "pelicanconf.py"
+    conf.write_text(conf.read_text().replace(
+        'ARTICLE_PATHS = ["iro", "cp", "qa"]', f"ARTICLE_PATHS = {kinds!r}").replace(
+        '"DATA_PATH": str(HERE / "data"),', f'"DATA_PATH": str(HERE / "data"), "REPORTS": {reports!r},'))
+    return project
+
+
+def bench_synthetic(tmp: Path, pages: int) -> None:
+    start = time.perf_counter()
+    project = synthetic_site(tmp / "synthetic", pages)
+    count = len(list((project / "content").glob("*_*/*.md")))
+    print(f"synthetic site: {count} report pages generated in {time.perf_counter() - start:.0f}s")
+    cold = _pelican(project, tmp / "synthetic-out")
+    edited = next((project / "content").glob("iro_00/*.md"))
+    edited.write_text(edited.read_text() + "\nAn edited sentence.\n")
+    warm = _pelican(project, tmp / "synthetic-out")
+    plain = _pelican(project, tmp / "synthetic-plain", PLAIN)
+    print(f"synthetic site: cold {cold:.1f}s, warm (charts cached) {warm:.1f}s; plain Pelican "
+          f"{plain:.1f}s (ratios {cold / plain:.1f} cold, {warm / plain:.1f} warm)")
+
+
+def main() -> None:
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_charts()
+        bench_builds(Path(tmp))
+        if pages:
+            bench_synthetic(Path(tmp), pages)
+
+
+if __name__ == "__main__":
+    main()
