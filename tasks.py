@@ -34,6 +34,7 @@ def _build_into(c, conf: str, target: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         pelican_run(c, conf, staging)
+        staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
@@ -65,24 +66,28 @@ def check(c, publish=False):
 
 def _check_or_exit(conf: str) -> None:
     """Validate before Pelican runs, so problems are listed plainly, all at once."""
-    from transparency.pipeline import config_from, prepare
+    from transparency.pipeline import config_from, lint_narrative, prepare
 
-    _, problems = prepare(config_from(_settings(conf)))
+    config = config_from(_settings(conf))
+    site, problems = prepare(config)
+    if site is not None and config.narrative_lint_strict:
+        problems.extend(lint_narrative(config, site))
     if problems:
         print(problems.report(ROOT), file=sys.stderr)
         sys.exit(1)
 
 
-@task
-def build(c):
+@task(help={"publish": "build with publishconf.py: hand-typed small counts of people fail the build"})
+def build(c, publish=False):
     """Build the site into output/ (refuses to build from invalid data)."""
-    _check_or_exit("pelicanconf.py")
-    _build_into(c, "pelicanconf.py", OUTPUT)
+    conf = "publishconf.py" if publish else "pelicanconf.py"
+    _check_or_exit(conf)
+    _build_into(c, conf, OUTPUT)
     print(f"Built {OUTPUT}")
 
 
-@task
-def catalogue(c, period=""):
+@task(help={"period": "a period such as iro/2021-22; \"all\" lists every period"})
+def catalogue(c, period):
     """List every name a report period offers to the narrative, e.g. `invoke catalogue iro/2021-22`."""
     from transparency.pipeline import catalogue as list_names
     from transparency.pipeline import config_from, prepare
@@ -91,7 +96,7 @@ def catalogue(c, period=""):
     if site is None:
         print(problems.report(ROOT), file=sys.stderr)
         sys.exit(1)
-    keys = [period] if period else sorted(site.periods)
+    keys = sorted(site.periods) if period == "all" else [period]
     for key in keys:
         if key not in site.periods:
             print(f"No period '{key}'. Periods: {', '.join(sorted(site.periods))}", file=sys.stderr)

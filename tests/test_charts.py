@@ -128,3 +128,14 @@ def test_trend_follows_a_metric_through_the_report_and_marks_uneven_spacing():
     assert len(earlier.cells) == 2  # never shows periods after the page's own
     text = charts.describe(trend, "line")
     assert text.startswith("Cic went from 900 in April 2015 to March 2016 to 1,446 in April 2021")
+
+
+def test_missing_combinations_are_shown_as_x_and_keyed():
+    from transparency.tables import render_table
+
+    cells = {("0-4", "F"): 40, ("0-4", "M"): 50, ("5-9", "F"): 30}
+    table, period = published_table(cells, dims=("age", "gender"))
+    assert table.missing_cells() == [("5-9", "M")]
+    assert "x" in table.symbols_used()
+    html = render_table(table, period)
+    assert "[x]" in html and "–" not in html

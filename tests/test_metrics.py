@@ -126,7 +126,7 @@ def test_value_metric_of_a_figure_keeps_its_unit(period) -> None:
     res = compute(period, metric("staff", "value", of=[fig("iro_fte")]))
     assert res.value == 21
     assert res.unit == "fte" and res.counts == "none"
-    assert res.decimals == 1  # not a count
+    assert res.decimals == 0  # a whole number of FTE is shown as "21 FTE", not "21.0 FTE"
 
 
 def test_sum_metric(period) -> None:

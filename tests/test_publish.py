@@ -396,7 +396,7 @@ def test_small_change_is_suppressed(config) -> None:
     m = publish.publish_site(site, config).periods["iro/2021-22"].values["children_in_care"]
     assert m.change.difference == Value(None, "c", "count", 0)
     assert m.change.percent.suppressed
-    assert m.change.words(m.value) == "compared with 1,443 at 31 March 2021 (change [c])"
+    assert m.change.words(m.value) == "compared with 1,443 at 31 March 2021"
     assert_nowhere(m.change, 3)
 
 
@@ -573,3 +573,17 @@ def test_publish_from_the_minimal_period(tmp_path: Path) -> None:
     assert {m.name for m in period.headlines} == {"children_in_care", "review_timeliness"}
     assert_nowhere(published, 2)
     assert_nowhere(published, 86)
+
+
+def test_period_length_is_rounded_to_whole_months() -> None:
+    import datetime as dt
+
+    from factories import raw_period
+
+    p = raw_period([])
+    p.start, p.end = dt.date(2016, 4, 1), dt.date(2016, 12, 1)
+    assert p.months == 8
+    p.start, p.end = dt.date(2021, 4, 1), dt.date(2022, 3, 31)
+    assert p.months == 12
+    p.start, p.end = dt.date(2019, 10, 1), dt.date(2020, 9, 30)
+    assert p.months == 12

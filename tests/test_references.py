@@ -287,7 +287,7 @@ def test_render_change(period) -> None:
 
 def test_render_change_of_a_suppressed_value(period) -> None:
     html = references.render_inline(ref("{{ change uasc }}"), period)
-    assert "compared with 40 in April 2020 to March 2021 (change [c])" in html
+    assert "compared with 40 in April 2020 to March 2021" in html
     assert "37" not in html
 
 

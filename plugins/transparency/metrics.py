@@ -99,7 +99,8 @@ def compute(period: Period, spec: MetricSpec) -> MetricResult:
     values = [p.value for p in parts]
     value = None if any(v is None for v in values) else float(sum(v for v in values if v is not None))
     first = parts[0]
-    decimals = spec.decimals if spec.decimals is not None else (0 if first.unit == "count" else 1)
+    whole = all(v is not None and float(v).is_integer() for v in values)
+    decimals = spec.decimals if spec.decimals is not None else (0 if first.unit == "count" or whole else 1)
     dates = {p.date for p in parts}
     date = first.date if len(dates) == 1 else None
     counts = first.counts if all(p.counts == first.counts for p in parts) else "records"

@@ -182,7 +182,8 @@ class Period:
 
     @property
     def months(self) -> int:
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        """Length in months, to the nearest month (1 April to 1 December is 8)."""
+        return round(((self.end - self.start).days + 1) / 30.4375)
 
     def names(self) -> dict[str, str]:
         """Every name the period offers, mapped to what it is."""

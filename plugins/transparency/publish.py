@@ -288,7 +288,8 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
         return not_comparable(f"the unit changed from {prev.unit} to {cur.unit}")
     if bool(cur.date) != bool(prev.date):
         return not_comparable("one figure is a snapshot on a date and the other covers a period")
-    if not cur.date and period.months != prev_period.months:
+    # Counts over periods of different lengths are not comparable; rates and percentages are.
+    if not cur.date and cur.unit == "count" and period.months != prev_period.months:
         return not_comparable(f"this period covers {period.months} months and "
                               f"{prev_period.period_label} covers {prev_period.months}")
     prev_value = _value(prev, prev_hidden)

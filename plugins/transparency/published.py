@@ -96,7 +96,17 @@ class PublishedTable:
         return seen
 
     def symbols_used(self) -> set[str]:
-        return {v.symbol for v in self.cells.values() if v.symbol}
+        used = {v.symbol for v in self.cells.values() if v.symbol}
+        if self.missing_cells():
+            used.add("x")
+        return used
+
+    def missing_cells(self) -> list[tuple[str, ...]]:
+        """Combinations of categories the source does not give (shown as [x])."""
+        from itertools import product
+
+        grid = product(*(self.categories(d) for d in self.dims))
+        return [k for k in grid if k not in self.cells]
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,10 @@ class PublishedChange:
             return f"not comparable with {self.previous_label} ({self.reason})"
         when = (f"at {format_date(self.previous_date)}" if self.previous_date
                 else f"in {self.previous_label}")
-        if self.difference.suppressed or current.suppressed or self.previous_value.suppressed:
-            return f"compared with {self.previous_value.text()} {when} (change [c])"
+        if self.previous_value.suppressed:
+            return f"the figure for {self.previous_label} is hidden ([c]), so no change is shown"
+        if self.difference.suppressed or current.suppressed:
+            return f"compared with {self.previous_value.text()} {when}"
         if self.difference.number is None:
             return f"compared with {self.previous_value.text()} {when} (change not available)"
         diff = round(self.difference.number, self.difference.decimals)

@@ -6,7 +6,7 @@ import html
 from itertools import product
 
 from .model import TOTAL
-from .published import PublishedPeriod, PublishedTable, format_date
+from .published import PublishedPeriod, PublishedTable, Value, format_date
 from .references import symbol_html
 
 TREND_PREFIX = "trend_"
@@ -18,8 +18,8 @@ def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
 
 def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     value = table.cells.get(key)
-    if value is None:
-        return '<td class="app-table__cell app-table__cell--numeric">–</td>'
+    if value is None:  # a combination the source does not give
+        value = Value(None, "x", table.unit, 0)
     mark = ' data-disclosure="count"' if table.counts != "none" and table.unit == "count" else ""
     return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
 
