@@ -105,11 +105,26 @@ def catalogue(c, period):
         print()
 
 
-@task
+def _build_for_preview(c, conf: str) -> str | None:
+    """Check and build in a fresh process (so plugin edits take effect); the problems as text
+    if it fails, leaving the previous output in place."""
+    result = c.run(f'"{PY}" -m invoke build' + (" --publish" if conf == "publishconf.py" else ""),
+                   warn=True, hide=True, pty=False, env={"COLUMNS": "200"})
+    if result.ok:
+        return None
+    text = (result.stderr or "") + (result.stdout or "")
+    print(text, file=sys.stderr)
+    return text
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def serve(c, port=8000):
-    """Serve output/ on http://localhost:PORT, rebuilding when content, data, theme or plugins change."""
-    c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / "pelicanconf.py"}" -o "{OUTPUT}" '
-          f"--fatal warnings --autoreload --listen --port {int(port)}", pty=False)
+    """Serve on localhost; rebuild and reload the browser when content, data, theme or plugins change."""
+    from transparency.devserver import serve as run
+
+    watch = [ROOT / "content", ROOT / "data", ROOT / "theme", ROOT / "plugins",
+             ROOT / "pelicanconf.py"]
+    run(OUTPUT, watch, lambda: _build_for_preview(c, "pelicanconf.py"), int(port))
 
 
 @task
