@@ -121,18 +121,19 @@ def test_output_audit_catches_an_injected_leak(site, tmp_path):
     shutil.copytree(site, copy)
     target = copy / "iro/2021-22/index.html"
     html = target.read_text()
-    leaked = html.replace('data-disclosure="count"><span class="app-symbol"',
-                          'data-disclosure="count">3<span hidden class="app-symbol"', 1)
+    hidden_cell = 'data-disclosure="count"><span class="app-symbol" title="confidential'
+    leaked = html.replace(hidden_cell,
+                          'data-disclosure="count">3<span hidden class="app-symbol" title="confidential', 1)
     assert leaked != html
     target.write_text(leaked)
     findings = audit_output(copy, 5)
     assert len(findings) == 1 and "a count reads '3[c]'" in findings[0]
     # A bare small number, and a small number hidden in an attribute, are caught too.
-    target.write_text(re.sub(r'data-disclosure="count"><span class="app-symbol"[^>]*>\[c\]</span>',
-                             'data-disclosure="count">4', html, count=1))
+    target.write_text(re.sub(r'data-disclosure="count"><span class="app-symbol" title="confidential[^>]*>'
+                             r'\[c\]</span>', 'data-disclosure="count">4', html, count=1))
     assert any("a count of 4 is shown" in f for f in audit_output(copy, 5))
-    labelled = 'data-disclosure="count"><span aria-label="2 children" class="app-symbol"'
-    target.write_text(html.replace('data-disclosure="count"><span class="app-symbol"', labelled, 1))
+    labelled = 'data-disclosure="count"><span aria-label="2 children" class="app-symbol" title="confidential'
+    target.write_text(html.replace(hidden_cell, labelled, 1))
     assert any("an attribute of a count holds 2" in f for f in audit_output(copy, 5))
 
 

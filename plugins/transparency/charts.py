@@ -59,11 +59,24 @@ class ChartInput:
     title: str
 
 
+def _time_like(table: PublishedTable, dim: str, minimum: int = 4) -> bool:
+    labels = [c for c in table.categories(dim) if c != TOTAL]
+    return len(labels) >= minimum and all(TIME_WORDS.match(c) for c in labels)
+
+
 def chart_kind(table: PublishedTable, requested: str | None) -> str:
     if requested:
         return requested
-    labels = [c for c in table.categories(table.dims[0]) if c != TOTAL]
-    return "line" if len(labels) >= 4 and all(TIME_WORDS.match(c) for c in labels) else "bar"
+    return "line" if _time_like(table, _category_dim(table), 3) else "bar"
+
+
+def _transposed(table: PublishedTable) -> bool:
+    """Tables whose second dimension is time (area by year, performance area by month) are
+    drawn with time along the axis: one line per area."""
+    if len(table.dims) != 2:
+        return False
+    return table.comparator or (_time_like(table, table.dims[1], 3)
+                                and not _time_like(table, table.dims[0], 3))
 
 
 def chart_frame(table: PublishedTable) -> pd.DataFrame:
@@ -72,23 +85,37 @@ def chart_frame(table: PublishedTable) -> pd.DataFrame:
     for key, value in table.cells.items():
         if TOTAL in key:
             continue
+        if _transposed(table):
+            key = (key[1], key[0])
         series = " – ".join(key[1:]) if len(key) > 1 else ""
         rows.append({"category": key[0], "series": series,
                      "value": value.number, "label": value.text()})
     return pd.DataFrame(rows, columns=["category", "series", "value", "label"])
 
 
+def _category_dim(table: PublishedTable) -> str:
+    return table.dims[1] if _transposed(table) else table.dims[0]
+
+
 def _order(table: PublishedTable) -> list[str]:
-    return [c for c in table.categories(table.dims[0]) if c != TOTAL]
+    return [c for c in table.categories(_category_dim(table)) if c != TOTAL]
+
+
+def _value_axis(table: PublishedTable) -> alt.Axis:
+    options: dict = {"format": ",~f"}
+    if table.unit == "count":
+        options["tickMinStep"] = 1
+    if table.unit == "percent":
+        options["labelExpr"] = "datum.label + '%'"
+    return alt.Axis(**options)
 
 
 def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
     order = _order(table)
     series = [s for s in dict.fromkeys(frame["series"]) if s]
-    y = alt.Y("category:N", sort=order, title=None)
-    axis = alt.Axis(format=",~f", tickMinStep=1 if table.unit == "count" else None)
-    x = alt.X("value:Q", title=table.measure, axis=axis)
+    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    x = alt.X("value:Q", title=table.measure, axis=_value_axis(table))
     base = alt.Chart(frame)
     tooltip = [alt.Tooltip("category:N", title=table.dimensions[table.dims[0]]),
                alt.Tooltip("label:N", title=table.measure)]
@@ -114,12 +141,13 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     if len(series) == 1 and table.name.startswith("trend_"):
         series = []  # one unbroken segment: no legend needed
         frame["series"] = ""
-    x = alt.X("category:N", sort=order, title=table.dimensions[table.dims[0]],
-              axis=alt.Axis(labelAngle=-45))
-    y = alt.Y("value:Q", title=None, axis=alt.Axis(format=",~f"))  # the subtitle names the measure
+    x = alt.X("category:N", sort=order, title=table.dimensions[_category_dim(table)],
+              axis=alt.Axis(labelAngle=-45, labelLimit=0))
+    y = alt.Y("value:Q", title=None, axis=_value_axis(table))  # the subtitle names the measure
     encode = {"x": x, "y": y}
     if series:
-        legend = alt.Legend(title=None, orient="bottom")
+        legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3,
+                            symbolSize=400, labelLimit=0, columns=1, labelFontSize=13)
         encode["color"] = alt.Color("series:N", sort=series, legend=legend, scale=alt.Scale(
             domain=series, range=SERIES_COLOURS[:len(series)]))
         # Dashes as well as colours: colour is never the only way to tell series apart.
@@ -127,14 +155,15 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
             domain=series, range=SERIES_DASHES[:len(series)]))
     base = alt.Chart(frame)
     line = base.mark_line(invalid="break-paths-show-domains").encode(**encode)
-    tooltip = [alt.Tooltip("category:N", title=table.dimensions[table.dims[0]]),
+    tooltip = [alt.Tooltip("category:N", title=table.dimensions[_category_dim(table)]),
                alt.Tooltip("label:N", title=table.measure)]
     if series:
         tooltip.insert(0, alt.Tooltip("series:N", title="Series"))
     points = base.mark_point().encode(tooltip=tooltip,
                                       **{k: v for k, v in encode.items() if k != "strokeDash"})
-    gaps = base.transform_filter("!isValid(datum.value)").mark_text(dy=-6, baseline="bottom").encode(
-        x=x, y=alt.value(200), text="label:N")
+    # Gap labels sit on the axis line, where they cannot be read as values.
+    gaps = base.transform_filter("!isValid(datum.value)").mark_text(dy=-4, baseline="bottom").encode(
+        x=x, y=alt.value(240), text="label:N")
     return alt.layer(line, points, gaps).properties(width=560, height=240,
                                                     description=f"{title}. {subtitle}")
 
@@ -148,17 +177,21 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     cells: dict[tuple[str, ...], Value] = {}
     first = period.values[name]
     ends = [p.values[name].date or p.end for p in periods]
-    gaps = [b for a, b in itertools.pairwise(ends) if (b - a).days > 400]
+    gaps = {b for a, b in itertools.pairwise(ends) if (b - a).days > 400}
     span = (f"{_when(periods[0], name)} to {_when(period, name)}")
-    note = ("The periods are not evenly spaced: there are no figures for some years."
-            if gaps else "")
-    for p in periods:
+    note = ("There are no figures for some years: the line breaks there." if gaps else "")
+    previous_end = None
+    for p, end in zip(periods, ends, strict=True):
         metric = p.values[name]
-        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
-        segment = ("Snapshot on the date shown" if metric.date
-                   else f"{months}-month period{'s' if months else ''}")
+        months = round(((p.end - p.start).days + 1) / 30.4375)
+        segment = ("Snapshot on the date shown" if metric.date or first.value.unit != "count"
+                   else f"{months}-month period{'s' if months != 1 else ''}")
+        if end in gaps and previous_end is not None:
+            cells[(f"No figures {previous_end:%Y}–{end:%Y}", segment)] = Value(
+                None, "x", first.value.unit, first.value.decimals)
         label = (f"{metric.date.day} {metric.date:%b %Y}" if metric.date else p.period_label)
         cells[(label, segment)] = metric.value
+        previous_end = end
     return PublishedTable(
         name=f"trend_{name}", title=f"{first.label}, {span}",
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
@@ -173,11 +206,13 @@ def _when(period: PublishedPeriod, name: str) -> str:
 
 
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
+    """Measure and geography; the date is in the title, or here for a snapshot."""
     if table.name.startswith("trend_"):
         return f"{table.measure}, Bradford, each period the council has reported. {table.note}".strip()
-    when = (f"at {table.date.day} {table.date:%B %Y}" if table.date
-            else period.period_label)
-    return f"{table.measure}, Bradford, {when}"
+    if table.comparator:
+        return f"{table.measure}: Bradford and comparator areas"
+    when = f", at {table.date.day} {table.date:%B %Y}" if table.date else ""
+    return f"{table.measure}, Bradford{when}"
 
 
 def build(table: PublishedTable, period: PublishedPeriod, kind: str | None = None,
@@ -194,7 +229,8 @@ def describe(table: PublishedTable, kind: str) -> str:
     shown = frame.dropna(subset=["value"])
     hidden = int((frame["label"] == "[c]").sum())
     missing = int(frame["label"].isin(["[x]", "[z]"]).sum())
-    unit_text = table.measure.lower()
+    measure = table.measure
+    unit_text = measure[:1].lower() + measure[1:] if measure[1:2].islower() else measure
     parts: list[str] = []
     if shown.empty:
         return "All values in this chart are hidden ([c]) or not available ([x])."
@@ -212,7 +248,18 @@ def describe(table: PublishedTable, kind: str) -> str:
             first, last = rows.iloc[0], rows.iloc[-1]
             top = rows.loc[rows["value"].idxmax()]
             low = rows.loc[rows["value"].idxmin()]
-            name = f"{series}: " if series and len(series_list) > 1 else ""
+            if len(series_list) > 1:
+                # Several lines: one short sentence each.
+                if len(rows) == 1:
+                    parts.append(f"{series}: {fmt(first['value'])} {_at(first['category'])}.")
+                else:
+                    parts.append(f"{series}: from {fmt(first['value'])} {_at(first['category'])} "
+                                 f"to {fmt(last['value'])} {_at(last['category'])}.")
+                continue
+            name = ""
+            if len(rows) == 1:
+                parts.append(f"{name}{unit_text} was {fmt(first['value'])} {_at(first['category'])}.")
+                continue
             parts.append(f"{name}{unit_text} went from {fmt(first['value'])} {_at(first['category'])} "
                          f"to {fmt(last['value'])} {_at(last['category'])}; the highest was "
                          f"{fmt(top['value'])} {_at(top['category'])} and the lowest "
