@@ -40,3 +40,27 @@ def test_does_not_flag_ordinary_numbers(text):
 def test_reports_line_numbers():
     text = "Intro.\n\nThen 2 children moved.\n"
     assert small_count_lines(text, 5) == [(3, "2 children")]
+
+
+@pytest.mark.parametrize("text", [
+    "Only 2 audits were returned.",
+    "3 challenges were escalated.",
+    "29% (4/14) had a plan.",
+    "1 (5%) had an EHC Plan",
+    "5 of the boys were placed out of area.",
+    "Four young women left care.",
+])
+def test_flags_small_counts_of_records_fractions_and_shares(text):
+    assert small_count_lines(text, 5), text
+
+
+@pytest.mark.parametrize("text", [
+    "Table 13 gives stage 1, 2 and 3 challenges for 2021/22 only.",
+    "there were no stage\n3 challenges in 2020/21",
+    "more than one review",
+    "counts of 1 to 5 children are hidden",
+    "On 30/04/2020 the figure was checked.",
+    "A challenge can raise several concerns. # reviewed: generic",
+])
+def test_does_not_flag_labels_ranges_or_dates(text):
+    assert small_count_lines(text, 5) == [], text

@@ -95,8 +95,11 @@ def _period_metadata(reader: MarkdownReader, metadata: dict[str, Any], period: P
     metadata["report_period"] = period
     metadata["period_slug"] = period.period  # for ARTICLE_URL; slugs must be unique site-wide
     metadata["report_label"] = site.reports[period.report]["label"]
-    metadata["other_tables"] = [render_table(t, period, site_url)
-                                for n, t in period.tables.items() if n not in used_tables]
+    others = [t for n, t in period.tables.items() if n not in used_tables]
+    # A table whose every figure is hidden tells a reader nothing: say so instead of showing it.
+    shown = [t for t in others if any(v.number is not None for v in t.cells.values())]
+    metadata["other_tables"] = [render_table(t, period, site_url) for t in shown]
+    metadata["withheld_tables"] = [t.title for t in others if t not in shown]
     return metadata
 
 

@@ -21,7 +21,10 @@ PEOPLE = (r"(?:children|child|young\s+people|young\s+person|youngsters?|boys?|gi
           r"infants?|teenagers?|families|family|carers?|foster\s+carers?|parents?|mothers?|"
           r"fathers?|siblings?|brothers?|sisters?|sibling\s+groups?|care\s+leavers?|"
           r"unaccompanied\s+(?:asylum[-\s]seeking\s+)?children|pupils?|students?|"
-          r"referrals?|cases?|individuals?|people|persons?|males?|females?|members)")
+          r"referrals?|cases?|individuals?|people|persons?|males?|females?|members|"
+          r"young\s+(?:women|men)|women|men|"
+          # records about children count too
+          r"audits?|reviews?|challenges?|conferences?|plans?|records?|files?|case\s+files?)")
 NUMBER = r"(?P<number>\d{1,3}|" + "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True)) + ")"
 # A number, up to two describing words, then a word for people: "2 young people",
 # "three looked-after children", "1 (5%) child".
@@ -29,24 +32,42 @@ NUMBER = r"(?P<number>\d{1,3}|" + "|".join(sorted((re.escape(w) for w in WORDS),
 # people" are not counts of people.
 STOP = r"(?!(?:for|of|or|to|and|in|on|at|by|with|more|than|per|group|groups|each|every)\b)"
 PATTERN = re.compile(
-    r"(?<![\w.,/-])" + NUMBER + r"(?:\s*\([^)]*\))?\s+(?:" + STOP + r"[a-z][\w'-]*\s+){0,2}?"
-    + PEOPLE + r"\b", re.IGNORECASE)
-REVIEWED = re.compile(r"<!--\s*reviewed:\s*(?P<reason>\S.*?)\s*-->", re.IGNORECASE)
+    r"(?<![\w.,/-])" + NUMBER + r"(?:\s*\([^)]*\))?\s+(?:of\s+the\s+)?(?:" + STOP
+    + r"[a-z][\w'-]*\s+){0,2}?" + PEOPLE + r"\b", re.IGNORECASE)
+# "29% (4/14)" and "1 (5%) had an EHC plan": a small count beside a fraction or a share.
+FRACTION = re.compile(r"(?<![\w./])(?P<number>\d{1,3})\s*/\s*\d{1,4}(?![\w/])")
+WITH_SHARE = re.compile(r"(?<![\w.,/])(?P<number>\d{1,3})\s*\(\s*\d{1,3}(?:\.\d+)?\s*%\s*\)")
+REVIEWED = re.compile(r"(?:<!--|#)\s*reviewed:\s*(?P<reason>\S.*?)\s*(?:-->|$)", re.IGNORECASE)
 STRIP = re.compile(r"\{\{.*?\}\}|`[^`]*`|<!--.*?-->")
+
+
+# A number after these words is a label, not a count: "stage 1 challenges", "section 20
+# children", "more than one review", and the rule itself, "1 to 5 children".
+LABEL_BEFORE = re.compile(
+    r"(?:\b(?:stages?|sections?|tables?|paragraphs?|levels?|tiers?|grades?|years?|aged?|pn|than|"
+    r"phases?|steps?|pages?|chapters?|appendix|regulations?|articles?|parts?|schedules?)"
+    r"(?:\s+\d+\s*(?:,|and|or)(?:\s*\d+\s*,)*(?:\s*\d+\s*(?:and|or))?)?|"  # "stage 1, 2 and 3"
+    r"\b1\s+to)\s*$", re.IGNORECASE)
 
 
 def small_count_lines(text: str, threshold: int) -> list[tuple[int, str]]:
     """(line, matched text) for each unreviewed small count of people."""
     found = []
+    previous = ""
     for lineno, line in enumerate(text.splitlines(), start=1):
         if REVIEWED.search(line):
+            previous = line
             continue
         body = STRIP.sub(" ", line)
-        for match in PATTERN.finditer(body):
-            raw = match.group("number").lower()
-            value = WORDS.get(raw) if raw in WORDS else int(raw)
-            if value is not None and 1 <= value <= threshold:
-                found.append((lineno, match.group(0)))
+        before_line, previous = previous, line
+        for pattern in (PATTERN, FRACTION, WITH_SHARE):
+            for match in pattern.finditer(body):
+                if LABEL_BEFORE.search(before_line + " " + body[:match.start()]):
+                    continue
+                raw = match.group("number").lower()
+                value = WORDS.get(raw) if raw in WORDS else int(raw)
+                if value is not None and 1 <= value <= threshold:
+                    found.append((lineno, match.group(0)))
     return found
 
 

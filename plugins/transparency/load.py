@@ -175,14 +175,15 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
 
 
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
-    ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive"})
+    ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
+                      "covers"})
     unit, counts = _unit_counts(ctx)
     return Figure(
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
         date=ctx.date("date", required=False), note=ctx.text("note", required=False),
-        sensitive=ctx.boolean("sensitive"))
+        sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers", required=False))
 
 
 def _parse_target(ctx: _Ctx, name: str) -> Target:
@@ -368,7 +369,7 @@ def _parse_selector(ctx: _Ctx, key: str, raw: Any) -> Selector | None:
 
 def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
     ctx.unknown_keys({"label", "definition", "type", "of", "numerator", "denominator",
-                      "decimals", "target", "headline"})
+                      "decimals", "target", "headline", "covers"})
     mtype = ctx.choice("type", METRIC_TYPES)
     of: list[Selector] = []
     numerator = denominator = None
@@ -399,7 +400,7 @@ def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
                       type=mtype, where=Where(ctx.file, ctx.line()), of=tuple(of),
                       numerator=numerator, denominator=denominator, decimals=decimals,
                       target=str(target) if target is not None else None,
-                      headline=ctx.boolean("headline"))
+                      headline=ctx.boolean("headline"), covers=ctx.text("covers", required=False))
 
 
 def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path | None]:

@@ -49,6 +49,7 @@ class Figure:
     date: dt.date | None = None
     note: str = ""
     sensitive: bool = False
+    covers: str = ""  # the time a flow covers when it is not the whole period, e.g. "July 2020"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class MetricSpec:
     decimals: int | None = None
     target: str | None = None
     headline: bool = False
+    covers: str = ""
 
     def selectors(self) -> list[Selector]:
         if self.type in ("percent", "ratio"):

@@ -54,7 +54,10 @@ def lint_narrative(config: Config, site: PublishedSite) -> Problems:
     from .narrative import read_text
 
     found = Problems()
-    for path in sorted(config.content_path.rglob("*.md")):
+    paths = [*sorted(config.content_path.rglob("*.md")),
+             # Notes, titles and labels in the data are published too.
+             *sorted(config.data_path.glob("*/*/period.yaml"))]
+    for path in paths:
         text = read_text(path, found)
         if text is not None:
             lint_file(path, text, config.suppression_threshold, found)

@@ -57,6 +57,7 @@ class _Raw:
     target: str | None = None
     note: str = ""
     result: MetricResult | None = None
+    covers: str = ""
 
 
 def _table_cells(table: Table) -> tuple[dict[Key, float], dict[Key, str]]:
@@ -209,9 +210,11 @@ def _raw_quantities(period: Period, results: dict[str, MetricResult]) -> dict[st
             source = f"{_describe(period, spec.numerator)} divided by {_describe(period, spec.denominator)}"
         else:
             source = " plus ".join(_describe(period, s) for s in spec.of)
+        covers = spec.covers or next((period.figures[p.figure].covers for p in res.parts
+                                      if p.figure and period.figures[p.figure].covers), "")
         out[name] = _Raw(name, spec.label, spec.definition, res.value, res.unit, res.counts,
                          res.decimals, res.date, res.sensitive, source, spec.headline, "metric",
-                         spec.target, result=res)
+                         spec.target, result=res, covers=covers)
     return out
 
 
@@ -233,7 +236,8 @@ def _formula(res: MetricResult | None) -> Formula | None:
 def _raw_figure(fig: Figure) -> _Raw:
     decimals = 0 if fig.value is None or fig.value == int(fig.value) else 1
     return _Raw(fig.name, fig.label, fig.label, fig.value, fig.unit, fig.counts, decimals,
-                fig.date, fig.sensitive, fig.source, False, "figure", note=fig.note)
+                fig.date, fig.sensitive, fig.source, False, "figure", note=fig.note,
+                covers=fig.covers)
 
 
 def _rule(raw: _Raw, config: Config, counts: str | None = None) -> Rule | None:
@@ -275,7 +279,9 @@ def _value(raw: _Raw, hidden: bool) -> Value:
 
 
 def _basis(raw: _Raw, period: Period) -> str:
-    return f"at {format_date(raw.date)}" if raw.date else period.period_label  # type: ignore[arg-type]
+    if raw.date:
+        return f"at {format_date(raw.date)}"  # type: ignore[arg-type]
+    return raw.covers or period.period_label
 
 
 def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: Period,
@@ -284,6 +290,8 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
         return PublishedChange(False, reason, prev_period.period, prev_period.period_label,
                                None, None, None, None)
 
+    if (cur.covers or prev.covers) and not (cur.date and prev.date):
+        return not_comparable("a figure covers only part of its period")
     if cur.unit != prev.unit:
         return not_comparable(f"the unit changed from {prev.unit} to {cur.unit}")
     if bool(cur.date) != bool(prev.date):
