@@ -56,6 +56,7 @@ def test_every_task_is_listed_with_a_description():
     out = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     readme = (ROOT / "README.md").read_text()
-    for task in ("build", "check", "serve", "catalogue", "test", "lint", "clean", "browser"):
-        assert re.search(rf"^\s+{task}\s+\S", out, re.MULTILINE), f"{task} has no description"
-        assert f"invoke {task}" in readme or f"`invoke {task}`" in readme, task
+    listed = re.findall(r"^  (\w[\w-]*)\s{2,}\S", out, re.MULTILINE)
+    assert {"build", "check", "serve", "catalogue", "test", "bench"} <= set(listed)
+    for task in listed:
+        assert f"invoke {task}" in readme, f"{task} is not in the README"
