@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import references
+from .model import Site
 from .problems import Problems
 from .published import PublishedSite
 
@@ -63,10 +65,10 @@ def body_start(text: str) -> int:
     return len(lines)
 
 
-def check_content(content: Path, site: PublishedSite, problems: Problems) -> list[NarrativeFile]:
-    """Every narrative in the right place, for a period that exists, with valid references;
-    every period with a narrative."""
-    reports = set(site.reports)
+def _check_files(content: Path, reports: set[str], keys: set[str], problems: Problems,
+                 on_narrative: Callable[[NarrativeFile, str], None]) -> list[NarrativeFile]:
+    """Every content file in the right place, every narrative for a period with data, and
+    every period with a narrative; `on_narrative` checks each narrative's text."""
     found: list[NarrativeFile] = []
     if not content.is_dir():
         problems.add(content, "the content folder does not exist", "create content/")
@@ -90,24 +92,51 @@ def check_content(content: Path, site: PublishedSite, problems: Problems) -> lis
                          f"content/<report>/<period>.md (reports: {', '.join(sorted(reports))}); "
                          "other pages go in content/pages/")
             continue
-        period = site.periods.get(narrative.key)
-        if period is None:
+        if narrative.key not in keys:
             problems.add(path, f"there is no data for {narrative.key}", f"create data/{narrative.key}/"
                          "period.yaml, or rename the file to match a period folder")
             continue
         found.append(narrative)
         text = read_text(path, problems)
-        if text is None:
-            continue
-        refs = references.parse(text, path, problems)
-        references.check(refs, period, path, problems, site)
+        if text is not None:
+            on_narrative(narrative, text)
     narrated = {n.key for n in found}
-    for key in sorted(site.periods):
-        if key not in narrated:
-            report, period = key.split("/")
-            problems.add(narrative_path(content, report, period), f"period {key} has data but no "
-                         "narrative", "create this file (see docs/editing.md)")
+    for key in sorted(keys - narrated):
+        report, period = key.split("/")
+        problems.add(narrative_path(content, report, period), f"period {key} has data but no "
+                     "narrative", "create this file (see docs/editing.md)")
     return found
+
+
+def check_content(content: Path, site: PublishedSite, problems: Problems) -> list[NarrativeFile]:
+    """Check the narrative against the published site: every reference resolves and is used
+    the right way."""
+    def check_refs(narrative: NarrativeFile, text: str) -> None:
+        refs = references.parse(text, narrative.path, problems)
+        references.check(refs, site.periods[narrative.key], narrative.path, problems, site)
+
+    return _check_files(content, set(site.reports), set(site.periods), problems, check_refs)
+
+
+def check_content_raw(content: Path, reports: set[str], data_path: Path, raw: Site,
+                      problems: Problems) -> None:
+    """While the data has problems it cannot be published, but the narrative can still be
+    checked for its place, its syntax and its names, so every problem is listed at once."""
+    keys = {f"{p.parent.name}/{p.name}" for p in data_path.glob("*/*") if p.is_dir()}
+
+    def check_names(narrative: NarrativeFile, text: str) -> None:
+        refs = references.parse(text, narrative.path, problems)
+        period = raw.periods.get(narrative.key)
+        if period is None:
+            return  # the period's own problems are reported; its names are unknown
+        names = period.names()
+        for ref in refs:
+            if ref.name not in names:
+                problems.add(narrative.path, f"'{ref.name}' is not a name in {narrative.key}",
+                             f"run 'invoke catalogue {narrative.key}' once the data is valid",
+                             line=ref.line)
+
+    _check_files(content, reports, keys, problems, check_names)
 
 
 def _first_ref_line(text: str) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .audit import audit_site
 from .load import load_site
-from .narrative import check_content
+from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
 from .publish import publish_site
 from .published import PublishedSite
@@ -27,7 +27,9 @@ def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
     not be published) and every problem found."""
     site, problems = load_site(config.data_path, config.reports)
     if problems:
-        # Publishing invalid data would give misleading follow-on errors; stop here.
+        # Invalid data cannot be published, but the narrative's place, syntax and names can
+        # still be checked, so that every problem is listed at once.
+        check_content_raw(config.content_path, set(config.reports), config.data_path, site, problems)
         return None, problems
     published = publish_site(site, config)
     for finding in audit_site(published, config.min_feasible_range):
