@@ -11,7 +11,9 @@ the same session; nothing here asserts a time.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
 import platform
@@ -127,45 +129,36 @@ def page_weights(output: Path) -> None:
               + (f", {with_js / 1024:.0f} KB with the chart JS" if has_js else " (no charts)"))
 
 
-def _perturb(folder: Path, rng: random.Random) -> None:
-    """Scale each count table's cells and recompute its totals, so every page differs."""
-    import yaml
-
-    meta = yaml.safe_load((folder / "period.yaml").read_text())
+def _perturbed_tables(meta: dict, csvs: dict[str, list[list[str]]], rng: random.Random) -> dict[str, str]:
+    """Each count table's cells scaled by a random factor, totals recomputed."""
+    out: dict[str, str] = {}
     for spec in (meta.get("tables") or {}).values():
-        spec.pop("population", None)
-        if spec.get("unit") != "count":
-            continue
-        path = folder / spec["file"]
-        lines = path.read_text().splitlines()
-        header, rows = lines[0].split(","), [r for r in lines[1:] if r.strip()]
-        import csv
-
-        parsed = list(csv.reader(rows))
-        factor = rng.uniform(0.6, 1.4)
-        cells = {}
-        for row in parsed:
-            key, value = tuple(row[:-1]), row[-1]
-            cells[key] = value
-        base = {k: (str(round(float(v) * factor)) if v not in ("x", "z") else v)
-                for k, v in cells.items() if "Total" not in k}
-        for key in cells:
-            if "Total" in key:
-                members = [k for k in base
-                           if all(t in ("Total", m) for t, m in zip(key, k, strict=True))]
-                values = [base[m] for m in members]
-                base[key] = "x" if any(v in ("x", "z") for v in values) else str(sum(int(v) for v in values))
-        with path.open("w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
+        rows = csvs[spec["file"]]
+        header, body = rows[0], rows[1:]
+        if spec.get("unit") == "count":
+            factor = rng.uniform(0.6, 1.4)
+            cells = {tuple(r[:-1]): r[-1] for r in body}
+            inner = {k: (str(round(float(v) * factor)) if v not in ("x", "z") else v)
+                     for k, v in cells.items() if "Total" not in k}
+            base = dict(inner)
             for key in cells:
-                writer.writerow([*key, base[key]])
-    (folder / "period.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+                if "Total" in key:
+                    values = [v for k, v in inner.items()
+                              if all(t in ("Total", m) for t, m in zip(key, k, strict=True))]
+                    base[key] = ("x" if any(v in ("x", "z") for v in values)
+                                 else str(sum(int(v) for v in values)))
+            body = [[*key, base[key]] for key in cells]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([header, *body])
+        out[spec["file"]] = buffer.getvalue()
+    return out
 
 
-def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20) -> Path:
+def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20,
+                   charts_per_page: int = 2) -> Path:
     """About `pages` report periods: `authorities` × 3 report kinds × enough monthly-named
-    periods, each a perturbed copy of the seed's IRO 2021/22 data and narrative."""
+    periods, each a perturbed copy of the seed's IRO 2021/22 data and narrative, keeping its
+    first `charts_per_page` charts (the others become tables)."""
     import yaml
 
     rng = random.Random(1)
@@ -176,25 +169,36 @@ def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20) -> Pa
     for page in (ROOT / "content" / "pages").glob("*.md"):
         shutil.copy(page, project / "content" / "pages" / page.name)
     template = ROOT / "data" / "iro" / "2021-22"
+    meta0 = yaml.safe_load((template / "period.yaml").read_text())
+    meta0.pop("previous", None)
+    meta0.pop("printed", None)
+    for spec in (meta0.get("tables") or {}).values():
+        spec.pop("population", None)
+    csvs = {spec["file"]: list(csv.reader(io.StringIO((template / spec["file"]).read_text())))
+            for spec in meta0["tables"].values()}
     narrative = (ROOT / "content" / "iro" / "2021-22.md").read_text()
-    narrative = re.sub(r"^\{\{ (change|trend) .*$", "", narrative, flags=re.M)
+    narrative = re.sub(r"^\{\{ trend .*$", "", narrative, flags=re.M)
     narrative = re.sub(r"\{\{ (change|previous) [a-z_]+ \}\}", "", narrative)
+    charts = iter(range(10**6))
+    narrative = re.sub(r"^\{\{ chart ([a-z_0-9]+)[^}]*\}\}$",
+                       lambda m: m.group(0) if next(charts) < charts_per_page
+                       else f"{{{{ table {m.group(1)} }}}}", narrative, flags=re.M)
     kinds = [f"{k}_{a:02d}" for a in range(authorities) for k in ("iro", "cp", "qa")]
     per_kind = -(-pages // len(kinds))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for kind in kinds:
+        (project / "content" / kind).mkdir(parents=True)
         for j in range(per_kind):
             year, month = 1950 + j // 12, j % 12 + 1
             name = f"{year}-{month:02d}-to-{year}-{month:02d}"
             folder = project / "data" / kind / name
-            shutil.copytree(template, folder)
-            meta = yaml.safe_load((folder / "period.yaml").read_text())
-            meta.update(report=kind, period=name, period_start=f"{year}-{month:02d}-01",
+            folder.mkdir(parents=True)
+            meta = dict(meta0, report=kind, period=name, period_start=f"{year}-{month:02d}-01",
                         period_end=f"{year}-{month:02d}-28")
-            meta.pop("previous", None)
-            meta.pop("printed", None)
-            (folder / "period.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
-            _perturb(folder, rng)
-            (project / "content" / kind).mkdir(exist_ok=True)
+            (folder / "period.yaml").write_text(
+                yaml.dump(meta, Dumper=dumper, sort_keys=False, allow_unicode=True))
+            for file, text in _perturbed_tables(meta0, csvs, rng).items():
+                (folder / file).write_text(text)
             (project / "content" / kind / f"{name}.md").write_text(narrative)
     reports = {k: {"label": f"Report {k}", "short_label": k, "description": "Synthetic."} for k in kinds}
     conf = project / "pelicanconf.py"

@@ -11,7 +11,6 @@ The audit reads only the published site: it sees what an attacker sees.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -166,39 +165,68 @@ def _metric_constraints(metric: PublishedMetric, period: PublishedPeriod, system
         system.add(coeffs, sign * (scale * num[1] - bound * den[1]), "le")
 
 
+def _components(system: _System) -> list[tuple[list[int], list[int], list[int]]]:
+    """Independent groups of unknowns: (unknowns, equality rows, inequality rows). Each is
+    solved on its own, which keeps every programme small."""
+    parent = list(range(len(system.lower)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for coeffs, _ in (*system.eq, *system.le):
+        first, *rest = coeffs
+        for other in rest:
+            parent[find(other)] = find(first)
+    groups: dict[int, tuple[list[int], list[int], list[int]]] = {}
+    for i in range(len(system.lower)):
+        groups.setdefault(find(i), ([], [], []))[0].append(i)
+    for r, (coeffs, _) in enumerate(system.eq):
+        groups[find(next(iter(coeffs)))][1].append(r)
+    for r, (coeffs, _) in enumerate(system.le):
+        groups[find(next(iter(coeffs)))][2].append(r)
+    return list(groups.values())
+
+
+def _matrix(rows: list[tuple[dict[int, float], float]], chosen: list[int],
+            column: dict[int, int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if not chosen:
+        return None, None
+    a = np.zeros((len(chosen), len(column)))
+    b = np.zeros(len(chosen))
+    for r, row in enumerate(chosen):
+        coeffs, rhs = rows[row]
+        for i, c in coeffs.items():
+            a[r, column[i]] = c
+        b[r] = rhs
+    return a, b
+
+
 def _solve_ranges(system: _System) -> list[tuple[float, float]]:
-    n = len(system.lower)
-    if n == 0:
-        return []
-
-    def matrix(rows: list[tuple[dict[int, float], float]]) -> tuple[np.ndarray | None, np.ndarray | None]:
-        if not rows:
-            return None, None
-        a = np.zeros((len(rows), n))
-        b = np.zeros(len(rows))
-        for r, (coeffs, rhs) in enumerate(rows):
-            for i, c in coeffs.items():
-                a[r, i] = c
-            b[r] = rhs
-        return a, b
-
-    a_eq, b_eq = matrix(system.eq)
-    a_ub, b_ub = matrix(system.le)
-    bounds = [(low, BIG) for low in system.lower]
-    integrality = np.ones(n)
-    ranges = []
-    for i in range(n):
-        found = []
-        for sense in (1, -1):
-            c = np.zeros(n)
-            c[i] = sense
-            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                          integrality=integrality, method="highs")
-            if res.status != 0:
-                raise AuditError(f"the disclosure audit could not solve its constraints "
-                                 f"({res.message}); the published figures may be inconsistent")
-            found.append(res.x[i])
-        ranges.append((round(found[0]), round(found[1])))
+    """The smallest and largest whole value each unknown can take."""
+    ranges: list[tuple[float, float]] = [(low, BIG) for low in system.lower]
+    for unknowns, eq_rows, le_rows in _components(system):
+        if not eq_rows and not le_rows:
+            continue  # nothing published constrains it: anything from its lower bound up
+        column = {i: k for k, i in enumerate(unknowns)}
+        a_eq, b_eq = _matrix(system.eq, eq_rows, column)
+        a_ub, b_ub = _matrix(system.le, le_rows, column)
+        bounds = [(system.lower[i], BIG) for i in unknowns]
+        integrality = np.ones(len(unknowns))
+        for i in unknowns:
+            found = []
+            for sense in (1, -1):
+                c = np.zeros(len(unknowns))
+                c[column[i]] = sense
+                res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                              integrality=integrality, method="highs")
+                if res.status != 0:
+                    raise AuditError(f"the disclosure audit could not solve its constraints "
+                                     f"({res.message}); the published figures may be inconsistent")
+                found.append(res.x[column[i]])
+            ranges[i] = (round(found[0]), round(found[1]))
     return ranges
 
 
@@ -225,7 +253,7 @@ def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
     findings = []
     terms = {i: term for term, i in system.index.items()}
     for i, (low, high) in enumerate(_solve_ranges(system)):
-        if high - low + 1 < min_range and not math.isinf(high):
+        if high - low + 1 < min_range:
             _, name, key = terms[i]
             findings.append(Finding(period.key, name, key, low, high))
     return findings

@@ -310,28 +310,28 @@ def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -
 
 def check_totals(table: Table, problems: Problems) -> None:
     """Every Total row must equal the sum of the cells of its line."""
-    frame = table.frame
     path = table.file or table.where.file
-    for dim in table.dims:
-        others = [d for d in table.dims if d != dim]
-        totals = frame[frame[dim] == TOTAL]
-        for _, total_row in totals.iterrows():
-            mask = frame[dim] != TOTAL
-            for other in others:
-                mask &= frame[other] == total_row[other]
-            cells = frame[mask]
-            if cells.empty or cells["symbol"].ne("").any() or total_row["symbol"]:
+    dims = table.dims
+    cells = {key: (value, symbol, row) for key, value, symbol, row in table.rows}
+    for d, dim in enumerate(dims):
+        members: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+        for key, (value, symbol, _) in cells.items():
+            if key[d] != TOTAL:
+                members.setdefault(key[:d] + key[d + 1:], []).append((value, symbol))
+        for key, (expected, symbol, row) in cells.items():
+            if key[d] != TOTAL:
+                continue
+            line = members.get(key[:d] + key[d + 1:], [])
+            if not line or symbol or any(s for _, s in line):
                 continue  # a line with unavailable cells cannot be checked
-            expected = total_row["value"]
-            found = cells["value"].sum()
+            found = sum(v for v, _ in line)
             if not math.isclose(expected, found, abs_tol=0.51 if table.unit != "count" else 0):
-                where_text = ", ".join(f"{o} = {total_row[o]}" for o in others)
+                where_text = ", ".join(f"{o} = {key[i]}" for i, o in enumerate(dims) if o != dim)
                 problems.add(path, f"the cells add up to {found:g} but the Total row says "
                              f"{expected:g}" + (f" ({where_text})" if where_text else ""),
                              "check each cell against the source; if the source's own total is "
                              "wrong, write the correct total and record the source's figure in the "
-                             "table's 'note'", line=int(total_row["row"]), field="value",
-                             row_label="row")
+                             "table's 'note'", line=int(row), field="value", row_label="row")
 
 
 def _parse_where(ctx: _Ctx, key: str, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +103,14 @@ class Table:
     @property
     def dims(self) -> list[str]:
         return list(self.dimensions)
+
+    @cached_property
+    def rows(self) -> list[tuple[tuple[str, ...], float, str, int]]:
+        """(key, value, symbol, CSV row) for every cell, read from the frame once."""
+        columns = [self.frame[c].tolist() for c in (*self.dims, "value", "symbol", "row")]
+        n = len(self.dims)
+        return [(tuple(str(k) for k in r[:n]), float(r[n]), str(r[n + 1]), int(r[n + 2]))
+                for r in zip(*columns, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,9 @@ class _Raw:
 def _table_cells(table: Table) -> tuple[dict[Key, float], dict[Key, str]]:
     values: dict[Key, float] = {}
     symbols: dict[Key, str] = {}
-    for _, row in table.frame.iterrows():
-        key = tuple(str(row[d]) for d in table.dims)
-        values[key] = float(row["value"])
-        symbols[key] = str(row["symbol"])
+    for key, value, symbol, _ in table.rows:
+        values[key] = value
+        symbols[key] = symbol
     return values, symbols
 
 
@@ -414,7 +413,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
 
 
 def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], set[str],
-                                                              dict[str, _TableResult]]:
+                                                              dict[str, _TableResult], list]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
     and patterns the line-by-line rule misses."""
@@ -433,7 +432,7 @@ def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], s
         findings = audit_period(_build_period(period, raws, hidden, tables, {}),
                                 config.min_feasible_range)
         if not findings:
-            return raws, hidden, tables
+            return raws, hidden, tables, []
         progressed = False
         for finding in findings:
             result = tables[finding.table]
@@ -450,9 +449,9 @@ def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], s
                     progressed = True
         if not progressed:
             break
-    # Give up: return what we have; the audit in the pipeline reports the findings and
-    # the build stops.
-    return raws, hidden, tables
+    # Give up: return what we have with its findings; the pipeline reports them and the
+    # build stops.
+    return raws, hidden, tables, findings
 
 
 def publish_site(site: Site, config: Config) -> PublishedSite:
@@ -460,11 +459,11 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     computed = {key: _suppress_period(period, config) for key, period in site.periods.items()}
     periods: dict[str, PublishedPeriod] = {}
     for key, period in site.periods.items():
-        raws, hidden, tables = computed[key]
+        raws, hidden, tables, _ = computed[key]
         prev_period = site.periods.get(f"{period.report}/{period.previous}") if period.previous else None
         changes: dict[str, PublishedChange] = {}
         if prev_period is not None:
-            prev_raws, prev_hidden, _ = computed[prev_period.key]
+            prev_raws, prev_hidden, _, _ = computed[prev_period.key]
             for name, raw in raws.items():
                 if name in prev_raws:
                     changes[name] = _change(raw, name in hidden, prev_raws[name],
@@ -473,4 +472,5 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
                          organisation=config.organisation, service=config.service,
                          threshold=config.suppression_threshold,
-                         sensitive_threshold=config.sensitive_threshold)
+                         sensitive_threshold=config.sensitive_threshold,
+                         findings=tuple(f for key in sorted(computed) for f in computed[key][3]))

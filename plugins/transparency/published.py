@@ -8,7 +8,8 @@ These types hold no raw value of a suppressed figure: a suppressed `Value` has
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from .model import TOTAL
 
@@ -243,7 +244,8 @@ class PublishedSite:
     service: str
     threshold: int
     sensitive_threshold: int
-    extra: dict[str, object] = field(default_factory=dict)
+    # What the disclosure audit still finds after suppression (empty when safe to publish).
+    findings: tuple[Any, ...] = ()
 
     def by_report(self, report: str) -> list[PublishedPeriod]:
         return sorted((p for p in self.periods.values() if p.report == report),
