@@ -20,6 +20,7 @@ PLUGINS = ["transparency"]
 TRANSPARENCY = {
     "DATA_PATH": str(HERE / "data"),
     "CHART_CACHE": str(HERE / ".cache" / "charts"),
+    "DATA_CACHE": str(HERE / ".cache" / "data"),
 }
 
 ARTICLE_PATHS = ["iro", "cp", "qa"]

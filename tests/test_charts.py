@@ -140,3 +140,26 @@ def test_missing_combinations_are_shown_as_x_and_keyed():
     assert "x" in table.symbols_used()
     html = render_table(table, period)
     assert "[x]" in html and "–" not in html
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_contrast_with_the_background_and_their_neighbours():
+    assert _contrast(charts.BLUE, "#ffffff") >= 3
+    for i, colour in enumerate(charts.SERIES_COLOURS):
+        assert _contrast(colour, "#ffffff") >= 3, colour
+        if i:
+            assert _contrast(colour, charts.SERIES_COLOURS[i - 1]) >= 3, colour
+    assert len(set(map(str, charts.SERIES_DASHES))) == len(charts.SERIES_DASHES)

@@ -20,7 +20,9 @@ from .published import PublishedPeriod, PublishedSite, PublishedTable, Value, fo
 THEME = "app"
 BLUE = "#1d70b8"  # 5.2:1 on white
 DARK = "#0b0c0c"
-SERIES_COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#0b0c0c"]
+# The Analysis Function categorical palette: every colour at least 3:1 against white and
+# against the colour before it (dark and light alternate).
+SERIES_COLOURS = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 SERIES_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 2]]
 MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 TIME_WORDS = re.compile(

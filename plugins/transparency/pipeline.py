@@ -5,11 +5,14 @@ Used by the Pelican adapter and by `invoke check`; independent of Pelican.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .load import load_site
+from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
 from .publish import publish_site
@@ -21,16 +24,47 @@ def config_from(settings: Mapping[str, Any]) -> Config:
     return resolve(settings.get(SETTINGS_KEY), settings.get("PATH", "content"))
 
 
+def _fingerprint(config: Config) -> str:
+    """A hash of everything the published site depends on: every data file, the settings
+    and this package's own code (so a changed rule is never served from the cache)."""
+    digest = hashlib.sha256()
+    digest.update(repr(sorted((k, str(v)) for k, v in vars(config).items()
+                              if k not in ("content_path", "narrative_lint_strict"))).encode())
+    for root in (config.data_path, Path(__file__).parent):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _publish_cached(config: Config) -> tuple[PublishedSite | None, Site, Problems]:
+    path = config.data_cache / f"published-{_fingerprint(config)}.pickle"
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
+    site, problems = load_site(config.data_path, config.reports)
+    if problems:
+        return None, site, problems
+    published = publish_site(site, config)
+    if not published.findings:
+        config.data_cache.mkdir(parents=True, exist_ok=True)
+        for old in config.data_cache.glob("published-*.pickle"):
+            old.unlink()
+        with path.open("wb") as handle:
+            pickle.dump(published, handle)
+    return published, site, problems
+
+
 def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
     """Everything `invoke check` checks. Returns the published site (None if the data could
     not be published) and every problem found."""
-    site, problems = load_site(config.data_path, config.reports)
+    published, site, problems = _publish_cached(config)
     if problems:
         # Invalid data cannot be published, but the narrative's place, syntax and names can
         # still be checked, so that every problem is listed at once.
         check_content_raw(config.content_path, set(config.reports), config.data_path, site, problems)
         return None, problems
-    published = publish_site(site, config)
+    assert published is not None
     # publish_site audits every period as it suppresses (audit.audit_period); these are the
     # findings it could not remove.
     for finding in published.findings:

@@ -89,6 +89,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder where rendered chart SVGs are kept, keyed by a hash of their spec, so an "
             "unchanged chart is not rendered again. Relative paths are taken from the folder "
             "Pelican runs in.", _is_path),
+    Setting("DATA_CACHE", ".cache/data",
+            "Folder where the published (suppressed and audited) data is kept, keyed by a hash "
+            "of the data files, the settings and the plugin's code, so a rebuild after a "
+            "narrative edit does not suppress and audit again.", _is_path),
     Setting("CHART_WORKERS", 2,
             "Processes used to render charts in parallel (1 renders in the build process).",
             _is_int_at_least(1)),
@@ -118,6 +122,7 @@ class Config:
     narrative_lint_strict: bool
     chart_cache: Path
     chart_workers: int
+    data_cache: Path
 
 
 def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
@@ -156,4 +161,5 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         narrative_lint_strict=values["NARRATIVE_LINT_STRICT"],
         chart_cache=Path(values["CHART_CACHE"]).resolve(),
         chart_workers=values["CHART_WORKERS"],
+        data_cache=Path(values["DATA_CACHE"]).resolve(),
     )
