@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from .model import TOTAL
-from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Term
 from .suppress import lines_of
 
 BIG = 10**7  # an upper bound no count of children reaches; keeps the programme bounded
@@ -85,6 +85,19 @@ def _linear(terms: list[tuple[str, str, tuple[str, ...]]], period: PublishedPeri
     return coeffs, const
 
 
+def _add_equal(left_terms: list[Term], right_terms: list[Term], period: PublishedPeriod,
+               system: _System, bounds: dict[str, float]) -> None:
+    """The published fact that two sums of cells are equal (a line and its total)."""
+    left = _linear(left_terms, period, system, bounds)
+    right = _linear(right_terms, period, system, bounds)
+    if left is None or right is None:
+        return
+    coeffs = dict(left[0])
+    for i, c in right[0].items():
+        coeffs[i] = coeffs.get(i, 0) - c
+    system.add(coeffs, left[1] - right[1], "eq")
+
+
 def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _System,
                        bounds: dict[str, float]) -> None:
     if table.known_total is not None:
@@ -94,15 +107,8 @@ def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _
     for line in lines_of(table.cells, len(table.dims)):
         if line.total is None:
             continue
-        members = [("table", table.name, k) for k in line.members]
-        left = _linear(members, period, system, bounds)
-        right = _linear([("table", table.name, line.total)], period, system, bounds)
-        if left is None or right is None:
-            continue
-        coeffs = dict(left[0])
-        for i, c in right[0].items():
-            coeffs[i] = coeffs.get(i, 0) - c
-        system.add(coeffs, left[1] - right[1], "eq")
+        _add_equal([("table", table.name, k) for k in line.members],
+                   [("table", table.name, line.total)], period, system, bounds)
 
 
 def _population_constraints(period: PublishedPeriod, system: _System, bounds: dict[str, float]) -> None:
@@ -128,14 +134,7 @@ def _population_constraints(period: PublishedPeriod, system: _System, bounds: di
                     if match:
                         pairs.append(([("table", a.name, key)], match))
             for left_terms, right_terms in pairs:
-                left = _linear(left_terms, period, system, bounds)
-                right = _linear(right_terms, period, system, bounds)
-                if left is None or right is None:
-                    continue
-                coeffs = dict(left[0])
-                for i, c in right[0].items():
-                    coeffs[i] = coeffs.get(i, 0) - c
-                system.add(coeffs, left[1] - right[1], "eq")
+                _add_equal(left_terms, right_terms, period, system, bounds)
 
 
 def _metric_constraints(metric: PublishedMetric, period: PublishedPeriod, system: _System,

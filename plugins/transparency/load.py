@@ -35,7 +35,7 @@ from .model import (
     Target,
     Where,
 )
-from .problems import Problems
+from .problems import Problems, read_text
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
 
 PERIOD_FILE = "period.yaml"
@@ -232,23 +232,9 @@ def _parse_value_cell(text: str, unit: str) -> tuple[float, str, str | None]:
 
 
 def _read_text(path: Path, problems: Problems) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.add(path, f"the file cannot be read ({exc.strerror})",
-                     "check the file exists and is readable")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
-                     "save it as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8)")
-        return None
-    if not text.strip():
-        problems.add(path, "the file is empty", "add a header row and the data rows, or remove "
-                     "the file and its table entry")
-        return None
-    return text
+    return read_text(path, problems, save_as="'CSV UTF-8' (in Excel: Save As, CSV UTF-8)",
+                     empty_hint="add a header row and the data rows, or remove the file and its "
+                                "table entry")
 
 
 def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -> pd.DataFrame | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import references
 from .model import Site
 from .problems import Problems
+from .problems import read_text as read_file
 from .published import PublishedSite
 
 PAGES_DIR = "pages"
@@ -41,17 +42,9 @@ def locate(path: Path, content: Path, reports: set[str]) -> NarrativeFile | None
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
-                     "save it as UTF-8")
-        return None
-    if not text.strip():
-        problems.add(path, "the file is empty", "write the narrative, starting with 'Title:' "
-                     "(see docs/editing.md), or delete the file")
-        return None
-    return text
+    return read_file(path, problems, save_as="UTF-8",
+                     empty_hint="write the narrative, starting with 'Title:' (see docs/editing.md), "
+                                "or delete the file")
 
 
 def body_start(text: str) -> int:

@@ -65,6 +65,26 @@ class Problems:
             raise DataError(self, root)
 
 
+def read_text(path: Path, problems: Problems, *, save_as: str, empty_hint: str) -> str | None:
+    """A UTF-8 text file's contents, or None with a problem if unreadable or empty."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, f"the file cannot be read ({exc.strerror})",
+                     "check the file exists and is readable")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
+                     f"save it as {save_as}")
+        return None
+    if not text.strip():
+        problems.add(path, "the file is empty", empty_hint)
+        return None
+    return text
+
+
 class DataError(Exception):
     """Raised when inputs are invalid; carries every problem found."""
 
