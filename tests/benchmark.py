@@ -199,7 +199,9 @@ def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20,
                 yaml.dump(meta, Dumper=dumper, sort_keys=False, allow_unicode=True))
             for file, text in _perturbed_tables(meta0, csvs, rng).items():
                 (folder / file).write_text(text)
-            (project / "content" / kind / f"{name}.md").write_text(narrative)
+            # A unique slug, so plain Pelican does not treat same-named periods of different
+            # reports as translations of one another.
+            (project / "content" / kind / f"{name}.md").write_text(f"Slug: {kind}-{name}\n" + narrative)
     reports = {k: {"label": f"Report {k}", "short_label": k, "description": "Synthetic."} for k in kinds}
     conf = project / "pelicanconf.py"
     conf.write_text(conf.read_text().replace(

@@ -261,3 +261,24 @@ def test_a_figure_equal_to_a_tables_sum_acts_as_its_total():
     assert cells[("3",)].suppressed and cells[("2",)].suppressed
     assert site.periods["iro/2021-22"].tables["stages"].known_total == 302
     assert ("Total",) not in cells
+
+
+def test_percentages_are_suppressed_on_the_smallest_count_they_could_stand_for():
+    """'1.7% of 331' is 5.46 to 5.79 children at printed precision, so it may be 5: hidden.
+    Its neighbours in the 100% line are then complements."""
+    t = raw_table("reasons", ["reason"], {("Adopted",): 20.2, ("Returned",): 76.1,
+                                          ("Other",): 1.7, ("Custody",): 2.0})
+    t.unit, t.base = "percent", 331.0
+    site = publish_site(site_of(raw_period([t])), CONFIG)
+    cells = site.periods["iro/2021-22"].tables["reasons"].cells
+    assert cells[("Other",)].suppressed and cells[("Custody",)].suppressed
+    assert cells[("Adopted",)].number == 20.2
+
+
+def test_a_percentage_near_100_hides_the_small_remainder():
+    t = raw_table("timely", ["team"], {("East",): 97.0, ("West",): 60.0})
+    t.unit, t.base = "percent", 100.0
+    site = publish_site(site_of(raw_period([t])), CONFIG)
+    cells = site.periods["iro/2021-22"].tables["timely"].cells
+    assert cells[("East",)].suppressed  # 3 files were not on time
+    assert cells[("West",)].number == 60.0

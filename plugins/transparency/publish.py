@@ -149,8 +149,14 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
             primary.add(key)
             continue
         implied[key] = round(value * base / 100)
-        # "95% of 100" reveals the 5 who were not: the difference counts too.
-        if rule.is_small(implied[key]) or (rule.is_small(base - implied[key]) and TOTAL not in key):
+        # A printed percentage is rounded: "1.7% of 331" is anything from 5.46 to 5.79
+        # children, so the smallest count it could stand for decides. "95% of 100" reveals the
+        # 5 who were not: the difference counts too.
+        half = 0.5 if float(value).is_integer() else 0.05
+        low = max(0.0, (value - half) * base / 100)
+        rest_low = max(0.0, base - (value + half) * base / 100)
+        limit = rule.threshold + 0.5
+        if (value > 0 and low < limit) or (TOTAL not in key and value < 100 and rest_low < limit):
             primary.add(key)
     last = len(table.dims) - 1
     lines: dict[Key, list[Key]] = {}
