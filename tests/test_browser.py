@@ -159,3 +159,33 @@ def test_pages_without_charts_do_not_load_the_bundle(browser, server):
     assert page.locator("figure.app-chart").count() == 0
     assert not any("vega-bundle" in u for u in requests)
     page.close()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_wcag_22_aa_violations(browser, server, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(server + path)
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                  for v in result.response["violations"]]
+    assert violations == [], violations
+    assert result.response["passes"], "axe ran no rules"
+    page.close()
+
+
+def test_axe_check_can_fail(browser):
+    """The same check on a page with known faults reports them (so a pass means something)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.set_content('<html><body><img src="x.png"><a href="#"></a>'
+                     '<p style="color:#aaa;background:#fff">faint</p></body></html>')
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    ids = {v["id"] for v in result.response["violations"]}
+    assert {"image-alt", "link-name", "color-contrast", "html-has-lang"} <= ids
+    page.close()
