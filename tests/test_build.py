@@ -211,3 +211,30 @@ def test_publish_build_fails_on_a_hand_typed_small_count(tmp_path):
     assert result.returncode != 0
     assert "'2 young people' looks like a hand-typed small count of people" in result.stdout + result.stderr
     assert build(tmp_path / "out2", "pelicanconf.py", project).returncode == 0
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    """Crawl every built page: each internal href and src points at a file that exists."""
+    from urllib.parse import urldefrag, urlparse
+
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 14
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in soup.find_all(tag):
+                url = element.get(attribute)
+                if not url or urlparse(url).scheme in ("http", "https", "mailto"):
+                    continue
+                path, fragment = urldefrag(url)
+                if not path:
+                    if fragment and not soup.find(id=fragment):
+                        broken.append(f"{page.relative_to(site)}: #{fragment}")
+                    continue
+                target = (site / path.lstrip("/")) if path.startswith("/") else (page.parent / path)
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.exists():
+                    broken.append(f"{page.relative_to(site)}: {url}")
+    assert broken == []
