@@ -10,6 +10,11 @@ sys.path.append(os.path.dirname(__file__))
 
 from pelicanconf import *
 
-SITEURL = os.environ.get("SITEURL", "")
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
+if SITEURL:
+    # Feeds and the sitemap need absolute addresses, so they are made only when the site's
+    # address is known.
+    FEED_DOMAIN = SITEURL
+    FEED_ALL_ATOM = "feeds/reports.atom.xml"
 TRANSPARENCY = {**TRANSPARENCY, "NARRATIVE_LINT_STRICT": True}

@@ -238,3 +238,21 @@ def test_every_internal_link_and_asset_resolves(site):
                 if not target.exists():
                     broken.append(f"{page.relative_to(site)}: {url}")
     assert broken == []
+
+
+def test_publish_build_with_a_site_address_writes_feed_and_sitemap(tmp_path):
+    project = _copy_project(tmp_path)
+    output = tmp_path / "published"
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(project / "content"), "-s",
+         str(project / "publishconf.py"), "-o", str(output), "--fatal", "warnings"],
+        capture_output=True, text=True, cwd=project, check=False,
+        env={**os.environ, "COLUMNS": "250", "SITEURL": "https://reports.example.org"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    sitemap = (output / "sitemap.xml").read_text()
+    assert "<loc>https://reports.example.org/iro/2021-22/</loc>" in sitemap
+    assert "<loc>https://reports.example.org/</loc>" in sitemap
+    feed = (output / "feeds/reports.atom.xml").read_text()
+    assert "https://reports.example.org/iro/2021-22/" in feed
+    home = (output / "index.html").read_text()
+    assert 'href="https://reports.example.org/feeds/reports.atom.xml"' in home

@@ -47,6 +47,22 @@ def _resource(period: PublishedPeriod, table: PublishedTable) -> dict[str, objec
     }
 
 
+def write_sitemap(output: Path, site_url: str) -> Path:
+    """sitemap.xml listing every page of the built site by its absolute address."""
+    from xml.sax.saxutils import escape
+
+    urls = []
+    for page in sorted(output.rglob("index.html")):
+        folder = page.parent.relative_to(output).as_posix()
+        urls.append(f"{site_url}/" + (f"{folder}/" if folder != "." else ""))
+    body = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
+    path = output / "sitemap.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
+                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n',
+                    encoding="utf-8")
+    return path
+
+
 def write_downloads(site: PublishedSite, output: Path) -> list[Path]:
     """Write output/data/<report>/<period>/<table>.csv and output/data/datapackage.json."""
     root = output / "data"
