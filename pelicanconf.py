@@ -44,7 +44,8 @@ AUTHORS_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index"]
+DIRECT_TEMPLATES = ["index", "search"]
+SEARCH_SAVE_AS = "search/index.html"
 DEFAULT_PAGINATION = False
 
 FEED_ALL_ATOM = None

@@ -19,7 +19,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = ["", "iro/", "iro/2021-22/", "cp/2019-10-to-2020-09/", "qa/2019-10-to-2020-09/",
-         "iro/2015-16/", "glossary/", "about-the-data/", "accessibility/"]
+         "iro/2015-16/", "glossary/", "about-the-data/", "accessibility/", "search/"]
 
 
 @pytest.fixture(scope="module")
@@ -188,4 +188,18 @@ def test_axe_check_can_fail(browser):
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     ids = {v["id"] for v in result.response["violations"]}
     assert {"image-alt", "link-name", "color-contrast", "html-has-lang"} <= ids
+    page.close()
+
+
+@pytest.mark.parametrize(("query", "expected"), [("participation", "/iro/"),
+                                                  ("core group", "/cp/2019-10-to-2020-09/")])
+def test_static_search_finds_the_reports(browser, server, query, expected):
+    page = browser.new_page()
+    page.goto(server + "search/")
+    box = page.get_by_label("Search the reports")
+    box.fill(query)
+    page.wait_for_selector(".pagefind-ui__result-link")
+    links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert any(link.startswith(expected) for link in links), links
+    page.keyboard.press("Tab")  # results are reachable by keyboard
     page.close()

@@ -16,7 +16,7 @@ from pelican.readers import MarkdownReader
 from . import references
 from .chart_pages import chart_html, chart_key, prepare_charts, write_bundle
 from .charts import trend_table
-from .downloads import write_downloads, write_sitemap
+from .downloads import build_search_index, write_downloads, write_sitemap
 from .narrative import body_start, locate
 from .output_audit import audit_output
 from .pipeline import config_from, lint_narrative, prepare_or_raise
@@ -146,6 +146,8 @@ def write_outputs(pelican: Any) -> None:
     if site_url.startswith(("http://", "https://")):
         written.append(write_sitemap(output, site_url))
     findings = audit_output(output, site.threshold)
+    if not findings:
+        written.append(build_search_index(output))
     if findings:
         raise DisclosureError("the built site shows small counts of children:\n"
                               + "\n".join(findings))

@@ -47,6 +47,18 @@ def _resource(period: PublishedPeriod, table: PublishedTable) -> dict[str, objec
     }
 
 
+def build_search_index(output: Path) -> Path:
+    """A static search index of the built (already audited) pages, with Pagefind."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the search index could not be built:\n{result.stdout}{result.stderr}")
+    return output / "pagefind"
+
+
 def write_sitemap(output: Path, site_url: str) -> Path:
     """sitemap.xml listing every page of the built site by its absolute address."""
     from xml.sax.saxutils import escape
