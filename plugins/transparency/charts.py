@@ -140,7 +140,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
     order = _order(table)
     series = [s for s in dict.fromkeys(frame["series"]) if s]
-    if len(series) == 1 and table.name.startswith("trend_"):
+    if len(series) == 1 and table.trend:
         series = []  # one unbroken segment: no legend needed
         frame["series"] = ""
     x = alt.X("category:N", sort=order, title=table.dimensions[_category_dim(table)],
@@ -199,7 +199,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
         unit=first.value.unit, counts="children" if first.value.unit == "count" else "none",
         source="each period's report", note=note, sensitive=False, comparator=False, date=None,
-        cells=cells)
+        cells=cells, trend=True)
 
 
 def _when(period: PublishedPeriod, name: str) -> str:
@@ -209,7 +209,7 @@ def _when(period: PublishedPeriod, name: str) -> str:
 
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
     """Measure and geography; the date is in the title, or here for a snapshot."""
-    if table.name.startswith("trend_"):
+    if table.trend:
         return f"{table.measure}, Bradford, each period the council has reported. {table.note}".strip()
     if table.comparator:
         return f"{table.measure}: Bradford and comparator areas"

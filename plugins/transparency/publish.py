@@ -7,7 +7,7 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .metrics import MetricResult, Part, compute_all, percent_change
@@ -76,6 +76,14 @@ class _TableResult:
     values: dict[Key, float]
 
 
+def _decimals(values: Iterable[float], unit: str) -> int:
+    """Decimal places for a table's column: none for counts, else as many as its most
+    precise value (NaN cells ignored)."""
+    if unit == "count":
+        return 0
+    return max((len(f"{v:g}".partition(".")[2]) for v in values if v == v), default=0)
+
+
 def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
                    known_total: float | None = None) -> _TableResult:
     values, symbols = _table_cells(table)
@@ -110,9 +118,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
     for key in synthetic:
         del values[key], symbols[key]
     hidden -= synthetic
-    decimals = 0 if table.unit == "count" else max(
-        (len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values.values()
-        if v == v) if any(v == v for v in values.values()) else 0
+    decimals = _decimals(values.values(), table.unit)
     cells: dict[Key, Value] = {}
     for key, value in values.items():
         if key in hidden:
@@ -185,8 +191,6 @@ def _part_is_safe(part: Part, tables: dict[str, _TableResult], ndims: dict[str, 
     cells = set(part.cells)
     if not cells & result.hidden:
         return True
-    if cells == {tuple(TOTAL for _ in range(ndims[part.table]))}:
-        return cells.isdisjoint(result.hidden)
     if ndims[part.table] == 1:
         total = (TOTAL,)
         members_hidden = {k for k in result.hidden if k != total}

@@ -80,6 +80,8 @@ class PublishedTable:
     population: str | None = None
     # The table's sum where a published figure gives it away although no Total row is shown.
     known_total: float | None = None
+    # A metric followed through a report's periods (charts.trend_table), not a source table.
+    trend: bool = False
 
     @property
     def dims(self) -> list[str]:

@@ -9,8 +9,6 @@ from .model import TOTAL
 from .published import PublishedPeriod, PublishedTable, Value, format_date
 from .references import symbol_html
 
-TREND_PREFIX = "trend_"
-
 
 def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
     return f"data/{period.report}/{period.period}/{table.name}.csv"
@@ -75,13 +73,13 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
         cells.extend(_cell(table, (row, *k)) for k in col_keys)
         parts.append(f"<tr{_row_class(row)}>{''.join(cells)}</tr>")
     parts.append("</tbody></table></div>")
-    if table.name.startswith(TREND_PREFIX):
+    if table.trend:
         caption = ["Source: the report for each period, as published on this site."]
     else:
         caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
     if table.date:
         caption.append(f"Figures at {e(format_date(table.date))}.")
-    elif not table.comparator and not table.name.startswith(TREND_PREFIX):
+    elif not table.comparator and not table.trend:
         caption.append(f"Figures for {e(period.period_label)}.")
     if table.note:
         caption.append(e(table.note))
