@@ -47,3 +47,57 @@ def test_invalid_data_is_never_cached(tmp_path):
     site, problems = pipeline.prepare(config)
     assert site is None and problems
     assert not (tmp_path / "cache").exists()
+
+
+def _drafted(tmp_path: Path, key: str = "iro/2021-22") -> tuple[Path, Path]:
+    """A copy of the seed data and content with one period marked as a draft."""
+    data, content = tmp_path / "data", tmp_path / "content"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "content", content)
+    yaml_path = data / key / "period.yaml"
+    text = yaml_path.read_text()
+    yaml_path.write_text(text.replace("\npublished:", "\nstatus: draft\npublished:", 1))
+    return data, content
+
+
+def test_a_draft_is_left_out_of_a_build_without_drafts(tmp_path):
+    data, content = _drafted(tmp_path)
+    base = {"DATA_PATH": str(data), "DATA_CACHE": str(tmp_path / "cache")}
+    preview, problems = pipeline.prepare(resolve({**base, "INCLUDE_DRAFTS": True}, content))
+    assert not problems
+    assert preview.periods["iro/2021-22"].draft
+    assert not preview.periods["iro/2020-21"].draft
+    assert preview.excluded_drafts == ()
+    published, problems = pipeline.prepare(resolve(base, content))
+    assert not problems, problems.report(tmp_path)
+    assert "iro/2021-22" not in published.periods
+    assert published.excluded_drafts == ("iro/2021-22",)
+    # Every other period is published exactly as in the preview.
+    assert {k: v for k, v in preview.periods.items() if k != "iro/2021-22"} == published.periods
+
+
+def test_a_published_period_cannot_follow_a_draft(tmp_path):
+    data, content = _drafted(tmp_path, "iro/2020-21")
+    site, problems = pipeline.prepare(resolve({"DATA_PATH": str(data),
+                                               "DATA_CACHE": str(tmp_path / "cache")}, content))
+    assert site is None
+    assert any("'previous' is 2020-21, which is a draft" in p.format() and
+               "iro/2021-22/period.yaml" in p.format() for p in problems.items)
+
+
+def test_a_published_period_needs_its_publication_date(tmp_path):
+    data, content = _drafted(tmp_path)
+    yaml_path = data / "iro/2021-22/period.yaml"
+    lines = [line for line in yaml_path.read_text().splitlines() if not line.startswith("published:")]
+    yaml_path.write_text("\n".join(lines) + "\n")
+    base = {"DATA_PATH": str(data), "DATA_CACHE": str(tmp_path / "cache"), "INCLUDE_DRAFTS": True}
+    site, problems = pipeline.prepare(resolve(base, content))
+    assert not problems and site.periods["iro/2021-22"].draft  # a draft may have no date yet
+    yaml_path.write_text(yaml_path.read_text().replace("status: draft", "status: published"))
+    site, problems = pipeline.prepare(resolve(base, content))
+    assert site is None
+    assert any("the required date 'published' is missing" in p.format() for p in problems.items)
+    yaml_path.write_text(yaml_path.read_text().replace("status: published", "status: finished"))
+    site, problems = pipeline.prepare(resolve(base, content))
+    assert any("'finished' is not a valid status" in p.format() and "use one of: published, draft"
+               in p.format() for p in problems.items)

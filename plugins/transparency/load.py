@@ -42,9 +42,10 @@ PERIOD_FILE = "period.yaml"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PERIOD_RE = re.compile(r"^[0-9]{4}-[0-9]{2}(-to-[0-9]{4}-[0-9]{2})?$")
 FORMAT_DOC = "docs/data-format.md"
+STATUSES = ("published", "draft")
 SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
 TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
-              "published", "previous", "source", "summary", "notes", "printed", *SECTIONS}
+              "status", "published", "previous", "source", "summary", "notes", "printed", *SECTIONS}
 
 
 class _Ctx:
@@ -584,7 +585,10 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
     if start and end and end < start:
         ctx.problem("period_end", f"the period ends ({end}) before it starts ({start})",
                     "check the two dates; the end must not be before the start")
-    published = ctx.date("published")
+    status = ctx.choice("status", STATUSES, default="published")
+    draft = status == "draft"
+    # A draft may carry its planned publication date; a published period must say when.
+    published = ctx.date("published", required=not draft)
     source_map = ctx.mapping("source", required=True)
     source = None
     if source_map is not None:
@@ -599,7 +603,7 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
         notes_raw = []
     period = Period(report=report, period=folder.name, title=ctx.text("title"),
                     period_label=ctx.text("period_label"), start=start or dt.date.min,
-                    end=end or dt.date.min, published=published or dt.date.min,
+                    end=end or dt.date.min, published=published or dt.date.min, draft=draft,
                     source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
                     folder=folder, previous=ctx.text("previous", required=False) or None,
                     notes=list(notes_raw),

@@ -184,6 +184,8 @@ class Period:
     metrics: dict[str, MetricSpec] = field(default_factory=dict)
     printed: list[Printed] = field(default_factory=list)
     previous_line: int | None = None
+    # A draft is built for preview only; publish builds leave it out (INCLUDE_DRAFTS).
+    draft: bool = False
     # Tables declared in period.yaml whose CSV could not be read (already reported).
     unreadable: set[str] = field(default_factory=set)
 

@@ -59,7 +59,8 @@ def body_start(text: str) -> int:
 
 
 def _check_files(content: Path, reports: set[str], keys: set[str], problems: Problems,
-                 on_narrative: Callable[[NarrativeFile, str], None]) -> list[NarrativeFile]:
+                 on_narrative: Callable[[NarrativeFile, str], None],
+                 drafts: tuple[str, ...] = ()) -> list[NarrativeFile]:
     """Every content file in the right place, every narrative for a period with data, and
     every period with a narrative; `on_narrative` checks each narrative's text."""
     found: list[NarrativeFile] = []
@@ -85,6 +86,8 @@ def _check_files(content: Path, reports: set[str], keys: set[str], problems: Pro
                          f"content/<report>/<period>.md (reports: {', '.join(sorted(reports))}); "
                          "other pages go in content/pages/")
             continue
+        if narrative.key in drafts:
+            continue  # a draft left out of this build: its narrative is not built either
         if narrative.key not in keys:
             problems.add(path, f"there is no data for {narrative.key}", f"create data/{narrative.key}/"
                          "period.yaml, or rename the file to match a period folder")
@@ -108,7 +111,8 @@ def check_content(content: Path, site: PublishedSite, problems: Problems) -> lis
         refs = references.parse(text, narrative.path, problems)
         references.check(refs, site.periods[narrative.key], narrative.path, problems, site)
 
-    return _check_files(content, set(site.reports), set(site.periods), problems, check_refs)
+    return _check_files(content, set(site.reports), set(site.periods), problems, check_refs,
+                        site.excluded_drafts)
 
 
 def check_content_raw(content: Path, reports: set[str], data_path: Path, raw: Site,

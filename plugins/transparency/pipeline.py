@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from dataclasses import replace
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,20 @@ def _fingerprint(config: Config) -> str:
     return digest.hexdigest()[:24]
 
 
+def without_drafts(site: Site, problems: Problems) -> tuple[Site, tuple[str, ...]]:
+    """The site without its draft periods, for a publish build. A published period whose
+    'previous' is a draft is a problem: its comparisons would quote unpublished figures."""
+    drafts = tuple(sorted(k for k, p in site.periods.items() if p.draft))
+    kept = {k: p for k, p in site.periods.items() if not p.draft}
+    for period in kept.values():
+        if period.previous and f"{period.report}/{period.previous}" in drafts:
+            problems.add(period.folder / "period.yaml", f"'previous' is {period.previous}, which is "
+                         "a draft, so this period cannot be published without it",
+                         "publish the earlier period first, or mark this one 'status: draft' too",
+                         line=period.previous_line, field="previous")
+    return Site(kept), drafts
+
+
 def _publish_cached(config: Config) -> tuple[PublishedSite | None, Site, Problems]:
     path = config.data_cache / f"published-{_fingerprint(config)}.pickle"
     if path.is_file():
@@ -45,7 +60,12 @@ def _publish_cached(config: Config) -> tuple[PublishedSite | None, Site, Problem
     site, problems = load_site(config.data_path, config.reports)
     if problems:
         return None, site, problems
-    published = publish_site(site, config)
+    excluded: tuple[str, ...] = ()
+    if not config.include_drafts:
+        site, excluded = without_drafts(site, problems)
+        if problems:
+            return None, site, problems
+    published = replace(publish_site(site, config), excluded_drafts=excluded)
     if not published.findings:
         config.data_cache.mkdir(parents=True, exist_ok=True)
         for old in config.data_cache.glob("published-*.pickle"):

@@ -376,7 +376,7 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
                                period.source.date, period.source.presented_to),
         notes=tuple(period.notes), previous=period.previous, values=values,
         targets={n: t for n in period.targets if (t := _target(period, n))},
-        tables={n: r.published for n, r in tables.items()})
+        tables={n: r.published for n, r in tables.items()}, draft=period.draft)
 
 
 def _complement_for(result: _TableResult, ndims: int, cell: Key) -> Key | None:

@@ -216,6 +216,8 @@ class PublishedPeriod:
     values: dict[str, PublishedMetric]  # metrics and figures by name
     targets: dict[str, PublishedTarget]
     tables: dict[str, PublishedTable]
+    # Built for preview only (INCLUDE_DRAFTS); a publish build never holds a draft.
+    draft: bool = False
 
     @property
     def key(self) -> str:
@@ -248,6 +250,8 @@ class PublishedSite:
     sensitive_threshold: int
     # What the disclosure audit still finds after suppression (empty when safe to publish).
     findings: tuple[Any, ...] = ()
+    # Draft periods left out of this build ("report/period"); their narratives are skipped.
+    excluded_drafts: tuple[str, ...] = ()
 
     def by_report(self, report: str) -> list[PublishedPeriod]:
         return sorted((p for p in self.periods.values() if p.report == report),

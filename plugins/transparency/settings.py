@@ -100,6 +100,10 @@ SETTINGS: tuple[Setting, ...] = (
             "When True (publishconf.py), hand-typed small counts of people in the narrative "
             "stop the build unless marked as reviewed; otherwise they are warnings in "
             "'invoke check'.", _is_bool),
+    Setting("INCLUDE_DRAFTS", False,
+            "When True (pelicanconf.py, for preview), periods marked 'status: draft' are built "
+            "with a draft banner; when False (the default, and publishconf.py) they are left out "
+            "of every page, download, search index and feed.", _is_bool),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -120,6 +124,7 @@ class Config:
     sensitive_threshold: int
     min_feasible_range: int
     narrative_lint_strict: bool
+    include_drafts: bool
     chart_cache: Path
     chart_workers: int
     data_cache: Path
@@ -159,6 +164,7 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         sensitive_threshold=values["SENSITIVE_THRESHOLD"],
         min_feasible_range=values["MIN_FEASIBLE_RANGE"],
         narrative_lint_strict=values["NARRATIVE_LINT_STRICT"],
+        include_drafts=values["INCLUDE_DRAFTS"],
         chart_cache=Path(values["CHART_CACHE"]).resolve(),
         chart_workers=values["CHART_WORKERS"],
         data_cache=Path(values["DATA_CACHE"]).resolve(),
