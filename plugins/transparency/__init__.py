@@ -7,6 +7,7 @@ reader and templates, and writes downloads at the end.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ class ReportMarkdownReader(MarkdownReader):
         narrative = locate(Path(source_path), content_path, set(site.reports))
         if narrative is None:
             return super().read(source_path)
+        if narrative.key in site.excluded_drafts:
+            # A draft period in a publish build: Pelican's 'skip' status writes nothing.
+            return "", {"status": "skip"}
         period = site.periods[narrative.key]
         text = Path(source_path).read_text(encoding="utf-8-sig")
         problems = Problems()
@@ -81,7 +85,27 @@ class ReportMarkdownReader(MarkdownReader):
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         metadata = _period_metadata(self, metadata, period, site, used_tables, site_url)
         metadata["has_charts"] = any(r.kind in ("chart", "trend") for r in refs)
+        metadata["contents"] = contents(content, metadata)
         return content, metadata
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def contents(content: str, metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    """The report page's sections in order, for its contents list: the headline figures, the
+    narrative's own level-2 headings, then the sections the template adds after it."""
+    period: PublishedPeriod = metadata["report_period"]
+    items = [("headlines", "Headline figures")] if period.headlines else []
+    items += [(anchor, re.sub(r"<[^>]+>", "", label).strip()) for anchor, label in _H2.findall(content)]
+    if metadata.get("other_tables"):
+        items.append(("more-tables", "More tables from this report"))
+    if metadata.get("withheld_tables"):
+        items.append(("withheld-tables", "Tables not shown"))
+    if period.notes:
+        items.append(("transcription-notes", "Notes on the data"))
+    items.append(("downloads", "Downloads"))
+    return items
 
 
 def _period_metadata(reader: MarkdownReader, metadata: dict[str, Any], period: PublishedPeriod,
