@@ -134,17 +134,22 @@ def lint(c):
 
 
 CHROMIUM = "/usr/bin/chromium"
+# Debian packages the tests need, and a file each installs: the browser tests drive chromium,
+# the deploy tests run rsync (neither is on a fresh machine).
+TEST_PACKAGES = {"chromium": CHROMIUM, "rsync": "/usr/bin/rsync"}
 
 
 @task
 def browser(c):
-    """Install Debian's chromium for the browser tests, if it is missing (needs root)."""
-    if Path(CHROMIUM).exists():
+    """Install Debian's chromium (browser tests) and rsync (deploy tests) if missing (needs root)."""
+    missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
         return
     if os.geteuid() != 0:
-        sys.exit(f"{CHROMIUM} is missing: run 'sudo apt-get install -y chromium' (browser tests need it)")
-    c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
-          pty=False)
+        sys.exit(f"{', '.join(missing)} missing: run 'sudo apt-get install -y {' '.join(missing)}' "
+                 "(the tests need them)")
+    c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+          + " ".join(missing), pty=False)
 
 
 @task

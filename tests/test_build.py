@@ -67,6 +67,29 @@ def test_site_pages_exist(site):
     assert page(site, "about-the-data").find("h1").get_text(strip=True) == "About the data"
 
 
+def test_each_key_measure_has_a_trend_page_linked_from_its_headline_card(site):
+    trends = page(site, "trends")
+    links = [a["href"] for a in trends.select("main li a")]
+    assert "/trends/iro/children-in-care/" in links and len(links) >= 5
+    for href in links:
+        soup = page(site, href.strip("/"))
+        figures = soup.select("figure.app-chart")
+        assert len(figures) == 1, href
+        assert figures[0].find("svg") and figures[0].find("table"), href
+        assert soup.find(id="breaks"), href
+        # Every period in the series links back to its report page.
+        assert soup.select('#reports ~ ul a, section[aria-labelledby="reports"] a'), href
+    cic = page(site, "trends/iro/children-in-care")
+    rows = [r.get_text(" ", strip=True) for r in cic.select("figure table tbody tr")]
+    assert rows[0].startswith("31 Mar 2016") and "848" in rows[0]
+    assert any(r.startswith("No figures 2016–2020") and "[x]" in r for r in rows)
+    assert rows[-1].startswith("31 Mar 2022") and "1,446" in rows[-1]
+    report = page(site, "iro/2021-22")
+    card_links = [a["href"] for a in report.select(".app-card__trend a")]
+    assert "/trends/iro/children-in-care/" in card_links
+    assert page(site, "").find("a", href="/trends/")
+
+
 def test_headline_figures_computed_from_the_data(site):
     soup = page(site, "iro/2021-22")
     cards = {c.find("h3").get_text(strip=True): c for c in soup.select(".app-card")}

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
 from . import references
-from .chart_pages import chart_html, chart_key, prepare_charts, write_bundle
+from .chart_pages import chart_html, chart_key, prepare_charts, trend_page_key, write_bundle
 from .charts import trend_table
 from .downloads import build_search_index, write_downloads, write_sitemap
 from .narrative import body_start, locate
@@ -24,9 +25,12 @@ from .pipeline import config_from, lint_narrative, prepare_or_raise
 from .problems import DataError, Problems
 from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
+from .trends import Trend, key_measures
 
 logger = logging.getLogger(__name__)
 SITE_KEY = "TRANSPARENCY_SITE"
+TRENDS_KEY = "TRANSPARENCY_TRENDS"
+TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
 
 
@@ -138,6 +142,9 @@ def initialise(pelican: Any) -> None:
     for problem in lint.items:
         logger.info("transparency: narrative lint (fails a publish build): %s", problem.format())
     settings[SITE_KEY] = site
+    trends = key_measures(site)
+    settings[TRENDS_KEY] = trends
+    settings[TREND_URLS_KEY] = {f"{t.report}/{t.name}": t.url for t in trends}
     rendered, stats = prepare_charts(config, site)
     settings[CHARTS_KEY] = rendered
     logger.info("transparency: %d charts (%d rendered with %d process%s, %d from cache)",
@@ -178,7 +185,34 @@ def write_outputs(pelican: Any) -> None:
     logger.info("transparency: output audit passed")
 
 
+class TrendPagesGenerator(Generator):
+    """Writes trends/index.html and one page per key measure (trends.key_measures)."""
+
+    def generate_context(self) -> None:
+        pass  # the trends are in the context already (TRANSPARENCY_TRENDS, from initialise)
+
+    def generate_output(self, writer: Any) -> None:
+        site = _site(self.settings)
+        trends: list[Trend] = self.settings[TRENDS_KEY]
+        rendered = self.settings.get(CHARTS_KEY, {})
+        site_url = self.settings.get("SITEURL", "")
+        for trend in trends:
+            table_html = render_table(trend.table, trend.latest, site_url, download=False)
+            chart = chart_html(rendered[trend_page_key(trend)], 1, table_html)
+            writer.write_file(trend.url + "index.html", self.get_template("trend"), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], trend=trend,
+                              chart=chart, report_label=site.reports[trend.report]["label"],
+                              url=trend.url)
+        writer.write_file("trends/index.html", self.get_template("trends"), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], url="trends/")
+
+
+def add_generators(pelican: Any) -> type[Generator]:
+    return TrendPagesGenerator
+
+
 def register() -> None:
+    signals.get_generators.connect(add_generators)
     signals.initialized.connect(initialise)
     signals.readers_init.connect(add_reader)
     signals.finalized.connect(write_outputs)

@@ -14,6 +14,7 @@ from .narrative import narrative_path
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite
 from .settings import Config
+from .trends import Trend, key_measures
 
 ChartKey = tuple[str, str, str, str]  # period key, table name, kind, title
 
@@ -56,7 +57,14 @@ def collect(config: Config, site: PublishedSite) -> dict[ChartKey, dict]:
             elif ref.kind == "chart" and ref.name in period.tables:
                 ck = chart_key(period, ref)
                 specs[ck] = charts.build(period.tables[ref.name], period, ck[2]).to_dict()
+    for trend in key_measures(site):
+        specs[trend_page_key(trend)] = charts.build(trend.table, trend.latest, "line").to_dict()
     return specs
+
+
+def trend_page_key(trend: Trend) -> ChartKey:
+    """The chart on a key measure's trend page: its whole series, titled by the series."""
+    return (trend.latest.key, f"trend:{trend.name}", "line", trend.table.title)
 
 
 def prepare_charts(config: Config, site: PublishedSite) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:

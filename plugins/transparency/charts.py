@@ -180,13 +180,16 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     first = period.values[name]
     ends = [p.values[name].date or p.end for p in periods]
     gaps = {b for a, b in itertools.pairwise(ends) if (b - a).days > 400}
-    span = (f"{_when(periods[0], name)} to {_when(period, name)}")
+    span = f"{_when(periods[0], name, 'start')} to {_when(period, name)}"
     note = ("There are no figures for some years: the line breaks there." if gaps else "")
     previous_end = None
     for p, end in zip(periods, ends, strict=True):
         metric = p.values[name]
         months = round(((p.end - p.start).days + 1) / 30.4375)
-        segment = ("Snapshot on the date shown" if metric.date or first.value.unit != "count"
+        # Counts over periods of different lengths are separate series; a rate or average
+        # over a period is comparable across lengths, and a snapshot is a point in time.
+        segment = ("Snapshot on the date shown" if metric.date
+                   else "Over each period" if first.value.unit != "count"
                    else f"{months}-month period{'s' if months != 1 else ''}")
         if end in gaps and previous_end is not None:
             cells[(f"No figures {previous_end:%Y}–{end:%Y}", segment)] = Value(
@@ -202,9 +205,13 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         cells=cells, trend=True)
 
 
-def _when(period: PublishedPeriod, name: str) -> str:
+def _when(period: PublishedPeriod, name: str, edge: str = "end") -> str:
+    """A series end in words: the snapshot date, else the month the period starts or ends
+    ("April 2015 to March 2022", not "April 2015 to March 2016 to April 2021 to March 2022")."""
     metric = period.values[name]
-    return f"{metric.date.day} {metric.date:%B %Y}" if metric.date else period.period_label
+    if metric.date:
+        return f"{metric.date.day} {metric.date:%B %Y}"
+    return f"{period.start if edge == 'start' else period.end:%B %Y}"
 
 
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:

@@ -1,0 +1,71 @@
+"""Trend pages: one page per key measure, its whole published series across every period we hold.
+
+A key measure is a value that some period of a report shows as a headline figure and that at
+least two periods of that report publish, so there is a series to show. Independent of Pelican:
+the adapter turns each `Trend` into a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .charts import trend_table
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
+
+MIN_PERIODS = 2
+
+
+@dataclass(frozen=True)
+class Trend:
+    report: str
+    name: str
+    latest: PublishedPeriod  # the latest period publishing the measure; the series ends there
+    periods: tuple[PublishedPeriod, ...]  # oldest first, every period publishing the measure
+    table: PublishedTable  # the series, breaks marked (charts.trend_table)
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace("_", "-")
+
+    @property
+    def url(self) -> str:
+        """Relative to the site root, without a leading slash."""
+        return f"trends/{self.report}/{self.slug}/"
+
+    @property
+    def metric(self) -> PublishedMetric:
+        return self.latest.values[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.metric.label
+
+    @property
+    def definitions(self) -> list[tuple[str, str]]:
+        """Each distinct definition with the periods it applies to, so a change of definition
+        (a break in the series) is stated, not hidden."""
+        out: dict[str, list[str]] = {}
+        for p in self.periods:
+            out.setdefault(p.values[self.name].definition, []).append(p.period_label)
+        return [(text, ", ".join(labels)) for text, labels in out.items()]
+
+
+def key_measures(site: PublishedSite) -> list[Trend]:
+    """Every key measure of every report, in report order, then by the measure's order on the
+    latest period's page."""
+    trends: list[Trend] = []
+    for report in site.reports:
+        periods = list(reversed(site.by_report(report)))  # oldest first
+        headline_names = {m.name for p in periods for m in p.headlines}
+        ordered: list[str] = []
+        for p in reversed(periods):  # latest first: its headline order leads
+            ordered += [m.name for m in p.headlines if m.name not in ordered]
+        for name in ordered:
+            if name not in headline_names:
+                continue
+            holding = tuple(p for p in periods if name in p.values)
+            if len(holding) < MIN_PERIODS:
+                continue
+            trends.append(Trend(report, name, holding[-1], holding,
+                                trend_table(site, holding[-1], name)))
+    return trends

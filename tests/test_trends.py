@@ -1,0 +1,77 @@
+"""Key measures and their trend pages' series, from the published seed site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transparency.pipeline import prepare
+from transparency.settings import resolve
+from transparency.trends import key_measures
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    config = resolve({"DATA_PATH": str(ROOT / "data"),
+                      "DATA_CACHE": str(tmp_path_factory.mktemp("cache"))}, ROOT / "content")
+    published, problems = prepare(config)
+    assert not problems
+    return published
+
+
+def test_key_measures_are_headlines_with_a_series(site):
+    trends = {f"{t.report}/{t.name}": t for t in key_measures(site)}
+    assert {"iro/children_in_care", "iro/children_entering_care", "iro/children_leaving_care",
+            "iro/review_timeliness", "iro/participation_rate"} <= set(trends)
+    for trend in trends.values():
+        assert len(trend.periods) >= 2
+        assert any(trend.name in {m.name for m in p.headlines} for p in site.by_report(trend.report))
+        ends = [p.end for p in trend.periods]
+        assert ends == sorted(ends), "periods run oldest first"
+        assert trend.latest is trend.periods[-1]
+        assert trend.url == f"trends/{trend.report}/{trend.name.replace('_', '-')}/"
+    # The child protection and audit reports have one period each: no series yet.
+    assert not [k for k in trends if not k.startswith("iro/")]
+
+
+def test_the_series_holds_every_period_and_marks_the_gap(site):
+    trend = next(t for t in key_measures(site) if t.name == "children_in_care")
+    assert [p.period for p in trend.periods] == ["2015-16", "2016-04-to-2016-12",
+                                                 "2019-10-to-2020-09", "2020-21", "2021-22"]
+    cells = trend.table.cells
+    numbers = [v.number for v in cells.values() if v.number is not None]
+    assert numbers == [p.values["children_in_care"].value.number for p in trend.periods]
+    gaps = [k for k, v in cells.items() if v.symbol == "x"]
+    assert [k[0] for k in gaps] == ["No figures 2016–2020"]
+    assert trend.table.title == "Children in care, 31 March 2016 to 31 March 2022"
+
+
+def test_a_hidden_value_stays_hidden_in_the_series(site):
+    trend = next(t for t in key_measures(site) if t.name == "participation_rate")
+    hidden = [k for k, v in trend.table.cells.items() if v.symbol == "c"]
+    assert [k[0] for k in hidden] == ["April 2020 to March 2021"]
+    assert all(v.number is None for k, v in trend.table.cells.items() if k in hidden)
+    # A rate over periods of different lengths is one series; counts are split (below).
+    assert {k[1] for k in trend.table.cells} == {"Over each period"}
+    assert trend.table.title == ("Children aged 4 and over who took part in their review, "
+                                 "April 2015 to March 2022")
+
+
+def test_counts_over_periods_of_different_lengths_are_separate_series(site):
+    trend = next(t for t in key_measures(site) if t.name == "children_entering_care")
+    series = {k[0]: k[1] for k in trend.table.cells}
+    assert series["April to December 2016"] == "9-month periods"
+    assert series["April 2021 to March 2022"] == "12-month periods"
+
+
+def test_definitions_are_listed_with_the_periods_they_apply_to(site):
+    for trend in key_measures(site):
+        listed = [label for _, labels in trend.definitions for label in labels.split(", ")]
+        assert sorted(listed) == sorted(p.period_label for p in trend.periods)
+    participation = next(t for t in key_measures(site) if t.name == "participation_rate")
+    assert [labels for _, labels in participation.definitions] == [
+        "April 2015 to March 2016, April 2020 to March 2021, April 2021 to March 2022",
+        "April to December 2016"]
