@@ -11,7 +11,8 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from .model import (
     Where,
 )
 from .problems import Problems, read_text
+from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
+from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
 
 PERIOD_FILE = "period.yaml"
@@ -44,8 +47,16 @@ PERIOD_RE = re.compile(r"^[0-9]{4}-[0-9]{2}(-to-[0-9]{4}-[0-9]{2})?$")
 FORMAT_DOC = "docs/data-format.md"
 STATUSES = ("published", "draft")
 SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
+# What `invoke new` writes where the officer must fill something in. Any text starting with it,
+# anywhere in period.yaml or in a table's category, is refused until it is replaced, so an
+# unfilled figure can never be published (as 0 or as anything else).
+PLACEHOLDER = "FILL IN"
 TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
               "status", "published", "previous", "source", "summary", "notes", "printed", *SECTIONS}
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
 
 
 class _Ctx:
@@ -76,6 +87,8 @@ class _Ctx:
 
     def text(self, key: str, required: bool = True) -> str:
         value = self.m.get(key)
+        if is_placeholder(value):
+            return ""  # reported by _report_placeholders
         if value is None:
             if required:
                 self.problem(key, f"the required field '{key}' is missing",
@@ -88,6 +101,8 @@ class _Ctx:
 
     def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
         value = self.m.get(key, default)
+        if is_placeholder(value):
+            return options[0]
         if value is None:
             self.problem(key, f"the required field '{key}' is missing",
                          f"add '{key}:' with one of: {', '.join(options)}")
@@ -100,6 +115,8 @@ class _Ctx:
 
     def date(self, key: str, required: bool = True) -> dt.date | None:
         value = self.m.get(key)
+        if is_placeholder(value):
+            return None
         if value is None:
             if required:
                 self.problem(key, f"the required date '{key}' is missing",
@@ -113,6 +130,8 @@ class _Ctx:
 
     def boolean(self, key: str) -> bool:
         value = self.m.get(key, False)
+        if is_placeholder(value):
+            return False
         if not isinstance(value, bool):
             self.problem(key, f"'{key}' must be true or false", f"write '{key}: true' or remove it")
             return False
@@ -121,6 +140,8 @@ class _Ctx:
     def number(self, key: str, *, allow_x: bool = False, whole: bool = False,
                required: bool = True) -> float | None:
         value = self.m.get(key)
+        if is_placeholder(value):
+            return None
         if value is None:
             if required:
                 self.problem(key, f"the required number '{key}' is missing", f"add '{key}:'")
@@ -143,6 +164,8 @@ class _Ctx:
 
     def mapping(self, key: str, required: bool = False) -> LinedDict | None:
         value = self.m.get(key)
+        if is_placeholder(value):
+            return None
         if value is None:
             if required:
                 self.problem(key, f"the required section '{key}' is missing", f"add '{key}:'")
@@ -155,6 +178,34 @@ class _Ctx:
 
     def sub(self, key: str, value: LinedDict) -> _Ctx:
         return _Ctx(self.problems, self.file, value, self.fieldname(key))
+
+
+NUMBER_KEYS = {"value", "values", "range", "base"}
+
+
+def _report_placeholders(node: Any, path: Path, field: str, line: int, problems: Problems) -> None:
+    """One problem for every placeholder left in period.yaml, wherever it is. The field
+    readers then treat a placeholder as absent without a second message."""
+    if isinstance(node, LinedDict):
+        for key, value in node.items():
+            _report_placeholders(value, path, f"{field}.{key}" if field else key,
+                                 node.line_of(key), problems)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            item_line = node.line_of(i) if isinstance(node, LinedList) else line
+            _report_placeholders(value, path, f"{field}[{i + 1}]", item_line, problems)
+    elif is_placeholder(node):
+        last = field.rsplit(".", 1)[-1].split("[")[0]
+        if last in NUMBER_KEYS or (field.startswith("comparators.") and ".values." in field):
+            hint = ("fill in the figure from the new report: a number without commas or % signs, "
+                    "or x if the report does not give it")
+        elif last in ("date", "period_start", "period_end", "published"):
+            hint = "fill in the date, as YYYY-MM-DD"
+        else:
+            hint = "fill in the text for the new period"
+        problems.add(path, f"not filled in yet (it says '{str(node).strip()}')",
+                     hint + "; replace the whole placeholder, FILL IN included",
+                     line=line, field=field)
 
 
 def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
@@ -194,7 +245,9 @@ def _parse_target(ctx: _Ctx, name: str) -> Target:
     rng = None
     if "range" in ctx.m:
         raw = ctx.m["range"]
-        if (not isinstance(raw, list) or len(raw) != 2
+        if is_placeholder(raw) or (isinstance(raw, list) and any(is_placeholder(v) for v in raw)):
+            pass  # reported by _report_placeholders
+        elif (not isinstance(raw, list) or len(raw) != 2
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw)
                 or raw[0] > raw[1]):
             ctx.problem("range", "'range' must be two numbers, low then high",
@@ -212,13 +265,17 @@ def _parse_target(ctx: _Ctx, name: str) -> Target:
                   range=rng)
 
 
+VALUE_HINT = ("a non-negative number without commas or % signs, or x (not available) or z (not "
+              "applicable)")
+
+
 def _parse_value_cell(text: str, unit: str) -> tuple[float, str, str | None]:
     """Return (value, symbol, error) for one CSV value cell."""
     text = text.strip()
     if text in (NOT_AVAILABLE, NOT_APPLICABLE):
         return math.nan, text, None
     if text == "":
-        return math.nan, "", "the value is empty"
+        return math.nan, "", "the value is empty: fill it in"
     try:
         value = float(text)
     except ValueError:
@@ -238,66 +295,132 @@ def _read_text(path: Path, problems: Problems) -> str | None:
                                 "table entry")
 
 
-def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -> pd.DataFrame | None:
-    """Read a tidy CSV; validate header, values and duplicates. Rows are numbered as in a
-    spreadsheet (the header is row 1)."""
-    text = _read_text(path, problems)
-    if text is None:
-        return None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [h.strip() for h in rows[0]]
+# Where a problem in a table's rows is: kwargs for Problems.add, given a row number and a
+# 0-based column index (None for the whole row).
+Place = Callable[[int, "int | None"], dict[str, Any]]
+
+
+def _csv_place(columns: list[str]) -> Place:
+    def place(row: int, column: int | None) -> dict[str, Any]:
+        where: dict[str, Any] = {"line": row, "row_label": "row"}
+        if column is not None:
+            where["field"] = columns[column]
+        return where
+    return place
+
+
+def _sheet_place(sheet: str) -> Place:
+    def place(row: int, column: int | None) -> dict[str, Any]:
+        return {"cell": cell_place(sheet, row, None if column is None else column + 1)}
+    return place
+
+
+def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], unit: str,
+                problems: Problems, place: Place, *, width_hint: str = "",
+                bad: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()
+                ) -> pd.DataFrame | None:
+    """Validate a table's rows of text (the header first) the same way whatever file they came
+    from: header, categories, values, duplicates. `bad` holds (row, column) cells the reader
+    has already reported. Returns the tidy frame, or None if anything is wrong."""
     expected = [*dims, "value"]
+    header_row, header = rows[0] if rows else (1, [])
+    header = [h.strip() for h in header]
     if header != expected:
         problems.add(path, f"the header is '{','.join(header)}' but the table declares "
                      f"'{','.join(expected)}'",
                      "make the first row the dimension names from period.yaml, in order, then "
-                     "'value'", line=1, row_label="row")
+                     "'value'", **place(header_row, None))
         return None
     records = []
     seen: dict[tuple[str, ...], int] = {}
     ok = True
-    for number, row in enumerate(rows[1:], start=2):
+    empty_values: list[int] = []
+    for number, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(expected):
             problems.add(path, f"the row has {len(row)} cells but the header has {len(expected)}",
-                         "check for a missing or extra comma (quote text that contains commas)",
-                         line=number, row_label="row")
+                         width_hint, **place(number, None))
             ok = False
             continue
         key = tuple(cell.strip() for cell in row[:-1])
-        for dim, cell in zip(dims, key, strict=True):
-            if not cell:
+        for col, (dim, cell) in enumerate(zip(dims, key, strict=True)):
+            if (number, col) in bad:
+                ok = False
+            elif not cell:
                 problems.add(path, f"the '{dim}' cell is empty", "every row needs a category "
-                             "in every dimension column", line=number, field=dim, row_label="row")
+                             "in every dimension column", **place(number, col))
+                ok = False
+            elif is_placeholder(cell):
+                problems.add(path, f"the category is not filled in yet ('{cell}')",
+                             "fill in the category as the new report has it (replace the whole "
+                             "placeholder, FILL IN included)", **place(number, col))
                 ok = False
         if key in seen:
             problems.add(path, f"this row repeats the categories of row {seen[key]} "
                          f"({', '.join(key)})", "remove the duplicate row, or correct its "
-                         "categories", line=number, row_label="row")
+                         "categories", **place(number, None))
             ok = False
             continue
         seen[key] = number
+        if (number, len(dims)) in bad:
+            ok = False
+            continue
+        if not row[-1].strip():
+            empty_values.append(number)
+            ok = False
+            continue
         value, symbol, error = _parse_value_cell(row[-1], unit)
         if error:
-            problems.add(path, error, "write a non-negative number without commas or % signs, "
-                         "or x (not available) or z (not applicable)"
-                         + ("; counts are whole numbers" if unit == "count" else ""),
-                         line=number, field="value", row_label="row")
+            problems.add(path, error, "write " + VALUE_HINT + ("; counts are whole numbers" if unit == "count"
+                                                    else ""), **place(number, len(dims)))
             ok = False
         records.append((*key, value, symbol, number))
-    if not records:
+    if empty_values and len(empty_values) == len(seen):
+        # A template straight from `invoke new`: one problem, not one per row.
+        problems.add(path, f"no value is filled in yet (rows {empty_values[0]} to "
+                     f"{empty_values[-1]})", "fill in the 'value' column from the new report: "
+                     + VALUE_HINT, **place(empty_values[0], len(dims)))
+    else:
+        for number in empty_values:
+            problems.add(path, "the value is empty: fill it in", "fill in " + VALUE_HINT,
+                         **place(number, len(dims)))
+    if not records and not empty_values and ok:
         problems.add(path, "the file has a header but no data rows", "add the table's rows",
-                     line=1, row_label="row")
+                     **place(header_row, None))
         return None
     if not ok:
         return None
     return pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
 
 
+def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -> pd.DataFrame | None:
+    """Read a tidy CSV; validate header, values and duplicates. Rows are numbered as in a
+    spreadsheet (the header is row 1)."""
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    rows = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    return table_frame(path, rows, dims, unit, problems, _csv_place([*dims, "value"]),
+                       width_hint="check for a missing or extra comma (quote text that contains "
+                                  "commas)")
+
+
+def read_table_sheet(book: Workbook, sheet: str, dims: list[str], unit: str,
+                     problems: Problems) -> pd.DataFrame | None:
+    """Read one sheet of a workbook into the same frame as the equivalent CSV (see workbook.py
+    for the checks only a workbook needs)."""
+    read = read_sheet(book, sheet, [*dims, "value"], problems)
+    if read is None:
+        return None
+    rows, bad = read
+    return table_frame(book.path, rows, dims, unit, problems, _sheet_place(sheet), bad=bad)
+
+
 def check_totals(table: Table, problems: Problems) -> None:
     """Every Total row must equal the sum of the cells of its line."""
     path = table.file or table.where.file
+    place = _sheet_place(table.sheet) if table.sheet else _csv_place([*table.dims, "value"])
     dims = table.dims
     cells = {key: (value, symbol, row) for key, value, symbol, row in table.rows}
     for d, dim in enumerate(dims):
@@ -318,7 +441,7 @@ def check_totals(table: Table, problems: Problems) -> None:
                              f"{expected:g}" + (f" ({where_text})" if where_text else ""),
                              "check each cell against the source; if the source's own total is "
                              "wrong, write the correct total and record the source's figure in the "
-                             "table's 'note'", line=int(row), field="value", row_label="row")
+                             "table's 'note'", **place(int(row), len(dims)))
 
 
 def _parse_where(ctx: _Ctx, key: str, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
@@ -390,12 +513,73 @@ def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
                       headline=ctx.boolean("headline"), covers=ctx.text("covers", required=False))
 
 
-def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path | None]:
-    ctx.unknown_keys({"file", "title", "dimensions", "measure", "unit", "counts", "date",
+@dataclass
+class _Books:
+    """The workbooks a period's tables read, each opened once, and the sheets read from each."""
+
+    opened: dict[Path, Workbook | None] = field(default_factory=dict)
+    used: dict[Path, set[str]] = field(default_factory=dict)
+
+    def open(self, path: Path, problems: Problems) -> Workbook | None:
+        if path not in self.opened:
+            self.opened[path] = open_workbook(path, problems)
+            self.used[path] = set()
+        return self.opened[path]
+
+    def check_unused(self, problems: Problems) -> None:
+        for path, book in self.opened.items():
+            for sheet in book.sheetnames if book else []:
+                if sheet not in self.used[path]:
+                    problems.add(path, "this sheet is not declared by any table in period.yaml",
+                                 f"declare it under 'tables:' with 'file: {path.name}' and "
+                                 f"'sheet: {sheet}', or delete the sheet", cell=f"sheet {sheet}")
+
+
+def _read_table_file(ctx: _Ctx, folder: Path, file_name: str, dims: list[str], unit: str,
+                     name: str, books: _Books) -> tuple[pd.DataFrame | None, Path | None, str | None]:
+    """The table's frame, its file and (for a workbook) its sheet."""
+    path = folder / file_name
+    suffix = Path(file_name).suffix.lower()
+    sheet = ctx.text("sheet", required=False) or None
+    if Path(file_name).name != file_name or suffix not in (".csv", XLSX):
+        ctx.problem("file", f"'{file_name}' must be a .csv or {XLSX} file name in the period folder",
+                    "write just the file name, e.g. placement_type.csv")
+        return None, None, None
+    if sheet and suffix != XLSX:
+        ctx.problem("sheet", "'sheet' is only for tables in an Excel workbook",
+                    f"remove it, or name an {XLSX} file")
+    if not path.is_file():
+        ctx.problem("file", f"the file '{file_name}' does not exist in {folder.name}/",
+                    "create it, or correct the file name")
+        return None, None, None
+    if suffix == ".csv":
+        return (read_table_csv(path, dims, unit, ctx.problems) if dims else None), path, None
+    sheet = sheet or name
+    book = books.open(path, ctx.problems)
+    if book is None:
+        return None, path, sheet
+    books.used[path].add(sheet)
+    if sheet not in book.sheetnames:
+        long = (f" (Excel sheet names have at most {MAX_SHEET_NAME} characters, so add "
+                "'sheet:' with a shorter name)" if len(sheet) > MAX_SHEET_NAME else "")
+        ctx.problem("sheet" if "sheet" in ctx.m else "file",
+                    f"the workbook '{file_name}' has no sheet named '{sheet}'",
+                    f"add the sheet{long}, or name one of its sheets with 'sheet:': "
+                    f"{', '.join(book.sheetnames)}")
+        return None, path, sheet
+    return (read_table_sheet(book, sheet, dims, unit, ctx.problems) if dims else None), path, sheet
+
+
+def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
+    ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
                       "population", "source", "note", "sensitive", "collapse", "base"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
-    if isinstance(raw_base, Mapping):
+    unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
+        is_placeholder(n) for v in raw_base.values() if isinstance(v, Mapping) for n in v.values()))
+    if unfilled_base:
+        base = "unknown"  # reported by _report_placeholders; nothing is published meanwhile
+    elif isinstance(raw_base, Mapping):
         ok = len(raw_base) == 1 and all(
             isinstance(v, Mapping) and v and all(isinstance(n, int) and not isinstance(n, bool)
                                                  and n > 0 for n in v.values())
@@ -443,20 +627,9 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path
                                 "map new labels to lists of old labels", f"see {FORMAT_DOC}")
                     continue
                 collapse[dim] = {str(k): [str(x) for x in v] for k, v in groups.items()}
-    path = None
-    frame = None
+    path = frame = sheet = None
     if file_name:
-        path = folder / file_name
-        if Path(file_name).name != file_name or not file_name.endswith(".csv"):
-            ctx.problem("file", f"'{file_name}' must be a .csv file name in the period folder",
-                        "write just the file name, e.g. placement_type.csv")
-            path = None
-        elif not path.is_file():
-            ctx.problem("file", f"the file '{file_name}' does not exist in {folder.name}/",
-                        "create it, or correct the file name")
-            path = None
-        elif dims:
-            frame = read_table_csv(path, list(dims), unit, ctx.problems)
+        frame, path, sheet = _read_table_file(ctx, folder, file_name, list(dims), unit, name, books)
     where = Where(ctx.file, ctx.line())
     if frame is None:
         return None, path
@@ -465,7 +638,7 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path) -> tuple[Table | None, Path
                   date=ctx.date("date", required=False),
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse, base=base)
+                  collapse=collapse, base=base, sheet=sheet)
     if isinstance(base, dict):
         for dim, bases in base.items():
             if dim not in dims:
@@ -491,7 +664,7 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
     counts = ctx.choice("counts", COUNTS, default="none")
     years = ctx.m.get("years")
     values = ctx.mapping("values", required=True)
-    if years is not None and (not isinstance(years, list) or not years):
+    if years is not None and not is_placeholder(years) and (not isinstance(years, list) or not years):
         ctx.problem("years", "'years' must be a list", 'e.g. years: ["2019", "2020"]')
         return None
     if values is None:
@@ -499,6 +672,8 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
     records = []
     for area, raw in values.items():
         items = raw if isinstance(raw, list) else [raw]
+        if any(is_placeholder(item) for item in items) or is_placeholder(years):
+            return None  # reported by _report_placeholders
         if years is not None and len(items) != len(years):
             ctx.problem("values", f"'{area}' has {len(items)} values but there are {len(years)} years",
                         "give one value per year, in order")
@@ -570,6 +745,7 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
         problems.add(path, "the file must be a set of 'field: value' lines",
                      f"start from the example in {FORMAT_DOC}", line=1)
         return None
+    _report_placeholders(data, path, "", data.line, problems)
     ctx = _Ctx(problems, path, data, "")
     ctx.unknown_keys(TOP_FIELDS)
     kind = ctx.text("report")
@@ -609,6 +785,7 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
                     notes=list(notes_raw),
                     previous_line=data.line_of("previous") if "previous" in data else None)
     declared_files: set[Path] = set()
+    books = _Books()
     seen_names: dict[str, str] = {}
     for section in SECTIONS:
         entries = ctx.mapping(section)
@@ -642,8 +819,10 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
                 table = _parse_comparator(sub, entry_name)
                 if table is not None:
                     period.tables[entry_name] = table
+                else:
+                    period.unreadable.add(entry_name)
             elif section == "tables":
-                table, file_path = _parse_table(sub, entry_name, folder)
+                table, file_path = _parse_table(sub, entry_name, folder, books)
                 if file_path is not None:
                     declared_files.add(file_path.resolve())
                 if table is not None:
@@ -660,6 +839,7 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
             period.printed = _parse_printed(ctx, printed_raw)
         else:
             ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
+    books.check_unused(problems)
     for child in sorted(folder.iterdir()):
         if child.name == PERIOD_FILE or child.name.startswith("."):
             continue

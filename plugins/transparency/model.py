@@ -90,6 +90,7 @@ class Table:
     # one number or per category of one dimension: {"age_group": {"4 to 6": 77}}.
     # 'unknown' when the source does not say: every cell is then treated as small.
     base: float | str | dict[str, dict[str, float]] | None = None
+    sheet: str | None = None  # the sheet of `file`, when the table is in an Excel workbook
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
         if self.base is None or isinstance(self.base, str):

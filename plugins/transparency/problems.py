@@ -16,6 +16,8 @@ class Problem:
     line: int | None = None
     field: str | None = None
     row_label: str = "line"
+    # A place that is not a line number, e.g. "sheet legal_status, cell B4" in a workbook.
+    cell: str | None = None
 
     def format(self, root: Path | None = None) -> str:
         file = Path(self.file)
@@ -27,6 +29,8 @@ class Problem:
         where = str(file)
         if self.line is not None:
             where += f", {self.row_label} {self.line}"
+        if self.cell:
+            where += f", {self.cell}"
         if self.field:
             where += f", field '{self.field}'"
         text = f"{where}: {self.message}"
@@ -42,8 +46,8 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, file: Path | str, message: str, hint: str = "", *, line: int | None = None,
-            field: str | None = None, row_label: str = "line") -> None:
-        self.items.append(Problem(file, message, hint, line, field, row_label))
+            field: str | None = None, row_label: str = "line", cell: str | None = None) -> None:
+        self.items.append(Problem(file, message, hint, line, field, row_label, cell))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
