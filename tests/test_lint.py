@@ -1,8 +1,11 @@
 """Narrative lint: hand-typed small counts of people, and what it must not flag."""
 
+from pathlib import Path
+
 import pytest
 
-from transparency.lint import small_count_lines
+from transparency.lint import lint_file, placeholder_lines, small_count_lines
+from transparency.problems import Problems
 
 
 @pytest.mark.parametrize("text", [
@@ -64,3 +67,30 @@ def test_flags_small_counts_of_records_fractions_and_shares(text):
 ])
 def test_does_not_flag_labels_ranges_or_dates(text):
     assert small_count_lines(text, 5) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "[Write about children in care, using {{ children_in_care }}.]",
+    "{{ chart legal_status title=\"[Write a title that says what the chart shows]\" }}",
+    "Summary: [write a one-sentence summary]",
+    "The figure is FILL IN.",
+])
+def test_flags_placeholders_not_yet_written(text):
+    assert placeholder_lines(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Hidden figures are shown as [c].",
+    "\"[The young person's] mother came to the review.\"",
+    "We wrote to every carer.",
+    "See [the glossary](/glossary/).",
+])
+def test_does_not_flag_ordinary_brackets(text):
+    assert placeholder_lines(text) == [], text
+
+
+def test_placeholders_are_problems_with_their_line():
+    problems = Problems()
+    lint_file(Path("x.md"), "Title: T\n\n## A\n\n[Write about A.]\n", 5, problems)
+    assert [p.line for p in problems.items] == [5]
+    assert "is a placeholder: this text is not written yet" in problems.items[0].message

@@ -1,10 +1,15 @@
-"""Narrative lint: hand-typed numbers that look like small counts of people.
+"""Narrative lint: hand-typed numbers that look like small counts of people, and text not
+written yet.
 
 "2 young people" or "only one child" in the narrative is exactly what suppression hides in
 the data. Numbers that are not counts of people (days, months, years, stages, FTE, section
 numbers) are not flagged because they are not followed by a word for people.
 An author who has checked a sentence marks it on the same line with
 `<!-- reviewed: reason -->`, giving the reason.
+
+Placeholders such as "[Write about …]", which `invoke new` puts where the narrative's prose
+goes, and "FILL IN" are unfinished text: a warning while previewing, and (like everything
+here) an error in a publish build (NARRATIVE_LINT_STRICT).
 """
 
 from __future__ import annotations
@@ -50,6 +55,16 @@ LABEL_BEFORE = re.compile(
     r"\b1\s+to)\s*$", re.IGNORECASE)
 
 
+# "[Write about children in care …]", "[write a title …]", "FILL IN".
+PLACEHOLDER = re.compile(r"\[\s*write\b[^\]]*\]?|\bFILL IN\b", re.IGNORECASE)
+
+
+def placeholder_lines(text: str) -> list[tuple[int, str]]:
+    """(line, placeholder) for each piece of text still to be written."""
+    return [(lineno, match.group(0)) for lineno, line in enumerate(text.splitlines(), start=1)
+            for match in PLACEHOLDER.finditer(line)]
+
+
 def small_count_lines(text: str, threshold: int) -> list[tuple[int, str]]:
     """(line, matched text) for each unreviewed small count of people."""
     found = []
@@ -72,6 +87,11 @@ def small_count_lines(text: str, threshold: int) -> list[tuple[int, str]]:
 
 
 def lint_file(path: Path, text: str, threshold: int, problems: Problems) -> None:
+    for lineno, snippet in placeholder_lines(text):
+        shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
+        problems.add(path, f"'{shown}' is a placeholder: this text is not written yet",
+                     "replace the placeholder, square brackets included, with the text (a publish "
+                     "build refuses unfinished text)", line=lineno)
     for lineno, snippet in small_count_lines(text, threshold):
         problems.add(path, f"'{snippet}' looks like a hand-typed small count of people",
                      "remove the number (counts of 1 to "

@@ -126,7 +126,8 @@ def check_content_raw(content: Path, reports: set[str], data_path: Path, raw: Si
         period = raw.periods.get(narrative.key)
         if period is None:
             return  # the period's own problems are reported; its names are unknown
-        names = period.names()
+        # A table whose file could not be read is still a name: its problem is reported.
+        names = {*period.names(), *period.unreadable}
         for ref in refs:
             if ref.name not in names:
                 problems.add(narrative.path, f"'{ref.name}' is not a name in {narrative.key}",
