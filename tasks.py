@@ -171,3 +171,53 @@ def clean(c):
     """Remove the built site."""
     if OUTPUT.exists():
         shutil.rmtree(OUTPUT)
+
+
+# --- Publishing: check, build fresh, check the result, then deploy (docs/publishing.md) -------
+
+def _deploy_target(target: str):
+    """The configured (or named) deploy target, or exit saying what is missing."""
+    from transparency.deploy import DeployError, target_for
+    from transparency.pipeline import config_from
+
+    try:
+        return target_for(config_from(_settings("publishconf.py")).deploy, target)
+    except DeployError as error:
+        sys.exit(f"Cannot deploy: {error}")
+
+
+@task(help={"dry_run": "print what would change (new, changed and deleted files); deploy nothing",
+            "target": "rsync, s3 or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
+def publish(c, dry_run=False, target=""):
+    """Check, build with publishconf.py into a fresh folder, check every link, then deploy."""
+    from transparency.deploy import DeployError
+    from transparency.linkcheck import broken_links
+
+    destination = _deploy_target(target)
+    _check_or_exit("publishconf.py")
+    with tempfile.TemporaryDirectory(prefix="publish-") as scratch:
+        site = Path(scratch) / "site"
+        # The build fails (and so deploys nothing) on any warning or disclosure finding.
+        pelican_run(c, "publishconf.py", site)
+        broken = broken_links(site, _settings("publishconf.py").get("SITEURL", ""))
+        if broken:
+            sys.exit("Not deployed: links that lead nowhere:\n  " + "\n  ".join(broken))
+        try:
+            if dry_run:
+                print(destination.plan(site).report())
+                print("Dry run: nothing was deployed.")
+            else:
+                destination.deploy(site)
+        except DeployError as error:
+            sys.exit(f"Deploy failed: {error}")
+
+
+@task(help={"target": "rsync or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
+def rollback(c, target=""):
+    """Put the previous release back live (rsync: switch `current`; github-pages: a new commit)."""
+    from transparency.deploy import DeployError
+
+    try:
+        _deploy_target(target).rollback()
+    except DeployError as error:
+        sys.exit(f"Rollback failed: {error}")

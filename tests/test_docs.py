@@ -21,7 +21,7 @@ def test_every_setting_is_documented_with_its_help():
         row = next((line for line in text.splitlines() if line.startswith(f"| `{setting.name}` |")), None)
         assert row, f"{setting.name} is missing from docs/settings.md"
         assert setting.help in row, f"the help text of {setting.name} differs in docs/settings.md"
-    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", text, re.MULTILINE))
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", text, re.MULTILINE))
     assert documented == {s.name for s in SETTINGS}
 
 

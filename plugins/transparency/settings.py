@@ -6,8 +6,9 @@ Docs (docs/settings.md) are checked against this table by tests/test_docs.py.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,30 @@ def _is_bool(value: Any) -> str | None:
 
 def _is_path(value: Any) -> str | None:
     return None if isinstance(value, (str, Path)) and str(value) else "must be a folder path"
+
+
+DEPLOY_TARGETS = ("rsync", "s3", "github-pages")
+_CREDENTIALS_IN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@")
+
+
+def _is_deploy_target(value: Any) -> str | None:
+    if value == "" or value in DEPLOY_TARGETS:
+        return None
+    return f"must be one of {', '.join(repr(t) for t in DEPLOY_TARGETS)} or '' (no deploy)"
+
+
+def _is_optional_text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be text ('' for none)"
+
+
+def _is_address(value: Any) -> str | None:
+    """Text that holds no password or token: those come from the environment only."""
+    if not isinstance(value, str):
+        return "must be text ('' for none)"
+    if _CREDENTIALS_IN_URL.match(value):
+        return ("must not hold a password or token: credentials come from environment variables "
+                "only (see docs/publishing.md)")
+    return None
 
 
 def _is_reports(value: Any) -> str | None:
@@ -104,6 +129,40 @@ SETTINGS: tuple[Setting, ...] = (
             "When True (pelicanconf.py, for preview), periods marked 'status: draft' are built "
             "with a draft banner; when False (the default, and publishconf.py) they are left out "
             "of every page, download, search index and feed.", _is_bool),
+    Setting("DEPLOY_TARGET", "",
+            "Where 'invoke publish' deploys: 'rsync', 's3' or 'github-pages'; '' for none "
+            "('invoke publish' then says so and stops). 'invoke publish --target' overrides it.",
+            _is_deploy_target),
+    Setting("DEPLOY_PATH", "",
+            "rsync target: a local folder, or user@host:/folder over SSH. Each deploy is a new "
+            "folder in its releases/ folder; the web server serves its 'current' symlink.",
+            _is_optional_text),
+    Setting("DEPLOY_KEEP_RELEASES", 5,
+            "rsync target: how many releases to keep, newest first (the live one is always "
+            "kept), so 'invoke rollback' has releases to go back to.", _is_int_at_least(2)),
+    Setting("DEPLOY_S3_BUCKET", "",
+            "s3 target: the bucket's name.", _is_optional_text),
+    Setting("DEPLOY_S3_PREFIX", "",
+            "s3 target: the folder in the bucket the site goes in ('' for the bucket's top). "
+            "Objects under it that the site no longer has are deleted.", _is_optional_text),
+    Setting("DEPLOY_S3_ENDPOINT", "",
+            "s3 target: the address of an S3-compatible service (for example Cloudflare R2 or "
+            "MinIO); '' for Amazon S3.", _is_address),
+    Setting("DEPLOY_S3_REGION", "",
+            "s3 target: the bucket's region, where the service needs one.", _is_optional_text),
+    Setting("DEPLOY_S3_PROVIDER", "",
+            "s3 target: rclone's name for the service ('AWS', 'Cloudflare', 'Minio' and so on); "
+            "'' means 'AWS', or 'Other' when DEPLOY_S3_ENDPOINT is set.", _is_optional_text),
+    Setting("DEPLOY_GH_REPO", "",
+            "github-pages target: the git URL or path of the repository GitHub Pages serves. "
+            "Git's own SSH key or credential helper signs in; never put a token here.",
+            _is_address),
+    Setting("DEPLOY_GH_BRANCH", "gh-pages",
+            "github-pages target: the branch GitHub Pages serves; each deploy replaces its "
+            "files with one new commit.", _is_text),
+    Setting("DEPLOY_GH_CNAME", "",
+            "github-pages target: the custom domain written to the branch's CNAME file ('' for "
+            "none).", _is_optional_text),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -111,6 +170,41 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 class SettingsError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """The DEPLOY_ settings: where 'invoke publish' sends the site. No credentials: those are
+    read from the environment by the deploy code (docs/publishing.md)."""
+
+    target: str = ""
+    path: str = ""
+    keep_releases: int = 5
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    s3_provider: str = ""
+    gh_repo: str = ""
+    gh_branch: str = "gh-pages"
+    gh_cname: str = ""
+
+
+# What each deploy target cannot do without.
+DEPLOY_NEEDS = {"rsync": ("DEPLOY_PATH", "path"), "s3": ("DEPLOY_S3_BUCKET", "s3_bucket"),
+                "github-pages": ("DEPLOY_GH_REPO", "gh_repo")}
+
+
+def deploy_problems(deploy: DeployConfig, target: str) -> list[str]:
+    """What stops a deploy to `target` with these settings (empty if nothing does)."""
+    if target == "":
+        return []
+    if target not in DEPLOY_TARGETS:
+        return [f"deploy target '{target}' is not known: use one of {', '.join(DEPLOY_TARGETS)}"]
+    name, field = DEPLOY_NEEDS[target]
+    if not getattr(deploy, field):
+        return [f"{SETTINGS_KEY}['{name}'] must be set to deploy to {target}"]
+    return []
 
 
 @dataclass(frozen=True)
@@ -128,6 +222,7 @@ class Config:
     chart_cache: Path
     chart_workers: int
     data_cache: Path
+    deploy: DeployConfig = DeployConfig()
 
 
 def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
@@ -154,6 +249,10 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
     if values["SENSITIVE_THRESHOLD"] < values["SUPPRESSION_THRESHOLD"]:
         raise SettingsError(f"{SETTINGS_KEY}['SENSITIVE_THRESHOLD'] must be at least "
                             "SUPPRESSION_THRESHOLD")
+    deploy = DeployConfig(**{f.name: values[f"DEPLOY_{f.name.upper()}"] for f in fields(DeployConfig)})
+    problems = deploy_problems(deploy, deploy.target)
+    if problems:
+        raise SettingsError("\n".join(problems))
     return Config(
         data_path=Path(values["DATA_PATH"]).resolve(),
         content_path=Path(content_path).resolve(),
@@ -168,4 +267,5 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         chart_cache=Path(values["CHART_CACHE"]).resolve(),
         chart_workers=values["CHART_WORKERS"],
         data_cache=Path(values["DATA_CACHE"]).resolve(),
+        deploy=deploy,
     )
