@@ -105,6 +105,28 @@ def catalogue(c, period):
         print()
 
 
+@task(help={"period": "the published period to correct, such as iro/2021-22"})
+def revise(c, period):
+    """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""
+    import datetime as dt
+
+    from transparency.revisions import snapshot
+
+    folder = Path(_settings("pelicanconf.py")["TRANSPARENCY"]["DATA_PATH"]) / period
+    if not (folder / "period.yaml").is_file():
+        sys.exit(f"No period '{period}': there is no {folder / 'period.yaml'}")
+    today = dt.date.today()
+    try:
+        kept = snapshot(folder, today)
+    except FileExistsError as exc:
+        sys.exit(str(exc))
+    print(f"Kept the published data in {kept.relative_to(ROOT)}.\n"
+          f"Now correct the files in {folder.relative_to(ROOT)}/ and add to its period.yaml:\n\n"
+          f"revisions:\n  - date: {today.isoformat()}\n    note: <what was corrected, and why>\n\n"
+          "(add just the '- date:' entry if 'revisions:' is already there). `invoke check` "
+          "refuses the data until the entry is there.")
+
+
 def _build_for_preview(c, conf: str) -> str | None:
     """Check and build in a fresh process (so plugin edits take effect); the problems as text
     if it fails, leaving the previous output in place."""

@@ -108,6 +108,8 @@ def contents(content: str, metadata: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(("withheld-tables", "Tables not shown"))
     if period.notes:
         items.append(("transcription-notes", "Notes on the data"))
+    if period.revisions:
+        items.append(("corrections", "Corrections"))
     items.append(("downloads", "Downloads"))
     return items
 

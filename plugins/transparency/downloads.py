@@ -10,7 +10,7 @@ import io
 import json
 from pathlib import Path
 
-from .published import PublishedPeriod, PublishedSite, PublishedTable
+from .published import PublishedPeriod, PublishedRevision, PublishedSite, PublishedTable
 
 
 def table_csv(table: PublishedTable) -> str:
@@ -22,7 +22,13 @@ def table_csv(table: PublishedTable) -> str:
     return out.getvalue()
 
 
-def _resource(period: PublishedPeriod, table: PublishedTable) -> dict[str, object]:
+def revision_path(period: PublishedPeriod, revision: PublishedRevision, table: PublishedTable) -> str:
+    """Where the table as published before a correction is kept, under data/."""
+    return f"{period.report}/{period.period}/revisions/{revision.date.isoformat()}/{table.name}.csv"
+
+
+def _resource(period: PublishedPeriod, table: PublishedTable,
+              revision: PublishedRevision | None = None) -> dict[str, object]:
     fields: list[dict[str, object]] = [
         {"name": dim, "title": label, "type": "string"} for dim, label in table.dimensions.items()]
     value_field: dict[str, object] = {
@@ -34,11 +40,14 @@ def _resource(period: PublishedPeriod, table: PublishedTable) -> dict[str, objec
         value_field["description"] = (f"Count of {table.counts}. Values of 1 to the suppression "
                                       "threshold, and cells that would reveal them, are 'c'.")
     fields.append(value_field)
+    before = f" (as published before the correction of {revision.date.isoformat()})" if revision else ""
     return {
-        "name": f"{period.report}-{period.period}-{table.name}".replace("_", "-"),
-        "path": f"{period.report}/{period.period}/{table.name}.csv",
-        "title": table.title,
-        "description": f"{table.title}. Source: {period.source.title}, {table.source}."
+        "name": (f"{period.report}-{period.period}-{table.name}"
+                 + (f"-before-{revision.date.isoformat()}" if revision else "")).replace("_", "-"),
+        "path": (revision_path(period, revision, table) if revision
+                 else f"{period.report}/{period.period}/{table.name}.csv"),
+        "title": table.title + before,
+        "description": f"{table.title}{before}. Source: {period.source.title}, {table.source}."
                        + (f" {table.note}" if table.note else ""),
         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
         "schema": {"fields": fields, "missingValues": ["c", "x", "z"],
@@ -88,6 +97,13 @@ def write_downloads(site: PublishedSite, output: Path) -> list[Path]:
             path.write_text(table_csv(table), encoding="utf-8")
             written.append(path)
             resources.append(_resource(period, table))
+        for revision in period.revisions:
+            for table in revision.tables.values():
+                path = root / revision_path(period, revision, table)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(table_csv(table), encoding="utf-8")
+                written.append(path)
+                resources.append(_resource(period, table, revision))
     package = {
         "name": "children-social-care-reports",
         "title": f"{site.organisation} {site.service}: report tables",

@@ -37,6 +37,7 @@ from .model import (
     Where,
 )
 from .problems import Problems, read_text
+from .revisions import REVISIONS_DIR, parse_revisions
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -52,7 +53,8 @@ SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
 # unfilled figure can never be published (as 0 or as anything else).
 PLACEHOLDER = "FILL IN"
 TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
-              "status", "published", "previous", "source", "summary", "notes", "printed", *SECTIONS}
+              "status", "published", "previous", "source", "summary", "notes", "printed",
+              "revisions", *SECTIONS}
 
 
 def is_placeholder(value: object) -> bool:
@@ -729,7 +731,8 @@ def _parse_printed(ctx: _Ctx, raw: LinedList) -> list[Printed]:
     return out
 
 
-def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
+def load_period(folder: Path, report: str, problems: Problems,
+                version_of: str | None = None) -> Period | None:
     """Parse one period folder; return None if it cannot be used at all."""
     path = folder / PERIOD_FILE
     if not path.is_file():
@@ -753,8 +756,10 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
         ctx.problem("report", f"report is '{kind}' but the folder is data/{report}/",
                     "make them the same, or move the folder")
     name = ctx.text("period")
-    if name and name != folder.name:
-        ctx.problem("period", f"period is '{name}' but the folder is named '{folder.name}'",
+    # A previous version (revisions/<date>/) is named by its date; its period is the parent's.
+    expected = version_of or folder.name
+    if name and name != expected:
+        ctx.problem("period", f"period is '{name}' but the folder is named '{expected}'",
                     "make them the same")
     start = ctx.date("period_start")
     end = ctx.date("period_end")
@@ -777,7 +782,7 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
         ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
         notes_raw = []
-    period = Period(report=report, period=folder.name, title=ctx.text("title"),
+    period = Period(report=report, period=expected, title=ctx.text("title"),
                     period_label=ctx.text("period_label"), start=start or dt.date.min,
                     end=end or dt.date.min, published=published or dt.date.min, draft=draft,
                     source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
@@ -840,9 +845,13 @@ def load_period(folder: Path, report: str, problems: Problems) -> Period | None:
         else:
             ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
     books.check_unused(problems)
+    if version_of is None:
+        period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
     for child in sorted(folder.iterdir()):
         if child.name == PERIOD_FILE or child.name.startswith("."):
             continue
+        if child.name == REVISIONS_DIR and child.is_dir() and version_of is None:
+            continue  # checked by parse_revisions
         if child.resolve() not in declared_files:
             problems.add(child, "this file is not declared by any table in period.yaml",
                          "declare it under 'tables:' with 'file: " + child.name + "', or move it "

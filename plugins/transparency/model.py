@@ -165,6 +165,14 @@ class Printed:
     source_error: bool = False
 
 
+@dataclass(frozen=True)
+class Revision:
+    date: dt.date
+    note: str
+    previous: Period  # the whole period as published before this correction
+    line: int | None = None
+
+
 @dataclass
 class Period:
     report: str
@@ -187,6 +195,8 @@ class Period:
     previous_line: int | None = None
     # A draft is built for preview only; publish builds leave it out (INCLUDE_DRAFTS).
     draft: bool = False
+    # Corrections after publication, oldest first, each with the data as it was before it.
+    revisions: list[Revision] = field(default_factory=list)
     # Tables declared in period.yaml whose CSV could not be read (already reported).
     unreadable: set[str] = field(default_factory=set)
 

@@ -13,7 +13,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
+# A published number, optionally marked revised ("1,448 [r]").
+NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\[r\])?\s*$")
 SYMBOL_RE = re.compile(r"^\s*\[[cxz]\]\s*$")
 ANY_NUMBER_RE = re.compile(r"(?<![\w.])([0-9][0-9,]*(?:\.[0-9]+)?)(?![\w.])")
 

@@ -8,7 +8,7 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .metrics import MetricResult, Part, compute_all, percent_change
 from .model import TOTAL, Figure, Period, Selector, Site, Table
@@ -17,6 +17,7 @@ from .published import (
     PublishedChange,
     PublishedMetric,
     PublishedPeriod,
+    PublishedRevision,
     PublishedSite,
     PublishedSource,
     PublishedTable,
@@ -111,6 +112,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
             hidden = _suppress_percentages(table, values, symbols, rule)
         else:
             hidden = suppress_table(values, symbols, len(table.dims), rule)
+        extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
             # Complements the audit asked for; re-run the line rule so lines stay safe.
             hidden = secondary(values, symbols, hidden | extra_hidden,
@@ -422,8 +424,9 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
     return known
 
 
-def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], set[str],
-                                                              dict[str, _TableResult], list]:
+def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
+                     forced_metrics: set[str] | None = None,
+                     ) -> tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
     and patterns the line-by-line rule misses."""
@@ -432,8 +435,9 @@ def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], s
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = _raw_quantities(period, compute_all(period))
     known = _known_totals(period, raws, config)
-    extra: dict[str, set[Key]] = {}
-    extra_metrics: set[str] = set()
+    # Cells and figures hidden in another version of this period start hidden here.
+    extra: dict[str, set[Key]] = {name: set(keys) for name, keys in (forced or {}).items()}
+    extra_metrics: set[str] = set(forced_metrics or ()) & set(raws)
     for _ in range(MAX_AUDIT_ROUNDS):
         tables = {name: _publish_table(t, config, extra.get(name, set()), known.get(name))
                   for name, t in period.tables.items()}
@@ -464,9 +468,77 @@ def _suppress_period(period: Period, config: Config) -> tuple[dict[str, _Raw], s
     return raws, hidden, tables, findings
 
 
+Suppressed = tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]
+
+
+def _suppress_versions(period: Period, config: Config) -> tuple[Suppressed, list[Suppressed]]:
+    """Suppress a period and its earlier versions consistently: whatever is hidden in one
+    version is hidden in all, repeated until nothing more is hidden, so that comparing two
+    versions cannot reveal a value either of them hides."""
+    versions = [period] + [r.previous for r in period.revisions]
+    forced: dict[str, set[Key]] = {}
+    forced_metrics: set[str] = set()
+    while True:
+        results = [_suppress_period(v, config, forced, forced_metrics) for v in versions]
+        union: dict[str, set[Key]] = {}
+        for _, _, tables, _ in results:
+            for name, result in tables.items():
+                union.setdefault(name, set()).update(result.hidden)
+        union_metrics = set().union(*(hidden for _, hidden, _, _ in results))
+        if len(versions) == 1 or (union == forced and union_metrics == forced_metrics):
+            return results[0], results[1:]
+        forced, forced_metrics = union, union_metrics
+
+
+def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod]) -> PublishedPeriod:
+    """Mark [r] on every value and cell that differs from what an earlier version published."""
+    def differs(value: Value, olds: list[Value | None]) -> bool:
+        return any(old is not None and (old.number, old.symbol) != (value.number, value.symbol)
+                   for old in olds)
+
+    values = {}
+    for name, metric in current.values.items():
+        olds = [p.values[name].value if name in p.values else None for p in earlier]
+        values[name] = (replace(metric, value=replace(metric.value, revised=True))
+                        if differs(metric.value, olds) else metric)
+    tables = {}
+    for name, table in current.tables.items():
+        cells = {}
+        for key, value in table.cells.items():
+            olds = [p.tables[name].cells.get(key) if name in p.tables else None for p in earlier]
+            cells[key] = replace(value, revised=True) if differs(value, olds) else value
+        tables[name] = replace(table, cells=cells)
+    return replace(current, values=values, tables=tables)
+
+
+def _changes_between(old: PublishedPeriod, new: PublishedPeriod) -> tuple[str, ...]:
+    """What a correction changed, as readers know it: figure labels and table titles."""
+    out = [m.label for n, m in new.values.items() if n in old.values and
+           (old.values[n].value.number, old.values[n].value.symbol) != (m.value.number, m.value.symbol)]
+    out += [t.title for n, t in new.tables.items() if n in old.tables and
+            {k: (v.number, v.symbol) for k, v in old.tables[n].cells.items()}
+            != {k: (v.number, v.symbol) for k, v in t.cells.items()}]
+    return tuple(out)
+
+
+def _with_revisions(period: Period, current: PublishedPeriod,
+                    earlier: list[Suppressed]) -> PublishedPeriod:
+    if not period.revisions:
+        return current
+    olds = [_build_period(r.previous, raws, hidden, tables, {})
+            for r, (raws, hidden, tables, _) in zip(period.revisions, earlier, strict=True)]
+    chain = [*olds, current]
+    log = tuple(PublishedRevision(date=r.date, note=r.note,
+                                  changed=_changes_between(chain[i], chain[i + 1]),
+                                  tables=olds[i].tables)
+                for i, r in enumerate(period.revisions))
+    return replace(_mark_revised(current, olds), revisions=log)
+
+
 def publish_site(site: Site, config: Config) -> PublishedSite:
     """Compute, suppress and publish every period. The only way raw data reaches output."""
-    computed = {key: _suppress_period(period, config) for key, period in site.periods.items()}
+    versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
+    computed = {key: current for key, (current, _) in versions.items()}
     periods: dict[str, PublishedPeriod] = {}
     for key, period in site.periods.items():
         raws, hidden, tables, _ = computed[key]
@@ -478,9 +550,11 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
                 if name in prev_raws:
                     changes[name] = _change(raw, name in hidden, prev_raws[name],
                                             name in prev_hidden, period, prev_period, config)
-        periods[key] = _build_period(period, raws, hidden, tables, changes)
+        periods[key] = _with_revisions(period, _build_period(period, raws, hidden, tables, changes),
+                                       versions[key][1])
     return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
                          organisation=config.organisation, service=config.service,
                          threshold=config.suppression_threshold,
                          sensitive_threshold=config.sensitive_threshold,
-                         findings=tuple(f for key in sorted(computed) for f in computed[key][3]))
+                         findings=tuple(f for key in sorted(versions) for result in
+                                        (versions[key][0], *versions[key][1]) for f in result[3]))

@@ -18,6 +18,7 @@ SYMBOLS = {
          "hidden so that a small number cannot be worked out",
     "x": "not available: the source report does not give this figure",
     "z": "not applicable",
+    "r": "revised: corrected since the report was first published (see the corrections log)",
 }
 
 
@@ -40,6 +41,8 @@ class Value:
     symbol: str = ""  # '', 'c', 'x' or 'z'
     unit: str = "count"
     decimals: int = 0
+    # Differs from what an earlier version of the period published: shown with [r].
+    revised: bool = False
 
     def __post_init__(self) -> None:
         if (self.number is None) == (self.symbol == ""):
@@ -100,6 +103,8 @@ class PublishedTable:
 
     def symbols_used(self) -> set[str]:
         used = {v.symbol for v in self.cells.values() if v.symbol}
+        if any(v.revised for v in self.cells.values()):
+            used.add("r")
         if self.missing_cells():
             used.add("x")
         return used
@@ -192,6 +197,14 @@ class PublishedMetric:
 
 
 @dataclass(frozen=True)
+class PublishedRevision:
+    date: dt.date
+    note: str
+    changed: tuple[str, ...]  # labels of the figures and titles of the tables it changed
+    tables: dict[str, PublishedTable]  # the tables as published before this correction
+
+
+@dataclass(frozen=True)
 class PublishedSource:
     file: str
     title: str
@@ -218,6 +231,8 @@ class PublishedPeriod:
     tables: dict[str, PublishedTable]
     # Built for preview only (INCLUDE_DRAFTS); a publish build never holds a draft.
     draft: bool = False
+    # Corrections log, oldest first: each with the tables as published before it.
+    revisions: tuple[PublishedRevision, ...] = ()
 
     @property
     def key(self) -> str:
@@ -235,6 +250,8 @@ class PublishedPeriod:
 
     def symbols_used(self) -> set[str]:
         used = {v.value.symbol for v in self.values.values() if v.value.symbol}
+        if any(v.value.revised for v in self.values.values()):
+            used.add("r")
         for table in self.tables.values():
             used |= table.symbols_used()
         return used

@@ -175,9 +175,12 @@ def _check_trend(ref: Reference, period: PublishedPeriod, file: Path, problems: 
                      line=ref.line)
 
 
+REVISED_HTML = ' <abbr class="app-revised" title="revised">[r]</abbr>'
+
+
 def symbol_html(value: Value) -> str:
     if value.number is not None:
-        return html.escape(value.text())
+        return html.escape(value.text()) + (REVISED_HTML if value.revised else "")
     return (f'<span class="app-symbol" title="{html.escape(SYMBOLS[value.symbol])}">'
             f"{html.escape(value.text())}</span>")
 

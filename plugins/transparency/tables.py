@@ -98,4 +98,5 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
 
 
 def _symbol_short(symbol: str) -> str:
-    return {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable"}[symbol]
+    return {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable",
+            "r": "revised since first published"}[symbol]

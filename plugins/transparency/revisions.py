@@ -1,0 +1,90 @@
+"""Revisions: a published period corrected later keeps its earlier versions.
+
+period.yaml lists each correction under `revisions:` with its date and a note; the data as it
+was before that correction sits, whole, in `revisions/<date>/` beside it (`invoke revise`
+copies it there). The previous versions are loaded like any period, go through the same
+publishing choke point, and are suppressed consistently with the current version (a cell
+hidden in any version is hidden in all), so comparing versions reveals nothing that one
+version hides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .model import Period, Revision
+from .problems import Problems
+
+REVISIONS_DIR = "revisions"
+HINT = "see 'Revisions' in docs/data-format.md"
+
+
+def parse_revisions(ctx: Any, raw: Any, folder: Path, report: str,
+                    load_period: Callable[..., Period | None]) -> list[Revision]:
+    """The `revisions:` list of a period.yaml, each with its previous version loaded."""
+    problems: Problems = ctx.problems
+    path: Path = ctx.file
+    out: list[Revision] = []
+    listed: set[str] = set()
+    if raw is not None:
+        if not isinstance(raw, list):
+            ctx.problem("revisions", "'revisions' must be a list",
+                        "start each revision with '- date: YYYY-MM-DD' and give a 'note'")
+            raw = []
+        for index, entry in enumerate(raw):
+            line = raw.line_of(index) if hasattr(raw, "line_of") else None
+            field = f"revisions[{index + 1}]"
+            if not isinstance(entry, dict) or set(entry) - {"date", "note"}:
+                problems.add(path, "each revision has exactly a 'date' and a 'note'", HINT,
+                             line=line, field=field)
+                continue
+            try:
+                date = dt.date.fromisoformat(str(entry.get("date")))
+            except ValueError:
+                problems.add(path, f"'{entry.get('date')}' is not a date", "write the date of the "
+                             "correction as YYYY-MM-DD", line=line, field=f"{field}.date")
+                continue
+            note = entry.get("note")
+            if not isinstance(note, str) or not note.strip():
+                problems.add(path, "a revision needs a 'note' saying what was corrected and why",
+                             "readers see it in the corrections log", line=line, field=f"{field}.note")
+                continue
+            if out and date <= out[-1].date:
+                problems.add(path, "revisions must be listed oldest first, one per date",
+                             "reorder them", line=line, field=f"{field}.date")
+                continue
+            version = folder / REVISIONS_DIR / date.isoformat()
+            listed.add(version.name)
+            if not (version / "period.yaml").is_file():
+                problems.add(path, f"the data before the {date} revision is missing: there is no "
+                             f"{REVISIONS_DIR}/{date}/period.yaml",
+                             f"run 'invoke revise {report}/{folder.name}' before correcting the data, "
+                             "or copy the previous version there", line=line, field=field)
+                continue
+            previous = load_period(version, report, problems, version_of=folder.name)
+            if previous is not None:
+                out.append(Revision(date=date, note=note.strip(), previous=previous, line=line))
+    versions = folder / REVISIONS_DIR
+    if versions.is_dir():
+        for child in sorted(versions.iterdir()):
+            if child.name not in listed and not child.name.startswith("."):
+                problems.add(child, "this previous version is not listed under 'revisions:' in "
+                             "period.yaml", "add '- date: " + child.name + "' with a 'note', or "
+                             "remove the folder", field="revisions")
+    return out
+
+
+def snapshot(folder: Path, date: dt.date) -> Path:
+    """Copy the period's data as it is now into revisions/<date>/, before it is corrected."""
+    target = folder / REVISIONS_DIR / date.isoformat()
+    if target.exists():
+        raise FileExistsError(f"{target} already exists: one revision per day")
+    target.mkdir(parents=True)
+    for child in sorted(folder.iterdir()):
+        if child.name != REVISIONS_DIR and child.is_file() and not child.name.startswith("."):
+            shutil.copy2(child, target / child.name)
+    return target

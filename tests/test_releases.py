@@ -1,0 +1,89 @@
+"""Integration: a draft period and a corrected period through real preview and publish builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from test_build import ROOT, _copy_project, build
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The seed project with iro/2021-22 as a draft and iro/2020-21 corrected once."""
+    project = _copy_project(tmp_path_factory.mktemp("releases"))
+    if (ROOT / ".cache" / "charts").is_dir():  # unchanged charts need not be rendered again
+        shutil.copytree(ROOT / ".cache" / "charts", project / ".cache" / "charts")
+    draft = project / "data/iro/2021-22/period.yaml"
+    draft.write_text(draft.read_text().replace("\npublished:", "\nstatus: draft\npublished:", 1))
+    result = subprocess.run([sys.executable, "-m", "invoke", "revise", "iro/2020-21"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    today = dt.date.today().isoformat()
+    assert f"data/iro/2020-21/revisions/{today}" in result.stdout
+    legal = project / "data/iro/2020-21/legal_status.csv"
+    legal.write_text(legal.read_text().replace("Placement order,86", "Placement order,88"))
+    period = project / "data/iro/2020-21/period.yaml"
+    period.write_text(period.read_text() + f"revisions:\n  - date: {today}\n    note: Two placement "
+                      "orders made in March were recorded late and have been added.\n")
+    # Totals must still add up: find and correct the total if the table has one.
+    text = legal.read_text()
+    if "\nTotal," in text:
+        total = int(text.split("\nTotal,")[1].split()[0])
+        legal.write_text(text.replace(f"\nTotal,{total}", f"\nTotal,{total + 2}"))
+    return project
+
+
+def _page(site, path):
+    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_path):
+    site = tmp_path / "preview"
+    result = build(site, "pelicanconf.py", project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    draft = _page(site, "iro/2021-22")
+    assert "Draft for preview" in draft.select_one(".app-warning").get_text()
+    assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})
+    corrected = _page(site, "iro/2020-21")
+    log = corrected.find(id="corrections").find_parent("section").get_text(" ", strip=True)
+    assert "Two placement orders made in March were recorded late" in log
+    assert "Children in care by legal status" in log
+    cell = next(td for td in corrected.select("td") if td.get_text(strip=True).startswith("88"))
+    assert cell.select_one("abbr.app-revised").get_text() == "[r]"
+    assert "[r]" in corrected.select_one(".app-symbol-key").get_text()
+    today = dt.date.today().isoformat()
+    before = site / f"data/iro/2020-21/revisions/{today}/legal_status.csv"
+    assert "Placement order,86" in before.read_text()
+    assert corrected.find("a", href=f"/data/iro/2020-21/revisions/{today}/legal_status.csv")
+    package = json.loads((site / "data/datapackage.json").read_text())
+    assert any(r["path"] == f"iro/2020-21/revisions/{today}/legal_status.csv"
+               for r in package["resources"])
+
+
+def test_publish_build_leaves_the_draft_out_entirely(project, tmp_path):
+    site = tmp_path / "published"
+    result = build(site, "publishconf.py", project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (site / "iro/2021-22").exists()
+    assert not (site / "data/iro/2021-22").exists()
+    package = json.loads((site / "data/datapackage.json").read_text())
+    paths = [r["path"] for r in package["resources"]]
+    assert paths and not [p for p in paths if p.startswith("iro/2021-22/")]
+    assert not [r["name"] for r in package["resources"] if r["name"].startswith("iro-2021-22-")]
+    static_pages = {p.stem for p in (project / "content/pages").glob("*.md")}
+    for html in site.rglob("*.html"):
+        if html.parent.name in static_pages:
+            continue  # hand-written pages (about the data) may name the year
+        text = html.read_text(encoding="utf-8")
+        assert "/iro/2021-22/" not in text, html
+        assert "April 2021 to March 2022" not in text, html
+    # The search index holds only what was built.
+    assert not any("2021-22" in p.name for p in (site / "pagefind").rglob("*"))
+    # The corrected period is published with its log.
+    assert _page(site, "iro/2020-21").find(id="corrections")
