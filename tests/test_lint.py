@@ -84,6 +84,7 @@ def test_flags_placeholders_not_yet_written(text):
     "\"[The young person's] mother came to the review.\"",
     "We wrote to every carer.",
     "See [the glossary](/glossary/).",
+    "Viewpoint is an online questionnaire that children can fill in before their review.",
 ])
 def test_does_not_flag_ordinary_brackets(text):
     assert placeholder_lines(text) == [], text

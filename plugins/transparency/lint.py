@@ -56,7 +56,8 @@ LABEL_BEFORE = re.compile(
 
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
-PLACEHOLDER = re.compile(r"\[\s*write\b[^\]]*\]?|\bFILL IN\b", re.IGNORECASE)
+# FILL IN only in capitals: "a questionnaire children can fill in" is ordinary English.
+PLACEHOLDER = re.compile(r"\[\s*(?i:write)\b[^\]]*\]?|\bFILL IN\b")
 
 
 def placeholder_lines(text: str) -> list[tuple[int, str]]:
