@@ -105,6 +105,24 @@ def catalogue(c, period):
         print()
 
 
+@task(help={"report": "the report kind: iro, cp or qa",
+            "period": "the new period's name: 2022-23 (April to March) or 2022-10-to-2023-09",
+            "excel": "write the tables as one Excel workbook, a sheet per table, instead of CSV files"})
+def new(c, report, period, excel=False):
+    """Start a new period from the previous one: data templates and a narrative skeleton to fill in."""
+    from transparency.pipeline import config_from
+    from transparency.scaffold import ScaffoldError, new_period
+
+    config = config_from(_settings("pelicanconf.py"))
+    try:
+        made = new_period(config.data_path, config.content_path, config.reports, report, period,
+                          excel=excel)
+    except ScaffoldError as exc:
+        print(f"invoke new: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(made.summary(ROOT))
+
+
 @task(help={"period": "the published period to correct, such as iro/2021-22"})
 def revise(c, period):
     """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""

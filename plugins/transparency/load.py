@@ -58,7 +58,8 @@ TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "peri
 
 
 def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
+    # In capitals only, as the narrative lint: "Fill in a questionnaire" may be a real label.
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
 
 
 class _Ctx:
