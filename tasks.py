@@ -175,13 +175,14 @@ def lint(c):
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian packages the tests need, and a file each installs: the browser tests drive chromium,
-# the deploy tests run rsync (neither is on a fresh machine).
-TEST_PACKAGES = {"chromium": CHROMIUM, "rsync": "/usr/bin/rsync"}
+# the deploy tests run rsync, locally and over SSH to an sshd on loopback (none of them is on a
+# fresh machine).
+TEST_PACKAGES = {"chromium": CHROMIUM, "rsync": "/usr/bin/rsync", "openssh-server": "/usr/sbin/sshd"}
 
 
 @task
 def browser(c):
-    """Install Debian's chromium (browser tests) and rsync (deploy tests) if missing (needs root)."""
+    """Install Debian's chromium (browser tests), rsync and openssh-server (deploy tests) if missing."""
     missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
     if not missing:
         return

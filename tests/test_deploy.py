@@ -7,6 +7,7 @@ builds of a copy of the project (two builds).
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -212,15 +214,84 @@ def test_rsync_path_forms(tmp_path):
         RsyncTarget(str(tmp_path), keep=1)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None, f"{name} did not start"
+            time.sleep(0.1)
+
+
+SSHD = Path("/usr/sbin/sshd")
+
+
+@pytest.fixture
+def ssh_host(tmp_path, monkeypatch):
+    """A real SSH server on 127.0.0.1 (Debian's openssh-server, installed by `invoke browser`)
+    that lets this user in with a key made for the test; RSYNC_RSH tells ssh and rsync how."""
+    if not SSHD.exists():
+        pytest.fail(f"{SSHD} is missing: run 'invoke browser' (as root) to install openssh-server")
+    keys = tmp_path / "ssh"
+    keys.mkdir()
+    for name in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
+    shutil.copy(keys / "client_key.pub", keys / "authorized_keys")
+    port = free_port()
+    (keys / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host_key'}\n"
+        f"AuthorizedKeysFile {keys / 'authorized_keys'}\nPidFile {keys / 'sshd.pid'}\n"
+        "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+        "PermitRootLogin prohibit-password\n")
+    Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation folder
+    # One connection shared by every ssh and rsync call (a socket path must be short).
+    control = Path(tempfile.mkdtemp(prefix="ssh-", dir="/tmp"))
+    server = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(keys / "sshd_config")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    monkeypatch.setenv("RSYNC_RSH", f"ssh -p {port} -i {keys / 'client_key'} -o BatchMode=yes "
+                                    "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+                                    "-o LogLevel=ERROR -o ControlMaster=auto -o ControlPersist=30 "
+                                    f"-o ControlPath={control}/%C")
+    wait_for_port(port, server, "sshd")
+    yield f"{getpass.getuser()}@127.0.0.1"
+    server.terminate()
+    server.wait(timeout=10)
+    shutil.rmtree(control, ignore_errors=True)
+
+
+def test_rsync_over_ssh_releases_dry_run_and_rollback(sites, tmp_path, ssh_host):
+    v1, v2 = sites
+    root = tmp_path / "remote"  # on this machine, reached only through sshd
+    target = RsyncTarget(f"{ssh_host}:{root}", keep=5)
+    assert target.where.host == ssh_host
+    target.deploy(v1, lambda _: None)
+    release1 = live_release(root)
+    before = snapshot(root)
+    plan = target.plan(v2)
+    assert (plan.new, plan.changed, plan.deleted) == (
+        V1_TO_V2["new"], V1_TO_V2["changed"], V1_TO_V2["deleted"])
+    assert snapshot(root) == before
+    target.deploy(v2, lambda _: None)
+    assert live_release(root) > release1 and tree(root / "current") == SITE_V2
+    css = "theme/css/main.css"
+    assert (root / "releases" / release1 / css).stat().st_ino == (root / "current" / css).stat().st_ino
+    assert target.rollback(lambda _: None) == release1
+    assert tree(root / "current") == SITE_V1
+
+
 # --- S3: rclone serve s3 on loopback ------------------------------------------------------------
 
 ACCESS_KEY, SECRET_KEY = "deploytestaccess", "deploy-test-secret-key-1234"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -235,14 +306,7 @@ def s3_server(tmp_path):
         [rclone_binary(), "--config", "", "serve", "s3", str(store), "--addr", f"127.0.0.1:{port}",
          "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline and server.poll() is None, "rclone serve s3 did not start"
-            time.sleep(0.1)
+    wait_for_port(port, server, "rclone serve s3")
     yield f"http://127.0.0.1:{port}", store
     server.terminate()
     server.wait(timeout=10)

@@ -8,14 +8,16 @@ The target folder holds:
 
 A deploy copies into `releases/<stamp>.partial/`, renames it to `releases/<stamp>/` when the
 copy is complete, and only then points `current` at it with one rename(2) of a new symlink over
-the old one. A deploy killed at any point leaves `current` on the previous release, whole; the
+the old one. A deploy killed before that leaves `current` on the previous release, whole; the
 next deploy removes the leftover `.partial` folder. Every step on the target is a short shell
 script, run by `sh -c` locally or by `ssh host` remotely, so both paths run the same code.
+Over SSH, RSYNC_RSH (rsync's own variable) gives the ssh command and its options.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -62,8 +64,14 @@ class Location:
         return f"{self.host}:{path}" if self.host else path
 
     def shell(self, script: str, what: str) -> str:
-        command = ["ssh", self.host, script] if self.host else ["sh", "-c", script]
+        command = [*remote_shell(), self.host, script] if self.host else ["sh", "-c", script]
         return run(command, what=what).stdout
+
+
+def remote_shell() -> list[str]:
+    """The ssh command: RSYNC_RSH when set (rsync itself reads it too, so the copy and our
+    commands reach the host the same way, e.g. 'ssh -p 2222 -i key'), else plain ssh."""
+    return shlex.split(os.environ.get("RSYNC_RSH", "").strip() or "ssh")
 
 
 class RsyncTarget:
@@ -90,18 +98,20 @@ class RsyncTarget:
         name = current.removeprefix("releases/") if current else None
         return releases, name
 
-    def _switch(self, release: str) -> None:
-        """Point `current` at releases/<release> in one step: a new symlink renamed over it."""
+    def _switch(self, release: str, complete: str = "") -> None:
+        """Point `current` at releases/<release> in one step: a new symlink renamed over it.
+        `complete`, if given, is a partial folder renamed to the release first."""
         root = shlex.quote(self.where.root)
         link = shlex.quote(f"releases/{release}")
-        self.where.shell(f"cd {root} && test -d {link} && ln -sfn {link} .current.new && "
+        first = f"mv {shlex.quote(complete)} {link} && " if complete else ""
+        self.where.shell(f"cd {root} && {first}test -d {link} && ln -sfn {link} .current.new && "
                          "mv -T .current.new current", f"switching {self.where}/current to {release}")
 
     # --- plan, deploy, rollback ---------------------------------------------------------------
 
-    def plan(self, site: Path) -> Plan:
+    def plan(self, site: Path, state: tuple[list[str], str | None] | None = None) -> Plan:
         check_site(site)
-        releases, current = self.state()
+        releases, current = state or self.state()
         label = f"rsync to {self.where} (live: {current or 'nothing yet'})"
         if current not in releases:
             return compare(label, dict.fromkeys(files(site), ""), {})
@@ -127,9 +137,9 @@ class RsyncTarget:
                     total - len(new) - len(changed))
 
     def deploy(self, site: Path, log: Log = print) -> Plan:
-        plan = self.plan(site)
-        log(plan.report())
         releases, current = self.state()
+        plan = self.plan(site, (releases, current))
+        log(plan.report())
         release = release_name()
         if releases and release <= releases[-1]:
             raise DeployError(f"the newest release {releases[-1]} is not older than {release}: "
@@ -143,11 +153,9 @@ class RsyncTarget:
         log(f"copying into {self.where}/{partial}/")
         run([*RSYNC, *link_dest, *self.rsync_options, f"{site}/", self.where.rsync_dest(f"{partial}/")],
             what=f"copying the site to {self.where}")
-        self.where.shell(f"mv {root}/{shlex.quote(partial)} {root}/releases/{release}",
-                         "completing the release")
-        self._switch(release)
+        self._switch(release, complete=partial)
         log(f"live: {self.where}/current -> releases/{release}")
-        self.prune(log)
+        self.prune(log, ([*releases, release], release))
         return plan
 
     def rollback(self, log: Log = print) -> str:
@@ -162,9 +170,9 @@ class RsyncTarget:
         log(f"rolled back: {self.where}/current -> releases/{previous} (was {current})")
         return previous
 
-    def prune(self, log: Log = print) -> list[str]:
+    def prune(self, log: Log = print, state: tuple[list[str], str | None] | None = None) -> list[str]:
         """Remove all but the newest `keep` releases; never the live one."""
-        releases, current = self.state()
+        releases, current = state or self.state()
         keep = set(releases[-self.keep:]) | {current}
         old = [r for r in releases if r not in keep]
         if old:
