@@ -143,6 +143,12 @@ def test_a_workbook_counts_as_declared_and_the_csv_files_it_replaced_do_not(
     find_problem(load(files), "legal_status.csv", "this file is not declared by any table")
 
 
+def test_excels_lock_file_beside_an_open_workbook_is_not_a_stray_file(
+        files: support.PeriodFiles, book: Path) -> None:
+    (files.folder / f"~${BOOK}").write_bytes(b"\x0bofficer")
+    assert not load(files), load(files).report()
+
+
 def test_the_data_cache_sees_a_changed_workbook(files: support.PeriodFiles, book: Path,
                                                 tmp_path: Path) -> None:
     content = tmp_path / "content"

@@ -849,7 +849,8 @@ def load_period(folder: Path, report: str, problems: Problems,
     if version_of is None:
         period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
     for child in sorted(folder.iterdir()):
-        if child.name == PERIOD_FILE or child.name.startswith("."):
+        # "~$tables.xlsx" is the lock file Excel keeps beside a workbook while it is open.
+        if child.name == PERIOD_FILE or child.name.startswith((".", "~$")):
             continue
         if child.name == REVISIONS_DIR and child.is_dir() and version_of is None:
             continue  # checked by parse_revisions
