@@ -47,6 +47,11 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
     site = tmp_path / "preview"
     result = build(site, "pelicanconf.py", project)
     assert result.returncode == 0, result.stdout + result.stderr
+    # Progress: one line per stage, then the warnings summary.
+    log = result.stdout + result.stderr
+    for stage in ("] data: 8 report periods", "] charts: ", "from cache)", "] pages: ",
+                  "] downloads: ", "] output audit: passed", "] search index: built"):
+        assert stage in log, stage
     draft = _page(site, "iro/2021-22")
     assert "Draft for preview" in draft.select_one(".app-warning").get_text()
     assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})
@@ -70,6 +75,7 @@ def test_publish_build_leaves_the_draft_out_entirely(project, tmp_path):
     site = tmp_path / "published"
     result = build(site, "publishconf.py", project)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "] data: 7 report periods" in result.stderr and "1 draft period(s) left out" in result.stderr
     assert not (site / "iro/2021-22").exists()
     assert not (site / "data/iro/2021-22").exists()
     package = json.loads((site / "data/datapackage.json").read_text())

@@ -24,6 +24,7 @@ from .output_audit import audit_output
 from .pipeline import config_from, lint_narrative, prepare_or_raise
 from .problems import DataError, Problems
 from .published import PublishedPeriod, PublishedSite
+from .progress import Progress
 from .tables import render_table
 from .trends import Trend, key_measures
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 SITE_KEY = "TRANSPARENCY_SITE"
 TRENDS_KEY = "TRANSPARENCY_TRENDS"
 TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
+PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
 
 
@@ -137,21 +139,29 @@ def initialise(pelican: Any) -> None:
     """Load, validate and publish all data before Pelican reads any content."""
     settings = pelican.settings
     config = config_from(settings)
-    site = prepare_or_raise(config)
+    progress = settings[PROGRESS_KEY] = Progress()
+    how: list[str] = []
+    site = prepare_or_raise(config, how.append)
+    drafts = (f"; {len(site.excluded_drafts)} draft period(s) left out" if site.excluded_drafts
+              else "")
+    progress.stage(f"data: {len(site.periods)} report periods, "
+                   f"{sum(len(p.tables) for p in site.periods.values())} tables, "
+                   f"{', '.join(how)}{drafts}")
     lint = lint_narrative(config, site)
     if lint and config.narrative_lint_strict:
         raise DataError(lint, Path.cwd())
     for problem in lint.items:
-        logger.info("transparency: narrative lint (fails a publish build): %s", problem.format())
+        progress.warn(problem.format().replace("\n", " "))
     settings[SITE_KEY] = site
     trends = key_measures(site)
     settings[TRENDS_KEY] = trends
     settings[TREND_URLS_KEY] = {f"{t.report}/{t.name}": t.url for t in trends}
     rendered, stats = prepare_charts(config, site)
     settings[CHARTS_KEY] = rendered
-    logger.info("transparency: %d charts (%d rendered with %d process%s, %d from cache)",
-                len(rendered), stats.rendered, stats.workers, "es" if stats.workers > 1 else "",
-                stats.cached)
+    progress.stage(f"charts: {len(rendered)} ({stats.rendered} rendered with {stats.workers} "
+                   f"process{'es' if stats.workers > 1 else ''}, {stats.cached} from cache)")
+    progress.stage(f"pages: {len(trends)} trend pages; Pelican now reads the narratives and "
+                   "writes the pages")
     filters = settings.setdefault("JINJA_FILTERS", {})
     from .templating import FILTERS
 
@@ -174,19 +184,23 @@ def write_outputs(pelican: Any) -> None:
     written = write_downloads(site, output)
     if pelican.settings.get(CHARTS_KEY):
         written.append(write_bundle(output))
-    logger.info("transparency: wrote %d download files", len(written))
+    progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script)")
     site_url = pelican.settings.get("SITEURL", "")
     if site_url.startswith(("http://", "https://")):
         written.append(write_sitemap(output, site_url))
     findings = audit_output(output, site.threshold)
-    if not findings:
-        written.append(build_search_index(output))
     if findings:
         raise DisclosureError("the built site shows small counts of children:\n"
                               + "\n".join(findings))
-    logger.info("transparency: output audit passed")
+    progress.stage("output audit: passed (every page, PDF, chart and download checked)")
+    written.append(build_search_index(output))
+    progress.stage("search index: built")
+    progress.summary()
 
 
+    progress: Progress = pelican.settings.get(PROGRESS_KEY) or Progress()
+    pages = sum(1 for _ in output.rglob("*.html"))
+    progress.stage(f"pages: {pages} written")
 class TrendPagesGenerator(Generator):
     """Writes trends/index.html and one page per key measure (trends.key_measures)."""
 
@@ -194,6 +208,9 @@ class TrendPagesGenerator(Generator):
         pass  # the trends are in the context already (TRANSPARENCY_TRENDS, from initialise)
 
     def generate_output(self, writer: Any) -> None:
+    pdfs, summary = _write_pdfs(pelican.settings, site, output, site_url)  # before the audit
+    written.extend(pdfs)
+    progress.stage(summary)
         site = _site(self.settings)
         trends: list[Trend] = self.settings[TRENDS_KEY]
         rendered = self.settings.get(CHARTS_KEY, {})

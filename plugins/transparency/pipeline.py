@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +52,14 @@ def without_drafts(site: Site, problems: Problems) -> tuple[Site, tuple[str, ...
     return Site(kept), drafts
 
 
-def _publish_cached(config: Config) -> tuple[PublishedSite | None, Site, Problems]:
+def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
+                                                                          Site, Problems]:
     path = config.data_cache / f"published-{_fingerprint(config)}.pickle"
     if path.is_file():
+        note("from cache: data unchanged")
         with path.open("rb") as handle:
             return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
+    note("validated, suppressed and audited")
     site, problems = load_site(config.data_path, config.reports)
     if problems:
         return None, site, problems
@@ -75,10 +78,11 @@ def _publish_cached(config: Config) -> tuple[PublishedSite | None, Site, Problem
     return published, site, problems
 
 
-def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
+def prepare(config: Config, note: Callable[[str], None] | None = None,
+            ) -> tuple[PublishedSite | None, Problems]:
     """Everything `invoke check` checks. Returns the published site (None if the data could
-    not be published) and every problem found."""
-    published, site, problems = _publish_cached(config)
+    not be published) and every problem found. `note` hears how the data was obtained."""
+    published, site, problems = _publish_cached(config, note or (lambda _: None))
     if problems:
         # Invalid data cannot be published, but the narrative's place, syntax and names can
         # still be checked, so that every problem is listed at once.
@@ -97,8 +101,8 @@ def prepare(config: Config) -> tuple[PublishedSite | None, Problems]:
     return published, problems
 
 
-def prepare_or_raise(config: Config) -> PublishedSite:
-    published, problems = prepare(config)
+def prepare_or_raise(config: Config, note: Callable[[str], None] | None = None) -> PublishedSite:
+    published, problems = prepare(config, note)
     root = Path.cwd()
     if problems or published is None:
         raise DataError(problems, root)
