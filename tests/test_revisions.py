@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from support import config, formatted, load_data, replace_in, write_narrative, write_period
-
 from transparency.pipeline import prepare
 from transparency.publish import publish_site
 from transparency.revisions import snapshot
@@ -69,10 +68,10 @@ def test_a_cell_hidden_in_any_version_is_hidden_in_all(tmp_path):
 
 
 def test_revision_problems_name_the_file_and_say_how_to_fix(tmp_path):
-    data, content, files = _revise(tmp_path, OLD, {**OLD, "Care order": 846, "Total": 1233})
+    data, _, files = _revise(tmp_path, OLD, {**OLD, "Care order": 846, "Total": 1233})
     # A listed revision whose previous version is missing.
     replace_in(files.yaml, "date: 2023-01-10", "date: 2023-02-01")
-    site, problems = load_data(data)
+    _, problems = load_data(data)
     messages = formatted(problems)
     assert any("the data before the 2023-02-01 revision is missing" in m and
                "invoke revise iro/2021-22" in m and "period.yaml, line" in m for m in messages)
@@ -80,7 +79,7 @@ def test_revision_problems_name_the_file_and_say_how_to_fix(tmp_path):
     assert any("revisions/2023-01-10" in m and "not listed under 'revisions:'" in m for m in messages)
     replace_in(files.yaml, "date: 2023-02-01\n    note: Late returns were added.",
                "date: 2023-01-10\n    note: ''")
-    site, problems = load_data(data)
+    _site, problems = load_data(data)
     assert any("a revision needs a 'note'" in m for m in formatted(problems))
 
 
