@@ -20,7 +20,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = ["", "iro/", "iro/2021-22/", "cp/2019-10-to-2020-09/", "qa/2019-10-to-2020-09/",
          "iro/2015-16/", "glossary/", "about-the-data/", "accessibility/", "search/", "trends/",
-         "trends/iro/children-in-care/"]
+         "trends/iro/children-in-care/", "privacy/"]
 
 
 @pytest.fixture(scope="module")
