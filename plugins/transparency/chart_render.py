@@ -91,8 +91,10 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     svg = _ARIA_RE.sub("", svg)
     head_end = svg.index(">") + 1
     head = svg[:head_end]
+    # No height:auto here: WeasyPrint reads an SVG's style as attributes, so it would lose the
+    # height and print the chart square. main.css scales the height on screen.
     head = re.sub(r'\swidth="([\d.]+)"\sheight="([\d.]+)"',
-                  r' width="\1" height="\2" style="max-width:100%;height:auto"', head, count=1)
+                  r' width="\1" height="\2" style="max-width:100%"', head, count=1)
     head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
     inner = (f'<title id="{ident}-title">{html.escape(title)}</title>'
              f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
