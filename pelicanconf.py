@@ -21,6 +21,7 @@ TRANSPARENCY = {
     "DATA_PATH": str(HERE / "data"),
     "CHART_CACHE": str(HERE / ".cache" / "charts"),
     "DATA_CACHE": str(HERE / ".cache" / "data"),
+    "PDF_CACHE": str(HERE / ".cache" / "pdf"),
     # Local builds and `invoke serve` show draft periods (with a banner) for preview.
     "INCLUDE_DRAFTS": True,
 }

@@ -21,18 +21,19 @@ from .charts import trend_table
 from .downloads import build_search_index, write_downloads, write_sitemap
 from .narrative import body_start, locate
 from .output_audit import audit_output
+from .pdf import PdfJob, pdf_path, write_pdfs
 from .pipeline import config_from, lint_narrative, prepare_or_raise
 from .problems import DataError, Problems
-from .published import PublishedPeriod, PublishedSite
 from .progress import Progress
+from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
 from .trends import Trend, key_measures
 
 logger = logging.getLogger(__name__)
 SITE_KEY = "TRANSPARENCY_SITE"
 TRENDS_KEY = "TRANSPARENCY_TRENDS"
-TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
+TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
 
 
@@ -166,7 +167,6 @@ def initialise(pelican: Any) -> None:
     from .templating import FILTERS
 
     filters.update(FILTERS)
-    logger.info("transparency: %d report periods loaded and published", len(site.periods))
 
 
 def add_reader(readers: Any) -> None:
@@ -177,10 +177,29 @@ class DisclosureError(Exception):
     """The built output shows a small count: the build must not be used."""
 
 
+def _write_pdfs(settings: dict[str, Any], site: PublishedSite, output: Path,
+                site_url: str) -> tuple[list[Path], str]:
+    """A PDF of each report period's page (pdf.py), printed before the output audit reads it."""
+    config = config_from(settings)
+    jobs = [PdfJob(page, pdf_path(output, p.report, p.period), output, site_url, site.organisation)
+            for p in (site.periods[k] for k in sorted(site.periods))
+            if (page := output / p.report / p.period / "index.html").is_file()]
+    stats = write_pdfs(jobs, config.pdf_cache, config.pdf_workers)
+    slowest = max(stats.rendered, key=lambda r: r.seconds, default=None)
+    return stats.written, (
+        f"PDFs: {len(stats.written)} ({len(stats.rendered)} printed with {stats.workers} "
+        f"process{'es' if stats.workers > 1 else ''}, {stats.cached} from cache)"
+        + (f"; slowest {slowest.target.name}, {slowest.pages} pages, {slowest.seconds:.1f}s"
+           if slowest else ""))
+
+
 def write_outputs(pelican: Any) -> None:
     """Write downloads, then audit every built file; a finding fails the build."""
     site = _site(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
+    progress: Progress = pelican.settings.get(PROGRESS_KEY) or Progress()
+    pages = sum(1 for _ in output.rglob("*.html"))
+    progress.stage(f"pages: {pages} written")
     written = write_downloads(site, output)
     if pelican.settings.get(CHARTS_KEY):
         written.append(write_bundle(output))
@@ -188,6 +207,9 @@ def write_outputs(pelican: Any) -> None:
     site_url = pelican.settings.get("SITEURL", "")
     if site_url.startswith(("http://", "https://")):
         written.append(write_sitemap(output, site_url))
+    pdfs, summary = _write_pdfs(pelican.settings, site, output, site_url)  # before the audit
+    written.extend(pdfs)
+    progress.stage(summary)
     findings = audit_output(output, site.threshold)
     if findings:
         raise DisclosureError("the built site shows small counts of children:\n"
@@ -198,9 +220,6 @@ def write_outputs(pelican: Any) -> None:
     progress.summary()
 
 
-    progress: Progress = pelican.settings.get(PROGRESS_KEY) or Progress()
-    pages = sum(1 for _ in output.rglob("*.html"))
-    progress.stage(f"pages: {pages} written")
 class TrendPagesGenerator(Generator):
     """Writes trends/index.html and one page per key measure (trends.key_measures)."""
 
@@ -208,9 +227,6 @@ class TrendPagesGenerator(Generator):
         pass  # the trends are in the context already (TRANSPARENCY_TRENDS, from initialise)
 
     def generate_output(self, writer: Any) -> None:
-    pdfs, summary = _write_pdfs(pelican.settings, site, output, site_url)  # before the audit
-    written.extend(pdfs)
-    progress.stage(summary)
         site = _site(self.settings)
         trends: list[Trend] = self.settings[TRENDS_KEY]
         rendered = self.settings.get(CHARTS_KEY, {})

@@ -3,6 +3,9 @@
 Independent of the code that rendered the pages: it re-reads the files. Every place that
 shows a count of children or their records is marked `data-disclosure="count"` by our
 templates and renderers; CSV downloads are checked through their data package.
+
+The PDF of a report period is printed from its page, which this audit checks; a PDF has no
+such marks, so `audit_pdf` checks instead that the PDF shows no number its page does not.
 """
 
 from __future__ import annotations
@@ -128,10 +131,125 @@ def audit_downloads(data_dir: Path, threshold: int) -> list[str]:
     return findings
 
 
+# A number as written in running text: "1,446", "97.8", "2021" in "2021/22"; not the "5" of
+# "PN5" nor the "1" of "S31.1(A)"; a full stop after it ends the sentence, not the number.
+TOKEN_RE = re.compile(r"(?<![\w.])([0-9](?:[0-9,]*[0-9])?(?:\.[0-9]+)?)(?![\w]|[.,][0-9])")
+# Numbers a PDF prints that its page's text does not hold, each only where print.css puts it.
+PAGE_NUMBER_RE = re.compile(r"Page (\d+) of (\d+)")  # the footer of every page
+CONTENTS_PAGE_RE = re.compile(r"\.{3,}\s*(\d+)")  # the contents list's leaders and page numbers
+LIST_MARKER_RE = re.compile(r"(?m)^[ \t]*(\d+)\.(?=[ \t\r\n]|$)")  # numbers of <ol> items
+
+
+class _PageText(HTMLParser):
+    """The text a page can print (no scripts or styles), the addresses of its links to other
+    sites (print.css prints them) and its longest numbered list."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._lists: list[int] = []
+        self.longest_list = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "ol":
+            self._lists.append(0)
+        elif tag == "li" and self._lists:
+            self._lists[-1] += 1
+            self.longest_list = max(self.longest_list, self._lists[-1])
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith(("http://", "https://")):
+            self.parts.append(f" {href} ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "ol" and self._lists:
+            self._lists.pop()
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    """The text of each page of a PDF, as PDFium reads it."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    texts = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            text_page = page.get_textpage()
+            texts.append(text_page.get_text_range())
+            text_page.close()
+            page.close()
+    finally:
+        document.close()
+    return texts
+
+
+def _made_of(token: str, known: set[str]) -> bool:
+    """Whether a token is known numbers run together: neighbouring chart labels ("200" and
+    "220" ending where the next begins) come out of a PDF's text as "200220"."""
+    ends = {0}
+    for end in range(1, len(token) + 1):
+        if any(start in ends and token[start:end] in known for start in range(end)):
+            ends.add(end)
+    return len(token) in ends
+
+
+def page_text(html: str) -> tuple[str, int]:
+    """The text a page can print, and the length of its longest numbered list."""
+    parser = _PageText()
+    parser.feed(html)
+    return "".join(parser.parts), parser.longest_list
+
+
+def printed_numbers(texts: list[str], longest_list: int) -> list[tuple[int, str]]:
+    """Each number on each page of a PDF (its text as `pdf_page_texts` reads it), with the page
+    numbers, contents page numbers and list numbers print.css adds taken out, each only where
+    it stands."""
+    pages = len(texts)
+    found = []
+    for number, text in enumerate(texts, start=1):
+        text = PAGE_NUMBER_RE.sub(
+            lambda m, n=number: "" if (int(m[1]), int(m[2])) == (n, pages) else m[0], text)
+        text = CONTENTS_PAGE_RE.sub(lambda m: "" if int(m[1]) <= pages else m[0], text)
+        text = LIST_MARKER_RE.sub(lambda m: "" if int(m[1]) <= longest_list else m[0], text)
+        found.extend((number, token) for token in TOKEN_RE.findall(text))
+    return found
+
+
+def audit_pdf(path: Path) -> list[str]:
+    """A report PDF must show no number that the page it is printed from does not.
+
+    The page (index.html beside the PDF) passed `audit_html`; this checks that nothing else
+    reached the PDF: no number from print styles, hidden elements or the PDF tool."""
+    html = path.parent / "index.html"
+    if not html.is_file():
+        return [f"{path}: a PDF with no page beside it ({html}) to check it against"]
+    text, longest_list = page_text(html.read_text(encoding="utf-8"))
+    known = set(TOKEN_RE.findall(text))
+    try:
+        texts = pdf_page_texts(path)
+    except Exception as error:  # a PDF that cannot be read cannot be published
+        return [f"{path}: the PDF cannot be read ({error})"]
+    return [f"{path}: page {page} shows {token}, which its web page {html} does not"
+            for page, token in printed_numbers(texts, longest_list)
+            if token not in known and not _made_of(token, known)]
+
+
 def audit_output(output: Path, threshold: int) -> list[str]:
-    """Every HTML page and every download of a built site."""
+    """Every HTML page, every report PDF and every download of a built site."""
     findings: list[str] = []
     for path in sorted(output.rglob("*.html")):
         findings.extend(audit_html(path, threshold))
+    for path in sorted(output.rglob("*.pdf")):
+        findings.extend(audit_pdf(path))
     findings.extend(audit_downloads(output / "data", threshold))
     return findings

@@ -121,6 +121,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHART_WORKERS", 2,
             "Processes used to render charts in parallel (1 renders in the build process).",
             _is_int_at_least(1)),
+    Setting("PDF_CACHE", ".cache/pdf",
+            "Folder where the PDF of each report period is kept, keyed by a hash of its built "
+            "page, the stylesheets it uses and the PDF code, so an unchanged report is not "
+            "printed again. Relative paths are taken from the folder Pelican runs in.", _is_path),
+    Setting("PDF_WORKERS", 2,
+            "Processes used to print report PDFs in parallel (1 prints in the build process).",
+            _is_int_at_least(1)),
     Setting("NARRATIVE_LINT_STRICT", False,
             "When True (publishconf.py), hand-typed small counts of people in the narrative "
             "stop the build unless marked as reviewed; otherwise they are warnings in "
@@ -221,6 +228,8 @@ class Config:
     include_drafts: bool
     chart_cache: Path
     chart_workers: int
+    pdf_cache: Path
+    pdf_workers: int
     data_cache: Path
     deploy: DeployConfig = DeployConfig()
 
@@ -266,6 +275,8 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         include_drafts=values["INCLUDE_DRAFTS"],
         chart_cache=Path(values["CHART_CACHE"]).resolve(),
         chart_workers=values["CHART_WORKERS"],
+        pdf_cache=Path(values["PDF_CACHE"]).resolve(),
+        pdf_workers=values["PDF_WORKERS"],
         data_cache=Path(values["DATA_CACHE"]).resolve(),
         deploy=deploy,
     )

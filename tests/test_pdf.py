@@ -1,0 +1,315 @@
+"""The PDF of each report period (plugins/transparency/pdf.py): a real build's PDFs checked
+against their web pages, and the URL fetcher, the cache and the Pango message on their own."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from transparency import pdf
+from transparency.load import load_site
+from transparency.output_audit import TOKEN_RE, audit_pdf, page_text, pdf_page_texts, printed_numbers
+from transparency.pipeline import config_from, prepare
+
+ROOT = Path(__file__).parent.parent
+PERIODS = sorted(f"{p.parent.name}/{p.name}" for p in (ROOT / "data").glob("*/*") if p.is_dir())
+
+
+def _settings() -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The seed site, built as `invoke build` builds it (PDFs come from .cache/pdf if unchanged)."""
+    output = tmp_path_factory.mktemp("pdfsite")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(output), "--fatal", "warnings"], capture_output=True, text=True, cwd=ROOT,
+        check=False, env={**os.environ, "COLUMNS": "250"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def _pdf(site: Path, key: str) -> Path:
+    report, period = key.split("/")
+    return pdf.pdf_path(site, report, period)
+
+
+def _page(site: Path, key: str) -> BeautifulSoup:
+    return BeautifulSoup((site / key / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _struct_elements(reader: PdfReader):
+    """Every element of the PDF's structure tree, in reading order."""
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        if node is not reader.trailer["/Root"]["/StructTreeRoot"]:
+            yield node
+        kids = node.get("/K")
+        kids = [] if kids is None else kids.get_object()
+        kids = [k.get_object() for k in (kids if isinstance(kids, list) else [kids])]
+        stack.extend(k for k in reversed(kids) if isinstance(k, dict) and "/S" in k)
+
+
+def test_every_report_period_has_a_pdf_that_opens(site):
+    assert len(PERIODS) >= 8
+    for key in PERIODS:
+        path = _pdf(site, key)
+        assert path.is_file(), f"{key}: no PDF at {path}"
+        reader = PdfReader(path)
+        assert len(reader.pages) >= 2, key
+        assert reader.pdf_header == "%PDF-1.7"
+        link = _page(site, key).find("a", href=f"/{key}/{path.name}")
+        assert link is not None, f"{key}: the page does not link its PDF"
+
+
+def test_pdf_has_the_title_and_every_headline_figure(site):
+    for key in PERIODS:
+        soup = _page(site, key)
+        text = _flat(" ".join(pdf_page_texts(_pdf(site, key))))
+        assert _flat(soup.find("h1").get_text()) in text, key
+        cards = soup.select(".app-card")
+        assert cards, key
+        for card in cards:
+            label = _flat(card.select_one(".app-card__label").get_text())
+            value = _flat(card.select_one(".app-card__value").get_text())
+            assert label in text, f"{key}: headline {label!r} is missing from the PDF"
+            assert f"{label} {value}" in text, f"{key}: {label} should read {value} in the PDF"
+
+
+def test_pdf_has_every_chart_as_a_tagged_figure(site):
+    checked = 0
+    for key in PERIODS:
+        soup = _page(site, key)
+        titles = [_flat(svg.find("title").get_text()) for svg in soup.select(".app-chart__graphic svg")]
+        assert len(titles) == len(soup.select("figure.app-chart")), key
+        reader = PdfReader(_pdf(site, key))
+        figures = [str(e["/Alt"]) for e in _struct_elements(reader)
+                   if e["/S"] == "/Figure" and str(e.get("/Alt", "")).startswith("Figure ")]
+        assert figures == titles, f"{key}: the PDF's charts differ from the page's"
+        text = _flat(" ".join(pdf_page_texts(_pdf(site, key))))
+        for heading in soup.select(".app-chart__title"):
+            assert _flat(heading.get_text()) in text, key
+        checked += len(titles)
+    assert checked >= 20  # the seed reports have charts; this test must not pass on none
+
+
+def test_pdf_pages_are_numbered_and_carry_the_source(site):
+    for key in PERIODS:
+        soup = _page(site, key)
+        footer = _flat(soup.select_one(".app-print-footer").get_text())
+        assert footer.startswith("Source: ")
+        texts = pdf_page_texts(_pdf(site, key))
+        for number, text in enumerate(texts, start=1):
+            assert f"Page {number} of {len(texts)}" in text, f"{key}: page {number} has no number"
+            assert footer in _flat(text), f"{key}: page {number} has no source footer"
+
+
+def test_pdf_is_tagged_in_english_with_title_and_author(site):
+    organisation = _settings()["TRANSPARENCY"].get("ORGANISATION", "City of Bradford Metropolitan "
+                                                                     "District Council")
+    for key in PERIODS:
+        reader = PdfReader(_pdf(site, key))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root, key
+        assert root["/MarkInfo"]["/Marked"].value is True, key
+        assert root["/Lang"] == "en-GB", key
+        assert reader.metadata.title == _flat(_page(site, key).find("title").get_text())
+        assert reader.metadata.author == organisation
+        kinds = {str(e["/S"]) for e in _struct_elements(reader)}
+        assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD"} <= kinds, f"{key}: {kinds}"
+
+
+def test_pdf_tables_tag_their_headers(site):
+    reader = PdfReader(_pdf(site, "iro/2021-22"))
+    cells = [e for e in _struct_elements(reader) if e["/S"] == "/TD"]
+    assert cells
+    assert all(e["/A"].get("/Headers") for e in cells), "a data cell has no headers"
+
+
+def test_pdf_shows_no_hidden_cell_value(site):
+    """Every cell hidden on the page ([c]) is hidden in its PDF too: where the true value of a
+    hidden cell appears nowhere on the web page (so could only have come from the data), it
+    appears nowhere in the PDF either. The output audit (audit_pdf) finds nothing."""
+    config = config_from(_settings())
+    published, problems = prepare(config)
+    assert published is not None, problems
+    raw, _ = load_site(config.data_path, config.reports)
+    checked = 0
+    for key in PERIODS:
+        path = _pdf(site, key)
+        assert audit_pdf(path) == [], key
+        page_soup = _page(site, key)
+        for tag in page_soup(["script", "style", "title", "desc"]):
+            tag.decompose()  # not printed (an SVG's title and desc are its accessible name)
+        on_page = set(TOKEN_RE.findall(page_soup.get_text(" ")))
+        texts = pdf_page_texts(path)
+        pdf_text = " ".join(texts)
+        # Numbers the PDF adds (page numbers, list numbers) are not figures.
+        in_pdf = {n for _, n in printed_numbers(texts, page_text(str(page_soup))[1])}
+        # Nothing that reads [c] on the page reads otherwise in the PDF.
+        assert pdf_text.count("[c]") >= page_soup.select_one("main").get_text().count("[c]"), key
+        for name, table in published.periods[key].tables.items():
+            if name not in raw.periods[key].tables:
+                continue  # built from other tables (trends, comparators)
+            values = {k: v for k, v, _symbol, _ in raw.periods[key].tables[name].rows}
+            for cell, value in table.cells.items():
+                if value.symbol != "c" or cell not in values:
+                    continue
+                true = values[cell]
+                shown = f"{true:,.0f}" if float(true).is_integer() else f"{true:,}"
+                if shown in on_page:
+                    continue  # the same number is on the page for another reason
+                checked += 1
+                assert shown not in in_pdf, f"{key}: hidden {name} {cell} ({shown}) is in the PDF"
+    assert checked >= 5, "too few hidden cells had values to look for"
+
+
+def test_the_pdf_audit_finds_a_number_the_page_does_not_show(site, tmp_path):
+    folder = tmp_path / "iro" / "2021-22"
+    folder.mkdir(parents=True)
+    shutil.copy(_pdf(site, "iro/2021-22"), folder)
+    html = (site / "iro/2021-22/index.html").read_text(encoding="utf-8")
+    assert "1,446" in html
+    (folder / "index.html").write_text(html.replace("1,446", "[c]"), encoding="utf-8")
+    findings = audit_pdf(folder / "iro-2021-22.pdf")
+    assert any("shows 1,446, which its web page" in f for f in findings), findings
+    (folder / "index.html").unlink()
+    assert "no page beside it" in audit_pdf(folder / "iro-2021-22.pdf")[0]
+
+
+# The pieces on their own, on a small output folder.
+
+@pytest.fixture
+def output(tmp_path) -> Path:
+    out = tmp_path / "output"
+    (out / "theme/css").mkdir(parents=True)
+    (out / "theme/css/print.css").write_text("@page { size: A5; @bottom-right { content: 'Page ' "
+                                             "counter(page) ' of ' counter(pages); } }\n")
+    (out / "r/p").mkdir(parents=True)
+    return out
+
+
+def _write_page(output: Path, head: str = "") -> Path:
+    page = output / "r/p/index.html"
+    page.write_text('<!DOCTYPE html><html lang="en-GB"><head><title>A report</title>'
+                    f'<link rel="stylesheet" href="/theme/css/print.css">{head}</head>'
+                    "<body><h1>A report</h1><p>Children in care: 1,446.</p></body></html>")
+    return page
+
+
+def _job(output: Path, page: Path) -> pdf.PdfJob:
+    return pdf.PdfJob(page, output / "r/p/r-p.pdf", output, "", "A Council")
+
+
+def test_fetcher_reads_only_files_in_the_output_folder(output, tmp_path):
+    fetcher = pdf.output_fetcher(output, "https://reports.example.gov.uk")
+    css = (output / "theme/css/print.css").resolve()
+    assert fetcher.fetch(css.as_uri()).read() == css.read_bytes()
+    site_css = fetcher.fetch("https://reports.example.gov.uk/theme/css/print.css?v=1")
+    assert site_css.read() == css.read_bytes()
+    assert list(fetcher.fetched) == ["theme/css/print.css"]
+    outside = tmp_path / "secret.css"
+    outside.write_text("body {}")
+    for url, words in [("https://example.org/x.css", "refused"),
+                       ("http://reports.example.gov.uk.evil.test/x.css", "refused"),
+                       ("data:text/css,body{}", "refused"),
+                       (outside.as_uri(), "outside the output folder"),
+                       ((output / "theme/../../secret.css").as_uri(), "outside the output folder"),
+                       ((output / "theme/css/missing.css").as_uri(), "missing")]:
+        with pytest.raises(pdf.PdfResourceError, match=words):
+            fetcher.fetch(url)
+
+
+def test_a_page_that_refers_to_another_site_fails_the_pdf(output):
+    page = _write_page(output, '<link rel="stylesheet" href="https://fonts.example.com/a.css">')
+    with pytest.raises(pdf.PdfError, match=r"refused https://fonts\.example\.com/a\.css"):
+        pdf.render(_job(output, page))
+
+
+def test_a_missing_local_stylesheet_fails_the_pdf(output):
+    page = _write_page(output, '<link rel="stylesheet" href="/theme/css/gone.css">')
+    with pytest.raises(pdf.PdfError, match=r"gone\.css is missing from the output folder"):
+        pdf.render(_job(output, page))
+
+
+def test_a_small_page_prints_with_its_stylesheet(output):
+    result = pdf.render(_job(output, _write_page(output)))
+    assert result.pages == 1
+    assert set(result.fetched) == {"theme/css/print.css"}
+    text = pdf_page_texts(result.target)[0]
+    assert "Children in care: 1,446." in text and "Page 1 of 1" in text
+    reader = PdfReader(result.target)
+    assert reader.metadata.title == "A report" and reader.metadata.author == "A Council"
+
+
+def test_unchanged_pages_come_from_the_cache(output, tmp_path):
+    cache = tmp_path / "cache"
+    jobs = [_job(output, _write_page(output))]
+    first = pdf.write_pdfs(jobs, cache, workers=1)
+    assert (len(first.rendered), first.cached) == (1, 0)
+    again = pdf.write_pdfs(jobs, cache, workers=1)
+    assert (len(again.rendered), again.cached) == (0, 1)
+    assert jobs[0].target.read_bytes() == (cache / next(cache.glob("*.pdf")).name).read_bytes()
+    # A changed stylesheet is a changed PDF, though the page is the same.
+    (output / "theme/css/print.css").write_text("@page { size: A4; }\n")
+    changed = pdf.write_pdfs(jobs, cache, workers=1)
+    assert (len(changed.rendered), changed.cached) == (1, 0)
+
+
+def test_pdfs_print_in_worker_processes(output):
+    pages = []
+    for name in ("a", "b"):
+        (output / name).mkdir()
+        page = output / name / "index.html"
+        page.write_text(f'<html lang="en-GB"><head><title>{name}</title></head><body>{name}</body></html>')
+        pages.append(pdf.PdfJob(page, output / name / f"{name}.pdf", output, "", "A Council"))
+    stats = pdf.write_pdfs(pages, None, workers=2)
+    assert stats.workers == 2
+    assert [r.target.name for r in stats.rendered] == ["a.pdf", "b.pdf"]
+    assert all(job.target.is_file() for job in pages)
+
+
+def test_without_pango_the_build_says_what_to_install(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open "
+                          "shared object file: No such file or directory")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.load_weasyprint()
+    message = str(caught.value)
+    assert "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" in message
+    assert "cannot load library 'libpango-1.0-0'" in message
+
+
+def test_resources_resolve_in_the_output_folder_and_scripts_are_dropped(tmp_path):
+    html = ('<link rel="stylesheet" href="/theme/css/main.css"><a href="/iro/">IRO</a>'
+            '<script type="application/json">{"values": [3]}</script>'
+            '<svg><text opacity="0">550</text><text opacity="1">600</text></svg>')
+    printed = pdf.localise(html, tmp_path)
+    assert f'href="{tmp_path.resolve().as_uri()}/theme/css/main.css"' in printed
+    assert '<a href="/iro/">' in printed  # links stay as the site writes them
+    assert "script" not in printed and "550" not in printed and "600" in printed
+    assert re.search(r"<text[^>]*>600</text>", printed)
