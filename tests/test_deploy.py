@@ -513,8 +513,8 @@ def project(tmp_path) -> Path:
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, copy / name)
-    if (ROOT / ".cache/charts").is_dir():  # rendered charts: only saves time
-        shutil.copytree(ROOT / ".cache/charts", copy / ".cache/charts")
+    if (ROOT / ".cache").is_dir():  # rendered charts and PDFs, keyed by content: only saves time
+        shutil.copytree(ROOT / ".cache", copy / ".cache")
     with (copy / "publishconf.py").open("a") as handle:
         handle.write(f'\nTRANSPARENCY = {{**TRANSPARENCY, "DEPLOY_TARGET": "rsync", '
                      f'"DEPLOY_PATH": {str(tmp_path / "live")!r}}}\n')
