@@ -204,3 +204,26 @@ def test_static_search_finds_the_reports(browser, server, query, expected):
     assert any(link.startswith(expected) for link in links), links
     page.keyboard.press("Tab")  # results are reachable by keyboard
     page.close()
+
+
+def test_printing_a_report_from_the_browser(browser, server, tmp_path):
+    """print.css in Chromium: no site navigation, folded sections open, page numbers in the
+    margin (Chromium 131+), the source footer once at the top."""
+    from transparency.output_audit import pdf_page_texts
+
+    page = browser.new_page()
+    page.goto(server + "iro/2021-22/")
+    page.emulate_media(media="print")
+    for hidden in (".app-header__nav", ".app-breadcrumbs", ".app-skip-link", ".app-back-to-top",
+                   ".app-footer"):
+        assert not page.locator(hidden).first.is_visible(), f"{hidden} prints"
+    for shown in (".app-print-footer", ".app-definitions", ".app-chart__data table",
+                  ".app-chart__graphic svg"):
+        assert page.locator(shown).first.is_visible(), f"{shown} does not print"
+    path = tmp_path / "printed.pdf"
+    page.pdf(path=str(path), prefer_css_page_size=True)
+    page.close()
+    texts = pdf_page_texts(path)
+    assert len(texts) > 10
+    assert all(f"Page {n} of {len(texts)}" in text for n, text in enumerate(texts, start=1))
+    assert "Source: Independent Reviewing Officers Annual Report 2021/22" in texts[0]
