@@ -178,12 +178,18 @@ CHROMIUM = "/usr/bin/chromium"
 # the deploy tests run rsync, locally and over SSH to an sshd on loopback (none of them is on a
 # fresh machine).
 TEST_PACKAGES = {"chromium": CHROMIUM, "rsync": "/usr/bin/rsync", "openssh-server": "/usr/sbin/sshd"}
+# WeasyPrint (the PDF of each report) loads these libraries at run time: Debian package -> library.
+PDF_LIBRARIES = {"libpango-1.0-0": "pango-1.0", "libpangoft2-1.0-0": "pangoft2-1.0",
+                 "libharfbuzz-subset0": "harfbuzz-subset"}
 
 
 @task
 def browser(c):
-    """Install Debian's chromium (browser tests), rsync and openssh-server (deploy tests) if missing."""
+    """Install what tests need from Debian if missing: chromium, rsync, openssh-server, Pango (PDFs)."""
+    from ctypes.util import find_library
+
     missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
+    missing += [name for name, library in PDF_LIBRARIES.items() if find_library(library) is None]
     if not missing:
         return
     if os.geteuid() != 0:
