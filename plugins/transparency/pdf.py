@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import re
 import shutil
 import site
@@ -221,10 +222,15 @@ def _from_cache(job: PdfJob, key: str, cache: Path) -> bool:
 
 
 def _to_cache(result: PdfResult, key: str, cache: Path) -> None:
+    """Write the PDF, then the list of files it used, each by an atomic rename: builds that
+    share the cache (several at once, or copies of the project) never read half a file."""
     cache.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(result.target, cache / f"{key}.pdf")
-    (cache / f"{key}.json").write_text(json.dumps({"fetched": result.fetched}, indent=1),
-                                       encoding="utf-8")
+    for name, write in ((f"{key}.pdf", lambda path: shutil.copyfile(result.target, path)),
+                        (f"{key}.json", lambda path: path.write_text(
+                            json.dumps({"fetched": result.fetched}, indent=1), encoding="utf-8"))):
+        partial = cache / f".{name}.{os.getpid()}.tmp"
+        write(partial)
+        os.replace(partial, cache / name)
 
 
 @dataclass
