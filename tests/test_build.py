@@ -183,6 +183,9 @@ def _copy_project(tmp_path: Path) -> Path:
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, project / name)
+    for cache in ("charts", "pdf"):  # content-hashed: unchanged charts and PDFs are reused
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, project / ".cache" / cache)
     return project
 
 
