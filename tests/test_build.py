@@ -91,6 +91,13 @@ def test_each_key_measure_has_a_trend_page_linked_from_its_headline_card(site):
     assert page(site, "").find("a", href="/trends/")
 
 
+def test_footer_names_the_service_while_no_contact_address_is_set(site):
+    footer = page(site, "").find("footer").get_text(" ", strip=True)
+    assert ("To report a mistake or ask for a report in another format, contact City of Bradford "
+            "Metropolitan District Council, Children's Services.") in footer
+    assert page(site, "privacy").find("h1").get_text(strip=True) == "Privacy"
+
+
 def test_headline_figures_computed_from_the_data(site):
     soup = page(site, "iro/2021-22")
     cards = {c.find("h3").get_text(strip=True): c for c in soup.select(".app-card")}

@@ -16,6 +16,8 @@ from test_build import _copy_project, build
 def project(tmp_path_factory):
     """The seed project with iro/2021-22 as a draft and iro/2020-21 corrected once."""
     project = _copy_project(tmp_path_factory.mktemp("releases"))
+    with (project / "pelicanconf.py").open("a") as conf:
+        conf.write('\nTRANSPARENCY["CONTACT_EMAIL"] = "reports@example.gov.uk"\n')
     draft = project / "data/iro/2021-22/period.yaml"
     draft.write_text(draft.read_text().replace("\npublished:", "\nstatus: draft\npublished:", 1))
     result = subprocess.run([sys.executable, "-m", "invoke", "revise", "iro/2020-21"], cwd=project,
@@ -49,6 +51,8 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
     for stage in ("] data: 8 report periods", "] charts: ", "from cache)", "] pages: ",
                   "] downloads: ", "] output audit: passed", "] search index: built"):
         assert stage in log, stage
+    assert "CONTACT_EMAIL" not in log and "] no warnings" in log
+    assert _page(site, "").select_one('footer a[href="mailto:reports@example.gov.uk"]')
     draft = _page(site, "iro/2021-22")
     assert "Draft for preview" in draft.select_one(".app-warning").get_text()
     assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})

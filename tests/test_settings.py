@@ -163,3 +163,11 @@ def test_all_errors_are_reported_together() -> None:
 
 def test_settings_error_is_a_value_error() -> None:
     assert issubclass(SettingsError, ValueError)
+
+
+def test_contact_email_is_an_address_or_empty() -> None:
+    assert resolve(None, "content").contact_email == ""
+    assert resolve({"CONTACT_EMAIL": "reports@example.gov.uk"}, "content").contact_email == \
+        "reports@example.gov.uk"
+    message = error_of({"CONTACT_EMAIL": "Children's Services"})
+    assert "TRANSPARENCY['CONTACT_EMAIL'] must be an email address" in message

@@ -152,7 +152,10 @@ def initialise(pelican: Any) -> None:
     if lint and config.narrative_lint_strict:
         raise DataError(lint, Path.cwd())
     for problem in lint.items:
-        progress.warn(problem.format().replace("\n", " "))
+        progress.warn("(fails a publish build) " + problem.format().replace("\n", " "))
+    if not site.contact_email:
+        progress.warn("TRANSPARENCY['CONTACT_EMAIL'] is not set: readers have no address to report "
+                      "a mistake or ask for another format (see docs/settings.md)")
     settings[SITE_KEY] = site
     trends = key_measures(site)
     settings[TRENDS_KEY] = trends

@@ -31,7 +31,6 @@ class Progress:
         if not self.warnings:
             self.stage("no warnings")
             return
-        self.stage(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''} "
-                   "(a publish build fails on these; 'invoke check' lists them with hints):")
+        self.stage(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}:")
         for text in self.warnings:
             print(f"  - {text}", file=self.stream or sys.stderr, flush=True)

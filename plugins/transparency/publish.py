@@ -554,6 +554,7 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
                                        versions[key][1])
     return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
                          organisation=config.organisation, service=config.service,
+                         contact_email=config.contact_email,
                          threshold=config.suppression_threshold,
                          sensitive_threshold=config.sensitive_threshold,
                          findings=tuple(f for key in sorted(versions) for result in

@@ -267,6 +267,8 @@ class PublishedSite:
     sensitive_threshold: int
     # What the disclosure audit still finds after suppression (empty when safe to publish).
     findings: tuple[Any, ...] = ()
+    # Where readers report mistakes ('' until the council gives one).
+    contact_email: str = ""
     # Draft periods left out of this build ("report/period"); their narratives are skipped.
     excluded_drafts: tuple[str, ...] = ()
 

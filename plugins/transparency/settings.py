@@ -53,6 +53,12 @@ def _is_deploy_target(value: Any) -> str | None:
     return f"must be one of {', '.join(repr(t) for t in DEPLOY_TARGETS)} or '' (no deploy)"
 
 
+def _is_email_or_empty(value: Any) -> str | None:
+    if value == "" or (isinstance(value, str) and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value)):
+        return None
+    return "must be an email address such as 'reports@example.gov.uk', or '' for none"
+
+
 def _is_optional_text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text ('' for none)"
 
@@ -101,6 +107,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The publishing body's name, shown in the header, footer and page titles.", _is_text),
     Setting("SERVICE", "Children's Services",
             "The service whose reports are published.", _is_text),
+    Setting("CONTACT_EMAIL", "",
+            "Where readers report a mistake or ask for a report in another format; shown in "
+            "every page's footer and on the accessibility statement's page. While it is '' the "
+            "footer names only the service, and every build warns.", _is_email_or_empty),
     Setting("SUPPRESSION_THRESHOLD", 5,
             "Counts of children or their records from 1 to this number are suppressed (shown "
             "as [c]); 0 is shown.", _is_int_at_least(1)),
@@ -221,6 +231,7 @@ class Config:
     reports: Mapping[str, Mapping[str, str]]
     organisation: str
     service: str
+    contact_email: str
     suppression_threshold: int
     sensitive_threshold: int
     min_feasible_range: int
@@ -268,6 +279,7 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         reports=values["REPORTS"],
         organisation=values["ORGANISATION"],
         service=values["SERVICE"],
+        contact_email=values["CONTACT_EMAIL"],
         suppression_threshold=values["SUPPRESSION_THRESHOLD"],
         sensitive_threshold=values["SENSITIVE_THRESHOLD"],
         min_feasible_range=values["MIN_FEASIBLE_RANGE"],
