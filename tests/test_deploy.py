@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_build import _copy_project
 
 from transparency.deploy import DeployError, target_for
 from transparency.deploy.ghpages import GitHubPagesTarget
@@ -499,22 +500,10 @@ def test_link_check_finds_missing_files_and_fragments(tmp_path):
 
 # --- invoke publish, end to end ------------------------------------------------------------------
 
-SITE_FILES = ("content", "data", "plugins", "theme", "pelicanconf.py", "publishconf.py", "tasks.py")
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project whose publishconf.py deploys with rsync to tmp_path/live."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in SITE_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, copy / name)
-    if (ROOT / ".cache").is_dir():  # rendered charts and PDFs, keyed by content: only saves time
-        shutil.copytree(ROOT / ".cache", copy / ".cache")
+    copy = _copy_project(tmp_path)
     with (copy / "publishconf.py").open("a") as handle:
         handle.write(f'\nTRANSPARENCY = {{**TRANSPARENCY, "DEPLOY_TARGET": "rsync", '
                      f'"DEPLOY_PATH": {str(tmp_path / "live")!r}}}\n')
