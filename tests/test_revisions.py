@@ -23,16 +23,21 @@ def _revise(tmp_path, old: dict, new: dict, note: str = "Late returns were added
     return data, content, files
 
 
+def _published(tmp_path, old: dict, new: dict):
+    """The corrected period, published."""
+    data, content, _ = _revise(tmp_path, old, new)
+    site, problems = load_data(data)
+    assert not problems, formatted(problems)
+    return publish_site(site, config(data, content)).periods["iro/2021-22"]
+
+
 OLD = {"Care order": 845, "Interim care order": 281, "Placement order": 86, "Remand": 20,
        "Total": 1232}
 
 
 def test_a_corrected_value_is_marked_revised_and_logged(tmp_path):
     new = {**OLD, "Care order": 847, "Total": 1234}
-    data, content, _ = _revise(tmp_path, OLD, new)
-    site, problems = load_data(data)
-    assert not problems, formatted(problems)
-    period = publish_site(site, config(data, content)).periods["iro/2021-22"]
+    period = _published(tmp_path, OLD, new)
     cells = period.tables["legal_status"].cells
     assert cells[("Care order",)].revised and cells[("Care order",)].number == 847
     assert cells[("Total",)].revised
@@ -54,10 +59,7 @@ def test_a_cell_hidden_in_any_version_is_hidden_in_all(tmp_path):
     # the old complement beside the new total would: every version hides the same cells.
     old = {**OLD, "Remand": 3, "Total": 1215}
     new = {**OLD, "Remand": 7, "Total": 1219}
-    data, content, _ = _revise(tmp_path, old, new)
-    site, problems = load_data(data)
-    assert not problems, formatted(problems)
-    period = publish_site(site, config(data, content)).periods["iro/2021-22"]
+    period = _published(tmp_path, old, new)
     now = period.tables["legal_status"].cells
     before = period.revisions[0].tables["legal_status"].cells
     hidden_now = {k for k, v in now.items() if v.symbol == "c"}
