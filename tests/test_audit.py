@@ -41,6 +41,28 @@ def test_two_hidden_cells_summing_to_two_are_both_pinned_at_one():
     assert ranges(published_period([table])) == {("t", ("x",)): (1, 1), ("t", ("y",)): (1, 1)}
 
 
+def test_two_hidden_cells_read_as_small_counts_are_pinned_by_their_sum():
+    # Found by a reader on IRO 2021/22 placement types: two [c] cells beside a total that
+    # leaves 10. Either could be a larger complement, so without the small-count reading each
+    # lies in 1..9; but [c] says "a small count", and read that way both are 5.
+    table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 100, (T,): 110})
+    period = published_period([table])
+    assert ranges(period) == {}
+    found = {(f.table, f.cell): (f.low, f.high) for f in audit_period(period, 3, (5, 10))}
+    assert found == {("t", ("x",)): (5, 5), ("t", ("y",)): (5, 5)}
+    # A sum the reading cannot explain (one of them must be larger) tells the reader nothing.
+    wide = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 100, (T,): 130})
+    assert audit_period(published_period([wide]), 3, (5, 10)) == []
+
+
+def test_publishing_hides_a_third_cell_when_two_small_ones_would_read_as_pinned():
+    cells = {("x",): 5, ("y",): 5, ("z",): 100, ("w",): 51, (T,): 161}
+    site = publish_site(site_of(raw_period([raw_table("t", ["a"], cells)])), CONFIG)
+    published = site.periods["iro/2021-22"].tables["t"].cells
+    assert [k for k, v in published.items() if v.symbol == "c"] == [("x",), ("y",), ("w",)]
+    assert audit_site(site, 3) == []
+
+
 def test_bridge_pattern_every_line_has_two_hidden_cells_yet_cells_are_pinned():
     # Rows A and B, columns x and y all have two hidden cells, but column x's two hidden
     # cells sum to 2, so both are pinned; and through the rows, so are the others.

@@ -6,6 +6,13 @@ margins, headline metrics as sums of cells, and percentages at their printed pre
 Integer linear programming (scipy HiGHS) then finds each unknown's feasible range. A range
 narrower than MIN_FEASIBLE_RANGE whole numbers is a disclosure.
 
+The site says [c] stands for a small count, so a reader may also assume every hidden cell of
+a table of children (other than a total) is one (1 to the threshold; 0 to the sensitive
+threshold where zeros are hidden too). Where the published figures allow that reading, the ranges are solved again
+under it, and must still be wide enough: two hidden cells beside a total that leaves 10 would
+otherwise both read as 5. Where the figures rule that reading out, the reader knows some
+hidden cell is larger, and the first ranges stand.
+
 The audit reads only the published site: it sees what an attacker sees.
 """
 
@@ -203,16 +210,22 @@ def _matrix(rows: list[tuple[dict[int, float], float]], chosen: list[int],
     return a, b
 
 
-def _solve_ranges(system: _System) -> list[tuple[float, float]]:
-    """The smallest and largest whole value each unknown can take."""
-    ranges: list[tuple[float, float]] = [(low, BIG) for low in system.lower]
+def _solve_ranges(system: _System, upper: dict[int, float] | None = None,
+                  ) -> list[tuple[float, float] | None]:
+    """The smallest and largest whole value each unknown can take. With `upper` (bounds for
+    some unknowns: the small-count reading), a component the published figures rule out under
+    those bounds gives None for its unknowns."""
+    ranges: list[tuple[float, float] | None] = [(low, BIG) for low in system.lower]
     for unknowns, eq_rows, le_rows in _components(system):
         if not eq_rows and not le_rows:
-            continue  # nothing published constrains it: anything from its lower bound up
+            if upper is not None:  # nothing published constrains it: the reading adds nothing
+                for i in unknowns:
+                    ranges[i] = None
+            continue  # anything from its lower bound up
         column = {i: k for k, i in enumerate(unknowns)}
         a_eq, b_eq = _matrix(system.eq, eq_rows, column)
         a_ub, b_ub = _matrix(system.le, le_rows, column)
-        bounds = [(system.lower[i], BIG) for i in unknowns]
+        bounds = [(system.lower[i], (upper or {}).get(i, BIG)) for i in unknowns]
         integrality = np.ones(len(unknowns))
         for i in unknowns:
             found = []
@@ -221,10 +234,16 @@ def _solve_ranges(system: _System) -> list[tuple[float, float]]:
                 c[column[i]] = sense
                 res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
                               integrality=integrality, method="highs")
+                if res.status == 2 and upper is not None:
+                    break  # the small-count reading is impossible here
                 if res.status != 0:
                     raise AuditError(f"the disclosure audit could not solve its constraints "
                                      f"({res.message}); the published figures may be inconsistent")
                 found.append(res.x[column[i]])
+            if len(found) < 2:
+                for j in unknowns:
+                    ranges[j] = None
+                break
             ranges[i] = (round(found[0]), round(found[1]))
     return ranges
 
@@ -233,7 +252,10 @@ class AuditError(Exception):
     pass
 
 
-def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
+def audit_period(period: PublishedPeriod, min_range: int,
+                 small: tuple[int, int] | None = None) -> list[Finding]:
+    """Findings for one period. `small` is (threshold, sensitive threshold): with it, the
+    ranges are also checked under the reading that every hidden cell is a small count."""
     system = _System()
     bounds: dict[str, float] = {}
     for name, table in period.tables.items():
@@ -251,15 +273,29 @@ def audit_period(period: PublishedPeriod, min_range: int) -> list[Finding]:
         _metric_constraints(metric, period, system, bounds)
     findings = []
     terms = {i: term for term, i in system.index.items()}
-    for i, (low, high) in enumerate(_solve_ranges(system)):
-        if high - low + 1 < min_range:
-            _, name, key = terms[i]
-            findings.append(Finding(period.key, name, key, low, high))
+    readings = [_solve_ranges(system)]
+    if small is not None:
+        # Totals are not read as small counts: a reader expects a hidden total to be large.
+        upper = {i: float(small[1] if period.tables[name].sensitive else small[0])
+                 for (kind, name, key), i in system.index.items()
+                 if kind == "table" and TOTAL not in key}
+        readings.append(_solve_ranges(system, upper))
+    seen: set[int] = set()
+    for ranges in readings:
+        for i, found in enumerate(ranges):
+            if found is None or i in seen:
+                continue
+            low, high = found
+            if high - low + 1 < min_range:
+                seen.add(i)
+                _, name, key = terms[i]
+                findings.append(Finding(period.key, name, key, low, high))
     return findings
 
 
 def audit_site(site: PublishedSite, min_range: int) -> list[Finding]:
     findings: list[Finding] = []
     for key in sorted(site.periods):
-        findings.extend(audit_period(site.periods[key], min_range))
+        findings.extend(audit_period(site.periods[key], min_range,
+                                     (site.threshold, site.sensitive_threshold)))
     return findings

@@ -444,7 +444,8 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         hidden = extra_metrics | {n for n, r in raws.items()
                                   if _is_disclosive(r, config, tables, ndims)}
         findings = audit_period(_build_period(period, raws, hidden, tables, {}),
-                                config.min_feasible_range)
+                                config.min_feasible_range,
+                                (config.suppression_threshold, config.sensitive_threshold))
         if not findings:
             return raws, hidden, tables, []
         progressed = False
