@@ -45,7 +45,7 @@ def test_the_series_holds_every_period_and_marks_the_gap(site):
     numbers = [v.number for v in cells.values() if v.number is not None]
     assert numbers == [p.values["children_in_care"].value.number for p in trend.periods]
     gaps = [k for k, v in cells.items() if v.symbol == "x"]
-    assert [k[0] for k in gaps] == ["No figures 2016–2020"]
+    assert [k[0] for k in gaps] == ["No figures between Dec 2016 and Sep 2020"]
     assert trend.table.title == "Children in care, 31 March 2016 to 31 March 2022"
 
 
@@ -56,7 +56,7 @@ def test_a_hidden_value_stays_hidden_in_the_series(site):
     assert all(v.number is None for k, v in trend.table.cells.items() if k in hidden)
     # A rate over periods of different lengths is one series; counts are split (below).
     assert {k[1] for k in trend.table.cells} == {"Over each period"}
-    assert trend.table.title == ("Children aged 4 and over who took part in their review, "
+    assert trend.table.title == ("Reviews of children aged 4 and over in which the child took part, "
                                  "April 2015 to March 2022")
 
 
@@ -75,3 +75,9 @@ def test_definitions_are_listed_with_the_periods_they_apply_to(site):
     assert [labels for _, labels in participation.definitions] == [
         "April 2015 to March 2016, April 2020 to March 2021, April 2021 to March 2022",
         "April to December 2016"]
+
+
+def test_a_definition_that_differs_only_by_its_date_is_one_definition(site):
+    trend = next(t for t in key_measures(site) if t.name == "children_in_care")
+    assert len(trend.definitions) == 1
+    assert trend.definitions[0][1].count(",") == len(trend.periods) - 1

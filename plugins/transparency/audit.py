@@ -6,12 +6,12 @@ margins, headline metrics as sums of cells, and percentages at their printed pre
 Integer linear programming (scipy HiGHS) then finds each unknown's feasible range. A range
 narrower than MIN_FEASIBLE_RANGE whole numbers is a disclosure.
 
-The site says [c] stands for a small count, so a reader may also assume every hidden cell of
-a table of children (other than a total) is one (1 to the threshold; 0 to the sensitive
-threshold where zeros are hidden too). Where the published figures allow that reading, the ranges are solved again
-under it, and must still be wide enough: two hidden cells beside a total that leaves 10 would
-otherwise both read as 5. Where the figures rule that reading out, the reader knows some
-hidden cell is larger, and the first ranges stand.
+The site says [c] stands for a small count, so a reader may also assume every hidden cell of a
+table of children (other than a total) is one (1 to the threshold; 0 to the sensitive
+threshold where zeros are hidden too). Where the published figures allow that reading, the
+ranges are solved again under it, and must still be wide enough: two hidden cells beside a
+total that leaves 10 would otherwise both read as 5. Where the figures rule that reading out,
+the reader knows some hidden cell is larger, and the first ranges stand.
 
 The audit reads only the published site: it sees what an attacker sees.
 """

@@ -7,6 +7,7 @@ never stacked, so no total can expose a hidden segment.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
@@ -192,8 +193,11 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
                    else "Over each period" if first.value.unit != "count"
                    else f"{months}-month period{'s' if months != 1 else ''}")
         if end in gaps and previous_end is not None:
-            cells[(f"No figures {previous_end:%Y}–{end:%Y}", segment)] = Value(
-                None, "x", first.value.unit, first.value.decimals)
+            # Snapshots: between two dates. Flows: the months no report covers.
+            gap = (f"No figures between {previous_end:%b %Y} and {end:%b %Y}" if metric.date else
+                   f"No figures {previous_end + dt.timedelta(days=1):%b %Y} to "
+                   f"{p.start - dt.timedelta(days=1):%b %Y}")
+            cells[(gap, segment)] = Value(None, "x", first.value.unit, first.value.decimals)
         label = (f"{metric.date.day} {metric.date:%b %Y}" if metric.date else p.period_label)
         cells[(label, segment)] = metric.value
         previous_end = end

@@ -7,12 +7,16 @@ the adapter turns each `Trend` into a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .charts import trend_table
 from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
 
 MIN_PERIODS = 2
+_WHEN = re.compile(r"\b(on|at|as at|at the end of|in) (<date> ?)+")
+_DATES = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|"
+                    r"October|November|December)( \d{4})?\b|\b(19|20)\d\d(/\d\d)?\b")
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,18 @@ class Trend:
     def definitions(self) -> list[tuple[str, str]]:
         """Each distinct definition with the periods it applies to, so a change of definition
         (a break in the series) is stated, not hidden."""
-        out: dict[str, list[str]] = {}
+        out: dict[str, tuple[str, list[str]]] = {}
         for p in self.periods:
-            out.setdefault(p.values[self.name].definition, []).append(p.period_label)
-        return [(text, ", ".join(labels)) for text, labels in out.items()]
+            text = p.values[self.name].definition
+            # "at 31 March 2022" and "at 31 March 2021" are the same definition.
+            key = _WHEN.sub("<when>", _DATES.sub("<date>", text))
+            out.setdefault(key, (text, []))[1].append(p.period_label)
+        return [(text, ", ".join(labels)) for text, labels in out.values()]
+
+    @property
+    def counts_split_by_length(self) -> bool:
+        """Counts over periods of different lengths: drawn as separate series."""
+        return self.metric.value.unit == "count" and self.metric.date is None
 
 
 def key_measures(site: PublishedSite) -> list[Trend]:
