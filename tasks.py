@@ -52,6 +52,9 @@ def check(c, publish=False):
     site, problems = prepare(config)
     if problems:
         print(problems.report(ROOT), file=sys.stderr)
+        if site is None:
+            print("(Unfinished text and hand-typed counts in the narrative are checked once the "
+                  "data is valid.)", file=sys.stderr)
         sys.exit(1)
     assert site is not None
     lint = lint_narrative(config, site)
@@ -62,6 +65,9 @@ def check(c, publish=False):
             sys.exit(1)
     print(f"OK: {len(site.periods)} report periods, "
           f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
+    if site.excluded_drafts:
+        print(f"Not checked: {', '.join(site.excluded_drafts)}, a draft that publish builds leave "
+              "out. 'invoke check' without --publish checks drafts too.")
 
 
 def _check_or_exit(conf: str) -> None:
@@ -148,13 +154,13 @@ def revise(c, period):
 def _build_for_preview(c, conf: str) -> str | None:
     """Check and build in a fresh process (so plugin edits take effect); the problems as text
     if it fails, leaving the previous output in place."""
+    # Not hidden: the build's progress lines and warnings go to the terminal as they happen
+    # (invoke still captures them for the error page).
     result = c.run(f'"{PY}" -m invoke build' + (" --publish" if conf == "publishconf.py" else ""),
-                   warn=True, hide=True, pty=False, env={"COLUMNS": "200"})
+                   warn=True, pty=False, env={"COLUMNS": "200"})
     if result.ok:
         return None
-    text = (result.stderr or "") + (result.stdout or "")
-    print(text, file=sys.stderr)
-    return text
+    return (result.stderr or "") + (result.stdout or "")
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
@@ -241,6 +247,10 @@ def publish(c, dry_run=False, target=""):
     from transparency.linkcheck import broken_links
 
     destination = _deploy_target(target)
+    if not _settings("publishconf.py").get("SITEURL"):
+        print("Warning: SITEURL is not set, so this build has no Atom feed or sitemap.xml and its "
+              "PDFs do not give their address. Set it in the environment, e.g. "
+              "SITEURL=https://reports.example.gov.uk (see docs/publishing.md).", file=sys.stderr)
     _check_or_exit("publishconf.py")
     with tempfile.TemporaryDirectory(prefix="publish-") as scratch:
         site = Path(scratch) / "site"

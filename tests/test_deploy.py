@@ -534,6 +534,7 @@ def test_publish_deploys_a_checked_build_and_a_broken_link_deploys_nothing(proje
     result = invoke(project, "publish")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
+    assert "Warning: SITEURL is not set" in result.stderr  # no feed, sitemap or PDF addresses
     assert "  deleted  old/index.html" in output and "  new      iro/2015-16/index.html" in output
     published = live_release(root)
     assert published > standin and releases(root) == [standin, published]

@@ -94,3 +94,11 @@ def test_publish_build_leaves_the_draft_out_entirely(project, tmp_path):
     assert not any("2021-22" in p.name for p in (site / "pagefind").rglob("*"))
     # The corrected period is published with its log.
     assert _page(site, "iro/2020-21").find(id="corrections")
+
+
+def test_check_for_publishing_says_which_drafts_it_left_out(project):
+    result = subprocess.run([sys.executable, "-m", "invoke", "check", "--publish"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "OK: 7 report periods" in result.stdout
+    assert "Not checked: iro/2021-22, a draft that publish builds leave out" in result.stdout

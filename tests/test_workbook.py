@@ -275,7 +275,7 @@ def test_percentage_formatted_cell(files: support.PeriodFiles, book: Path) -> No
     sheet["B2"].number_format = "0.0%"
     workbook.save(book)
     text = _problem_at(files, "B2", "the cell is formatted as a percentage")
-    assert "type 50" in text
+    assert "type the value itself" in text
 
 
 def test_formula_without_a_saved_result(files: support.PeriodFiles, book: Path) -> None:

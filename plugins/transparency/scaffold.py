@@ -393,10 +393,10 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
 
 
 def _header(report: str, name: str, prev: str) -> str:
-    return (f"# Started by 'invoke new {report} {name}' from {report}/{prev}. Replace every {FILL}\n"
-            "# (the whole placeholder) and fill in every table's values; 'invoke check' lists\n"
-            "# what is left. The period is a draft: built for preview, never published. To\n"
-            "# publish it, set 'status: published' and add 'published: YYYY-MM-DD'.\n"
+    return (f"# Started by 'invoke new {report} {name}' from {report}/{prev}. Replace every\n"
+            "# placeholder in capitals (the whole of it) and fill in every table's values;\n"
+            "# 'invoke check' lists what is left. The period is a draft: built for preview, never\n"
+            "# published. To publish it, set 'status: published' and add 'published: YYYY-MM-DD'.\n"
             f"# See {EDITING_DOC}, 'Starting a new period', and {load.FORMAT_DOC}.\n")
 
 

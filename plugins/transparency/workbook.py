@@ -197,8 +197,9 @@ def read_sheet(book: Workbook, name: str, columns: list[str], problems: Problems
         elif isinstance(value, (int, float)):
             if is_value and "%" in (cell.number_format or ""):
                 add(row, col + 1, f"the cell is formatted as a percentage (it holds {value:g}, "
-                    f"shown as {value * 100:g}%)", f"format the cell as Number and type "
-                    f"{value * 100:g}: the site adds the % sign itself")
+                    f"shown as {value * 100:g}%)", "format the cell as Number and type the "
+                    "value itself (a count as a whole number; a percentage as 58.1, not 0.581): the "
+                    "site adds any % sign itself")
                 bad.add((row, col))
             else:
                 text = _number_text(value)
