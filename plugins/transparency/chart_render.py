@@ -95,7 +95,9 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     # height and print the chart square. main.css scales the height on screen.
     head = re.sub(r'\swidth="([\d.]+)"\sheight="([\d.]+)"',
                   r' width="\1" height="\2" style="max-width:100%"', head, count=1)
-    head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
+    # Named by its title only: the description is the visible paragraph under the chart, so a
+    # screen reader does not hear it twice. <desc> stays for tools that read SVG alone.
+    head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title" ', 1)
     inner = (f'<title id="{ident}-title">{html.escape(title)}</title>'
              f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
     return head + inner + svg[head_end:]
