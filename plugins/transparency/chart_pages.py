@@ -93,7 +93,9 @@ def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
         f'<figure class="app-chart" id="{e(ident)}" aria-labelledby="{e(ident)}-heading">',
         f'<h3 class="app-chart__title" id="{e(ident)}-heading">Figure {number}: {e(chart.title)}</h3>',
         f'<p class="app-chart__subtitle">{e(chart.subtitle)}</p>',
-        f'<div class="app-chart__graphic"{svg_mark}>{svg}</div>',
+        # Focusable and named: on a phone the chart keeps its size and scrolls sideways.
+        f'<div class="app-chart__graphic"{svg_mark} tabindex="0" role="group" '
+        f'aria-labelledby="{e(ident)}-heading">{svg}</div>',
         f'<p class="app-chart__description">{e(chart.description)}</p>',
         '<details class="app-details app-chart__data">',
         f'<summary class="app-details__summary">Figure {number} as a table</summary>',

@@ -86,7 +86,8 @@ def audit_html(path: Path, threshold: int) -> list[str]:
     return findings
 
 
-CHART_DIV_RE = re.compile(r'<div class="app-chart__graphic" data-disclosure="count-chart">(.*?)</div>', re.S)
+CHART_DIV_RE = re.compile(r'<div class="app-chart__graphic" data-disclosure="count-chart"[^>]*>(.*?)</div>',
+                          re.S)
 MARK_TEXT_RE = re.compile(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', re.S)
 SPEC_RE = re.compile(r'<script type="application/json" class="app-chart__spec" '
                      r'data-disclosure="count-spec">(.*?)</script>', re.S)
