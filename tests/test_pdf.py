@@ -313,3 +313,13 @@ def test_resources_resolve_in_the_output_folder_and_scripts_are_dropped(tmp_path
     assert '<a href="/iro/">' in printed  # links stay as the site writes them
     assert "script" not in printed and "550" not in printed and "600" in printed
     assert re.search(r"<text[^>]*>600</text>", printed)
+
+
+def test_run_together_chart_labels_are_known_but_single_digits_do_not_make_any_number():
+    from transparency.output_audit import _made_of
+
+    known = {"1", "2", "3", "5", "7", "200", "220", "57"}
+    assert _made_of("200220", known)  # two chart labels that PDF text joins up
+    assert not _made_of("123", known)  # built only of single digits from dates and figure numbers
+    assert not _made_of("999999", known)
+    assert not _made_of("2005", known)  # "200" and a lone "5"

@@ -196,10 +196,13 @@ def pdf_page_texts(path: Path) -> list[str]:
 
 def _made_of(token: str, known: set[str]) -> bool:
     """Whether a token is known numbers run together: neighbouring chart labels ("200" and
-    "220" ending where the next begins) come out of a PDF's text as "200220"."""
+    "220" ending where the next begins) come out of a PDF's text as "200220". Each piece has at
+    least two characters: every single digit is on every page (figure numbers, dates), so
+    single digits would let any number through."""
     ends = {0}
-    for end in range(1, len(token) + 1):
-        if any(start in ends and token[start:end] in known for start in range(end)):
+    for end in range(2, len(token) + 1):
+        if any(start in ends and end - start >= 2 and token[start:end] in known
+               for start in range(end - 1)):
             ends.add(end)
     return len(token) in ends
 
