@@ -304,3 +304,19 @@ def test_a_percentage_near_100_hides_the_small_remainder():
     cells = site.periods["iro/2021-22"].tables["timely"].cells
     assert cells[("East",)].suppressed  # 3 files were not on time
     assert cells[("West",)].number == 60.0
+
+
+def test_one_cell_shown_to_be_large_does_not_excuse_its_neighbours():
+    # Found in review: b1 is at least 35 from what is published, so the reading "every hidden
+    # cell is small" was impossible and was dropped for the whole table; but a reader reads
+    # the other three as small, and then a1 = a2 = 5 and b2 = 3.
+    cells = {("A", "1"): None, ("A", "2"): None, ("A", T): 10,
+             ("B", "1"): None, ("B", "2"): None, ("B", T): 43,
+             (T, "1"): 45, (T, "2"): 8, (T, T): 53}
+    period = published_period([published_table("t", ["r", "c"], cells)])
+    found = {(f.table, f.cell): (f.low, f.high) for f in audit_period(period, 3, (5, 10))}
+    assert found[("t", ("A", "1"))] == (5, 5) and found[("t", ("B", "2"))] == (3, 3)
+    raw = {("A", "1"): 5, ("A", "2"): 5, ("A", T): 10, ("B", "1"): 40, ("B", "2"): 3, ("B", T): 43,
+           (T, "1"): 45, (T, "2"): 8, (T, T): 53}
+    site = publish_site(site_of(raw_period([raw_table("t", ["r", "c"], raw)])), CONFIG)
+    assert audit_site(site, 3) == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from factories import CONFIG, raw_period, raw_table, site_of
 from support import config, formatted, load_data, replace_in, write_narrative, write_period
+from transparency.model import Revision
 from transparency.pipeline import prepare
 from transparency.publish import publish_site
 from transparency.revisions import snapshot
@@ -90,3 +92,17 @@ def test_previous_versions_pass_the_disclosure_audit_through_the_pipeline(tmp_pa
     site, problems = prepare(config(data, content, DATA_CACHE=str(tmp_path / "cache")))
     assert not problems, problems.report(tmp_path)
     assert site.periods["iro/2021-22"].revisions
+
+
+def test_a_cell_hidden_now_stays_hidden_in_a_version_without_suppression():
+    # Found in review: a version whose table had no suppression rule (here 'counts: none')
+    # ignored the cells other versions hide, and republished them.
+    cells = {("a",): 3, ("b",): 40, ("c",): 50, ("Total",): 93}
+    current = raw_period([raw_table("t", ["k"], cells)])
+    earlier = raw_period([raw_table("t", ["k"], cells, counts="none")])
+    current.revisions = [Revision(dt.date(2023, 1, 10), "n", earlier)]
+    site = publish_site(site_of(current), CONFIG)
+    period = site.periods["iro/2021-22"]
+    now = {k for k, v in period.tables["t"].cells.items() if v.symbol == "c"}
+    before = {k for k, v in period.revisions[0].tables["t"].cells.items() if v.symbol == "c"}
+    assert ("a",) in now and now == before

@@ -275,10 +275,23 @@ def audit_period(period: PublishedPeriod, min_range: int,
     terms = {i: term for term, i in system.index.items()}
     readings = [_solve_ranges(system)]
     if small is not None:
-        # Totals are not read as small counts: a reader expects a hidden total to be large.
-        upper = {i: float(small[1] if period.tables[name].sensitive else small[0])
-                 for (kind, name, key), i in system.index.items()
-                 if kind == "table" and TOTAL not in key}
+        base = readings[0]
+        upper: dict[int, float] = {}
+        for (kind, name, key), i in system.index.items():
+            if kind == "table":
+                if TOTAL in key:
+                    continue  # a reader expects a hidden total to be large
+                bound = small[1] if period.tables[name].sensitive else small[0]
+            else:  # a hidden count figure: [c] reads as a small count there too
+                metric = period.values[name]
+                if metric.value.unit != "count":
+                    continue
+                bound = small[1] if metric.sensitive else small[0]
+            # A cell the figures already show to be larger is read as larger: the reading
+            # applies to the rest, so one large cell does not excuse its neighbours.
+            found = base[i]
+            if found is not None and found[0] <= bound:
+                upper[i] = float(bound)
         readings.append(_solve_ranges(system, upper))
     seen: set[int] = set()
     for ranges in readings:

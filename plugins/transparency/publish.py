@@ -117,6 +117,11 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
             # Complements the audit asked for; re-run the line rule so lines stay safe.
             hidden = secondary(values, symbols, hidden | extra_hidden,
                                lines_of(values, len(table.dims)), rule)
+    else:
+        # No rule for this table here, but another version of the period hides these cells
+        # (its table counted children): they stay hidden in every version. Keys that differ
+        # between versions (a category renamed or collapsed) cannot be matched and are left.
+        hidden = {k for k in extra_hidden or () if k in values}
     for key in synthetic:
         del values[key], symbols[key]
     hidden -= synthetic
