@@ -134,9 +134,10 @@ def revise(c, period):
     """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""
     import datetime as dt
 
+    from transparency.pipeline import config_from
     from transparency.revisions import snapshot
 
-    folder = Path(_settings("pelicanconf.py")["TRANSPARENCY"]["DATA_PATH"]) / period
+    folder = config_from(_settings("pelicanconf.py")).data_path / period
     if not (folder / "period.yaml").is_file():
         sys.exit(f"No period '{period}': there is no {folder / 'period.yaml'}")
     today = dt.date.today()
@@ -144,8 +145,8 @@ def revise(c, period):
         kept = snapshot(folder, today)
     except FileExistsError as exc:
         sys.exit(str(exc))
-    print(f"Kept the published data in {kept.relative_to(ROOT)}.\n"
-          f"Now correct the files in {folder.relative_to(ROOT)}/ and add to its period.yaml:\n\n"
+    print(f"Kept the published data in {kept}.\n"
+          f"Now correct the files in {folder}/ and add to its period.yaml:\n\n"
           f"revisions:\n  - date: {today.isoformat()}\n    note: <what was corrected, and why>\n\n"
           "(add just the '- date:' entry if 'revisions:' is already there). `invoke check` "
           "refuses the data until the entry is there.")

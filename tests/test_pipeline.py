@@ -101,3 +101,18 @@ def test_a_published_period_needs_its_publication_date(tmp_path):
     site, problems = pipeline.prepare(resolve(base, content))
     assert any("'finished' is not a valid status" in p.format() and "use one of: published, draft"
                in p.format() for p in problems.items)
+
+
+def test_a_draft_still_being_filled_in_does_not_stop_a_publish_build(tmp_path):
+    data, content = _drafted(tmp_path)
+    yaml_path = data / "iro/2021-22/period.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("\ntitle:", "\ntitle: FILL IN the title\n"
+                                                       "old_title:", 1))
+    csv_path = data / "iro/2021-22/legal_status.csv"
+    csv_path.write_text(csv_path.read_text().replace("920", "", 1))
+    base = {"DATA_PATH": str(data), "DATA_CACHE": str(tmp_path / "cache")}
+    preview, problems = pipeline.prepare(resolve({**base, "INCLUDE_DRAFTS": True}, content))
+    assert preview is None and len(problems) >= 2  # previewing shows the draft's problems
+    published, problems = pipeline.prepare(resolve(base, content))
+    assert not problems, problems.report(tmp_path)
+    assert "iro/2021-22" not in published.periods and "iro/2020-21" in published.periods

@@ -52,6 +52,16 @@ def without_drafts(site: Site, problems: Problems) -> tuple[Site, tuple[str, ...
     return Site(kept), drafts
 
 
+def _outside_drafts(site: Site, problems: Problems) -> Problems:
+    """The problems that are not inside a draft period's folder. A folder that could not be
+    read at all is not known to be a draft, so its problems stay."""
+    drafts = [p.folder.resolve() for p in site.periods.values() if p.draft]
+    kept = Problems()
+    kept.items = [p for p in problems.items
+                  if not any(Path(p.file).resolve().is_relative_to(d) for d in drafts)]
+    return kept
+
+
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
                                                                           Site, Problems]:
     path = config.data_cache / f"published-{_fingerprint(config)}.pickle"
@@ -59,16 +69,17 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
         note("from cache: data unchanged")
         with path.open("rb") as handle:
             return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
-    note("validated, suppressed and audited")
     site, problems = load_site(config.data_path, config.reports)
-    if problems:
-        return None, site, problems
     excluded: tuple[str, ...] = ()
     if not config.include_drafts:
-        site, excluded = without_drafts(site, problems)
-        if problems:
-            return None, site, problems
+        # A draft still being filled in must not stop the other periods' publication.
+        problems = _outside_drafts(site, problems)
+        if not problems:
+            site, excluded = without_drafts(site, problems)
+    if problems:
+        return None, site, problems
     published = replace(publish_site(site, config), excluded_drafts=excluded)
+    note("validated, suppressed and audited")
     if not published.findings:
         config.data_cache.mkdir(parents=True, exist_ok=True)
         for old in config.data_cache.glob("published-*.pickle"):

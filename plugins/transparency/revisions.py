@@ -48,6 +48,7 @@ def parse_revisions(ctx: Any, raw: Any, folder: Path, report: str,
                 problems.add(path, f"'{entry.get('date')}' is not a date", "write the date of the "
                              "correction as YYYY-MM-DD", line=line, field=f"{field}.date")
                 continue
+            listed.add(date.isoformat())  # its folder is accounted for, whatever else is wrong
             note = entry.get("note")
             if not isinstance(note, str) or not note.strip():
                 problems.add(path, "a revision needs a 'note' saying what was corrected and why",
@@ -58,7 +59,6 @@ def parse_revisions(ctx: Any, raw: Any, folder: Path, report: str,
                              "reorder them", line=line, field=f"{field}.date")
                 continue
             version = folder / REVISIONS_DIR / date.isoformat()
-            listed.add(version.name)
             if not (version / "period.yaml").is_file():
                 problems.add(path, f"the data before the {date} revision is missing: there is no "
                              f"{REVISIONS_DIR}/{date}/period.yaml",
