@@ -68,13 +68,10 @@ def key_measures(site: PublishedSite) -> list[Trend]:
     trends: list[Trend] = []
     for report in site.reports:
         periods = list(reversed(site.by_report(report)))  # oldest first
-        headline_names = {m.name for p in periods for m in p.headlines}
         ordered: list[str] = []
         for p in reversed(periods):  # latest first: its headline order leads
             ordered += [m.name for m in p.headlines if m.name not in ordered]
         for name in ordered:
-            if name not in headline_names:
-                continue
             holding = tuple(p for p in periods if name in p.values)
             if len(holding) < MIN_PERIODS:
                 continue
