@@ -320,3 +320,25 @@ def test_one_cell_shown_to_be_large_does_not_excuse_its_neighbours():
            (T, "1"): 45, (T, "2"): 8, (T, T): 53}
     site = publish_site(site_of(raw_period([raw_table("t", ["r", "c"], raw)])), CONFIG)
     assert audit_site(site, 3) == []
+
+
+def test_percentages_of_a_known_base_are_audited_as_the_counts_they_imply():
+    # Found in review: 10% and 10% of 50 children are hidden beside 80% and 100%; a reader
+    # knows the two hidden cells are 10 children together, so 5 and 5 if read as small.
+    import dataclasses
+
+    table = dataclasses.replace(
+        raw_table("t", ["a"], {("x",): 10, ("y",): 10, ("z",): 80, (T,): 100}), unit="percent",
+        base=50.0)
+    site = publish_site(site_of(raw_period([table])), CONFIG)
+    cells = site.periods["iro/2021-22"].tables["t"].cells
+    hidden = [k for k, v in cells.items() if v.symbol == "c"]
+    assert ("x",) in hidden and ("y",) in hidden
+    assert ("z",) in hidden, "80% beside 100% gives the two small cells' sum away"
+    assert audit_site(site, 3) == []
+    # The audit on its own catches the table as first suppressed.
+    shown = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 80, (T,): 100})
+    shown = dataclasses.replace(shown, unit="percent", bases={k: 50.0 for k in shown.cells})
+    found = {(f.table, f.cell): (f.low, f.high)
+             for f in audit_period(published_period([shown]), 3, (5, 10))}
+    assert found == {("t", ("x",)): (5, 5), ("t", ("y",)): (5, 5)}

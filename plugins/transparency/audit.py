@@ -118,6 +118,37 @@ def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _
                    [("table", table.name, line.total)], period, system, bounds)
 
 
+def _percent_constraints(table: PublishedTable, system: _System, lower: float) -> None:
+    """A percentage table of a known number of children, as counts: along each line with a
+    printed 100% total, the hidden cells' counts add up to the base less the visible cells'
+    counts, each known only to its printed precision."""
+    bases = table.bases or {}
+    for line in lines_of(table.cells, len(table.dims)):
+        total = table.cells.get(line.total) if line.total is not None else None
+        if total is None or total.number is None or abs(total.number - 100) > 1:
+            continue
+        line_bases = {bases.get(k) for k in line.members}
+        if len(line_bases) != 1 or None in line_bases:
+            continue  # percentages of different numbers do not add up to one base
+        base = line_bases.pop()
+        coeffs: dict[int, float] = {}
+        low = high = base
+        for key in line.members:
+            value = table.cells[key]
+            if value.symbol == "c":
+                coeffs[system.var(("pcount", table.name, key), lower)] = 1
+            elif value.number is not None:
+                half = 0.5 * 10 ** (-value.decimals)
+                low -= (value.number + half) * base / 100
+                high -= (value.number - half) * base / 100
+            else:
+                coeffs = {}
+                break  # [x] or [z]: the line says nothing
+        if coeffs:
+            system.add(dict(coeffs), -high, "le")  # sum <= high
+            system.add({i: -c for i, c in coeffs.items()}, low, "le")  # sum >= low
+
+
 def _population_constraints(period: PublishedPeriod, system: _System, bounds: dict[str, float]) -> None:
     groups: dict[str, list[PublishedTable]] = {}
     for table in period.tables.values():
@@ -263,6 +294,8 @@ def audit_period(period: PublishedPeriod, min_range: int,
     for name in period.values:
         bounds[f"figure:{name}"] = 1
     for table in period.tables.values():
+        if table.counts != "none" and table.unit == "percent" and table.bases:
+            _percent_constraints(table, system, 0 if table.sensitive else 1)
         if table.counts != "none" and table.unit == "count":
             for key, value in table.cells.items():
                 if value.symbol == "c":
@@ -278,7 +311,7 @@ def audit_period(period: PublishedPeriod, min_range: int,
         base = readings[0]
         upper: dict[int, float] = {}
         for (kind, name, key), i in system.index.items():
-            if kind == "table":
+            if kind in ("table", "pcount"):
                 if TOTAL in key:
                     continue  # a reader expects a hidden total to be large
                 bound = small[1] if period.tables[name].sensitive else small[0]

@@ -139,7 +139,9 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
         note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
         cells=cells, collapsed=tuple(collapsed), population=table.population,
-        known_total=known_total)
+        known_total=known_total,
+        bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
+               and table.unit == "percent" else None))
     return _TableResult(published, hidden, values)
 
 

@@ -85,6 +85,9 @@ class PublishedTable:
     known_total: float | None = None
     # A metric followed through a report's periods (charts.trend_table), not a source table.
     trend: bool = False
+    # Percentages of how many, per cell (None where unknown): what the audit turns the
+    # percentages back into counts with.
+    bases: dict[tuple[str, ...], float] | None = None
 
     @property
     def dims(self) -> list[str]:
