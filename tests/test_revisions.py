@@ -108,3 +108,16 @@ def test_a_cell_hidden_now_stays_hidden_in_a_version_without_suppression():
     now = {k for k, v in period.tables["t"].cells.items() if v.symbol == "c"}
     before = {k for k, v in period.revisions[0].tables["t"].cells.items() if v.symbol == "c"}
     assert ("a",) in now and now == before
+
+
+def test_a_finding_in_an_earlier_version_names_that_version_s_folder():
+    from transparency.audit import Finding
+    from transparency.publish import _version_findings
+
+    current = raw_period([raw_table("t", ["k"], {("a",): 40, ("Total",): 40})])
+    earlier = raw_period([raw_table("t", ["k"], {("a",): 40, ("Total",): 40})])
+    current.revisions = [Revision(dt.date(2023, 1, 10), "n", earlier)]
+    found = Finding("iro/2021-22", "t", ("a",), 3, 3)
+    results = (({}, set(), {}, [found]), [({}, set(), {}, [found])])
+    assert [f.period for f in _version_findings(current, results)] == [
+        "iro/2021-22", "iro/2021-22/revisions/2023-01-10"]

@@ -543,6 +543,17 @@ def _with_revisions(period: Period, current: PublishedPeriod,
     return replace(_mark_revised(current, olds), revisions=log)
 
 
+def _version_findings(period: Period, results: tuple[Suppressed, list[Suppressed]]) -> list:
+    """Every version's audit findings, each naming the folder whose period.yaml to fix: an
+    earlier version's is revisions/<date>/."""
+    current, earlier = results
+    found = list(current[3])
+    for revision, result in zip(period.revisions, earlier, strict=True):
+        found += [replace(f, period=f"{period.key}/revisions/{revision.date.isoformat()}")
+                  for f in result[3]]
+    return found
+
+
 def publish_site(site: Site, config: Config) -> PublishedSite:
     """Compute, suppress and publish every period. The only way raw data reaches output."""
     versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
@@ -565,5 +576,5 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
                          contact_email=config.contact_email,
                          threshold=config.suppression_threshold,
                          sensitive_threshold=config.sensitive_threshold,
-                         findings=tuple(f for key in sorted(versions) for result in
-                                        (versions[key][0], *versions[key][1]) for f in result[3]))
+                         findings=tuple(f for key in sorted(versions)
+                                        for f in _version_findings(site.periods[key], versions[key])))
