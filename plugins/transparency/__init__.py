@@ -6,7 +6,6 @@ reader and templates, and writes downloads at the end.
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
 from .trends import Trend, key_measures
 
-logger = logging.getLogger(__name__)
 SITE_KEY = "TRANSPARENCY_SITE"
 TRENDS_KEY = "TRANSPARENCY_TRENDS"
 PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
@@ -160,7 +158,7 @@ def initialise(pelican: Any) -> None:
     trends = key_measures(site)
     settings[TRENDS_KEY] = trends
     settings[TREND_URLS_KEY] = {f"{t.report}/{t.name}": t.url for t in trends}
-    rendered, stats = prepare_charts(config, site)
+    rendered, stats = prepare_charts(config, site, trends)
     settings[CHARTS_KEY] = rendered
     progress.stage(f"charts: {len(rendered)} ({stats.rendered} rendered with {stats.workers} "
                    f"process{'es' if stats.workers > 1 else ''}, {stats.cached} from cache)")

@@ -14,7 +14,7 @@ from .narrative import narrative_path
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite
 from .settings import Config
-from .trends import Trend, key_measures
+from .trends import Trend
 
 ChartKey = tuple[str, str, str, str]  # period key, table name, kind, title
 
@@ -41,8 +41,8 @@ def chart_key(period: PublishedPeriod, ref: references.Reference,
     return (period.key, ref.name, kind, ref.options.get("title") or table.title)
 
 
-def collect(config: Config, site: PublishedSite) -> dict[ChartKey, dict]:
-    """The Vega-Lite spec of every chart the narratives place."""
+def collect(config: Config, site: PublishedSite, trends: list[Trend]) -> dict[ChartKey, dict]:
+    """The Vega-Lite spec of every chart the narratives place, and of each trend page's."""
     specs: dict[ChartKey, dict] = {}
     for period in site.periods.values():
         path = narrative_path(config.content_path, period.report, period.period)
@@ -57,7 +57,7 @@ def collect(config: Config, site: PublishedSite) -> dict[ChartKey, dict]:
             elif ref.kind == "chart" and ref.name in period.tables:
                 ck = chart_key(period, ref)
                 specs[ck] = charts.build(period.tables[ref.name], period, ck[2]).to_dict()
-    for trend in key_measures(site):
+    for trend in trends:
         specs[trend_page_key(trend)] = charts.build(trend.table, trend.latest, "line").to_dict()
     return specs
 
@@ -67,8 +67,9 @@ def trend_page_key(trend: Trend) -> ChartKey:
     return (trend.latest.key, f"trend:{trend.name}", "line", trend.table.title)
 
 
-def prepare_charts(config: Config, site: PublishedSite) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
-    specs = collect(config, site)
+def prepare_charts(config: Config, site: PublishedSite,
+                   trends: list[Trend]) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
+    specs = collect(config, site, trends)
     svgs, stats = render_all(specs, config.chart_cache, config.chart_workers)
     out: dict[ChartKey, RenderedChart] = {}
     for ck, spec in specs.items():
