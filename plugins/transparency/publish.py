@@ -501,8 +501,7 @@ def _suppress_versions(period: Period, config: Config) -> tuple[Suppressed, list
 def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod]) -> PublishedPeriod:
     """Mark [r] on every value and cell that differs from what an earlier version published."""
     def differs(value: Value, olds: list[Value | None]) -> bool:
-        return any(old is not None and (old.number, old.symbol) != (value.number, value.symbol)
-                   for old in olds)
+        return any(old is not None and old.shown != value.shown for old in olds)
 
     values = {}
     for name, metric in current.values.items():
@@ -521,11 +520,11 @@ def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod]) -> P
 
 def _changes_between(old: PublishedPeriod, new: PublishedPeriod) -> tuple[str, ...]:
     """What a correction changed, as readers know it: figure labels and table titles."""
-    out = [m.label for n, m in new.values.items() if n in old.values and
-           (old.values[n].value.number, old.values[n].value.symbol) != (m.value.number, m.value.symbol)]
+    out = [m.label for n, m in new.values.items()
+           if n in old.values and old.values[n].value.shown != m.value.shown]
     out += [t.title for n, t in new.tables.items() if n in old.tables and
-            {k: (v.number, v.symbol) for k, v in old.tables[n].cells.items()}
-            != {k: (v.number, v.symbol) for k, v in t.cells.items()}]
+            {k: v.shown for k, v in old.tables[n].cells.items()}
+            != {k: v.shown for k, v in t.cells.items()}]
     return tuple(out)
 
 

@@ -52,6 +52,11 @@ class Value:
     def suppressed(self) -> bool:
         return self.symbol == "c"
 
+    @property
+    def shown(self) -> tuple[float | None, str]:
+        """What a reader sees (number or symbol), whatever its formatting or [r] mark."""
+        return self.number, self.symbol
+
     def text(self) -> str:
         """For HTML: '1,446', '97.8%', or '[c]'."""
         if self.number is None:
