@@ -56,10 +56,8 @@ def _outside_drafts(site: Site, problems: Problems) -> Problems:
     """The problems that are not inside a draft period's folder. A folder that could not be
     read at all is not known to be a draft, so its problems stay."""
     drafts = [p.folder.resolve() for p in site.periods.values() if p.draft]
-    kept = Problems()
-    kept.items = [p for p in problems.items
-                  if not any(Path(p.file).resolve().is_relative_to(d) for d in drafts)]
-    return kept
+    return Problems([p for p in problems.items
+                     if not any(Path(p.file).resolve().is_relative_to(d) for d in drafts)])
 
 
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
