@@ -115,7 +115,7 @@ class Download:
         for relation in self.rules.get("relations", []):
             self._add_relation(relation)
 
-    def _small(self, sensitive: bool) -> tuple[int, int]:
+    def small(self, sensitive: bool) -> tuple[int, int]:
         """The values a reader takes `[c]` to mean."""
         if sensitive:
             return 0, int(self.rules["sensitive_threshold"])
@@ -234,7 +234,8 @@ class Download:
                 return
             half = Fraction(1, 2) / 10 ** self.sheets[path].decimals[key]
             scale = _frac(rel.get("scale", 1))
-            self._add_expr(den, Fraction(1), None, False, members)  # a printed ratio has a positive base
+            positive = ({v: -c for v, c in den[0].items()}, -den[1])  # a printed ratio's base is > 0
+            self._add_expr(positive, None, Fraction(0), True, members)
             value = _frac(text)
             self._add_expr(_compare(num, den, scale, value - half), Fraction(0), None, False, members)
             self._add_expr(_compare(num, den, scale, value + half), None, Fraction(0), True, members)
@@ -271,9 +272,10 @@ def _lines(dims: list[str], values: dict[tuple[str, ...], str]) -> list[list[tup
     return lines
 
 
-def _ranges(rows: list[Row], bounds: Ranges) -> Ranges | None:
-    """The least and greatest whole value of each unknown in `bounds` (one connected component)
-    subject to `rows`; None if no whole-number solution exists."""
+def _ranges(rows: list[Row], bounds: Ranges, targets: Iterable[int] | None = None) -> Ranges | None:
+    """The least and greatest whole value of each of `targets` (default: every unknown in
+    `bounds`, one connected component) subject to `rows`; None if there is no whole-number
+    solution. The gap is 0, so HiGHS proves each end rather than stopping near it."""
     order = sorted(bounds)
     column = {v: j for j, v in enumerate(order)}
     matrix = np.zeros((len(rows), len(order)))
@@ -284,17 +286,18 @@ def _ranges(rows: list[Row], bounds: Ranges) -> Ranges | None:
     box = Bounds([bounds[v][0] for v in order], [bounds[v][1] for v in order])
     integral = np.ones(len(order))
     found = {}
-    for v in order:
+    for v in sorted(bounds if targets is None else targets):
         ends = []
         for sign in (1, -1):
             objective = np.zeros(len(order))
             objective[column[v]] = sign
-            result = milp(objective, integrality=integral, bounds=box, constraints=constraints)
+            result = milp(objective, integrality=integral, bounds=box, constraints=constraints,
+                          options={"mip_rel_gap": 0})
             if result.status == 2:
                 return None
             if not result.success:
                 raise RuntimeError(f"HiGHS failed on unknown {v}: {result.message}")
-            ends.append(round(sign * result.fun))
+            ends.append(round(result.x[column[v]]))
         found[v] = (ends[0], ends[1])
     return found
 
@@ -348,7 +351,7 @@ def attack(data_dir: Path) -> list[Finding]:
     for rows, bounds, plain in _solved(download):
         found = set()
         for v, (low, high) in plain.items():
-            small_low, small_high = download._small(unknowns[v].sensitive)
+            small_low, small_high = download.small(unknowns[v].sensitive)
             narrow = high - low + 1 < width
             if narrow and (not unknowns[v].implied or (low <= small_high and high >= small_low)):
                 findings.append(Finding(unknowns[v].ref, low, high))
@@ -356,16 +359,19 @@ def attack(data_dir: Path) -> list[Finding]:
         readings: list[tuple[int, ...]] = [(v,) for v in bounds if unknowns[v].assumable]
         readings += sorted({pair for r in rows for pair in itertools.combinations(r.pair, 2)})
         for reading in readings:
+            left = [v for v in bounds if not unknowns[v].implied and v not in found]
+            if not left:
+                break
             narrowed = dict(bounds)
             for v in reading:
-                small_low, small_high = download._small(unknowns[v].sensitive)
+                small_low, small_high = download.small(unknowns[v].sensitive)
                 narrowed[v] = (max(bounds[v][0], small_low), min(bounds[v][1], small_high))
-            ranges = _ranges(rows, narrowed)
-            if ranges is None:
+            read = _ranges(rows, narrowed, left)
+            if read is None:
                 continue
             text = " and ".join(f"{unknowns[v].ref} in {narrowed[v][0]}..{narrowed[v][1]}" for v in reading)
-            for v, (low, high) in ranges.items():
-                if v not in found and not unknowns[v].implied and high - low + 1 < width:
+            for v, (low, high) in read.items():
+                if high - low + 1 < width:
                     findings.append(Finding(unknowns[v].ref, low, high, text))
                     found.add(v)
     return findings
