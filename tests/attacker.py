@@ -84,11 +84,6 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 class Download:
     """The download folder as unknowns and integer constraints."""
 
@@ -106,7 +101,8 @@ class Download:
         self.rows: list[Row] = []
         for file in sorted(data_dir.rglob("*.csv")):
             path = file.relative_to(data_dir).as_posix()
-            records = _read_csv(file)
+            with file.open(encoding="utf-8-sig", newline="") as f:
+                records = list(csv.DictReader(f))
             if file.name == "figures.csv":
                 self._add_figures(path, records)
             else:
@@ -204,7 +200,7 @@ class Download:
             return
         scale = math.lcm(*(c.denominator for c in coefs.values()))
         low = -math.inf if lo is None else math.ceil((lo - constant) * scale)
-        high = math.inf if hi is None else (hi - constant) * scale
+        high = math.inf if hi is None else (hi - constant) * scale  # integer terms: "< h" is "<= ceil(h) - 1"
         if hi is not None:
             high = math.ceil(high) - 1 if strict_hi else math.floor(high)
         pair = sorted({v for v in members if self.unknowns[v].assumable})
@@ -213,8 +209,7 @@ class Download:
     def _add_relation(self, rel: dict[str, Any]) -> None:
         kind = rel["kind"]
         terms = rel.get("terms", []) + rel.get("numerator", []) + rel.get("denominator", [])
-        refs = [ref for _, ref in terms]
-        members = [self.index[k] for k in map(self._key, refs) if k in self.index]
+        members = [self.index[k] for k in (self._key(ref) for _, ref in terms) if k in self.index]
         if kind in ("linear", "bound"):
             expr = self._expr(rel["terms"], rel.get("constant", 0))
             if kind == "linear":
