@@ -390,14 +390,23 @@ def test_change_of_a_percentage_is_in_percentage_points(config) -> None:
                                        "in April 2020 to March 2021")
 
 
-def test_small_change_is_suppressed(config) -> None:
+def test_a_small_change_beside_both_its_ends_is_shown_not_pretended_hidden(config) -> None:
+    # Issue 10, item 9: a [c] difference beside 1,446 and 1,443 hid nothing (anyone can
+    # subtract). A net change in a stock is not a count of children; where the flows behind it
+    # are published, stock-and-flow relations make the audit protect them.
     site = two_periods([make_figure("children_in_care", 1446, date=END)],
                        [make_figure("children_in_care", 1443, date=PREV_END)])
     m = publish.publish_site(site, config).periods["iro/2021-22"].values["children_in_care"]
-    assert m.change.difference == Value(None, "c", "count", 0)
-    assert m.change.percent.suppressed
-    assert m.change.words(m.value) == "compared with 1,443 at 31 March 2021"
-    assert_nowhere(m.change, 3)
+    assert m.change.difference == Value(3.0, "", "count", 0)
+    assert m.change.words(m.value) == "up 3 (0.2%) from 1,443 at 31 March 2021"
+
+
+def test_a_change_with_a_hidden_end_is_hidden(config) -> None:
+    site = two_periods([make_figure("children_in_care", 4, date=END)],
+                       [make_figure("children_in_care", 40, date=PREV_END)])
+    m = publish.publish_site(site, config).periods["iro/2021-22"].values["children_in_care"]
+    assert m.value.suppressed and m.change.difference.suppressed and m.change.percent.suppressed
+    assert_nowhere(m.change, 4)
 
 
 def test_change_from_a_suppressed_previous_value_is_suppressed(config) -> None:

@@ -3,9 +3,11 @@ stays downloadable, suppressed consistently with the current one."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 
-from factories import CONFIG, raw_period, raw_table, site_of
+from factories import CONFIG, published_period, published_table, raw_period, raw_table, site_of
 from support import config, formatted, load_data, replace_in, write_narrative, write_period
 from transparency.model import Revision
 from transparency.pipeline import prepare
@@ -111,13 +113,13 @@ def test_a_cell_hidden_now_stays_hidden_in_a_version_without_suppression():
 
 
 def test_a_finding_in_an_earlier_version_names_that_version_s_folder():
-    from transparency.audit import Finding
-    from transparency.publish import _version_findings
+    from transparency.audit import audit_site
+    from transparency.published import PublishedRevision, PublishedSite
 
-    current = raw_period([raw_table("t", ["k"], {("a",): 40, ("Total",): 40})])
-    earlier = raw_period([raw_table("t", ["k"], {("a",): 40, ("Total",): 40})])
-    current.revisions = [Revision(dt.date(2023, 1, 10), "n", earlier)]
-    found = Finding("iro/2021-22", "t", ("a",), 3, 3)
-    results = (({}, set(), {}, [found]), [({}, set(), {}, [found])])
-    assert [f.period for f in _version_findings(current, results)] == [
-        "iro/2021-22", "iro/2021-22/revisions/2023-01-10"]
+    earlier = published_table("t", ["k"], {("a",): None, ("b",): 30, ("Total",): 33})
+    period = dataclasses.replace(
+        published_period([published_table("u", ["k"], {("a",): 40, ("Total",): 40})]),
+        revisions=(PublishedRevision(dt.date(2023, 1, 10), "n", (), {"t": earlier}),))
+    site = PublishedSite({period.key: period}, {"iro": {}}, "Council", "Service", 5, 10)
+    assert [(f.period, f.cell, f.low, f.high) for f in audit_site(site, 3)] == [
+        ("iro/2021-22/revisions/2023-01-10", ("a",), 3, 3)]

@@ -1,211 +1,185 @@
-"""Disclosure audit: could a reader work out any suppressed cell from what is published?
+"""Disclosure audit: could a reader work out any hidden count from what the site publishes?
 
-Everything a period publishes is turned into linear constraints over unknowns (the
-suppressed cells): table lines and their totals, tables of the same population sharing
-margins, headline metrics as sums of cells, and percentages at their printed precision.
-Integer linear programming (scipy HiGHS) then finds each unknown's feasible range. A range
-narrower than MIN_FEASIBLE_RANGE whole numbers is a disclosure.
+`knowledge.py` turns what is published into quantities and relations (one period, or the
+whole site). This module turns them into integer linear constraints over the unknowns (hidden
+counts, and counts the site never prints but implies) and finds each unknown's feasible range
+with HiGHS (highspy, with no optimality gap), one independent component at a time.
 
-The site says [c] stands for a small count, so a reader may also assume every hidden cell of a
-table of children (other than a total) is one (1 to the threshold; 0 to the sensitive
-threshold where zeros are hidden too). Where the published figures allow that reading, the
-ranges are solved again under it, and must still be wide enough: two hidden cells beside a
-total that leaves 10 would otherwise both read as 5. Where the figures rule that reading out,
-the reader knows some hidden cell is larger, and the first ranges stand.
+A finding is a hidden count whose range holds fewer than MIN_FEASIBLE_RANGE whole numbers, or
+an implied count (the reviews not on time; the children behind a rate) pinned that narrowly
+where it could be a small count.
+
+The site says [c] stands for a small count, so a reader may also assume that any one hidden
+cell, or any two hidden cells of one line or relation, is 1 to the threshold (0 to the
+sensitive threshold where zeros are hidden too). Each such reading the published figures allow
+is solved too, and must leave every count it touches as wide: two [c] cells beside a total that
+leaves 10 are "1 to 9 each" to the mathematics but "5 and 5" to a reader. A reading the
+figures rule out teaches nothing and is skipped. Totals are never read as small.
 
 The audit reads only the published site: it sees what an attacker sees.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import sys
+from dataclasses import dataclass, field
 from itertools import combinations
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 
+from .knowledge import (
+    BIG,
+    BOUNDED,
+    HIDDEN,
+    IMPLIED,
+    UNUSABLE,
+    VISIBLE,
+    Model,
+    Quantity,
+    period_model,
+    reader_model,
+)
 from .model import TOTAL
-from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Term
-from .suppress import lines_of
+from .published import PublishedPeriod, PublishedRelation, PublishedSite, Ref
 
-BIG = 10**7  # an upper bound no count of children reaches; keeps the programme bounded
+# A reading of one or two hidden cells is checked on the unknowns of relations with at most
+# this many unknowns: in a longer line the other hidden cells take up whatever small ones leave.
+MAX_PAIR_UNKNOWNS = 4
+
+__all__ = ["BIG", "AuditError", "Finding", "audit_model", "audit_period", "audit_site"]
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A hidden or implied count a reader can narrow to `low`..`high` whole values.
+
+    period: the version it is in ('iro/2021-22', or 'iro/2021-22/revisions/<date>');
+    table: the table, figure or implied count's name; cell: the table cell's key (() for a
+    figure); assumption: the small-count reading under which it narrows ('' for none);
+    through: what ties it to the published numbers (relations' descriptions)."""
+
     period: str
     table: str
     cell: tuple[str, ...]
     low: float
     high: float
+    kind: str = "table"
+    assumption: str = ""
+    through: tuple[str, ...] = ()
+    # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
+    complements: tuple[Ref, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
-        cell = ", ".join(self.cell) if self.cell else "(figure)"
+        what = {"table": f"suppressed cell [{', '.join(self.cell)}] of '{self.table}'",
+                "figure": f"suppressed figure '{self.table}'",
+                "implied": f"the count '{self.table}'"
+                + (f" [{', '.join(self.cell)}]" if self.cell else "")
+                + " (never printed, but implied by what is)"}[self.kind]
         high = "no upper limit" if self.high >= BIG else f"{self.high:g}"
-        return (f"{self.period}: suppressed cell [{cell}] of '{self.table}' can be narrowed to "
-                f"{self.low:g} to {high} from what is published")
+        text = f"{self.period}: {what} can be narrowed to {self.low:g} to {high} from what is published"
+        if self.assumption:
+            text += f", reading {self.assumption} as small counts ([c])"
+        if self.through:
+            text += "; through: " + "; ".join(self.through[:4])
+        return text
 
 
+class AuditError(Exception):
+    """The published figures and the declared relations contradict each other."""
+
+
+@dataclass
 class _System:
-    """Linear equalities and inequalities over constants and unknowns."""
-
-    def __init__(self) -> None:
-        self.index: dict[tuple[str, str, tuple[str, ...]], int] = {}
-        self.lower: list[float] = []
-        self.eq: list[tuple[dict[int, float], float]] = []
-        self.le: list[tuple[dict[int, float], float]] = []
-
-    def var(self, term: tuple[str, str, tuple[str, ...]], lower: float) -> int:
-        if term not in self.index:
-            self.index[term] = len(self.lower)
-            self.lower.append(lower)
-        return self.index[term]
-
-    def add(self, coeffs: dict[int, float], const: float, kind: str) -> None:
-        """sum(coeffs[i] * x_i) + const (== or <=) 0."""
-        coeffs = {i: c for i, c in coeffs.items() if c}
-        if not coeffs:
-            return
-        (self.eq if kind == "eq" else self.le).append((coeffs, -const))
+    refs: list[Ref] = field(default_factory=list)
+    index: dict[Ref, int] = field(default_factory=dict)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    rows: list[tuple[dict[int, float], float, bool]] = field(default_factory=list)  # (a, b, eq)
+    why: list[str] = field(default_factory=list)
+    visible: list[list[Ref]] = field(default_factory=list)  # published numbers in each row
 
 
-def _linear(terms: list[tuple[str, str, tuple[str, ...]]], period: PublishedPeriod, system: _System,
-            bounds: dict[str, float]) -> tuple[dict[int, float], float] | None:
-    """A sum of terms as (coefficients on unknowns, constant); None if a term is unusable."""
+def _expression(model: Model, system: _System, terms: tuple[tuple[float, Ref], ...],
+                seen: list[Ref]) -> tuple[dict[int, float], float] | None:
     coeffs: dict[int, float] = {}
     const = 0.0
-    for kind, name, key in terms:
-        if kind == "figure":
-            value = period.values[name].value
+    for coef, ref in terms:
+        q = model.quantities.get(ref)
+        if q is None or q.role == UNUSABLE:
+            return None  # [x], [z] or a number not published: the relation says nothing
+        if q.role == VISIBLE:
+            const += coef * (q.value or 0.0)
+            seen.append(ref)
         else:
-            table = period.tables[name]
-            value = table.cells.get(key)  # type: ignore[assignment]
-            if value is None:
-                return None
-        if value.number is not None:
-            const += value.number
-        elif value.symbol == "c":
-            i = system.var((kind, name, key), bounds.get(f"{kind}:{name}", 1))
-            coeffs[i] = coeffs.get(i, 0) + 1
-        else:
-            return None  # x or z: no information either way
+            i = system.index[ref]
+            coeffs[i] = coeffs.get(i, 0.0) + coef
     return coeffs, const
 
 
-def _add_equal(left_terms: list[Term], right_terms: list[Term], period: PublishedPeriod,
-               system: _System, bounds: dict[str, float]) -> None:
-    """The published fact that two sums of cells are equal (a line and its total)."""
-    left = _linear(left_terms, period, system, bounds)
-    right = _linear(right_terms, period, system, bounds)
-    if left is None or right is None:
+def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, why: str,
+             seen: list[Ref]) -> None:
+    coeffs = {i: c for i, c in coeffs.items() if abs(c) > 1e-12}
+    if coeffs:
+        system.rows.append((coeffs, rhs, eq))
+        system.why.append(why)
+        system.visible.append(seen)
+
+
+def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None:
+    seen: list[Ref] = []
+    if rel.kind in ("linear", "bound"):
+        expr = _expression(model, system, rel.terms, seen)
+        if expr is None:
+            return
+        coeffs, const = expr
+        const += rel.constant
+        if rel.kind == "linear" and rel.tolerance == 0:
+            _add_row(system, coeffs, -const, True, rel.why, seen)
+            return
+        low, high = (-rel.tolerance, rel.tolerance) if rel.kind == "linear" else (rel.low, rel.high)
+        _add_row(system, coeffs, high - const, False, rel.why, seen)
+        _add_row(system, {i: -c for i, c in coeffs.items()}, const - low, False, rel.why, seen)
         return
-    coeffs = dict(left[0])
-    for i, c in right[0].items():
-        coeffs[i] = coeffs.get(i, 0) - c
-    system.add(coeffs, left[1] - right[1], "eq")
-
-
-def _table_constraints(table: PublishedTable, period: PublishedPeriod, system: _System,
-                       bounds: dict[str, float]) -> None:
-    if table.known_total is not None:
-        members = _linear([("table", table.name, k) for k in table.cells], period, system, bounds)
-        if members is not None:
-            system.add(members[0], members[1] - table.known_total, "eq")
-    for line in lines_of(table.cells, len(table.dims)):
-        if line.total is None:
-            continue
-        _add_equal([("table", table.name, k) for k in line.members],
-                   [("table", table.name, line.total)], period, system, bounds)
-
-
-def _percent_constraints(table: PublishedTable, system: _System, lower: float) -> None:
-    """A percentage table of a known number of children, as counts: along each line with a
-    printed 100% total, the hidden cells' counts add up to the base less the visible cells'
-    counts, each known only to its printed precision."""
-    bases = table.bases or {}
-    for line in lines_of(table.cells, len(table.dims)):
-        total = table.cells.get(line.total) if line.total is not None else None
-        if total is None or total.number is None or abs(total.number - 100) > 1:
-            continue
-        line_bases = {bases.get(k) for k in line.members}
-        if len(line_bases) != 1 or None in line_bases:
-            continue  # percentages of different numbers do not add up to one base
-        base = line_bases.pop()
-        coeffs: dict[int, float] = {}
-        low = high = base
-        for key in line.members:
-            value = table.cells[key]
-            if value.symbol == "c":
-                coeffs[system.var(("pcount", table.name, key), lower)] = 1
-            elif value.number is not None:
-                half = 0.5 * 10 ** (-value.decimals)
-                low -= (value.number + half) * base / 100
-                high -= (value.number - half) * base / 100
-            else:
-                coeffs = {}
-                break  # [x] or [z]: the line says nothing
-        if coeffs:
-            system.add(dict(coeffs), -high, "le")  # sum <= high
-            system.add({i: -c for i, c in coeffs.items()}, low, "le")  # sum >= low
-
-
-def _population_constraints(period: PublishedPeriod, system: _System, bounds: dict[str, float]) -> None:
-    groups: dict[str, list[PublishedTable]] = {}
-    for table in period.tables.values():
-        if table.population and table.unit == "count":
-            groups.setdefault(table.population, []).append(table)
-    for tables in groups.values():
-        for a, b in combinations(tables, 2):
-            if len(a.dims) > len(b.dims):
-                a, b = b, a
-            shared = [d for d in a.dims if d in b.dims]
-            # Grand totals agree; and where a's dimensions are all in b, a's cells are b's margins.
-            grand_a = [("table", a.name, k) for k in a.cells if all(x != TOTAL for x in k)]
-            grand_b = [("table", b.name, k) for k in b.cells if all(x != TOTAL for x in k)]
-            pairs = [(grand_a, grand_b)]
-            if shared == a.dims:
-                for key in a.cells:
-                    if TOTAL in key:
-                        continue
-                    match = [("table", b.name, k) for k in b.cells if all(x != TOTAL for x in k)
-                             and all(k[b.dims.index(d)] == key[a.dims.index(d)] for d in a.dims)]
-                    if match:
-                        pairs.append(([("table", a.name, key)], match))
-            for left_terms, right_terms in pairs:
-                _add_equal(left_terms, right_terms, period, system, bounds)
-
-
-def _metric_constraints(metric: PublishedMetric, period: PublishedPeriod, system: _System,
-                        bounds: dict[str, float]) -> None:
-    formula = metric.formula
-    value = metric.value
-    if formula is None or value.number is None:
-        return
-    if formula.kind == "sum":
-        expr = _linear(list(formula.terms), period, system, bounds)
-        if expr is not None:
-            system.add(expr[0], expr[1] - value.number, "eq")
-        return
-    num = _linear(list(formula.numerator), period, system, bounds)
-    den = _linear(list(formula.denominator), period, system, bounds)
+    assert rel.value is not None
+    value = model.quantities.get(rel.value)
+    if value is None or value.role != VISIBLE or value.value is None:
+        return  # a hidden ratio says nothing
+    seen.append(rel.value)
+    num = _expression(model, system, rel.numerator, seen)
+    den = _expression(model, system, rel.denominator, seen)
     if num is None or den is None:
         return
-    scale = 100 if formula.kind == "percent" else 1
     half = 0.5 * 10 ** (-value.decimals)
-    for bound, sign in ((value.number + half, 1), (value.number - half, -1)):
-        # sign * (scale*num - bound*den) <= 0
+    for bound, sign in ((value.value + half, 1.0), (value.value - half, -1.0)):
+        # sign * (scale * num - bound * den) <= 0
         coeffs: dict[int, float] = {}
         for i, c in num[0].items():
-            coeffs[i] = coeffs.get(i, 0) + sign * scale * c
+            coeffs[i] = coeffs.get(i, 0.0) + sign * rel.scale * c
         for i, c in den[0].items():
-            coeffs[i] = coeffs.get(i, 0) - sign * bound * c
-        system.add(coeffs, sign * (scale * num[1] - bound * den[1]), "le")
+            coeffs[i] = coeffs.get(i, 0.0) - sign * bound * c
+        const = sign * (rel.scale * num[1] - bound * den[1])
+        _add_row(system, coeffs, -const, False, rel.why, seen)
 
 
-def _components(system: _System) -> list[tuple[list[int], list[int], list[int]]]:
-    """Independent groups of unknowns: (unknowns, equality rows, inequality rows). Each is
-    solved on its own, which keeps every programme small."""
-    parent = list(range(len(system.lower)))
+def _system(model: Model) -> _System:
+    system = _System()
+    for ref, q in model.quantities.items():
+        if q.role in (HIDDEN, IMPLIED, BOUNDED):
+            system.index[ref] = len(system.refs)
+            system.refs.append(ref)
+            system.lower.append(q.low)
+            system.upper.append(q.high)
+    for rel in (*model.lines, *model.relations):
+        _add_relation(model, system, rel)
+    return system
+
+
+def _components(system: _System) -> list[tuple[list[int], list[int]]]:
+    """Independent groups of unknowns with the rows over them; each is solved on its own,
+    which keeps every programme small."""
+    parent = list(range(len(system.refs)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -213,135 +187,224 @@ def _components(system: _System) -> list[tuple[list[int], list[int], list[int]]]
             i = parent[i]
         return i
 
-    for coeffs, _ in (*system.eq, *system.le):
+    for coeffs, _, _ in system.rows:
         first, *rest = coeffs
         for other in rest:
             parent[find(other)] = find(first)
-    groups: dict[int, tuple[list[int], list[int], list[int]]] = {}
-    for i in range(len(system.lower)):
-        groups.setdefault(find(i), ([], [], []))[0].append(i)
-    for r, (coeffs, _) in enumerate(system.eq):
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(len(system.refs)):
+        groups.setdefault(find(i), ([], []))[0].append(i)
+    for r, (coeffs, _, _) in enumerate(system.rows):
         groups[find(next(iter(coeffs)))][1].append(r)
-    for r, (coeffs, _) in enumerate(system.le):
-        groups[find(next(iter(coeffs)))][2].append(r)
     return list(groups.values())
 
 
-def _matrix(rows: list[tuple[dict[int, float], float]], chosen: list[int],
-            column: dict[int, int]) -> tuple[np.ndarray | None, np.ndarray | None]:
-    if not chosen:
-        return None, None
-    a = np.zeros((len(chosen), len(column)))
-    b = np.zeros(len(chosen))
-    for r, row in enumerate(chosen):
-        coeffs, rhs = rows[row]
-        for i, c in coeffs.items():
-            a[r, column[i]] = c
-        b[r] = rhs
-    return a, b
+_QUIET = False
 
 
-def _solve_ranges(system: _System, upper: dict[int, float] | None = None,
-                  ) -> list[tuple[float, float] | None]:
-    """The smallest and largest whole value each unknown can take. With `upper` (bounds for
-    some unknowns: the small-count reading), a component the published figures rule out under
-    those bounds gives None for its unknowns."""
-    ranges: list[tuple[float, float] | None] = [(low, BIG) for low in system.lower]
-    for unknowns, eq_rows, le_rows in _components(system):
-        if not eq_rows and not le_rows:
-            if upper is not None:  # nothing published constrains it: the reading adds nothing
-                for i in unknowns:
-                    ranges[i] = None
-            continue  # anything from its lower bound up
-        column = {i: k for k, i in enumerate(unknowns)}
-        a_eq, b_eq = _matrix(system.eq, eq_rows, column)
-        a_ub, b_ub = _matrix(system.le, le_rows, column)
-        bounds = [(system.lower[i], (upper or {}).get(i, BIG)) for i in unknowns]
-        integrality = np.ones(len(unknowns))
-        for i in unknowns:
-            found = []
-            for sense in (1, -1):
-                c = np.zeros(len(unknowns))
-                c[column[i]] = sense
-                res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                              integrality=integrality, method="highs")
-                if res.status == 2 and upper is not None:
-                    break  # the small-count reading is impossible here
-                if res.status != 0:
-                    raise AuditError(f"the disclosure audit could not solve its constraints "
-                                     f"({res.message}); the published figures may be inconsistent")
-                found.append(res.x[column[i]])
-            if len(found) < 2:
-                for j in unknowns:
-                    ranges[j] = None
-                break
-            ranges[i] = (round(found[0]), round(found[1]))
-    return ranges
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance. HiGHS prints its banner from C++ when the first instance of a
+    process is made, before any option can be set, so that one is made with standard output
+    pointed at /dev/null: `invoke check` and the build print only what concerns the reader."""
+    global _QUIET
+    if _QUIET:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _QUIET = True
+    h.setOptionValue("output_flag", False)
+    return h
 
 
-class AuditError(Exception):
-    pass
+class _Component:
+    """One component's integer programme in HiGHS, built once and solved for each unknown's
+    least and greatest value under optional extra upper bounds (a reading of [c])."""
+
+    def __init__(self, system: _System, unknowns: list[int], rows: list[int]) -> None:
+        self.system = system
+        self.unknowns = unknowns
+        self.rows = rows
+        self.column = {i: k for k, i in enumerate(unknowns)}
+        # Unknowns sharing a short row (few unknowns) with each: where a reading of one can
+        # narrow another. In a longer row the other hidden cells take up the slack.
+        self.neighbours: dict[int, set[int]] = {i: {i} for i in unknowns}
+        for r in rows:
+            members = set(system.rows[r][0])
+            if len(members) <= MAX_PAIR_UNKNOWNS:
+                for i in members:
+                    self.neighbours[i] |= members
+        h = _new_highs()
+        # No optimality gap: the default (1e-4) can stop a maximum near 10^7 a thousand short.
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", 0.0)
+        h.setOptionValue("threads", 1)
+        n = len(unknowns)
+        h.addVars(n, np.array([system.lower[i] for i in unknowns], dtype=float),
+                  np.array([system.upper[i] for i in unknowns], dtype=float))
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                np.array([highspy.HighsVarType.kInteger] * n))
+        for r in rows:
+            coeffs, rhs, eq = system.rows[r]
+            cols = np.array([self.column[i] for i in coeffs], dtype=np.int32)
+            vals = np.array(list(coeffs.values()), dtype=float)
+            h.addRow(rhs if eq else -highspy.kHighsInf, rhs, len(cols), cols, vals)
+        self.h = h
+        self.costed: int | None = None
+        self.bounded: dict[int, float] = {}
+
+    def _bounds(self, upper: dict[int, float]) -> bool:
+        """Apply `upper` (and undo the previous call's); False when a bound is impossible."""
+        for i in set(self.bounded) | set(upper):
+            k = self.column[i]
+            high = min(self.system.upper[i], upper.get(i, BIG))
+            if self.system.lower[i] > high:
+                return False
+            self.h.changeColBounds(k, self.system.lower[i], high)
+        self.bounded = dict(upper)
+        return True
+
+    def extreme(self, i: int, sense: float, upper: dict[int, float]) -> float | None:
+        """The least (sense 1) or greatest (sense -1) whole value of unknown i; None when the
+        programme is infeasible under `upper`."""
+        if not self._bounds(upper):
+            return None
+        if self.costed is not None:
+            self.h.changeColCost(self.costed, 0.0)
+        self.costed = self.column[i]
+        self.h.changeColCost(self.costed, sense)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise AuditError("the disclosure audit could not solve its constraints "
+                             f"({self.h.modelStatusToString(status)})")
+        return float(round(self.h.getSolution().col_value[self.costed]))
+
+    def range(self, i: int, upper: dict[int, float]) -> tuple[float, float] | None:
+        low = self.extreme(i, 1.0, upper)
+        if low is None:
+            return None
+        high = self.extreme(i, -1.0, upper)
+        return None if high is None else (low, high)
+
+
+def _is_finding(model: Model, q: Quantity, low: float, high: float, min_range: int) -> bool:
+    if high - low + 1 >= min_range:
+        return False
+    if q.role == IMPLIED:  # pinned, and possibly a small count
+        return low <= model.small_bound(q) and high >= model.lower(q.sensitive)
+    return True
+
+
+def _finding(model: Model, system: _System, comp: _Component, i: int, found: tuple[float, float],
+             assumption: str) -> Finding:
+    version, kind, name, key = system.refs[i]
+    q = model.quantities[system.refs[i]]
+    rows = [r for r in comp.rows if i in system.rows[r][0]]
+    through = tuple(dict.fromkeys(system.why[r] for r in rows))
+    candidates = {ref: _complement_rank(model, ref) for r in rows for ref in system.visible[r]}
+    for r in rows:  # a visible percentage, known to the audit as the count it stands for
+        for j in system.rows[r][0]:
+            bounded = model.quantities[system.refs[j]]
+            if bounded.role == BOUNDED:
+                cell = (bounded.ref[0], "table", bounded.ref[2], bounded.ref[3])
+                candidates[cell] = (int(TOTAL in cell[3]), 0, 1, 0, bounded.low)
+    ranked = sorted(candidates, key=lambda ref: candidates[ref])
+    # A hidden percentage is a hidden cell of its table, known to the audit as its count.
+    kind_out = "implied" if q.role == IMPLIED else ("table" if kind == "implied" else kind)
+    return Finding(version, name, key, found[0], found[1], kind_out, assumption, through,
+                   tuple(ranked))
+
+
+def _complement_rank(model: Model, ref: Ref) -> tuple[int, int, int, int, float]:
+    """Which published number to hide first: not a total, not a headline, a percentage or
+    rate before a count, a table cell before a figure, then the smallest (the least
+    information lost)."""
+    q = model.quantities[ref]
+    return (int(q.total), int(q.headline), int(q.unit == "count"), int(ref[1] != "table"),
+            abs(q.value or 0.0))
+
+
+def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Finding]:
+    """Every finding in a reader's model (see the module docstring)."""
+    system = _system(model)
+    findings: dict[Ref, Finding] = {}
+    for unknowns, rows in _components(system):
+        reported = [i for i in unknowns
+                    if model.quantities[system.refs[i]].role in (HIDDEN, IMPLIED)]
+        if not reported or not rows:
+            continue  # nothing published constrains them: anything from their lower bound up
+        comp = _Component(system, unknowns, rows)
+        base: dict[int, tuple[float, float]] = {}
+        for i in reported:
+            found = comp.range(i, {})
+            if found is None:
+                raise AuditError("the published figures contradict each other or a declared "
+                                 "relation: " + "; ".join(dict.fromkeys(system.why[r] for r in rows)))
+            base[i] = found
+            if _is_finding(model, model.quantities[system.refs[i]], *found, min_range):
+                findings.setdefault(system.refs[i], _finding(model, system, comp, i, found, ""))
+        if reading:
+            _readings(model, system, comp, base, min_range, findings)
+    return list(findings.values())
+
+
+def _readings(model: Model, system: _System, comp: _Component,
+              base: dict[int, tuple[float, float]], min_range: int,
+              findings: dict[Ref, Finding]) -> None:
+    """The small-count readings of one hidden cell, and of two in one relation."""
+    small: dict[int, float] = {}
+    for i, (low, high) in base.items():
+        q = model.quantities[system.refs[i]]
+        bound = model.small_bound(q)
+        if q.role == HIDDEN and not q.total and low <= bound < high:
+            small[i] = bound  # the reading narrows it: worth solving
+
+    def check(assumed: tuple[int, ...], targets: set[int]) -> None:
+        upper = {i: small[i] for i in assumed}
+        if comp.extreme(assumed[0], 1.0, upper) is None:
+            return  # the figures rule this reading out: it teaches nothing
+        label = " and ".join(model.quantities[system.refs[i]].label for i in assumed)
+        for j in sorted(targets):
+            ref = system.refs[j]
+            if j not in base or ref in findings:
+                continue
+            low, high = base[j]
+            if high - low + 1 < min_range:
+                continue
+            found = comp.range(j, upper)
+            if found is not None and _is_finding(model, model.quantities[ref], *found, min_range):
+                findings[ref] = _finding(model, system, comp, j, found, label)
+
+    for i in small:
+        check((i,), comp.neighbours[i] & set(base))
+    for r in comp.rows:
+        members = [i for i in system.rows[r][0] if i in small]
+        if len(system.rows[r][0]) > MAX_PAIR_UNKNOWNS:
+            continue
+        for i, j in combinations(sorted(members), 2):
+            check((i, j), (comp.neighbours[i] | comp.neighbours[j]) & set(base))
 
 
 def audit_period(period: PublishedPeriod, min_range: int,
                  small: tuple[int, int] | None = None) -> list[Finding]:
-    """Findings for one period. `small` is (threshold, sensitive threshold): with it, the
-    ranges are also checked under the reading that every hidden cell is a small count."""
-    system = _System()
-    bounds: dict[str, float] = {}
-    for name, table in period.tables.items():
-        bounds[f"table:{name}"] = 0 if table.sensitive else 1
-    for name in period.values:
-        bounds[f"figure:{name}"] = 1
-    for table in period.tables.values():
-        if table.counts != "none" and table.unit == "percent" and table.bases:
-            _percent_constraints(table, system, 0 if table.sensitive else 1)
-        if table.counts != "none" and table.unit == "count":
-            for key, value in table.cells.items():
-                if value.symbol == "c":
-                    system.var(("table", table.name, key), bounds[f"table:{table.name}"])
-            _table_constraints(table, period, system, bounds)
-    _population_constraints(period, system, bounds)
-    for metric in period.values.values():
-        _metric_constraints(metric, period, system, bounds)
-    findings = []
-    terms = {i: term for term, i in system.index.items()}
-    readings = [_solve_ranges(system)]
-    if small is not None:
-        base = readings[0]
-        upper: dict[int, float] = {}
-        for (kind, name, key), i in system.index.items():
-            if kind in ("table", "pcount"):
-                if TOTAL in key:
-                    continue  # a reader expects a hidden total to be large
-                bound = small[1] if period.tables[name].sensitive else small[0]
-            else:  # a hidden count figure: [c] reads as a small count there too
-                metric = period.values[name]
-                if metric.value.unit != "count":
-                    continue
-                bound = small[1] if metric.sensitive else small[0]
-            # A cell the figures already show to be larger is read as larger: the reading
-            # applies to the rest, so one large cell does not excuse its neighbours.
-            found = base[i]
-            if found is not None and found[0] <= bound:
-                upper[i] = float(bound)
-        readings.append(_solve_ranges(system, upper))
-    seen: set[int] = set()
-    for ranges in readings:
-        for i, found in enumerate(ranges):
-            if found is None or i in seen:
-                continue
-            low, high = found
-            if high - low + 1 < min_range:
-                seen.add(i)
-                _, name, key = terms[i]
-                findings.append(Finding(period.key, name, key, low, high))
-    return findings
+    """Findings for one period on its own. `small` is (threshold, sensitive threshold): with
+    it, the small-count readings of [c] are solved too."""
+    threshold, sensitive = small if small is not None else (0, 0)
+    return audit_model(period_model(period, threshold, sensitive), min_range,
+                       reading=small is not None)
 
 
 def audit_site(site: PublishedSite, min_range: int) -> list[Finding]:
-    findings: list[Finding] = []
-    for key in sorted(site.periods):
-        findings.extend(audit_period(site.periods[key], min_range,
-                                     (site.threshold, site.sensitive_threshold)))
-    return findings
+    """Findings for everything the site publishes together: every period, their earlier
+    versions and the relations between them, with the small-count readings."""
+    return audit_model(reader_model(site), min_range)

@@ -23,12 +23,15 @@ from .model import (
     METRIC_TYPES,
     NOT_APPLICABLE,
     NOT_AVAILABLE,
+    RELATION_KINDS,
     TOTAL,
     UNITS,
     Figure,
     MetricSpec,
     Period,
     Printed,
+    Relation,
+    RelationTerm,
     Selector,
     Site,
     Source,
@@ -54,7 +57,7 @@ SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
 PLACEHOLDER = "FILL IN"
 TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
               "status", "published", "previous", "source", "summary", "notes", "printed",
-              "revisions", *SECTIONS}
+              "revisions", "relations", *SECTIONS}
 
 
 def is_placeholder(value: object) -> bool:
@@ -231,9 +234,14 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
 
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
     ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
-                      "covers"})
+                      "covers", "of"})
     unit, counts = _unit_counts(ctx)
-    return Figure(
+    of = ctx.m.get("of")
+    if of is not None and (unit != "percent" or not isinstance(of, str)):
+        ctx.problem("of", "'of' names the count figure a percentage is of",
+                    "use it on a 'unit: percent' figure: 'of: reviews_held'")
+        of = None
+    return Figure(of=of,
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
@@ -846,6 +854,8 @@ def load_period(folder: Path, report: str, problems: Problems,
         else:
             ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
     books.check_unused(problems)
+    if "relations" in data:
+        period.relations = _parse_relations(ctx, data["relations"])
     if version_of is None:
         period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
     for child in sorted(folder.iterdir()):
@@ -891,7 +901,109 @@ def _check_selector(period: Period, sel: Selector, where: Where, field: str,
                              line=where.line, field=field)
 
 
+RELATION_HINT = "see 'Relations' in " + FORMAT_DOC
+_RELATION_FIELDS = {
+    "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},
+    "same": {"same", "as"},
+    "rate": {"rate", "population", "per", "counts"},
+}
+
+
+def _relation_term(ctx: _Ctx, key: str, raw: Any) -> RelationTerm | None:
+    previous = isinstance(raw, str) and raw.startswith("previous.")
+    sel = _parse_selector(ctx, key, raw[len("previous."):] if previous else raw)
+    return RelationTerm(sel, previous) if sel is not None else None
+
+
+def _relation_terms(ctx: _Ctx, key: str) -> tuple[RelationTerm, ...]:
+    raw = ctx.m.get(key, [])
+    items = raw if isinstance(raw, list) else [raw]
+    return tuple(t for item in items if (t := _relation_term(ctx, key, item)) is not None)
+
+
+def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
+    """The `relations:` list of a period.yaml: facts a reader can combine (docs/data-format.md)."""
+    if not isinstance(raw, LinedList):
+        ctx.problem("relations", "'relations' must be a list", "start each relation with '- '")
+        return []
+    out: list[Relation] = []
+    for index, entry in enumerate(raw):
+        line = raw.line_of(index)
+        field = f"relations[{index + 1}]"
+        kinds = [k for k in RELATION_KINDS if isinstance(entry, Mapping) and k in entry]
+        if not isinstance(entry, LinedDict) or len(kinds) != 1:
+            ctx.problems.add(ctx.file, "each relation starts with one of: "
+                             + ", ".join(RELATION_KINDS), RELATION_HINT, line=line, field=field)
+            continue
+        kind = kinds[0]
+        sub = ctx.sub(field, entry)
+        sub.path = field
+        sub.unknown_keys(_RELATION_FIELDS[kind])
+        where = Where(ctx.file, line)
+        if kind == "stock_flow":
+            start, end = (_relation_term(sub, k, entry.get(k)) if k in entry else None
+                          for k in ("start", "end"))
+            if start is None or end is None:
+                sub.problem(None, "a stock_flow relation needs 'start' and 'end' (and 'in' and "
+                            "'out')", RELATION_HINT)
+                continue
+            tolerance = sub.number("tolerance", required=False) or 0.0
+            out.append(Relation(kind, str(entry["stock_flow"]), where, start=start, end=end,
+                                inflow=_relation_terms(sub, "in"),
+                                outflow=_relation_terms(sub, "out"), tolerance=tolerance))
+        elif kind == "same":
+            figure = _relation_term(sub, "same", entry["same"])
+            cell = _relation_term(sub, "as", entry.get("as"))
+            if figure is None or cell is None or figure.selector.figure is None:
+                sub.problem("same", "a 'same' relation names a figure, and 'as' the table cell "
+                            "or margin it equals", RELATION_HINT)
+                continue
+            out.append(Relation(kind, figure.selector.figure, where, terms=(figure, cell)))
+        else:
+            rate = _relation_term(sub, "rate", entry["rate"])
+            population = _relation_term(sub, "population", entry.get("population"))
+            if rate is None or population is None:
+                sub.problem("population", "a 'rate' relation needs the rate and the "
+                            "'population' it is per", RELATION_HINT)
+                continue
+            per = sub.number("per", required=False) or 10000.0
+            counts = sub.choice("counts", ("children", "records"), default="children")
+            out.append(Relation(kind, rate.selector.describe(), where, rate=rate,
+                                population=population, per=per, counts=counts))
+    return out
+
+
+def _relation_terms_of(relation: Relation) -> list[RelationTerm]:
+    terms = [*relation.inflow, *relation.outflow, *relation.terms]
+    terms += [t for t in (relation.start, relation.end, relation.rate, relation.population) if t]
+    return terms
+
+
+def _check_relations(period: Period, problems: Problems) -> None:
+    for index, relation in enumerate(period.relations):
+        field = f"relations[{index + 1}]"
+        for term in _relation_terms_of(relation):
+            sel = term.selector
+            if term.previous:
+                if not period.previous:
+                    problems.add(relation.where.file, "'previous.' needs the period's "
+                                 "'previous' field", "add 'previous: <period>'",
+                                 line=relation.where.line, field=field)
+                continue  # checked against the previous period when the site is published
+            if sel.figure is not None and sel.figure in period.metrics:
+                continue
+            _check_selector(period, sel, relation.where, field, problems)
+    for name, fig in period.figures.items():
+        if fig.of is not None:
+            other = period.figures.get(fig.of)
+            if other is None or other.unit != "count" or other.counts == "none":
+                problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of "
+                             "children or records in this period", "see 'Figures' in "
+                             + FORMAT_DOC, line=fig.where.line, field=f"figures.{name}.of")
+
+
 def _check_references(period: Period, problems: Problems) -> None:
+    _check_relations(period, problems)
     for metric in period.metrics.values():
         for sel in metric.selectors():
             _check_selector(period, sel, metric.where, f"metrics.{metric.name}", problems)

@@ -51,6 +51,44 @@ class Figure:
     note: str = ""
     sensitive: bool = False
     covers: str = ""  # the time a flow covers when it is not the whole period, e.g. "July 2020"
+    # For a percentage: the count figure it is a percentage of (reviews on time of
+    # `reviews_held`). The audit then protects the counts it implies, and what is left.
+    of: str | None = None
+
+
+RELATION_KINDS = ("stock_flow", "same", "rate")
+
+
+@dataclass(frozen=True)
+class RelationTerm:
+    """A figure, metric or table selection in a relation; `previous` when it is in the period
+    this one names as `previous`."""
+
+    selector: Selector
+    previous: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A fact the data declares, that a reader can use to combine published numbers.
+
+    stock_flow: start + sum(inflow) - sum(outflow) = end, within `tolerance`.
+    same: `terms[0]` (a figure) is the same number as `terms[1]` (a table cell or margin).
+    rate: `rate` (per `per`) is a count of `counts` over `population`."""
+
+    kind: str
+    label: str
+    where: Where
+    start: RelationTerm | None = None
+    inflow: tuple[RelationTerm, ...] = ()
+    outflow: tuple[RelationTerm, ...] = ()
+    end: RelationTerm | None = None
+    tolerance: float = 0.0
+    terms: tuple[RelationTerm, ...] = ()
+    rate: RelationTerm | None = None
+    population: RelationTerm | None = None
+    per: float = 10000.0
+    counts: str = "children"
 
 
 @dataclass(frozen=True)
@@ -199,6 +237,8 @@ class Period:
     revisions: list[Revision] = field(default_factory=list)
     # Tables declared in period.yaml whose CSV could not be read (already reported).
     unreadable: set[str] = field(default_factory=set)
+    # Declared relations between figures and tables (stock and flow, same, rate).
+    relations: list[Relation] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from .metrics import MetricResult, Part, compute_all, percent_change
-from .model import TOTAL, Figure, Period, Selector, Site, Table
+from .audit import Finding, audit_period, audit_site
+from .knowledge import current_version
+from .metrics import MetricResult, Part, compute_all, percent_change, select
+from .model import TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
 from .published import (
     Formula,
+    Implied,
     PublishedChange,
     PublishedMetric,
     PublishedPeriod,
+    PublishedRelation,
     PublishedRevision,
     PublishedSite,
     PublishedSource,
     PublishedTable,
     PublishedTarget,
+    Ref,
     Value,
     format_date,
     format_number,
@@ -141,8 +146,32 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         cells=cells, collapsed=tuple(collapsed), population=table.population,
         known_total=known_total,
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
-               and table.unit == "percent" else None))
+               and table.unit == "percent" else None),
+        partitions=_partitions(table, values) if table.base is not None else ())
     return _TableResult(published, hidden, values)
+
+
+def _partitions(table: Table, values: dict[Key, float]) -> tuple[int, ...]:
+    """Dimensions along which every line of a percentage table adds up to 100% (to rounding):
+    its cells are shares of one base, so a reader can subtract the visible ones from 100."""
+    out = []
+    for dim in range(len(table.dims)):
+        lines: dict[Key, list[float]] = {}
+        for key, value in values.items():
+            if TOTAL not in key:
+                lines.setdefault(key[:dim] + key[dim + 1:], []).append(value)
+        sums = [sum(v) for v in lines.values() if all(x == x for x in v)]
+        if sums and len(sums) == len(lines) and all(99 <= s <= 101 for s in sums):
+            out.append(dim)
+    return tuple(out)
+
+
+def _counts(raw: _Raw) -> str:
+    """What a published value counts, for the audit: a count figure's own `counts`; a metric
+    summing counts takes theirs."""
+    if raw.unit != "count":
+        return "none"
+    return raw.counts
 
 
 def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[Key, str],
@@ -173,18 +202,21 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
         limit = rule.threshold + 0.5
         if (value > 0 and low < limit) or (TOTAL not in key and value < 100 and rest_low < limit):
             primary.add(key)
-    last = len(table.dims) - 1
-    lines: dict[Key, list[Key]] = {}
-    for key in values:
-        if key[last] != TOTAL:
-            lines.setdefault(key[:last], []).append(key)
     synthetic: set[Key] = set()
-    for rest, members in lines.items():
-        total_key = (*rest, TOTAL)
-        printed = [values[k] for k in members if not symbols.get(k)]
-        if total_key not in values and len(printed) == len(members) and 99 <= sum(printed) <= 101:
-            implied[total_key] = float(sum(implied[k] for k in members))
-            synthetic.add(total_key)
+    for dim in range(len(table.dims)):
+        # Along every dimension, not only the last: shares of 40 children by age group add up
+        # to 100% down a column as well as along a row.
+        lines: dict[Key, list[Key]] = {}
+        for key in values:
+            if TOTAL not in key:
+                lines.setdefault(key[:dim] + key[dim + 1:], []).append(key)
+        for rest, members in lines.items():
+            total_key = (*rest[:dim], TOTAL, *rest[dim:])
+            printed = [values[k] for k in members if not symbols.get(k)]
+            if (total_key not in values and len(printed) == len(members)
+                    and 99 <= sum(printed) <= 101):
+                implied[total_key] = float(sum(implied[k] for k in members))
+                synthetic.add(total_key)
     hidden = secondary(implied, symbols, primary, lines_of(implied, len(table.dims)), rule)
     return hidden - synthetic
 
@@ -246,8 +278,12 @@ def _formula(res: MetricResult | None) -> Formula | None:
     if res is None:
         return None
     if res.numerator is not None and res.denominator is not None:
-        return Formula(res.spec.type, numerator=_terms(res.numerator),
-                       denominator=_terms(res.denominator))
+        num, den = res.numerator, res.denominator
+        subset = (res.spec.type == "percent" and num.unit == den.unit == "count"
+                  and num.counts != "none" and den.counts != "none" and num.value is not None
+                  and den.value is not None and num.value <= den.value)
+        return Formula(res.spec.type, numerator=_terms(num), denominator=_terms(den),
+                       subset=subset)
     return Formula("sum", terms=tuple(t for p in res.parts for t in _terms(p)))
 
 
@@ -323,8 +359,11 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
         return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
                                Value(None, "x", cur.unit, cur.decimals), None, prev.date)  # type: ignore[arg-type]
     diff = cur.value - prev.value
-    rule = _rule(cur, config)
-    hide = cur_hidden or prev_hidden or bool(rule and rule.is_small(abs(diff)))
+    # A difference is hidden only with an end: beside both ends, anyone can subtract, so a
+    # hidden difference would pretend to protect what is published. A small change in a count
+    # is a net change, not a count of children; where the flows behind it are published too,
+    # the stock-and-flow relations make the audit protect them.
+    hide = cur_hidden or prev_hidden
     decimals = max(cur.decimals, prev.decimals)
     difference = Value(None, "c", cur.unit, decimals) if hide else Value(diff, "", cur.unit, decimals)
     percent = None
@@ -366,6 +405,74 @@ def _status(period: Period, raw: _Raw, value: Value) -> str:
 MAX_AUDIT_ROUNDS = 100
 
 
+def _relation_refs(period: Period, term: RelationTerm) -> tuple[tuple[float, Ref], ...]:
+    """A declared term as published quantities: a figure or metric, or the table cells (or
+    margin) a selection covers."""
+    version = f"{period.report}/{period.previous}" if term.previous else period.key
+    sel = term.selector
+    if sel.figure is not None:
+        return ((1.0, (version, "figure", sel.figure, ())),)
+    if term.previous:
+        return ()  # tables of the previous period: not supported (the loader refuses them)
+    part = select(period, sel)
+    return tuple((1.0, (version, "table", part.table or "", key)) for key in part.cells)
+
+
+def _negated(terms: tuple[tuple[float, Ref], ...]) -> tuple[tuple[float, Ref], ...]:
+    return tuple((-c, r) for c, r in terms)
+
+
+def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation, ...]:
+    """The period's declared relations, and those its figures' definitions imply, as
+    published facts over published quantities (structure only)."""
+    out: list[PublishedRelation] = []
+    where = f"{period.key}: "
+    for rel in period.relations:
+        line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+        if rel.kind == "stock_flow":
+            assert rel.start is not None and rel.end is not None
+            terms = (*_relation_refs(period, rel.start),
+                     *(t for x in rel.inflow for t in _relation_refs(period, x)),
+                     *(t for x in rel.outflow for t in _negated(_relation_refs(period, x))),
+                     *_negated(_relation_refs(period, rel.end)))
+            out.append(PublishedRelation("linear", f"{where}stock and flow of {rel.label}{line}",
+                                         terms=terms, tolerance=rel.tolerance))
+        elif rel.kind == "same":
+            figure, cells = (_relation_refs(period, t) for t in rel.terms)
+            out.append(PublishedRelation("linear", f"{where}'{rel.label}' is a cell or margin of "
+                                         f"a table{line}", terms=(*figure, *_negated(cells))))
+        else:
+            assert rel.rate is not None and rel.population is not None
+            rate = _relation_refs(period, rel.rate)
+            if len(rate) != 1:
+                continue
+            implied = Implied(f"rate:{rel.label}", f"the {rel.counts} behind the rate "
+                              f"{rel.label}", rel.counts)
+            out.append(PublishedRelation(
+                "ratio", f"{where}{rel.label} is a rate per {rel.per:g} of a population{line}",
+                value=rate[0][1], numerator=((1.0, (period.key, "implied", implied.name, ())),),
+                denominator=_relation_refs(period, rel.population), scale=rel.per,
+                implied=(implied,)))
+    for name, fig in period.figures.items():
+        if fig.of is None or name not in raws:
+            continue
+        of = period.figures[fig.of]
+        count = Implied(f"{name}:count", f"the {of.counts} '{name}' is a percentage of",
+                        of.counts, of.sensitive or fig.sensitive)
+        rest = Implied(f"{name}:rest", f"the {of.counts} of '{fig.of}' outside '{name}'",
+                       of.counts, of.sensitive or fig.sensitive)
+        count_ref: Ref = (period.key, "implied", count.name, ())
+        rest_ref: Ref = (period.key, "implied", rest.name, ())
+        of_ref: Ref = (period.key, "figure", fig.of, ())
+        why = f"{where}'{name}' is a percentage of '{fig.of}'"
+        out.append(PublishedRelation("ratio", why, value=(period.key, "figure", name, ()),
+                                     numerator=((1.0, count_ref),), denominator=((1.0, of_ref),),
+                                     scale=100.0, implied=(count,)))
+        out.append(PublishedRelation("linear", why, terms=((1.0, count_ref), (1.0, rest_ref),
+                                                           (-1.0, of_ref)), implied=(rest,)))
+    return tuple(out)
+
+
 def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
                   tables: dict[str, _TableResult], changes: dict[str, PublishedChange]) -> PublishedPeriod:
     values: dict[str, PublishedMetric] = {}
@@ -376,7 +483,8 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
             date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
             headline=raw.headline, target=_target(period, raw.target),
             status=_status(period, raw, value), change=changes.get(name), kind=raw.kind,
-            note=raw.note, formula=_formula(raw.result), sensitive=raw.sensitive)
+            note=raw.note, formula=_formula(raw.result), sensitive=raw.sensitive,
+            counts=_counts(raw))
     return PublishedPeriod(
         report=period.report, period=period.period, title=period.title,
         period_label=period.period_label, start=period.start, end=period.end,
@@ -385,7 +493,8 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
                                period.source.date, period.source.presented_to),
         notes=tuple(period.notes), previous=period.previous, values=values,
         targets={n: t for n in period.targets if (t := _target(period, n))},
-        tables={n: r.published for n, r in tables.items()}, draft=period.draft)
+        tables={n: r.published for n, r in tables.items()}, draft=period.draft,
+        relations=_relations(period, raws))
 
 
 def _complement_for(result: _TableResult, ndims: int, cell: Key) -> Key | None:
@@ -414,6 +523,38 @@ def _smallest_visible(result: _TableResult, ndims: int, wanted: Callable[[list[K
     return best[1] if best else None
 
 
+def _hide_complement(finding: Finding, tables: dict[str, _TableResult], raws: dict[str, _Raw],
+                     hidden: set[str], extra: dict[str, set[Key]], extra_metrics: set[str],
+                     ndims: dict[str, int]) -> bool:
+    """Hide one more published number so that `finding` widens: the first usable of the
+    numbers the audit names as tied to it (a cell or a figure), else a cell sharing a line with
+    it, else the derived figures that use its table. False when nothing is left to hide."""
+    for _, kind, name, key in finding.complements:
+        if kind == "table" and name in tables:
+            result = tables[name]
+            value = result.values.get(key)
+            if (value is not None and value == value and value > 0 and key not in result.hidden
+                    and not result.published.cells[key].symbol):
+                extra.setdefault(name, set()).add(key)
+                return True
+        elif kind == "figure" and name in raws and name not in hidden | extra_metrics:
+            extra_metrics.add(name)
+            return True
+    if finding.kind == "table" and finding.table in tables:
+        result = tables[finding.table]
+        complement = _complement_for(result, ndims[finding.table], finding.cell)
+        if complement is not None:
+            extra.setdefault(finding.table, set()).add(complement)
+            return True
+    progressed = False
+    for name, raw in raws.items():
+        if name not in hidden | extra_metrics and raw.result is not None and any(
+                p.table == finding.table for p in raw.result.parts):
+            extra_metrics.add(name)
+            progressed = True
+    return progressed
+
+
 def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict[str, float]:
     """One-dimensional count tables without a Total row whose sum a published figure or metric
     gives away: a reader could subtract, so the sum counts as the table's total."""
@@ -437,7 +578,6 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
     and patterns the line-by-line rule misses."""
-    from .audit import audit_period
 
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = _raw_quantities(period, compute_all(period))
@@ -457,18 +597,8 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
             return raws, hidden, tables, []
         progressed = False
         for finding in findings:
-            result = tables[finding.table]
-            complement = _complement_for(result, ndims[finding.table], finding.cell)
-            if complement is not None:
-                extra.setdefault(finding.table, set()).add(complement)
-                progressed = True
-                continue
-            # No cell left to hide: hide the derived figures that use this table instead.
-            for name, raw in raws.items():
-                if name not in hidden and raw.result is not None and any(
-                        p.table == finding.table for p in raw.result.parts):
-                    extra_metrics.add(name)
-                    progressed = True
+            progressed |= _hide_complement(finding, tables, raws, hidden, extra, extra_metrics,
+                                           ndims)
         if not progressed:
             break
     # Give up: return what we have with its findings; the pipeline reports them and the
@@ -479,29 +609,44 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
 Suppressed = tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]
 
 
-def _suppress_versions(period: Period, config: Config) -> tuple[Suppressed, list[Suppressed]]:
+def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
+                       forced_metrics: set[str] | None = None,
+                       ) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
     version is hidden in all, repeated until nothing more is hidden, so that comparing two
-    versions cannot reveal a value either of them hides."""
+    versions cannot reveal a value either of them hides. `forced`: cells and figures the
+    site-wide audit asked to hide."""
     versions = [period] + [r.previous for r in period.revisions]
-    forced: dict[str, set[Key]] = {}
-    forced_metrics: set[str] = set()
+    forced = {name: set(keys) for name, keys in (forced or {}).items()}
+    forced_metrics = set(forced_metrics or ())
     while True:
         results = [_suppress_period(v, config, forced, forced_metrics) for v in versions]
-        union: dict[str, set[Key]] = {}
+        union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
         for _, _, tables, _ in results:
             for name, result in tables.items():
                 union.setdefault(name, set()).update(result.hidden)
-        union_metrics = set().union(*(hidden for _, hidden, _, _ in results))
+        union_metrics = forced_metrics.union(*(hidden for _, hidden, _, _ in results))
         if len(versions) == 1 or (union == forced and union_metrics == forced_metrics):
             return results[0], results[1:]
         forced, forced_metrics = union, union_metrics
 
 
-def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod]) -> PublishedPeriod:
-    """Mark [r] on every value and cell that differs from what an earlier version published."""
+def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod],
+                  raw_current: dict[str, _TableResult],
+                  raw_earlier: list[dict[str, _TableResult]]) -> PublishedPeriod:
+    """Mark [r] on every value and cell that differs from what an earlier version published,
+    and on a hidden cell whose hidden number changed: a reader may take an unmarked cell to be
+    the same number in every version, and the audit does."""
     def differs(value: Value, olds: list[Value | None]) -> bool:
         return any(old is not None and old.shown != value.shown for old in olds)
+
+    def raw_differs(name: str, key: Key) -> bool:
+        now = raw_current[name].values.get(key) if name in raw_current else None
+        for tables in raw_earlier:
+            then = tables[name].values.get(key) if name in tables else None
+            if then is not None and now is not None and not (then == now or then != then == now != now):
+                return True
+        return False
 
     values = {}
     for name, metric in current.values.items():
@@ -513,7 +658,8 @@ def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod]) -> P
         cells = {}
         for key, value in table.cells.items():
             olds = [p.tables[name].cells.get(key) if name in p.tables else None for p in earlier]
-            cells[key] = replace(value, revised=True) if differs(value, olds) else value
+            changed = differs(value, olds) or (value.suppressed and raw_differs(name, key))
+            cells[key] = replace(value, revised=True) if changed else value
         tables[name] = replace(table, cells=cells)
     return replace(current, values=values, tables=tables)
 
@@ -528,7 +674,7 @@ def _changes_between(old: PublishedPeriod, new: PublishedPeriod) -> tuple[str, .
     return tuple(out)
 
 
-def _with_revisions(period: Period, current: PublishedPeriod,
+def _with_revisions(period: Period, current: PublishedPeriod, computed: Suppressed,
                     earlier: list[Suppressed]) -> PublishedPeriod:
     if not period.revisions:
         return current
@@ -539,23 +685,15 @@ def _with_revisions(period: Period, current: PublishedPeriod,
                                   changed=_changes_between(chain[i], chain[i + 1]),
                                   tables=olds[i].tables)
                 for i, r in enumerate(period.revisions))
-    return replace(_mark_revised(current, olds), revisions=log)
+    return replace(_mark_revised(current, olds, computed[2], [e[2] for e in earlier]),
+                   revisions=log)
 
 
-def _version_findings(period: Period, results: tuple[Suppressed, list[Suppressed]]) -> list:
-    """Every version's audit findings, each naming the folder whose period.yaml to fix: an
-    earlier version's is revisions/<date>/."""
-    current, earlier = results
-    found = list(current[3])
-    for revision, result in zip(period.revisions, earlier, strict=True):
-        found += [replace(f, period=f"{period.key}/revisions/{revision.date.isoformat()}")
-                  for f in result[3]]
-    return found
+MAX_SITE_ROUNDS = 20
 
 
-def publish_site(site: Site, config: Config) -> PublishedSite:
-    """Compute, suppress and publish every period. The only way raw data reaches output."""
-    versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
+def _assemble(site: Site, config: Config,
+              versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> dict[str, PublishedPeriod]:
     computed = {key: current for key, (current, _) in versions.items()}
     periods: dict[str, PublishedPeriod] = {}
     for key, period in site.periods.items():
@@ -569,11 +707,55 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
                     changes[name] = _change(raw, name in hidden, prev_raws[name],
                                             name in prev_hidden, period, prev_period, config)
         periods[key] = _with_revisions(period, _build_period(period, raws, hidden, tables, changes),
-                                       versions[key][1])
-    return PublishedSite(periods=periods, reports={k: dict(v) for k, v in config.reports.items()},
-                         organisation=config.organisation, service=config.service,
-                         contact_email=config.contact_email,
-                         threshold=config.suppression_threshold,
-                         sensitive_threshold=config.sensitive_threshold,
-                         findings=tuple(f for key in sorted(versions)
-                                        for f in _version_findings(site.periods[key], versions[key])))
+                                       computed[key], versions[key][1])
+    return periods
+
+
+def _site_cure(findings: list[Finding], site: Site,
+               versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+               forced: dict[str, tuple[dict[str, set[Key]], set[str]]]) -> set[str]:
+    """Hide one more published number for each site-wide finding (what ties periods together:
+    stock and flow, the same snapshot twice, corrections). Returns the periods to redo."""
+    redo: set[str] = set()
+    for finding in findings:
+        for version, kind, name, key in finding.complements:
+            period_key = current_version(version)
+            if period_key not in versions:
+                continue
+            raws, hidden, tables, _ = versions[period_key][0]
+            cells, metrics = forced.setdefault(period_key, ({}, set()))
+            if kind == "figure" and name in raws and name not in hidden | metrics:
+                metrics.add(name)
+            elif (kind == "table" and name in tables and key not in tables[name].hidden
+                  and (tables[name].values.get(key) or 0) > 0 and key not in cells.get(name, set())):
+                cells.setdefault(name, set()).add(key)
+            else:
+                continue
+            redo.add(period_key)
+            break
+    return redo
+
+
+def publish_site(site: Site, config: Config) -> PublishedSite:
+    """Compute, suppress and publish every period. The only way raw data reaches output.
+
+    Each period (with its earlier versions) is suppressed and audited on its own first; then
+    the whole site is audited as one reader's knowledge (`knowledge.reader_model`), and what
+    ties periods together hides more, period by period, until nothing can be narrowed."""
+    forced: dict[str, tuple[dict[str, set[Key]], set[str]]] = {}
+    versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
+    findings: list[Finding] = []
+    for _ in range(MAX_SITE_ROUNDS):
+        published = PublishedSite(
+            periods=_assemble(site, config, versions),
+            reports={k: dict(v) for k, v in config.reports.items()},
+            organisation=config.organisation, service=config.service,
+            contact_email=config.contact_email, threshold=config.suppression_threshold,
+            sensitive_threshold=config.sensitive_threshold)
+        findings = audit_site(published, config.min_feasible_range)
+        redo = _site_cure(findings, site, versions, forced) if findings else set()
+        if not redo:
+            break
+        for key in redo:
+            versions[key] = _suppress_versions(site.periods[key], config, *forced[key])
+    return replace(published, findings=tuple(findings))

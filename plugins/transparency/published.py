@@ -93,6 +93,9 @@ class PublishedTable:
     # Percentages of how many, per cell (None where unknown): what the audit turns the
     # percentages back into counts with.
     bases: dict[tuple[str, ...], float] | None = None
+    # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
+    # one base. Structure only; the audit reads each such line as a hidden total.
+    partitions: tuple[int, ...] = ()
 
     @property
     def dims(self) -> list[str]:
@@ -172,6 +175,52 @@ class PublishedTarget:
 
 
 Term = tuple[str, str, tuple[str, ...]]  # ('table', name, key) or ('figure', name, ())
+# A quantity anywhere on the site: (version, kind, name, key). The version is a period's key
+# ("iro/2021-22") or an earlier version's ("iro/2021-22/revisions/2022-01-05"); the kind is
+# 'table' (a cell), 'figure' (a figure or metric) or 'implied' (a count the site never prints
+# but its relations imply, e.g. the reviews not held on time).
+Ref = tuple[str, str, str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Implied:
+    """A count no page prints but that published relations imply: protected like a hidden
+    count when it is of children or records."""
+
+    name: str
+    label: str
+    counts: str  # 'children' or 'records'
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class PublishedRelation:
+    """A fact a reader can use to combine published numbers: structure only, never values.
+
+    linear: |sum(coef * q) + constant| <= tolerance (stock and flow, a figure equal to a cell,
+            a part of a period no larger than the whole, ...).
+    ratio:  the printed `value` is scale * (sum(numerator) + num_constant)
+            / (sum(denominator) + den_constant), to its printed precision (percentages of
+            counts, rates per 10,000 of a population).
+    `why` names the declaration or rule it comes from, for messages and the data package."""
+
+    kind: str  # 'linear', 'bound' or 'ratio'
+    why: str
+    terms: tuple[tuple[float, Ref], ...] = ()
+    constant: float = 0.0
+    tolerance: float = 0.0
+    value: Ref | None = None
+    numerator: tuple[tuple[float, Ref], ...] = ()
+    denominator: tuple[tuple[float, Ref], ...] = ()
+    scale: float = 1.0
+    implied: tuple[Implied, ...] = ()
+    # bound: low <= sum(coef * q) + constant <= high
+    low: float = 0.0
+    high: float = 0.0
+
+    def refs(self) -> list[Ref]:
+        out = [r for _, r in (*self.terms, *self.numerator, *self.denominator)]
+        return out + ([self.value] if self.value is not None else [])
 
 
 @dataclass(frozen=True)
@@ -183,6 +232,9 @@ class Formula:
     terms: tuple[Term, ...] = ()
     numerator: tuple[Term, ...] = ()
     denominator: tuple[Term, ...] = ()
+    # A percentage of a part of its denominator (reviews on time of reviews held): the rest
+    # (the reviews not on time) is a count too, which the audit protects.
+    subset: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +254,9 @@ class PublishedMetric:
     note: str = ""
     formula: Formula | None = None
     sensitive: bool = False
+    # What the figure counts: 'children', 'records' or 'none'. A hidden count of children or
+    # records is an unknown to the disclosure audit.
+    counts: str = "children"
 
 
 @dataclass(frozen=True)
@@ -241,6 +296,9 @@ class PublishedPeriod:
     draft: bool = False
     # Corrections log, oldest first: each with the tables as published before it.
     revisions: tuple[PublishedRevision, ...] = ()
+    # What a reader can combine beyond table lines: declared in the data (stock and flow, a
+    # figure that is a cell, rates of a population) or implied by a figure's definition.
+    relations: tuple[PublishedRelation, ...] = ()
 
     @property
     def key(self) -> str:

@@ -1,0 +1,364 @@
+"""What a reader knows: every number the site publishes, as quantities and relations.
+
+A reader does not stop at one table. They combine headline figures, table cells and margins,
+percentages, rates, changes on the previous period, trend points (the same values again),
+every period of a report and the earlier versions of corrected periods. This module turns the
+whole published site into one model of that knowledge:
+
+* a **quantity** for every published number (visible: a constant; `[c]`: an unknown; `[x]`,
+  `[z]`: unusable), and for every count the site never prints but its figures imply (the
+  reviews *not* held on time; the children a rate per 10,000 stands for);
+* a **relation** for every fact that ties quantities together: table lines and their totals,
+  tables of the same population sharing margins, metrics as sums or ratios of what they are
+  computed from, declarations in the data (stock and flow, a figure that is a cell, rates of a
+  population), the same snapshot published by two periods, a part of a period no larger than
+  the whole, changes on the previous period, and the cells a correction left unchanged.
+
+`audit.py` solves the model with integer programming; `downloads.py` publishes its relations
+in the data package so anyone can re-run the attack. Reads only the published model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations, pairwise
+
+from .model import TOTAL
+from .published import (
+    Implied,
+    PublishedMetric,
+    PublishedPeriod,
+    PublishedRelation,
+    PublishedSite,
+    PublishedTable,
+    Ref,
+    Term,
+    Value,
+)
+from .suppress import lines_of
+
+BIG = 10**7  # an upper bound no count of children reaches; keeps every programme bounded
+
+# What a quantity is to the audit.
+VISIBLE = "visible"  # a published number: a constant
+HIDDEN = "hidden"  # [c] on a count of children or records: must keep MIN_FEASIBLE_RANGE values
+IMPLIED = "implied"  # never printed, implied by relations: must not be pinned to a small count
+BOUNDED = "bounded"  # known only to a printed precision (the count behind a visible percentage)
+UNUSABLE = "unusable"  # [x], [z], or a hidden number that is not a count: tells nothing
+
+
+@dataclass
+class Quantity:
+    """One number as a reader knows it."""
+
+    ref: Ref
+    role: str
+    label: str
+    value: float | None = None  # VISIBLE only
+    low: float = 0.0  # bounds of an unknown
+    high: float = float(BIG)
+    sensitive: bool = False
+    total: bool = False  # a margin: a reader expects it to be large
+    headline: bool = False
+    decimals: int = 0
+    counts: str = "none"
+    unit: str = "count"
+
+
+@dataclass
+class Model:
+    """Quantities by reference, the relations between them, and the thresholds of the rule."""
+
+    threshold: int
+    sensitive_threshold: int
+    quantities: dict[Ref, Quantity] = field(default_factory=dict)
+    relations: list[PublishedRelation] = field(default_factory=list)
+    # Relations a reader derives from the tables themselves (lines and their Total rows); the
+    # CSV downloads carry these, so the data package does not list them.
+    lines: list[PublishedRelation] = field(default_factory=list)
+
+    def small_bound(self, q: Quantity) -> float:
+        return float(self.sensitive_threshold if q.sensitive else self.threshold)
+
+    def lower(self, sensitive: bool) -> float:
+        return 0.0 if sensitive else 1.0
+
+
+def _value_quantity(model: Model, ref: Ref, value: Value, label: str, *, counts: str,
+                    sensitive: bool, total: bool = False, headline: bool = False) -> None:
+    if value.number is not None:
+        role = VISIBLE
+    elif value.symbol == "c" and value.unit == "count" and counts != "none":
+        role = HIDDEN
+    else:
+        role = UNUSABLE
+    model.quantities[ref] = Quantity(ref, role, label, value.number, model.lower(sensitive),
+                                     float(BIG), sensitive, total, headline, value.decimals, counts,
+                                     value.unit)
+
+
+def _linear(why: str, terms: Iterable[tuple[float, Ref]], constant: float = 0.0,
+            tolerance: float = 0.0) -> PublishedRelation:
+    return PublishedRelation("linear", why, terms=tuple(terms), constant=constant,
+                             tolerance=tolerance)
+
+
+def _describe_table(version: str, table: PublishedTable) -> str:
+    return f"{version}: table '{table.name}'"
+
+
+def _add_table(model: Model, version: str, table: PublishedTable) -> None:
+    counted = table.counts != "none"
+    if table.unit == "count":
+        for key, value in table.cells.items():
+            _value_quantity(model, (version, "table", table.name, key), value,
+                            f"{version}: '{table.name}' [{', '.join(key)}]", counts=table.counts,
+                            sensitive=table.sensitive, total=TOTAL in key)
+        if not counted:
+            return
+        why = f"the lines and totals of {_describe_table(version, table)}"
+        for line in lines_of(table.cells, len(table.dims)):
+            if line.total is not None:
+                model.lines.append(_linear(why, [
+                    *((1.0, (version, "table", table.name, k)) for k in line.members),
+                    (-1.0, (version, "table", table.name, line.total))]))
+        if table.known_total is not None:
+            model.lines.append(_linear(
+                f"{_describe_table(version, table)} adds up to a published figure",
+                ((1.0, (version, "table", table.name, k)) for k in table.cells),
+                -table.known_total))
+    elif table.unit == "percent" and counted and table.bases:
+        _add_percent_table(model, version, table)
+
+
+def _add_percent_table(model: Model, version: str, table: PublishedTable) -> None:
+    """The counts behind a percentage table of a known number of children: a visible
+    percentage is its count to printed precision; a hidden one is an unknown count; along
+    every dimension whose lines are shares of one base, the counts add up to the base."""
+    bases = table.bases or {}
+    for key, value in table.cells.items():
+        base = bases.get(key)
+        if base is None or TOTAL in key:
+            continue
+        ref: Ref = (version, "implied", table.name, key)
+        label = f"{version}: the count behind '{table.name}' [{', '.join(key)}]"
+        lower = model.lower(table.sensitive)
+        if value.number is not None:
+            half = 0.5 * 10 ** (-value.decimals)
+            low = max(0.0, math.ceil((value.number - half) * base / 100 - 1e-9))
+            high = math.floor((value.number + half) * base / 100 + 1e-9)
+            model.quantities[ref] = Quantity(ref, BOUNDED, label, None, low, max(low, high),
+                                             table.sensitive, counts=table.counts)
+        elif value.symbol == "c":
+            model.quantities[ref] = Quantity(ref, HIDDEN, label, None, lower, base,
+                                             table.sensitive, counts=table.counts)
+    why = f"the percentages of {_describe_table(version, table)} are shares of one base"
+    for line in lines_of(table.cells, len(table.dims)):
+        if not line.members:
+            continue
+        dim = next(d for d in range(len(table.dims))
+                   if len({k[d] for k in line.members}) == len(line.members))
+        total = table.cells.get(line.total) if line.total is not None else None
+        printed_whole = total is not None and total.number is not None and abs(total.number - 100) <= 1
+        if dim not in table.partitions and not printed_whole:
+            continue
+        line_bases = {bases.get(k) for k in line.members}
+        if len(line_bases) != 1 or None in line_bases:
+            continue
+        refs = [(version, "implied", table.name, k) for k in line.members]
+        if all(r in model.quantities for r in refs):
+            model.lines.append(_linear(why, ((1.0, r) for r in refs), -float(line_bases.pop())))
+
+
+def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]:
+    return tuple((1.0, (version, kind, name, key)) for kind, name, key in terms)
+
+
+def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
+    ref: Ref = (version, "figure", metric.name, ())
+    _value_quantity(model, ref, metric.value, f"{version}: '{metric.name}' ({metric.label})",
+                    counts=metric.counts, sensitive=metric.sensitive, headline=metric.headline)
+    formula = metric.formula
+    if formula is None:
+        return
+    why = f"{version}: how '{metric.name}' is computed"
+    if formula.kind == "sum":
+        model.relations.append(_linear(why, (*_terms(version, formula.terms), (-1.0, ref))))
+        return
+    num, den = _terms(version, formula.numerator), _terms(version, formula.denominator)
+    model.relations.append(PublishedRelation(
+        "ratio", why, value=ref, numerator=num, denominator=den,
+        scale=100.0 if formula.kind == "percent" else 1.0))
+    if formula.subset and metric.counts != "none":
+        rest = Implied(f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less "
+                       "numerator)", metric.counts, metric.sensitive)
+        rest_ref: Ref = (version, "implied", rest.name, ())
+        model.quantities[rest_ref] = Quantity(rest_ref, IMPLIED, f"{version}: {rest.label}",
+                                              low=0.0, sensitive=metric.sensitive,
+                                              counts=metric.counts)
+        model.relations.append(PublishedRelation(
+            "linear", f"{version}: '{metric.name}' is a share of its denominator",
+            terms=(*num, (1.0, rest_ref), *((-c, r) for c, r in den)), implied=(rest,)))
+
+
+def _add_declared(model: Model, relation: PublishedRelation) -> None:
+    for implied in relation.implied:
+        version = next(r[0] for r in relation.refs() if r[1] == "implied" and r[2] == implied.name)
+        ref: Ref = (version, "implied", implied.name, ())
+        model.quantities.setdefault(ref, Quantity(
+            ref, IMPLIED, f"{version}: {implied.label}", low=0.0, sensitive=implied.sensitive,
+            counts=implied.counts))
+    model.relations.append(relation)
+
+
+def _add_period(model: Model, period: PublishedPeriod) -> None:
+    version = period.key
+    for table in period.tables.values():
+        _add_table(model, version, table)
+    for metric in period.values.values():
+        _add_metric(model, version, metric)
+    for relation in period.relations:
+        _add_declared(model, relation)
+    _add_populations(model, [(version, t) for t in period.tables.values()])
+    for revision in period.revisions:
+        old = f"{version}/revisions/{revision.date.isoformat()}"
+        for table in revision.tables.values():
+            _add_table(model, old, table)
+            _add_unchanged(model, old, table, period.tables.get(table.name))
+        _add_populations(model, [(old, t) for t in revision.tables.values()])
+
+
+def _add_unchanged(model: Model, old: str, table: PublishedTable,
+                   current: PublishedTable | None) -> None:
+    """A cell a correction did not change (no [r] mark) is the same number in both versions."""
+    if current is None or table.unit != "count" or table.counts == "none":
+        return
+    why = f"cells of '{table.name}' not marked [r] are unchanged since {old}"
+    for key, value in current.cells.items():
+        if key in table.cells and not value.revised:
+            model.relations.append(_linear(why, [(1.0, (old, "table", table.name, key)),
+                                                 (-1.0, (current_version(old), "table",
+                                                         table.name, key))]))
+
+
+def current_version(version: str) -> str:
+    """'iro/2021-22/revisions/2022-01-05' -> 'iro/2021-22'."""
+    return version.split("/revisions/")[0]
+
+
+def _add_populations(model: Model, tables: list[tuple[str, PublishedTable]],
+                     across: bool = False) -> None:
+    """Tables of one population (at one date, or over one period) describe the same children:
+    their margins over the dimensions they share agree, for every shared combination of
+    categories (the grand totals when they share none)."""
+    groups: dict[tuple[str, str], list[tuple[str, PublishedTable]]] = {}
+    for version, table in tables:
+        if table.population and table.unit == "count" and table.counts != "none":
+            when = table.date.isoformat() if table.date else version
+            groups.setdefault((table.population, when), []).append((version, table))
+    for (population, _), members in groups.items():
+        for (va, a), (vb, b) in combinations(members, 2):
+            if across and va == vb:
+                continue  # within one period: already linked by _add_period
+            shared = [d for d in a.dims if d in b.dims]
+            cats = {d: (set(a.categories(d)) & set(b.categories(d))) - {TOTAL} for d in shared}
+            combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
+            for version, table, side in ((va, a, 0), (vb, b, 1)):
+                for key in table.cells:
+                    if TOTAL in key:
+                        continue
+                    combo = tuple(key[table.dims.index(d)] for d in shared)
+                    if all(c in cats[d] for c, d in zip(combo, shared, strict=True)):
+                        combos.setdefault(combo, ([], []))[side].append(
+                            (version, "table", table.name, key))
+            why = (f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
+                   + (f" by {', '.join(shared)}" if shared else ""))
+            for left, right in combos.values():
+                if left and right:
+                    model.lines.append(_linear(why, [*((1.0, r) for r in left),
+                                                     *((-1.0, r) for r in right)]))
+
+
+def _add_across_periods(model: Model, site: PublishedSite) -> None:
+    """Relations between the periods of one report: the same snapshot published twice; a
+    flow over part of a period no larger than the flow over the whole; changes on the
+    previous period; and tables of one population at one date."""
+    for report in site.reports:
+        periods = site.by_report(report)
+        _add_populations(model, [(p.key, t) for p in periods for t in p.tables.values()
+                                 if t.date is not None], across=True)
+        snapshots: dict[tuple[str, object], list[Ref]] = {}
+        for p in periods:
+            for name, metric in p.values.items():
+                if metric.date is not None and metric.value.unit == "count":
+                    snapshots.setdefault((name, metric.date), []).append((p.key, "figure", name, ()))
+        for (name, date), refs in snapshots.items():
+            for a, b in pairwise(refs):
+                qa, qb = model.quantities[a], model.quantities[b]
+                if qa.role == qb.role == VISIBLE:
+                    continue  # both printed: a reader sees whether they agree
+                model.relations.append(_linear(f"'{name}' at {date} is published by {a[0]} "
+                                               f"and {b[0]}", [(1.0, a), (-1.0, b)]))
+        for part, whole in ((a, b) for a in periods for b in periods if a is not b
+                            and b.start <= a.start and a.end <= b.end
+                            and (a.start, a.end) != (b.start, b.end)):
+            _add_part_of(model, part, whole)
+        for p in periods:
+            _add_changes(model, site, p)
+
+
+def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod) -> None:
+    why = f"{part.key} lies inside {whole.key}: a count over it is no larger"
+    for name, metric in part.values.items():
+        other = whole.values.get(name)
+        if (other is not None and metric.date is None and other.date is None
+                and metric.value.unit == other.value.unit == "count" and metric.counts != "none"):
+            model.relations.append(PublishedRelation(
+                "bound", why, terms=((1.0, (part.key, "figure", name, ())),
+                                     (-1.0, (whole.key, "figure", name, ()))),
+                low=-float(BIG), high=0.0))
+    for name, table in part.tables.items():
+        other_table = whole.tables.get(name)
+        if (other_table is None or table.date or other_table.date or table.unit != "count"
+                or table.counts == "none" or other_table.dims != table.dims):
+            continue
+        for key in table.cells:
+            if key in other_table.cells:
+                model.relations.append(PublishedRelation(
+                    "bound", why, terms=((1.0, (part.key, "table", name, key)),
+                                         (-1.0, (whole.key, "table", name, key))),
+                    low=-float(BIG), high=0.0))
+
+
+def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> None:
+    """A published change is the difference of its two ends."""
+    for name, metric in period.values.items():
+        change = metric.change
+        if (change is None or not change.comparable or change.difference is None
+                or change.difference.number is None):
+            continue
+        prev = (f"{period.report}/{change.previous_period}", "figure", name, ())
+        if prev not in model.quantities:
+            continue
+        model.relations.append(_linear(
+            f"the change in '{name}' from {change.previous_label} to {period.period_label}",
+            [(1.0, (period.key, "figure", name, ())), (-1.0, prev)], -change.difference.number))
+
+
+def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: int) -> Model:
+    """What a reader knows from one period's page, downloads and earlier versions alone."""
+    model = Model(threshold, sensitive_threshold)
+    _add_period(model, period)
+    return model
+
+
+def reader_model(site: PublishedSite) -> Model:
+    """What a reader knows from the whole site: every period, their earlier versions, and the
+    relations between periods."""
+    model = Model(site.threshold, site.sensitive_threshold)
+    for key in sorted(site.periods):
+        _add_period(model, site.periods[key])
+    _add_across_periods(model, site)
+    return model
