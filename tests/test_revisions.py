@@ -4,7 +4,6 @@ stays downloadable, suppressed consistently with the current one."""
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 
 from factories import CONFIG, published_period, published_table, raw_period, raw_table, site_of
