@@ -65,13 +65,16 @@ class Finding:
     cell: tuple[str, ...]
     low: float
     high: float
-    kind: str = "table"
+    kind: str = "table"  # 'table', 'figure', 'implied' or 'contradiction'
     assumption: str = ""
     through: tuple[str, ...] = ()
     # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
     complements: tuple[Ref, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
+        if self.kind == "contradiction":
+            return (f"{self.period}: the published figures contradict each other or a declared "
+                    f"relation: {'; '.join(self.through)}")
         what = {"table": f"suppressed cell [{', '.join(self.cell)}] of '{self.table}'",
                 "figure": f"suppressed figure '{self.table}'",
                 "implied": f"the count '{self.table}'"
@@ -99,6 +102,7 @@ class _System:
     rows: list[tuple[dict[int, float], float, bool]] = field(default_factory=list)  # (a, b, eq)
     why: list[str] = field(default_factory=list)
     visible: list[list[Ref]] = field(default_factory=list)  # published numbers in each row
+    contradictions: dict[str, str] = field(default_factory=dict)  # relation -> its version
 
 
 def _expression(model: Model, system: _System, terms: tuple[tuple[float, Ref], ...],
@@ -125,6 +129,9 @@ def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, wh
         system.rows.append((coeffs, rhs, eq))
         system.why.append(why)
         system.visible.append(seen)
+    elif (abs(rhs) > 1e-6 if eq else rhs < -1e-6) and seen:
+        # Published numbers alone break the relation: the data contradicts its declaration.
+        system.contradictions.setdefault(why, seen[0][0])
 
 
 def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None:
@@ -311,13 +318,21 @@ def _finding(model: Model, system: _System, comp: _Component, i: int, found: tup
     q = model.quantities[system.refs[i]]
     rows = [r for r in comp.rows if i in system.rows[r][0]]
     through = tuple(dict.fromkeys(system.why[r] for r in rows))
-    candidates = {ref: _complement_rank(model, ref) for r in rows for ref in system.visible[r]}
-    for r in rows:  # a visible percentage, known to the audit as the count it stands for
-        for j in system.rows[r][0]:
-            bounded = model.quantities[system.refs[j]]
-            if bounded.role == BOUNDED:
-                cell = (bounded.ref[0], "table", bounded.ref[2], bounded.ref[3])
-                candidates[cell] = (int(TOTAL in cell[3]), 0, 1, 0, bounded.low)
+    # The published numbers in its relations, and (second) in the relations of the other
+    # unknowns those hold: hiding a percentage beside a count can widen the count it implies.
+    near = {j for r in rows for j in system.rows[r][0]}
+    hop = [r for r in comp.rows if r not in rows and near & set(system.rows[r][0])]
+    candidates: dict[Ref, tuple[int, int, int, int, int, float]] = {}
+    for distance, group in ((0, rows), (1, hop)):
+        for r in group:
+            for ref in system.visible[r]:
+                candidates.setdefault(ref, _complement_rank(model, ref, distance))
+            for j in system.rows[r][0]:  # a visible percentage, known as its count
+                bounded = model.quantities[system.refs[j]]
+                if bounded.role == BOUNDED:
+                    cell = (bounded.ref[0], "table", bounded.ref[2], bounded.ref[3])
+                    candidates.setdefault(cell, (int(TOTAL in cell[3]), 0, 1, distance, 0,
+                                                 bounded.low))
     ranked = sorted(candidates, key=lambda ref: candidates[ref])
     # A hidden percentage is a hidden cell of its table, known to the audit as its count.
     kind_out = "implied" if q.role == IMPLIED else ("table" if kind == "implied" else kind)
@@ -325,13 +340,13 @@ def _finding(model: Model, system: _System, comp: _Component, i: int, found: tup
                    tuple(ranked))
 
 
-def _complement_rank(model: Model, ref: Ref) -> tuple[int, int, int, int, float]:
+def _complement_rank(model: Model, ref: Ref, distance: int) -> tuple[int, int, int, int, int, float]:
     """Which published number to hide first: not a total, not a headline, a percentage or
-    rate before a count, a table cell before a figure, then the smallest (the least
-    information lost)."""
+    rate before a count, one in the finding's own relations before one a step away, a table
+    cell before a figure, then the smallest (the least information lost)."""
     q = model.quantities[ref]
-    return (int(q.total), int(q.headline), int(q.unit == "count"), int(ref[1] != "table"),
-            abs(q.value or 0.0))
+    return (int(q.total), int(q.headline), int(q.unit == "count"), distance,
+            int(ref[1] != "table"), abs(q.value or 0.0))
 
 
 def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Finding]:
@@ -347,15 +362,20 @@ def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Find
         base: dict[int, tuple[float, float]] = {}
         for i in reported:
             found = comp.range(i, {})
-            if found is None:
-                raise AuditError("the published figures contradict each other or a declared "
-                                 "relation: " + "; ".join(dict.fromkeys(system.why[r] for r in rows)))
+            if found is None:  # no value of the hidden numbers satisfies every relation
+                whys = tuple(dict.fromkeys(system.why[r] for r in rows))
+                findings[system.refs[i]] = Finding(system.refs[i][0], "", (), 0, 0,
+                                                   "contradiction", through=whys)
+                base = {}
+                break
             base[i] = found
             if _is_finding(model, model.quantities[system.refs[i]], *found, min_range):
                 findings.setdefault(system.refs[i], _finding(model, system, comp, i, found, ""))
-        if reading:
+        if reading and base:
             _readings(model, system, comp, base, min_range, findings)
-    return list(findings.values())
+    contradictions = [Finding(version, "", (), 0, 0, "contradiction", through=(why,))
+                      for why, version in system.contradictions.items()]
+    return contradictions + list(findings.values())
 
 
 def _readings(model: Model, system: _System, comp: _Component,

@@ -10,7 +10,109 @@ import io
 import json
 from pathlib import Path
 
-from .published import PublishedPeriod, PublishedRevision, PublishedSite, PublishedTable
+from .knowledge import BIG, Model, reader_model
+from .published import (
+    SYMBOLS,
+    PublishedPeriod,
+    PublishedRelation,
+    PublishedRevision,
+    PublishedSite,
+    PublishedTable,
+    Ref,
+)
+
+FIGURE_FIELDS = ("name", "label", "value", "unit", "decimals", "counts", "sensitive", "date",
+                 "basis")
+
+
+def figures_csv(period: PublishedPeriod) -> str:
+    """Every figure and metric of a period, one per row: what its page shows, machine-readably
+    (hidden ones as c), so that anyone can re-run the disclosure attack from the downloads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIGURE_FIELDS)
+    for name, metric in period.values.items():
+        writer.writerow([name, metric.label, metric.value.plain(), metric.value.unit,
+                         metric.value.decimals, metric.counts, str(metric.sensitive).lower(),
+                         metric.date.isoformat() if metric.date else "", metric.basis])
+    return out.getvalue()
+
+
+def _figures_resource(period: PublishedPeriod) -> dict[str, object]:
+    return {
+        "name": f"{period.report}-{period.period}-figures".replace("_", "-"),
+        "path": f"{period.report}/{period.period}/figures.csv",
+        "title": f"{period.title}: figures",
+        "description": f"Every headline figure and metric of {period.title}, as its page shows "
+                       f"them. Source: {period.source.title}.",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {"fields": [
+            *({"name": n, "type": "string"} for n in FIGURE_FIELDS if n != "value"),
+            # Checked by the output audit where the row's unit is a count of people.
+            {"name": "value", "type": "number", "disclosure": "count-where-unit-is-count"}],
+            "missingValues": ["c", "x", "z"], "primaryKey": ["name"]},
+        "sources": [{"title": period.source.title, "path": period.source.file}],
+    }
+
+
+def _reference(site: PublishedSite, model: Model, ref: Ref) -> dict[str, object]:
+    """A quantity as the data package names it: a row of a CSV download, or an implied count."""
+    version, kind, name, key = ref
+    if kind == "figure":
+        return {"path": f"{version}/figures.csv", "row": {"name": name}}
+    if kind == "table":
+        period = site.periods[version.split("/revisions/")[0]]
+        table = period.tables.get(name)
+        for revision in period.revisions:
+            if version.endswith(revision.date.isoformat()):
+                table = revision.tables.get(name)
+        dims = table.dims if table is not None else []
+        return {"path": f"{version}/{name}.csv", "row": dict(zip(dims, key, strict=True))}
+    q = model.quantities[ref]
+    return {"implied": f"{version}/{name}" + (f"[{', '.join(key)}]" if key else ""),
+            "counts": q.counts, "sensitive": q.sensitive, "label": q.label}
+
+
+def _relation_json(site: PublishedSite, model: Model, rel: PublishedRelation) -> dict[str, object]:
+    def terms(items: tuple[tuple[float, Ref], ...]) -> list[list[object]]:
+        return [[coef, _reference(site, model, ref)] for coef, ref in items]
+
+    out: dict[str, object] = {"kind": rel.kind, "why": rel.why}
+    if rel.kind == "ratio":
+        assert rel.value is not None
+        out.update(value=_reference(site, model, rel.value), numerator=terms(rel.numerator),
+                   denominator=terms(rel.denominator), scale=rel.scale)
+    else:
+        out.update(terms=terms(rel.terms), constant=rel.constant)
+        if rel.kind == "linear":
+            out["tolerance"] = rel.tolerance
+        else:
+            out.update(low=None if rel.low <= -BIG else rel.low,
+                       high=None if rel.high >= BIG else rel.high)
+    return out
+
+
+def disclosure_model(site: PublishedSite, min_range: int) -> dict[str, object]:
+    """What the disclosure audit used, machine-readably: the rule, which tables count people,
+    and every relation beyond the tables' own lines and totals (which the CSVs carry)."""
+    model = reader_model(site)
+    tables = []
+    for key in sorted(site.periods):
+        period = site.periods[key]
+        versions = [(key, period.tables)] + [
+            (f"{key}/revisions/{r.date.isoformat()}", r.tables) for r in period.revisions]
+        for version, group in versions:
+            tables += [{"path": f"{version}/{t.name}.csv", "counts": t.counts, "unit": t.unit,
+                        "sensitive": t.sensitive} for t in group.values()]
+    return {
+        "threshold": site.threshold, "sensitive_threshold": site.sensitive_threshold,
+        "min_feasible_range": min_range,
+        "symbols": {k: v for k, v in SYMBOLS.items() if k in ("c", "x", "z")},
+        "reading": "a reader may take any one hidden count, or any two in one line or relation, "
+                   "to be 1 to the threshold (0 to the sensitive threshold in sensitive tables)",
+        "tables": tables,
+        "relations": [_relation_json(site, model, rel) for rel in model.relations],
+    }
 
 
 def table_csv(table: PublishedTable) -> str:
@@ -85,12 +187,18 @@ def write_sitemap(output: Path, site_url: str) -> Path:
 
 
 def write_downloads(site: PublishedSite, output: Path) -> list[Path]:
-    """Write output/data/<report>/<period>/<table>.csv and output/data/datapackage.json."""
+    """Write output/data/<report>/<period>/<table>.csv, each period's figures.csv and
+    output/data/datapackage.json (with the disclosure model the audit used)."""
     root = output / "data"
     written: list[Path] = []
     resources = []
     for key in sorted(site.periods):
         period = site.periods[key]
+        path = root / period.report / period.period / "figures.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(figures_csv(period), encoding="utf-8")
+        written.append(path)
+        resources.append(_figures_resource(period))
         for table in period.tables.values():
             path = root / period.report / period.period / f"{table.name}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +222,7 @@ def write_downloads(site: PublishedSite, output: Path) -> list[Path]:
         "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
                       "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}],
         "resources": resources,
+        "disclosure": disclosure_model(site, site.min_feasible_range),
     }
     path = root / "datapackage.json"
     path.parent.mkdir(parents=True, exist_ok=True)

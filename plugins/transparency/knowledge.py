@@ -111,11 +111,13 @@ def _describe_table(version: str, table: PublishedTable) -> str:
 
 def _add_table(model: Model, version: str, table: PublishedTable) -> None:
     counted = table.counts != "none"
+    # Every cell is a quantity a relation may name (a rate in a comparator table, say); only
+    # hidden counts of people are unknowns.
+    for key, value in table.cells.items():
+        _value_quantity(model, (version, "table", table.name, key), value,
+                        f"{version}: '{table.name}' [{', '.join(key)}]", counts=table.counts,
+                        sensitive=table.sensitive, total=TOTAL in key)
     if table.unit == "count":
-        for key, value in table.cells.items():
-            _value_quantity(model, (version, "table", table.name, key), value,
-                            f"{version}: '{table.name}' [{', '.join(key)}]", counts=table.counts,
-                            sensitive=table.sensitive, total=TOTAL in key)
         if not counted:
             return
         why = f"the lines and totals of {_describe_table(version, table)}"
@@ -191,13 +193,13 @@ def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
     model.relations.append(PublishedRelation(
         "ratio", why, value=ref, numerator=num, denominator=den,
         scale=100.0 if formula.kind == "percent" else 1.0))
-    if formula.subset and metric.counts != "none":
+    if formula.subset:
         rest = Implied(f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less "
-                       "numerator)", metric.counts, metric.sensitive)
+                       "numerator)", formula.subset, metric.sensitive)
         rest_ref: Ref = (version, "implied", rest.name, ())
         model.quantities[rest_ref] = Quantity(rest_ref, IMPLIED, f"{version}: {rest.label}",
                                               low=0.0, sensitive=metric.sensitive,
-                                              counts=metric.counts)
+                                              counts=formula.subset)
         model.relations.append(PublishedRelation(
             "linear", f"{version}: '{metric.name}' is a share of its denominator",
             terms=(*num, (1.0, rest_ref), *((-c, r) for c, r in den)), implied=(rest,)))
@@ -277,7 +279,7 @@ def _add_populations(model: Model, tables: list[tuple[str, PublishedTable]],
                    + (f" by {', '.join(shared)}" if shared else ""))
             for left, right in combos.values():
                 if left and right:
-                    model.lines.append(_linear(why, [*((1.0, r) for r in left),
+                    model.relations.append(_linear(why, [*((1.0, r) for r in left),
                                                      *((-1.0, r) for r in right)]))
 
 

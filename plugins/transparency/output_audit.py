@@ -120,12 +120,16 @@ def audit_downloads(data_dir: Path, threshold: int) -> list[str]:
     for resource in package["resources"]:
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
         count_fields = [n for n, f in fields.items() if f.get("disclosure") == "count"]
-        if not count_fields:
+        # figures.csv: a value is a count of people where its row says so.
+        where_unit = [n for n, f in fields.items()
+                      if f.get("disclosure") == "count-where-unit-is-count"]
+        if not count_fields and not where_unit:
             continue
         path = data_dir / resource["path"]
         with path.open(encoding="utf-8", newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
-                for name in count_fields:
+                counted = row.get("unit") == "count" and row.get("counts") != "none"
+                for name in count_fields + (where_unit if counted else []):
                     if _small(row[name], threshold):
                         findings.append(f"{path}: row {row_number}: a count of {row[name]} is "
                                         "published")

@@ -279,9 +279,10 @@ def _formula(res: MetricResult | None) -> Formula | None:
         return None
     if res.numerator is not None and res.denominator is not None:
         num, den = res.numerator, res.denominator
-        subset = (res.spec.type == "percent" and num.unit == den.unit == "count"
-                  and num.counts != "none" and den.counts != "none" and num.value is not None
-                  and den.value is not None and num.value <= den.value)
+        subset = den.counts if (res.spec.type == "percent" and num.unit == den.unit == "count"
+                                and num.counts != "none" and den.counts != "none"
+                                and num.value is not None and den.value is not None
+                                and num.value <= den.value) else ""
         return Formula(res.spec.type, numerator=_terms(num), denominator=_terms(den),
                        subset=subset)
     return Formula("sum", terms=tuple(t for p in res.parts for t in _terms(p)))
@@ -751,7 +752,8 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             reports={k: dict(v) for k, v in config.reports.items()},
             organisation=config.organisation, service=config.service,
             contact_email=config.contact_email, threshold=config.suppression_threshold,
-            sensitive_threshold=config.sensitive_threshold)
+            sensitive_threshold=config.sensitive_threshold,
+            min_feasible_range=config.min_feasible_range)
         findings = audit_site(published, config.min_feasible_range)
         redo = _site_cure(findings, site, versions, forced) if findings else set()
         if not redo:

@@ -233,8 +233,9 @@ class Formula:
     numerator: tuple[Term, ...] = ()
     denominator: tuple[Term, ...] = ()
     # A percentage of a part of its denominator (reviews on time of reviews held): the rest
-    # (the reviews not on time) is a count too, which the audit protects.
-    subset: bool = False
+    # (the reviews not on time) is a count too, which the audit protects. What the rest
+    # counts ('children' or 'records'), or '' when the numerator is not part of the denominator.
+    subset: str = ""
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,8 @@ class PublishedSite:
     contact_email: str = ""
     # Draft periods left out of this build ("report/period"); their narratives are skipped.
     excluded_drafts: tuple[str, ...] = ()
+    # The fewest whole values a hidden count must keep (MIN_FEASIBLE_RANGE), as audited.
+    min_feasible_range: int = 3
 
     def by_report(self, report: str) -> list[PublishedPeriod]:
         return sorted((p for p in self.periods.values() if p.report == report),
