@@ -333,3 +333,59 @@ def test_contradicting_declarations_are_a_problem_not_a_traceback():
     assert [f.describe() for f in published.findings] == [
         "iro/2021-22: the published figures contradict each other or a declared relation: "
         "iro/2021-22: stock and flow of children in care (period.yaml line 7)"]
+
+
+# Fail closed where a declaration is missing ------------------------------------------------
+
+def test_a_figure_equal_to_a_hidden_cell_without_a_declaration_is_a_problem(tmp_path):
+    site = legal_status_site()
+    site.periods["iro/2021-22"].relations = []
+    published = publish.publish_site(site, CONFIG)
+    assert [f.describe() for f in published.findings] == [
+        "iro/2021-22: 'placement_orders' (iro/2021-22) is the same number as the hidden cell "
+        "[Placement order] of 'legal_status' (iro/2021-22; {table: legal_status, where: "
+        "{legal_status: Placement order}}); declare which it is under 'relations:': 'same' (or "
+        "'stock_flow') if they count the same children, 'distinct' if they do not"]
+    # Declared distinct (a coincidence), nothing is left to settle.
+    site.periods["iro/2021-22"].relations = [Relation("distinct", "distinct", HERE, terms=(
+        RelationTerm(fig("placement_orders")),
+        RelationTerm(tab("legal_status", legal_status="Placement order"))))]
+    assert publish.publish_site(site, CONFIG).findings == ()
+
+
+def test_figures_that_fit_a_stock_and_flow_without_a_declaration_are_a_problem():
+    site = stock_and_flow_across_periods()
+    site.periods["iro/2021-22"].relations = []
+    published = publish.publish_site(site, CONFIG)
+    assert [f.describe() for f in published.findings] == [
+        "iro/2021-22: 'children_in_care' (iro/2020-21) + 'children_entered' (iro/2021-22) − "
+        "'children_left' (iro/2021-22) = 'children_in_care' (iro/2021-22), with a hidden count "
+        "among them; declare which it is under 'relations:': 'same' (or 'stock_flow') if they "
+        "count the same children, 'distinct' if they do not"]
+
+
+def test_a_report_kind_ships_the_children_in_care_identity(tmp_path):
+    # A fictional council's data with the standard names and no relations declared: the
+    # identity in TRANSPARENCY['REPORTS'] applies by itself.
+    import support
+    from transparency.pipeline import prepare
+
+    data = tmp_path / "data"
+    support.write_period(data, period="2020-21", start="2020-04-01", end="2021-03-31")
+    current = support.write_period(data, previous="2020-21", legal_status={
+        "Care order": 845, "Interim care order": 249, "Placement order": 86, "Remand": 20,
+        "Total": 1200})
+    support.replace_in(current.yaml, "figures:\n", "figures:\n"
+                       "  children_entering_care:\n    label: Children who entered care\n"
+                       "    value: 3\n    unit: count\n    counts: children\n    source: Section 3\n"
+                       "  children_leaving_care:\n    label: Children who left care\n"
+                       "    value: 35\n    unit: count\n    counts: children\n    source: Section 3\n")
+    for period in ("2020-21", "2021-22"):
+        support.write_narrative(tmp_path / "content", period=period)
+    published, problems = prepare(support.config(data, tmp_path / "content"))
+    assert not problems, problems.report()
+    values = published.periods["iro/2021-22"].values
+    assert values["children_entering_care"].value.suppressed
+    assert values["children_leaving_care"].value.suppressed
+    assert values["children_in_care"].value.number == 1200
+    assert attack(downloads(published, tmp_path / "out")) == []

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from transparency import load, references
-from transparency.model import COUNTS, METRIC_TYPES, UNITS
+from transparency.model import RELATION_KINDS, COUNTS, METRIC_TYPES, UNITS
 from transparency.settings import SETTINGS
 
 ROOT = Path(__file__).parent.parent
@@ -29,8 +29,8 @@ def test_data_format_documents_every_field_unit_and_type():
     text = (DOCS / "data-format.md").read_text()
     for field in load.TOP_FIELDS:
         assert f"`{field}`" in text, field
-    for word in (*UNITS, *COUNTS, *METRIC_TYPES, "base", "collapse", "population", "sensitive",
-                 "source_error", "Total"):
+    for word in (*UNITS, *COUNTS, *METRIC_TYPES, *RELATION_KINDS, "base", "collapse",
+                 "population", "sensitive", "source_error", "Total", "tolerance", "previous.NAME"):
         assert f"`{word}`" in text, word
 
 

@@ -389,8 +389,19 @@ def test_invalid_date(files: support.PeriodFiles) -> None:
 def test_count_figure_must_count_people(files: support.PeriodFiles) -> None:
     support.replace_in(files.yaml, "    counts: records\n", "    counts: none\n")
     problems = load(files)
-    find_problem(problems, "period.yaml", "a figure with unit 'count' must count children or records",
+    find_problem(problems, "period.yaml",
+                 "a figure with unit 'count' must count children, records or staff",
                  line=support.line_of(files.yaml, "counts: none"), field="figures.reviews_held.counts")
+
+
+def test_staff_counts_are_whole_counts(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "figures:\n", "figures:\n  iro_fte_staff:\n"
+                       "    label: IROs (full-time equivalent)\n    value: 11.2\n    unit: fte\n"
+                       "    counts: staff\n    source: Section 2\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "'counts: staff' is for whole counts of posts",
+                 line=support.line_of(files.yaml, "counts: staff"),
+                 field="figures.iro_fte_staff.counts")
 
 
 def test_negative_figure_in_yaml(files: support.PeriodFiles) -> None:

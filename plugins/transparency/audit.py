@@ -41,8 +41,8 @@ from .knowledge import (
     period_model,
     reader_model,
 )
-from .model import TOTAL
 from .published import PublishedPeriod, PublishedRelation, PublishedSite, Ref
+from .terms import TOTAL
 
 # A reading of one or two hidden cells is checked on the unknowns of relations with at most
 # this many unknowns: in a longer line the other hidden cells take up whatever small ones leave.
@@ -65,13 +65,15 @@ class Finding:
     cell: tuple[str, ...]
     low: float
     high: float
-    kind: str = "table"  # 'table', 'figure', 'implied' or 'contradiction'
+    kind: str = "table"  # 'table', 'figure', 'implied', 'contradiction' or 'undeclared'
     assumption: str = ""
     through: tuple[str, ...] = ()
     # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
     complements: tuple[Ref, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
+        if self.kind == "undeclared":
+            return f"{self.period}: {self.through[0]}"
         if self.kind == "contradiction":
             return (f"{self.period}: the published figures contradict each other or a declared "
                     f"relation: {'; '.join(self.through)}")

@@ -79,7 +79,7 @@ def prepare_charts(config: Config, site: PublishedSite,
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
             description=charts.describe(table, ck[2]), svg=svgs[ck], spec=spec,
-            counts=table.counts != "none" and table.unit == "count")
+            counts=table.of_people)
     return out, stats
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from .model import TOTAL
 from .published import PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
+from .terms import TOTAL
 
 THEME = "app"
 BLUE = "#1d70b8"  # 5.2:1 on white
@@ -204,7 +204,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     return PublishedTable(
         name=f"trend_{name}", title=f"{first.label}, {span}",
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
-        unit=first.value.unit, counts="children" if first.value.unit == "count" else "none",
+        unit=first.value.unit, counts=first.counts if first.value.unit == "count" else "none",
         source="each period's report", note=note, sensitive=False, comparator=False, date=None,
         cells=cells, trend=True)
 

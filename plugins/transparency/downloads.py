@@ -137,7 +137,7 @@ def _resource(period: PublishedPeriod, table: PublishedTable,
         "name": "value", "title": table.measure,
         "type": "integer" if table.unit == "count" else "number",
         "description": f"Unit: {table.unit}."}
-    if table.counts != "none" and table.unit == "count":
+    if table.of_people:
         value_field["disclosure"] = "count"
         value_field["description"] = (f"Count of {table.counts}. Values of 1 to the suppression "
                                       "threshold, and cells that would reveal them, are 'c'.")

@@ -25,7 +25,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
-from .model import TOTAL
 from .published import (
     Implied,
     PublishedMetric,
@@ -38,6 +37,7 @@ from .published import (
     Value,
 )
 from .suppress import lines_of
+from .terms import PEOPLE, TOTAL
 
 BIG = 10**7  # an upper bound no count of children reaches; keeps every programme bounded
 
@@ -90,7 +90,7 @@ def _value_quantity(model: Model, ref: Ref, value: Value, label: str, *, counts:
                     sensitive: bool, total: bool = False, headline: bool = False) -> None:
     if value.number is not None:
         role = VISIBLE
-    elif value.symbol == "c" and value.unit == "count" and counts != "none":
+    elif value.symbol == "c" and value.unit == "count" and counts in PEOPLE:
         role = HIDDEN
     else:
         role = UNUSABLE
@@ -110,7 +110,7 @@ def _describe_table(version: str, table: PublishedTable) -> str:
 
 
 def _add_table(model: Model, version: str, table: PublishedTable) -> None:
-    counted = table.counts != "none"
+    counted = table.counts in PEOPLE
     # Every cell is a quantity a relation may name (a rate in a comparator table, say); only
     # hidden counts of people are unknowns.
     for key, value in table.cells.items():
@@ -235,7 +235,7 @@ def _add_period(model: Model, period: PublishedPeriod) -> None:
 def _add_unchanged(model: Model, old: str, table: PublishedTable,
                    current: PublishedTable | None) -> None:
     """A cell a correction did not change (no [r] mark) is the same number in both versions."""
-    if current is None or table.unit != "count" or table.counts == "none":
+    if current is None or not table.of_people:
         return
     why = f"cells of '{table.name}' not marked [r] are unchanged since {old}"
     for key, value in current.cells.items():
@@ -257,7 +257,7 @@ def _add_populations(model: Model, tables: list[tuple[str, PublishedTable]],
     categories (the grand totals when they share none)."""
     groups: dict[tuple[str, str], list[tuple[str, PublishedTable]]] = {}
     for version, table in tables:
-        if table.population and table.unit == "count" and table.counts != "none":
+        if table.population and table.of_people:
             when = table.date.isoformat() if table.date else version
             groups.setdefault((table.population, when), []).append((version, table))
     for (population, _), members in groups.items():
@@ -316,15 +316,15 @@ def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod) ->
     for name, metric in part.values.items():
         other = whole.values.get(name)
         if (other is not None and metric.date is None and other.date is None
-                and metric.value.unit == other.value.unit == "count" and metric.counts != "none"):
+                and metric.value.unit == other.value.unit == "count" and metric.counts in PEOPLE):
             model.relations.append(PublishedRelation(
                 "bound", why, terms=((1.0, (part.key, "figure", name, ())),
                                      (-1.0, (whole.key, "figure", name, ()))),
                 low=-float(BIG), high=0.0))
     for name, table in part.tables.items():
         other_table = whole.tables.get(name)
-        if (other_table is None or table.date or other_table.date or table.unit != "count"
-                or table.counts == "none" or other_table.dims != table.dims):
+        if (other_table is None or table.date or other_table.date or not table.of_people
+                or other_table.dims != table.dims):
             continue
         for key in table.cells:
             if key in other_table.cells:

@@ -223,10 +223,13 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
                         "set 'counts: children' or 'counts: records'")
         return unit, counts
     if unit == "count" and counts == "none" and "counts" in ctx.m:
-        ctx.problem("counts", "a figure with unit 'count' must count children or records",
+        ctx.problem("counts", "a figure with unit 'count' must count children, records or staff",
                     "set 'counts: children' or 'counts: records' (counts of people are suppressed "
-                    "when small)")
-    if unit != "count" and counts != "none" and "counts" in ctx.m:
+                    "when small), or 'counts: staff' for posts or people at work")
+    if unit != "count" and counts == "staff" and "counts" in ctx.m:
+        ctx.problem("counts", "'counts: staff' is for whole counts of posts or people at work",
+                    "set 'unit: count', or 'counts: none' for FTE, rates and percentages")
+    elif unit != "count" and counts != "none" and "counts" in ctx.m:
         ctx.problem("counts", f"a figure with unit '{unit}' is not a count of individuals",
                     "set 'counts: none'")
     return unit, counts
@@ -428,12 +431,31 @@ def read_table_sheet(book: Workbook, sheet: str, dims: list[str], unit: str,
     return table_frame(book.path, rows, dims, unit, problems, _sheet_place(sheet), bad=bad)
 
 
+_TOTAL_LIKE = ("total", "totals", "grand total", "overall total", "all", "sum")
+
+
+def _looks_like_total(category: str) -> bool:
+    """'Grand Total' (Excel pivot tables), 'TOTAL', 'Totl': a total row the table would read as
+    one more category, which makes tables of one population disagree."""
+    import difflib
+
+    text = category.strip().lower()
+    return text in _TOTAL_LIKE or difflib.SequenceMatcher(None, text, "total").ratio() >= 0.8
+
+
 def check_totals(table: Table, problems: Problems) -> None:
     """Every Total row must equal the sum of the cells of its line."""
     path = table.file or table.where.file
     place = _sheet_place(table.sheet) if table.sheet else _csv_place([*table.dims, "value"])
     dims = table.dims
     cells = {key: (value, symbol, row) for key, value, symbol, row in table.rows}
+    for key, (_, _, row) in cells.items():
+        for d, category in enumerate(key):
+            if category != TOTAL and _looks_like_total(category):
+                problems.add(path, f"'{category}' looks like a total but is not spelt 'Total'",
+                             "write the total row's category as exactly 'Total' (capital T), so "
+                             "it is checked against its cells and read as a total; if it is a "
+                             "real category, rename it", **place(row, d))
     for d, dim in enumerate(dims):
         members: dict[tuple[str, ...], list[tuple[float, str]]] = {}
         for key, (value, symbol, _) in cells.items():
@@ -906,6 +928,7 @@ _RELATION_FIELDS = {
     "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},
     "same": {"same", "as"},
     "rate": {"rate", "population", "per", "counts"},
+    "distinct": {"distinct"},
 }
 
 
@@ -959,6 +982,13 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
                             "or margin it equals", RELATION_HINT)
                 continue
             out.append(Relation(kind, figure.selector.figure, where, terms=(figure, cell)))
+        elif kind == "distinct":
+            terms = _relation_terms(sub, "distinct")
+            if len(terms) < 2:
+                sub.problem("distinct", "a 'distinct' relation lists two or more figures or "
+                            "table selections", RELATION_HINT)
+                continue
+            out.append(Relation(kind, "distinct", where, terms=terms))
         else:
             rate = _relation_term(sub, "rate", entry["rate"])
             population = _relation_term(sub, "population", entry.get("population"))
@@ -985,6 +1015,10 @@ def _check_relations(period: Period, problems: Problems) -> None:
         for term in _relation_terms_of(relation):
             sel = term.selector
             if term.previous:
+                if sel.figure is None:
+                    problems.add(relation.where.file, "'previous.' names a figure of the "
+                                 "previous period, not a table", RELATION_HINT,
+                                 line=relation.where.line, field=field)
                 if not period.previous:
                     problems.add(relation.where.file, "'previous.' needs the period's "
                                  "'previous' field", "add 'previous: <period>'",
@@ -1043,6 +1077,35 @@ def _check_populations(period: Period, problems: Problems) -> None:
         totals.setdefault(table.population, (total, table))
 
 
+def _identities(period: Period, periods: Mapping[str, Period],
+                spec: Mapping[str, Any]) -> list[Relation]:
+    """The stock-and-flow identities a report kind ships (TRANSPARENCY['REPORTS'][kind]
+    ['identities']), for a period holding every figure they name: applied without being
+    declared, so a new council's standard figures are protected from the start."""
+    out = []
+    previous = periods.get(f"{period.report}/{period.previous}") if period.previous else None
+    for identity in spec.get("identities", ()):
+        names = [identity["start"], identity["end"], *identity.get("in", ()),
+                 *identity.get("out", ())]
+        def holds(p: Period | None, name: str) -> bool:
+            return p is not None and (name in p.figures or name in p.metrics)
+
+        if not all(holds(previous, n.removeprefix("previous.")) if n.startswith("previous.")
+                   else holds(period, n) for n in names):
+            continue
+
+        def term(name: str) -> RelationTerm:
+            return RelationTerm(Selector(figure=name.removeprefix("previous.")),
+                                name.startswith("previous."))
+
+        out.append(Relation("stock_flow", identity["stock_flow"], Where(Path("REPORTS")),
+                            start=term(identity["start"]), end=term(identity["end"]),
+                            inflow=tuple(term(n) for n in identity.get("in", ())),
+                            outflow=tuple(term(n) for n in identity.get("out", ())),
+                            tolerance=float(identity.get("tolerance", 0))))
+    return out
+
+
 def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Problems]:
     """Load every period under data_path; return the site and every problem found."""
     problems = Problems()
@@ -1080,6 +1143,7 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
                 periods[period.key] = period
                 _check_populations(period, problems)
     for period in periods.values():
+        period.relations += _identities(period, periods, reports.get(period.report, {}))
         if period.previous:
             prev = periods.get(f"{period.report}/{period.previous}")
             path = period.folder / PERIOD_FILE

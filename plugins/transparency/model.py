@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
-UNITS = ("count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks")
-COUNTS = ("children", "records", "none")
-METRIC_TYPES = ("value", "sum", "percent", "ratio")
-TOTAL = "Total"
-NOT_AVAILABLE = "x"
-NOT_APPLICABLE = "z"
+from .terms import (  # noqa: F401 - the raw model's vocabulary, re-exported for its users
+    COUNTS,
+    METRIC_TYPES,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    PEOPLE,
+    TOTAL,
+    UNITS,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Figure:
     of: str | None = None
 
 
-RELATION_KINDS = ("stock_flow", "same", "rate")
+RELATION_KINDS = ("stock_flow", "same", "rate", "distinct")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .terms import PEOPLE
+
 # A published number, optionally marked revised ("1,448 [r]").
 NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\[r\])?\s*$")
 SYMBOL_RE = re.compile(r"^\s*\[[cxz]\]\s*$")
@@ -128,7 +130,7 @@ def audit_downloads(data_dir: Path, threshold: int) -> list[str]:
         path = data_dir / resource["path"]
         with path.open(encoding="utf-8", newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
-                counted = row.get("unit") == "count" and row.get("counts") != "none"
+                counted = row.get("unit") == "count" and row.get("counts") in PEOPLE
                 for name in count_fields + (where_unit if counted else []):
                     if _small(row[name], threshold):
                         findings.append(f"{path}: row {row_number}: a count of {row[name]} is "

@@ -101,13 +101,30 @@ def prepare(config: Config, note: Callable[[str], None] | None = None,
     # publish_site audits every period as it suppresses (audit.audit_period); these are the
     # findings it could not remove.
     for finding in published.findings:
-        problems.add(config.data_path / finding.period / "period.yaml",
-                     f"disclosure risk: {finding.describe()}",
-                     "declare a 'collapse' for the table, or report this as a bug in secondary "
-                     "suppression; nothing is published until the audit passes",
-                     field=f"tables.{finding.table}")
+        problems.add(config.data_path / finding.period / "period.yaml", *_finding_text(finding),
+                     field=_finding_field(finding))
     check_content(config.content_path, published, problems)
     return published, problems
+
+
+def _finding_text(finding: Any) -> tuple[str, str]:
+    """A finding of the disclosure audit (or of its checks) as a problem and its hint."""
+    if finding.kind == "contradiction":
+        return (finding.describe(), "check each number the relation names against the source; "
+                "correct the data, or the declaration (a 'tolerance' where the source's own "
+                "figures do not balance); see 'Relations' in docs/data-format.md")
+    if finding.kind == "undeclared":
+        return (f"undeclared relation: {finding.describe()}",
+                "see 'Relations' in docs/data-format.md; nothing is published until it is settled")
+    return (f"disclosure risk: {finding.describe()}",
+            "declare a 'collapse' for the table, or report this as a bug in secondary "
+            "suppression; nothing is published until the audit passes")
+
+
+def _finding_field(finding: Any) -> str:
+    if finding.kind in ("contradiction", "undeclared"):
+        return "relations"
+    return f"{'figures' if finding.kind == 'figure' else 'tables'}.{finding.table}"
 
 
 def prepare_or_raise(config: Config, note: Callable[[str], None] | None = None) -> PublishedSite:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from .audit import Finding, audit_period, audit_site
 from .knowledge import current_version
 from .metrics import MetricResult, Part, compute_all, percent_change, select
-from .model import TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
+from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
 from .published import (
     Formula,
     Implied,
@@ -280,7 +280,7 @@ def _formula(res: MetricResult | None) -> Formula | None:
     if res.numerator is not None and res.denominator is not None:
         num, den = res.numerator, res.denominator
         subset = den.counts if (res.spec.type == "percent" and num.unit == den.unit == "count"
-                                and num.counts != "none" and den.counts != "none"
+                                and num.counts in PEOPLE and den.counts in PEOPLE
                                 and num.value is not None and den.value is not None
                                 and num.value <= den.value) else ""
         return Formula(res.spec.type, numerator=_terms(num), denominator=_terms(den),
@@ -314,13 +314,13 @@ def _is_disclosive(raw: _Raw, config: Config, tables: dict[str, _TableResult],
             # nothing about a child. The difference matters only when both count people.
             parts: list[float | None] = []
             for part in (num, den):
-                if part.counts != "none":
+                if part.counts in PEOPLE:
                     parts.append(part.value)
-            if num.counts != "none" and den.counts != "none" and None not in (num.value, den.value):
+            if num.counts in PEOPLE and den.counts in PEOPLE and None not in (num.value, den.value):
                 parts.append((den.value or 0) - (num.value or 0))
-            counts = num.counts if num.counts != "none" else den.counts
+            counts = num.counts if num.counts in PEOPLE else den.counts
             rule = _rule(raw, config, counts)
-            return bool(rule and counts != "none" and derived_is_disclosive(parts, rule))
+            return bool(rule and counts in PEOPLE and derived_is_disclosive(parts, rule))
     rule = _rule(raw, config)
     return bool(rule and rule.is_small(raw.value))
 
@@ -430,6 +430,8 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
     where = f"{period.key}: "
     for rel in period.relations:
         line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+        if rel.kind == "distinct":
+            continue  # settles a coincidence for the undeclared-relation check; no equation
         if rel.kind == "stock_flow":
             assert rel.start is not None and rel.end is not None
             terms = (*_relation_refs(period, rel.start),
@@ -564,7 +566,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
     known: dict[str, float] = {}
     for name, table in period.tables.items():
         frame = table.frame
-        if (len(table.dims) != 1 or table.unit != "count" or table.counts == "none"
+        if (len(table.dims) != 1 or table.unit != "count" or table.counts not in PEOPLE
                 or (frame[table.dims[0]] == TOTAL).any() or frame["symbol"].ne("").any()):
             continue
         total = float(frame["value"].sum())
@@ -693,6 +695,113 @@ def _with_revisions(period: Period, current: PublishedPeriod, computed: Suppress
 MAX_SITE_ROUNDS = 20
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A count of people as the publish step knows it: its place, raw number and whether it is
+    hidden."""
+
+    ref: Ref
+    value: float
+    hidden: bool
+    date: object = None
+    flow: bool = False
+
+
+def _known(period: Period, result: Suppressed) -> list[_Known]:
+    raws, hidden, tables, _ = result
+    out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.date,
+                  raw.date is None and not raw.covers)
+           for name, raw in raws.items()
+           if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
+    for name, table in tables.items():
+        if table.published.of_people:
+            out += [_Known((period.key, "table", name, key), value, True)
+                    for key in table.hidden if (value := table.values.get(key)) == value
+                    and value is not None and value > 0]
+    return out
+
+
+def _declared(period: Period, raws: dict[str, _Raw]) -> list[set[Ref]]:
+    """The places each declared relation (and each metric's formula) ties together."""
+    groups = []
+    for rel in period.relations:
+        terms = [*rel.inflow, *rel.outflow, *rel.terms,
+                 *(t for t in (rel.start, rel.end, rel.rate, rel.population) if t)]
+        groups.append({ref for t in terms for _, ref in _relation_refs(period, t)})
+    for name, raw in raws.items():
+        if raw.result is not None:
+            groups.append({(period.key, "figure", name, ())} | {
+                (period.key, kind, n, key) for p in raw.result.parts for kind, n, key in _terms(p)})
+    return groups
+
+
+def _place(ref: Ref, site: Site) -> str:
+    """A place in words, and how to name it in a relation."""
+    version, kind, name, key = ref
+    if kind == "figure":
+        return f"'{name}' ({version})"
+    table = site.periods[version].tables[name]
+    where = ", ".join(f"{d}: {c}" for d, c in zip(table.dims, key, strict=True))
+    return (f"the hidden cell [{', '.join(key)}] of '{name}' ({version}; "
+            f"{{table: {name}, where: {{{where}}}}})")
+
+
+def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:
+    """Fail closed where the data looks related but declares nothing: a published count equal
+    to a hidden count of the same report, or published counts that fit a stock and flow with
+    one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct` relation
+    says which it is (docs/data-format.md, Relations)."""
+    known = {key: _known(site.periods[key], versions[key][0]) for key in site.periods}
+    settled = {key: _declared(site.periods[key], versions[key][0][0]) for key in site.periods}
+
+    def is_settled(refs: set[Ref]) -> bool:
+        keys = {current_version(r[0]) for r in refs}
+        return any(refs <= group for k in keys for group in settled.get(k, ()))
+
+    findings: list[Finding] = []
+    hint = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if they count the "
+            "same children, 'distinct' if they do not")
+    by_report: dict[str, list[_Known]] = {}
+    for key, items in known.items():
+        by_report.setdefault(site.periods[key].report, []).extend(items)
+    for items in by_report.values():
+        for shown in (k for k in items if not k.hidden and k.ref[1] == "figure"):
+            for hidden in (k for k in items if k.hidden and k.value == shown.value):
+                if not is_settled({shown.ref, hidden.ref}):
+                    findings.append(Finding(
+                        shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
+                        through=(f"{_place(shown.ref, site)} is the same number as "
+                                 f"{_place(hidden.ref, site)}; {hint}",)))
+    for key, period in site.periods.items():
+        prev = f"{period.report}/{period.previous}" if period.previous else None
+        figures = [k for k in known[key] if k.ref[1] == "figure"]
+        stocks = [k for k in figures + [k for k in known.get(prev or "", []) if k.ref[1] == "figure"]
+                  if k.date is not None]
+        flows: list[_Known | None] = [None, *(k for k in figures if k.flow)]
+        if not any(k.hidden for k in stocks) and not any(k and k.hidden for k in flows):
+            continue
+        for start in stocks:
+            for end in (e for e in stocks if start.date < e.date):  # type: ignore[operator]
+                for inflow in flows:
+                    for outflow in flows:
+                        parts = [k for k in (start, end, inflow, outflow) if k is not None]
+                        if (inflow is None and outflow is None) or inflow is outflow \
+                                or not any(k.hidden for k in parts):
+                            continue
+                        total = (start.value + (inflow.value if inflow else 0)
+                                 - (outflow.value if outflow else 0))
+                        refs = {k.ref for k in parts}
+                        if total == end.value and not is_settled(refs):
+                            words = (f"{_place(start.ref, site)}"
+                                     + (f" + {_place(inflow.ref, site)}" if inflow else "")
+                                     + (f" − {_place(outflow.ref, site)}" if outflow else "")
+                                     + f" = {_place(end.ref, site)}")
+                            findings.append(Finding(key, end.ref[2], (), 0, 0, "undeclared",
+                                                    through=(f"{words}, with a hidden count among "
+                                                             f"them; {hint}",)))
+    return findings
+
+
 def _assemble(site: Site, config: Config,
               versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> dict[str, PublishedPeriod]:
     computed = {key: current for key, (current, _) in versions.items()}
@@ -760,4 +869,4 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             break
         for key in redo:
             versions[key] = _suppress_versions(site.periods[key], config, *forced[key])
-    return replace(published, findings=tuple(findings))
+    return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)))

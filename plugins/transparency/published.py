@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .model import TOTAL
+from .terms import PEOPLE, TOTAL
 
 SYMBOLS = {
     "c": "confidential: a small number hidden to protect children's privacy, or a figure "
@@ -100,6 +100,12 @@ class PublishedTable:
     @property
     def dims(self) -> list[str]:
         return list(self.dimensions)
+
+    @property
+    def of_people(self) -> bool:
+        """Counts of children or of records about a child: what small-number suppression
+        protects and the output audit checks."""
+        return self.unit == "count" and self.counts in PEOPLE
 
     def categories(self, dim: str) -> list[str]:
         i = self.dims.index(dim)
@@ -255,9 +261,14 @@ class PublishedMetric:
     note: str = ""
     formula: Formula | None = None
     sensitive: bool = False
-    # What the figure counts: 'children', 'records' or 'none'. A hidden count of children or
-    # records is an unknown to the disclosure audit.
+    # What the figure counts: 'children', 'records', 'staff' or 'none'. A hidden count of
+    # children or records is an unknown to the disclosure audit.
     counts: str = "children"
+
+    @property
+    def of_people(self) -> bool:
+        """A count of children or of records about a child: what suppression protects."""
+        return self.value.unit == "count" and self.counts in PEOPLE
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ def render_inline(ref: Reference, period: PublishedPeriod) -> str:
     if ref.name in period.targets and ref.kind == "value":
         return html.escape(period.targets[ref.name].text)
     metric = period.values[ref.name]
-    mark = ' data-disclosure="count"' if metric.value.unit == "count" else ""
+    mark = ' data-disclosure="count"' if metric.of_people else ""
     if ref.kind == "value":
         return f'<span class="app-ref"{mark}>{symbol_html(metric.value)}</span>'
     if ref.kind == "target":

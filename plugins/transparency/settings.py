@@ -79,9 +79,37 @@ def _is_reports(value: Any) -> str | None:
     for key, spec in value.items():
         if not isinstance(key, str) or not key.isidentifier() or key != key.lower():
             return f"report kind '{key}' must be a lower-case name"
-        if not isinstance(spec, Mapping) or set(spec) != {"label", "short_label", "description"}:
-            return f"report kind '{key}' needs exactly 'label', 'short_label' and 'description'"
+        if not isinstance(spec, Mapping) or not (
+                {"label", "short_label", "description"} <= set(spec)
+                <= {"label", "short_label", "description", "identities"}):
+            return (f"report kind '{key}' needs 'label', 'short_label' and 'description' (and "
+                    "may have 'identities')")
+        problem = _is_identities(spec.get("identities", []))
+        if problem:
+            return f"report kind '{key}': 'identities' {problem}"
     return None
+
+
+def _is_identities(value: Any) -> str | None:
+    """A list of stock-and-flow identities over figure names, as in period.yaml's relations."""
+    if not isinstance(value, (list, tuple)):
+        return "must be a list"
+    for identity in value:
+        if (not isinstance(identity, Mapping) or not {"stock_flow", "start", "end"} <= set(identity)
+                or set(identity) - {"stock_flow", "start", "end", "in", "out", "tolerance"}):
+            return ("entries need 'stock_flow' (a label), 'start' and 'end', and may have 'in', "
+                    "'out' and 'tolerance'")
+        names = [identity["start"], identity["end"], *identity.get("in", ()),
+                 *identity.get("out", ())]
+        if not all(isinstance(n, str) for n in names):
+            return "names figures by their names (text), 'previous.NAME' for the previous period"
+    return None
+
+
+# What every council's children-in-care figures obey, by the names docs/data-format.md gives.
+CHILDREN_IN_CARE_IDENTITY = {
+    "stock_flow": "children in care", "start": "previous.children_in_care",
+    "in": ["children_entering_care"], "out": ["children_leaving_care"], "end": "children_in_care"}
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -92,7 +120,8 @@ SETTINGS: tuple[Setting, ...] = (
         "iro": {"label": "Independent Reviewing Officer annual reports",
                 "short_label": "Independent Reviewing Officers",
                 "description": "How independent reviewing officers check the care plans of "
-                               "children in care, and how children take part in their reviews."},
+                               "children in care, and how children take part in their reviews.",
+                "identities": [CHILDREN_IN_CARE_IDENTITY]},
         "cp": {"label": "Child protection conference reports",
                "short_label": "Child protection",
                "description": "Child protection conferences, the plans they make and how quickly "
@@ -102,7 +131,9 @@ SETTINGS: tuple[Setting, ...] = (
                "description": "How the council checks the quality of its social work by auditing "
                               "children's case files."},
     }, "Report kinds: folder name mapped to its label, short label and description. Data and "
-       "narrative folders must use one of these names.", _is_reports),
+       "narrative folders must use one of these names. A kind may ship 'identities': stock-and-"
+       "flow relations between standard figure names that the disclosure audit applies to every "
+       "period holding those figures (see docs/data-format.md, Relations).", _is_reports),
     Setting("ORGANISATION", "City of Bradford Metropolitan District Council",
             "The publishing body's name, shown in the header, footer and page titles.", _is_text),
     Setting("SERVICE", "Children's Services",

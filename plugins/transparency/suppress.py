@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import TOTAL
+from .terms import PEOPLE, TOTAL
 
 Key = tuple[str, ...]
 
@@ -31,7 +31,7 @@ class Rule:
 
 def rule_for(counts: str, sensitive: bool, threshold: int, sensitive_threshold: int) -> Rule | None:
     """The rule that applies, or None for figures that are not counts of individuals."""
-    if counts == "none":
+    if counts not in PEOPLE:
         return None
     if sensitive:
         return Rule(sensitive_threshold, hide_zero=True)

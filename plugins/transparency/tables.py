@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from itertools import product
 
-from .model import TOTAL
 from .published import PublishedPeriod, PublishedTable, Value, format_date
 from .references import symbol_html
+from .terms import TOTAL
 
 
 def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
@@ -18,7 +18,7 @@ def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     value = table.cells.get(key)
     if value is None:  # a combination the source does not give
         value = Value(None, "x", table.unit, 0)
-    mark = ' data-disclosure="count"' if table.counts != "none" and table.unit == "count" else ""
+    mark = ' data-disclosure="count"' if table.of_people else ""
     return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
 
 

@@ -1,0 +1,15 @@
+"""The vocabulary shared by the raw and the published model: units, what a number counts, and
+the category that marks a total. No data lives here, so renderers may import it (they may not
+import the raw model or the loader: tests/test_boundaries.py)."""
+
+from __future__ import annotations
+
+UNITS = ("count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks")
+COUNTS = ("children", "records", "staff", "none")
+# What small-number suppression protects: counts of children, and of records about a child.
+# 'staff' (posts, people at work) and 'none' (rates, percentages of no one) are not suppressed.
+PEOPLE = ("children", "records")
+METRIC_TYPES = ("value", "sum", "percent", "ratio")
+TOTAL = "Total"
+NOT_AVAILABLE = "x"
+NOT_APPLICABLE = "z"
