@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from transparency import load, references
-from transparency.model import RELATION_KINDS, COUNTS, METRIC_TYPES, UNITS
+from transparency.model import COUNTS, METRIC_TYPES, RELATION_KINDS, UNITS
 from transparency.settings import SETTINGS
 
 ROOT = Path(__file__).parent.parent
