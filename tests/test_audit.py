@@ -242,6 +242,14 @@ PINNED_THROUGH_MARGINS = {
 def test_random_two_way_tables_pass_the_audit_after_suppression(cells, with_metric):
     metrics = [sum_metric("total", "t")] if with_metric else []
     site = publish_site(site_of(raw_period([raw_table("t", ["r", "c"], cells)], metrics)), CONFIG)
+    table = site.periods["iro/2021-22"].tables["t"]
+    if site.findings:
+        # Fail closed where nothing is left to hide: a table of a handful of children in
+        # several categories, each at least 1 (zeros are shown), with its headline read as a
+        # small count, narrows every cell. The build stops and says so.
+        assert all(v.suppressed or v.number == 0 for v in table.cells.values())
+        assert site.periods["iro/2021-22"].values["total"].value.suppressed
+        return
     assert audit_site(site, 3) == []
     for key, value in site.periods["iro/2021-22"].tables["t"].cells.items():
         if value.number is not None:

@@ -332,7 +332,8 @@ def test_contradicting_declarations_are_a_problem_not_a_traceback():
     published = publish.publish_site(site_of(period), CONFIG)
     assert [f.describe() for f in published.findings] == [
         "iro/2021-22: the published figures contradict each other or a declared relation: "
-        "iro/2021-22: stock and flow of children in care (period.yaml line 7)"]
+        "iro/2021-22: stock and flow of children in care (period.yaml line 7) (the published "
+        "numbers are 27 outside it)"]
 
 
 # Fail closed where a declaration is missing ------------------------------------------------

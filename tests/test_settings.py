@@ -133,10 +133,15 @@ def test_data_path_must_be_a_path(value: object) -> None:
     ({"IRO": {"label": "a", "short_label": "b", "description": "c"}}, "must be a lower-case name"),
     ({"two words": {"label": "a", "short_label": "b", "description": "c"}},
      "must be a lower-case name"),
-    ({"iro": {"label": "a", "description": "c"}}, "needs exactly 'label', 'short_label' and"),
+    ({"iro": {"label": "a", "description": "c"}}, "needs 'label', 'short_label' and"),
     ({"iro": {"label": "a", "short_label": "b", "description": "c", "colour": "d"}},
-     "needs exactly 'label', 'short_label' and"),
-    ({"iro": "IRO reports"}, "needs exactly"),
+     "needs 'label', 'short_label' and"),
+    ({"iro": "IRO reports"}, "needs 'label'"),
+    ({"iro": {"label": "a", "short_label": "b", "description": "c", "identities": {}}},
+     "'identities' must be a list"),
+    ({"iro": {"label": "a", "short_label": "b", "description": "c",
+              "identities": [{"stock_flow": "x", "start": "a"}]}},
+     "entries need 'stock_flow' (a label), 'start' and 'end'"),
 ])
 def test_reports_must_be_well_formed(reports: object, phrase: str) -> None:
     message = error_of({"REPORTS": reports})

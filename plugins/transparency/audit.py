@@ -104,7 +104,8 @@ class _System:
     rows: list[tuple[dict[int, float], float, bool]] = field(default_factory=list)  # (a, b, eq)
     why: list[str] = field(default_factory=list)
     visible: list[list[Ref]] = field(default_factory=list)  # published numbers in each row
-    contradictions: dict[str, str] = field(default_factory=dict)  # relation -> its version
+    # relation -> (its version, how far the published numbers are outside it)
+    contradictions: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 def _expression(model: Model, system: _System, terms: tuple[tuple[float, Ref], ...],
@@ -133,7 +134,7 @@ def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, wh
         system.visible.append(seen)
     elif (abs(rhs) > 1e-6 if eq else rhs < -1e-6) and seen:
         # Published numbers alone break the relation: the data contradicts its declaration.
-        system.contradictions.setdefault(why, seen[0][0])
+        system.contradictions.setdefault(why, (seen[0][0], abs(rhs)))
 
 
 def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None:
@@ -375,8 +376,9 @@ def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Find
                 findings.setdefault(system.refs[i], _finding(model, system, comp, i, found, ""))
         if reading and base:
             _readings(model, system, comp, base, min_range, findings)
-    contradictions = [Finding(version, "", (), 0, 0, "contradiction", through=(why,))
-                      for why, version in system.contradictions.items()]
+    contradictions = [Finding(version, "", (), 0, 0, "contradiction",
+                              through=(f"{why} (the published numbers are {off:g} outside it)",))
+                      for why, (version, off) in system.contradictions.items()]
     return contradictions + list(findings.values())
 
 

@@ -1081,10 +1081,14 @@ def _identities(period: Period, periods: Mapping[str, Period],
                 spec: Mapping[str, Any]) -> list[Relation]:
     """The stock-and-flow identities a report kind ships (TRANSPARENCY['REPORTS'][kind]
     ['identities']), for a period holding every figure they name: applied without being
-    declared, so a new council's standard figures are protected from the start."""
+    declared, so a new council's standard figures are protected from the start. A period's own
+    stock_flow relation with the same label replaces it (to give a tolerance, say)."""
     out = []
     previous = periods.get(f"{period.report}/{period.previous}") if period.previous else None
+    declared = {r.label for r in period.relations if r.kind == "stock_flow"}
     for identity in spec.get("identities", ()):
+        if identity["stock_flow"] in declared:
+            continue  # the period declares its own, with its tolerance
         names = [identity["start"], identity["end"], *identity.get("in", ()),
                  *identity.get("out", ())]
         def holds(p: Period | None, name: str) -> bool:

@@ -7,7 +7,8 @@ Writes, and never overwrites:
   labels and titles moved on to the new period where that is certain, and `FILL IN` wherever
   the officer must give something: every figure, target and comparator value, every place in
   the source, the source itself, and any title or category that still names an old year.
-  Transcription notes and printed figures belong to the old source and are dropped.
+  Relations carry over, each `tolerance` to FILL IN. Transcription notes and printed figures
+  belong to the old source and are dropped.
 * one CSV per table with the previous period's header and categories and an empty `value`
   column, or (excel=True) one workbook, tables.xlsx, with a sheet per table laid out the same.
 * content/<report>/<period>.md: the previous narrative's headings and references, with each
@@ -389,6 +390,19 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
         entries = old.get(section)
         if isinstance(entries, dict) and entries:
             out[section] = {n: make(n, e) for n, e in entries.items() if isinstance(e, dict)}
+    relations = old.get("relations")
+    if isinstance(relations, list) and relations:
+        out["relations"] = [_relation(e) for e in relations if isinstance(e, dict)]
+    return out
+
+
+def _relation(entry: dict) -> dict:
+    """A relation carries over (the same figures are related the same way), but how far the
+    new report's own figures are from balancing is the new report's to say."""
+    out = {k: _plain(v) for k, v in entry.items()}
+    if "tolerance" in out:
+        out["tolerance"] = (f"{FILL}: how far the new report's own figures are from balancing, 0 "
+                            f"if they balance (last period: {out['tolerance']})")
     return out
 
 
