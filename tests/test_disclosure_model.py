@@ -390,3 +390,39 @@ def test_a_report_kind_ships_the_children_in_care_identity(tmp_path):
     assert values["children_leaving_care"].value.suppressed
     assert values["children_in_care"].value.number == 1200
     assert attack(downloads(published, tmp_path / "out")) == []
+
+
+# Over-suppression cured the same way --------------------------------------------------------
+
+def test_a_percentage_no_hidden_count_can_move_is_shown(tmp_path):
+    # 27,730 of 27,920 is 99.3%: the hidden PN3 (and PN7 beside it) could be anything from 1 to
+    # 11 for all that percentage says, so it is shown. Hidden before: its numerator holds a
+    # hidden cell and its line another outside it.
+    table = make_table("participation", ["code"], {
+        ("PN1",): 20000, ("PN2",): 7727, ("PN3",): 3, ("PN7",): 190, (T,): 27920})
+    rate = metric("participation_rate", "percent", numerator=tab("participation",
+                  code=["PN1", "PN2", "PN3"]), denominator=tab("participation"), decimals=1)
+    published = safe(site_of(make_period(tables=[table], metrics=[rate])), tmp_path)
+    shown = value(published, "iro/2021-22", "participation_rate")
+    assert shown.text() == "99.3%"
+    cells = published.periods["iro/2021-22"].tables["participation"].cells
+    assert cells[("PN3",)].suppressed and cells[("PN7",)].suppressed
+
+
+def test_a_percentage_a_hidden_count_can_move_is_hidden(tmp_path):
+    # The same at a tenth of the size: 99.3% of 2,792 leaves PN3 only 2 or 3.
+    table = make_table("participation", ["code"], {
+        ("PN1",): 2000, ("PN2",): 770, ("PN3",): 3, ("PN7",): 19, (T,): 2792})
+    rate = metric("participation_rate", "percent", numerator=tab("participation",
+                  code=["PN1", "PN2", "PN3"]), denominator=tab("participation"), decimals=1)
+    published = safe(site_of(make_period(tables=[table], metrics=[rate])), tmp_path)
+    assert value(published, "iro/2021-22", "participation_rate").suppressed
+
+
+def test_staff_counts_are_not_suppressed(tmp_path):
+    period = make_period(figures=[make_figure("iro_part_time", 4, counts="staff"),
+                                  make_figure("reviews_late", 4, counts="records")])
+    published = safe(site_of(period), tmp_path)
+    assert value(published, "iro/2021-22", "iro_part_time").number == 4
+    assert value(published, "iro/2021-22", "reviews_late").suppressed
+    assert not published.periods["iro/2021-22"].values["iro_part_time"].of_people

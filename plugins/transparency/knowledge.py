@@ -94,7 +94,9 @@ def _value_quantity(model: Model, ref: Ref, value: Value, label: str, *, counts:
         role = HIDDEN
     else:
         role = UNUSABLE
-    model.quantities[ref] = Quantity(ref, role, label, value.number, model.lower(sensitive),
+    # The number as a reader sees it: printed to its decimals (99.3, not 99.3197...).
+    shown = None if value.number is None else float(f"{value.number:.{value.decimals}f}")
+    model.quantities[ref] = Quantity(ref, role, label, shown, model.lower(sensitive),
                                      float(BIG), sensitive, total, headline, value.decimals, counts,
                                      value.unit)
 
@@ -344,9 +346,17 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
         prev = (f"{period.report}/{change.previous_period}", "figure", name, ())
         if prev not in model.quantities:
             continue
+        # Each end and the difference are printed rounded: the relation holds to their precision.
+        halves = [0.5 * 10 ** -v.decimals for v in (metric.value, change.difference)
+                  if v.unit != "count" or v.decimals]
+        prev_value = model.quantities[prev]
+        if prev_value.unit != "count" or prev_value.decimals:
+            halves.append(0.5 * 10 ** -prev_value.decimals)
         model.relations.append(_linear(
             f"the change in '{name}' from {change.previous_label} to {period.period_label}",
-            [(1.0, (period.key, "figure", name, ())), (-1.0, prev)], -change.difference.number))
+            [(1.0, (period.key, "figure", name, ())), (-1.0, prev)],
+            -float(f"{change.difference.number:.{change.difference.decimals}f}"),
+            tolerance=sum(halves)))
 
 
 def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: int) -> Model:
