@@ -46,7 +46,7 @@ def _build_into(c, conf: str, target: Path) -> None:
 @task(help={"publish": "check as the publish build does: narrative warnings become errors"})
 def check(c, publish=False):
     """Validate all data and narrative, run the disclosure audit; list every problem."""
-    from transparency.pipeline import config_from, lint_narrative, prepare
+    from transparency.pipeline import config_from, information_loss, lint_narrative, prepare
 
     config = config_from(_settings("publishconf.py" if publish else "pelicanconf.py"))
     site, problems = prepare(config)
@@ -65,6 +65,8 @@ def check(c, publish=False):
             sys.exit(1)
     print(f"OK: {len(site.periods)} report periods, "
           f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
+    print("Information loss (what suppression hides, per period):")
+    print("\n".join(information_loss(site)))
     if site.excluded_drafts:
         print(f"Not checked: {', '.join(site.excluded_drafts)}, a draft that publish builds leave "
               "out. 'invoke check' without --publish checks drafts too.")

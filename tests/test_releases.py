@@ -19,7 +19,10 @@ def project(tmp_path_factory):
     with (project / "pelicanconf.py").open("a") as conf:
         conf.write('\nTRANSPARENCY["CONTACT_EMAIL"] = "reports@example.gov.uk"\n')
     draft = project / "data/iro/2021-22/period.yaml"
-    draft.write_text(draft.read_text().replace("\npublished:", "\nstatus: draft\npublished:", 1))
+    draft.write_text(draft.read_text().replace("\npublished:", "\nstatus: draft\npublished:", 1)
+                     # Two more children in care at the end of 2020/21 (the correction below):
+                     # 2021/22's stock and flow is 2 further from balancing, as the build says.
+                     .replace("    tolerance: 5\n", "    tolerance: 7\n", 1))
     result = subprocess.run([sys.executable, "-m", "invoke", "revise", "iro/2020-21"], cwd=project,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

@@ -126,7 +126,7 @@ def _expression(model: Model, system: _System, terms: tuple[tuple[float, Ref], .
 
 
 def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, why: str,
-             seen: list[Ref]) -> None:
+             seen: list[Ref], home: str = "") -> None:
     coeffs = {i: c for i, c in coeffs.items() if abs(c) > 1e-12}
     if coeffs:
         system.rows.append((coeffs, rhs, eq))
@@ -134,7 +134,7 @@ def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, wh
         system.visible.append(seen)
     elif (abs(rhs) > 1e-6 if eq else rhs < -1e-6) and seen:
         # Published numbers alone break the relation: the data contradicts its declaration.
-        system.contradictions.setdefault(why, (seen[0][0], abs(rhs)))
+        system.contradictions.setdefault(why, (home or seen[0][0], abs(rhs)))
 
 
 def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None:
@@ -146,11 +146,12 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None
         coeffs, const = expr
         const += rel.constant
         if rel.kind == "linear" and rel.tolerance == 0:
-            _add_row(system, coeffs, -const, True, rel.why, seen)
+            _add_row(system, coeffs, -const, True, rel.why, seen, rel.home)
             return
         low, high = (-rel.tolerance, rel.tolerance) if rel.kind == "linear" else (rel.low, rel.high)
-        _add_row(system, coeffs, high - const, False, rel.why, seen)
-        _add_row(system, {i: -c for i, c in coeffs.items()}, const - low, False, rel.why, seen)
+        _add_row(system, coeffs, high - const, False, rel.why, seen, rel.home)
+        _add_row(system, {i: -c for i, c in coeffs.items()}, const - low, False, rel.why, seen,
+                 rel.home)
         return
     assert rel.value is not None
     value = model.quantities.get(rel.value)
@@ -170,7 +171,7 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None
         for i, c in den[0].items():
             coeffs[i] = coeffs.get(i, 0.0) - sign * bound * c
         const = sign * (rel.scale * num[1] - bound * den[1])
-        _add_row(system, coeffs, -const, False, rel.why, seen)
+        _add_row(system, coeffs, -const, False, rel.why, seen, rel.home)
 
 
 def _system(model: Model) -> _System:

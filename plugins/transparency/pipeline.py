@@ -155,6 +155,26 @@ def lint_narrative(config: Config, site: PublishedSite) -> Problems:
     return found
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def information_loss(site: PublishedSite) -> list[str]:
+    """What suppression costs each period, as `invoke check` prints it: table cells hidden,
+    how many of them are small counts (primary) and how many complements (secondary), cells
+    hidden for each small count, and figures hidden."""
+    lines = []
+    for key in sorted(site.periods):
+        period = site.periods[key]
+        hidden = sum(v.suppressed for t in period.tables.values() for v in t.cells.values())
+        primary = sum(t.primary_hidden for t in period.tables.values())
+        figures = sum(m.value.suppressed for m in period.values.values())
+        ratio = f", {hidden / primary:.1f} per small count" if primary else ""
+        lines.append(f"  {key}: {_n(hidden, 'table cell')} hidden ({_n(primary, 'small count')}, "
+                     f"{_n(hidden - primary, 'complement')}{ratio}); {_n(figures, 'figure')} hidden")
+    return lines
+
+
 def catalogue(site: PublishedSite, key: str) -> str:
     """Every name a period offers to the narrative, with what it is and its published value."""
     period = site.periods[key]

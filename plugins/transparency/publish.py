@@ -103,6 +103,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
                     config.sensitive_threshold)
     collapsed: list[str] = []
     hidden: set[Key] = set()
+    primary: set[Key] = set()
     if rule is not None:
         for dim, groups in table.collapse.items():
             for label, olds in groups.items():
@@ -114,8 +115,9 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         if table.base is not None:
             # Percentages of a known number of children: suppress on the counts they imply
             # ("0.6% of 331" is 2 children).
-            hidden = _suppress_percentages(table, values, symbols, rule)
+            hidden, primary = _suppress_percentages(table, values, symbols, rule)
         else:
+            primary = {k for k, v in values.items() if not symbols.get(k) and rule.is_small(v)}
             hidden = suppress_table(values, symbols, len(table.dims), rule)
         extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
@@ -147,7 +149,8 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         known_total=known_total,
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
                and table.unit == "percent" else None),
-        partitions=_partitions(table, values) if table.base is not None else ())
+        partitions=_partitions(table, values) if table.base is not None else (),
+        primary_hidden=len(primary & hidden))
     return _TableResult(published, hidden, values)
 
 
@@ -175,8 +178,9 @@ def _counts(raw: _Raw) -> str:
 
 
 def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[Key, str],
-                          rule: Rule) -> set[Key]:
-    """Suppress a percentage table on the counts it implies ("0.6% of 331" is 2 children).
+                          rule: Rule) -> tuple[set[Key], set[Key]]:
+    """Suppress a percentage table on the counts it implies ("0.6% of 331" is 2 children);
+    returns the hidden cells and, of them, those hidden for being small (primary).
 
     Where a line's percentages add up to 100 (allowing for rounding), the 100% is an implicit
     total a reader can subtract from, so it takes part in secondary suppression."""
@@ -218,7 +222,7 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
                 implied[total_key] = float(sum(implied[k] for k in members))
                 synthetic.add(total_key)
     hidden = secondary(implied, symbols, primary, lines_of(implied, len(table.dims)), rule)
-    return hidden - synthetic
+    return hidden - synthetic, primary - synthetic
 
 
 def _part_is_safe(part: Part, tables: dict[str, _TableResult], ndims: dict[str, int]) -> bool:
@@ -449,11 +453,12 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
                      *(t for x in rel.outflow for t in _negated(_relation_refs(period, x))),
                      *_negated(_relation_refs(period, rel.end)))
             out.append(PublishedRelation("linear", f"{where}stock and flow of {rel.label}{line}",
-                                         terms=terms, tolerance=rel.tolerance))
+                                         terms=terms, tolerance=rel.tolerance, home=period.key))
         elif rel.kind == "same":
             figure, cells = (_relation_refs(period, t) for t in rel.terms)
             out.append(PublishedRelation("linear", f"{where}'{rel.label}' is a cell or margin of "
-                                         f"a table{line}", terms=(*figure, *_negated(cells))))
+                                         f"a table{line}", terms=(*figure, *_negated(cells)),
+                                         home=period.key))
         else:
             assert rel.rate is not None and rel.population is not None
             rate = _relation_refs(period, rel.rate)
@@ -465,7 +470,7 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
                 "ratio", f"{where}{rel.label} is a rate per {rel.per:g} of a population{line}",
                 value=rate[0][1], numerator=((1.0, (period.key, "implied", implied.name, ())),),
                 denominator=_relation_refs(period, rel.population), scale=rel.per,
-                implied=(implied,)))
+                implied=(implied,), home=period.key))
     for name, fig in period.figures.items():
         if fig.of is None or name not in raws:
             continue
@@ -722,17 +727,24 @@ class _Known:
     hidden: bool
     date: object = None
     flow: bool = False
+    # When it counts: ('at', date) for a snapshot, ('over', period) for a flow. Two numbers
+    # can be the same count only if they count at the same time.
+    when: tuple[str, object] = ("", None)
 
 
 def _known(period: Period, result: Suppressed) -> list[_Known]:
     raws, hidden, tables, _ = result
+    def when(date: object, covers: str = "") -> tuple[str, object]:
+        return ("at", date) if date else ("over", f"{period.key} {covers}")
+
     out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.date,
-                  raw.date is None and not raw.covers)
+                  raw.date is None and not raw.covers, when(raw.date, raw.covers))
            for name, raw in raws.items()
            if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
     for name, table in tables.items():
         if table.published.of_people:
-            out += [_Known((period.key, "table", name, key), value, True)
+            out += [_Known((period.key, "table", name, key), value, True,
+                           when=when(table.published.date))
                     for key in table.hidden if (value := table.values.get(key)) == value
                     and value is not None and value > 0]
     return out
@@ -783,7 +795,8 @@ def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppresse
         by_report.setdefault(site.periods[key].report, []).extend(items)
     for items in by_report.values():
         for shown in (k for k in items if not k.hidden and k.ref[1] == "figure"):
-            for hidden in (k for k in items if k.hidden and k.value == shown.value):
+            for hidden in (k for k in items if k.hidden and k.value == shown.value
+                           and k.when == shown.when):
                 if not is_settled({shown.ref, hidden.ref}):
                     findings.append(Finding(
                         shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",

@@ -96,6 +96,9 @@ class PublishedTable:
     # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
     # one base. Structure only; the audit reads each such line as a hidden total.
     partitions: tuple[int, ...] = ()
+    # Of the hidden cells, how many are hidden for being small (primary suppression); the rest
+    # are complements (secondary): the information loss `invoke check` reports.
+    primary_hidden: int = 0
 
     @property
     def dims(self) -> list[str]:
@@ -223,6 +226,8 @@ class PublishedRelation:
     # bound: low <= sum(coef * q) + constant <= high
     low: float = 0.0
     high: float = 0.0
+    # The period whose period.yaml declares it ('' when the engine derives it).
+    home: str = ""
 
     def refs(self) -> list[Ref]:
         out = [r for _, r in (*self.terms, *self.numerator, *self.denominator)]
