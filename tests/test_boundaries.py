@@ -1,0 +1,48 @@
+"""The choke point holds by construction: what renders, downloads or audits the site reads only
+the published model, never the raw data model, the loader or the publishing step itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "plugins" / "transparency"
+# Everything that turns the published site into what readers get, and the audit that reads
+# it as an attacker would.
+READERS_OF_THE_PUBLISHED_SITE = (
+    "tables", "charts", "chart_pages", "chart_render", "downloads", "pdf", "references",
+    "trends", "templating", "output_audit", "linkcheck", "knowledge", "audit", "published",
+)
+# The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
+# terms.py the shared vocabulary: both hold no data).
+RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline"}
+
+
+def _imports(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:  # from . import x, y
+                found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("transparency"):
+            found.add((node.module or "").split(".")[1] if "." in (node.module or "") else "")
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("transparency.")}
+    return found
+
+
+def test_renderers_and_the_audit_never_import_the_raw_model_or_the_loader():
+    for module in READERS_OF_THE_PUBLISHED_SITE:
+        assert not _imports(module) & RAW, (module, _imports(module) & RAW)
+
+
+def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):
+    # It can fail: each way of writing an import of the raw model is caught.
+    for text in ("from .model import Table", "from . import model", "from .load import load_site",
+                 "import transparency.model", "from transparency.publish import publish_site"):
+        (tmp_path / "probe.py").write_text(text + "\n", encoding="utf-8")
+        monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
+        assert _imports("probe") & RAW, text
