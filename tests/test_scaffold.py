@@ -99,7 +99,8 @@ def test_writes_a_draft_period_its_tables_and_a_narrative_skeleton(site) -> None
     assert "notes" not in raw and "printed" not in raw
     assert raw["figures"]["reviews_held"]["value"] == "FILL IN"
     # Relations carry over; how far the new report's figures are from balancing does not.
-    [relation] = raw["relations"]
+    relation, distinct = raw["relations"]
+    assert distinct == {"distinct": ["entering_care_identifying_as_trans"]}
     assert relation["stock_flow"] == "children in care" and relation["end"] == "children_in_care"
     assert relation["tolerance"].startswith("FILL IN") and "(last period: 5)" in relation["tolerance"]
     assert "note" not in raw["figures"]["reviews_held"]

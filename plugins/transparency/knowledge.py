@@ -20,11 +20,13 @@ in the data package so anyone can re-run the attack. Reads only the published mo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
+from .classifications import SHIPPED
 from .published import (
     Implied,
     PublishedMetric,
@@ -73,6 +75,9 @@ class Model:
 
     threshold: int
     sensitive_threshold: int
+    # Category groups a reader knows: (group, members, declared). A reader takes the members a
+    # table shows for the whole of a shipped group; a declared group is exactly its members.
+    hierarchies: list[tuple[str, tuple[str, ...], bool]] = field(default_factory=list)
     quantities: dict[Ref, Quantity] = field(default_factory=dict)
     relations: list[PublishedRelation] = field(default_factory=list)
     # Relations a reader derives from the tables themselves (lines and their Total rows); the
@@ -128,13 +133,55 @@ def _add_table(model: Model, version: str, table: PublishedTable) -> None:
                 model.lines.append(_linear(why, [
                     *((1.0, (version, "table", table.name, k)) for k in line.members),
                     (-1.0, (version, "table", table.name, line.total))]))
+        _add_groups_in_table(model, version, table)
         if table.known_total is not None:
-            model.lines.append(_linear(
+            model.relations.append(_linear(
                 f"{_describe_table(version, table)} adds up to a published figure",
                 ((1.0, (version, "table", table.name, k)) for k in table.cells),
                 -table.known_total))
     elif table.unit == "percent" and counted and table.bases:
         _add_percent_table(model, version, table)
+
+
+def _group_relation(model: Model, why: str, group: list[Ref], members: list[Ref],
+                    exact: bool) -> None:
+    """The group is its members (exact) or at least them. A reader takes the members a table
+    shows for the whole group, unless the printed numbers show they are not."""
+    terms = [*((1.0, r) for r in group), *((-1.0, r) for r in members)]
+    quantities = [model.quantities.get(r) for r in (*group, *members)]
+    if exact and all(q is not None and q.role == VISIBLE for q in quantities):
+        exact = sum(c * (model.quantities[r].value or 0.0) for c, r in terms) == 0
+    if exact:
+        model.relations.append(_linear(why, terms))
+    else:  # a group is at least the members a table shows
+        model.relations.append(PublishedRelation("bound", why, terms=tuple(terms), low=0.0,
+                                                 high=float(BIG)))
+
+
+def _add_groups_in_table(model: Model, version: str, table: PublishedTable) -> None:
+    """A table giving a group and its members as categories of one dimension: along every
+    line, the group's cell is its members' cells (only at least them where a declared group's
+    members are not all shown, or the printed numbers show they are not the whole group)."""
+    for d, dim in enumerate(table.dims):
+        cats = set(table.categories(dim))
+        if TOTAL in cats:
+            continue  # a Total adds every category: they are siblings, not a group and members
+        for group, members, exact in model.hierarchies:
+            present = [m for m in members if m in cats]
+            if group not in cats or not present:
+                continue
+            whole = not exact or len(present) == len(members)
+            lines: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
+            for key in table.cells:
+                rest = key[:d] + key[d + 1:]
+                if key[d] == group:
+                    lines.setdefault(rest, ([], []))[0].append((version, "table", table.name, key))
+                elif key[d] in present:
+                    lines.setdefault(rest, ([], []))[1].append((version, "table", table.name, key))
+            why = f"{version}: in '{table.name}', {group} is made of {', '.join(present)}"
+            for left, right in lines.values():
+                if left and right:
+                    _group_relation(model, why, left, right, whole)
 
 
 def _add_percent_table(model: Model, version: str, table: PublishedTable) -> None:
@@ -225,13 +272,14 @@ def _add_period(model: Model, period: PublishedPeriod) -> None:
         _add_metric(model, version, metric)
     for relation in period.relations:
         _add_declared(model, relation)
-    _add_populations(model, [(version, t) for t in period.tables.values()])
+    span = f"{period.start}..{period.end}"
+    _add_populations(model, [(version, span, t) for t in period.tables.values()])
     for revision in period.revisions:
         old = f"{version}/revisions/{revision.date.isoformat()}"
         for table in revision.tables.values():
             _add_table(model, old, table)
             _add_unchanged(model, old, table, period.tables.get(table.name))
-        _add_populations(model, [(old, t) for t in revision.tables.values()])
+        _add_populations(model, [(old, span, t) for t in revision.tables.values()])
 
 
 def _add_unchanged(model: Model, old: str, table: PublishedTable,
@@ -252,15 +300,16 @@ def current_version(version: str) -> str:
     return version.split("/revisions/")[0]
 
 
-def _add_populations(model: Model, tables: list[tuple[str, PublishedTable]],
+def _add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
                      across: bool = False) -> None:
-    """Tables of one population (at one date, or over one period) describe the same children:
-    their margins over the dimensions they share agree, for every shared combination of
-    categories (the grand totals when they share none)."""
+    """Tables of one population (at one date, or over one span) describe the same children,
+    in any period or report: their grand totals agree, and so do their margins over the
+    dimensions they share, for every combination of categories both have. `tables` holds
+    (version, the span a flow covers, table)."""
     groups: dict[tuple[str, str], list[tuple[str, PublishedTable]]] = {}
-    for version, table in tables:
+    for version, span, table in tables:
         if table.population and table.of_people:
-            when = table.date.isoformat() if table.date else version
+            when = table.date.isoformat() if table.date else span
             groups.setdefault((table.population, when), []).append((version, table))
     for (population, _), members in groups.items():
         for (va, a), (vb, b) in combinations(members, 2):
@@ -269,30 +318,59 @@ def _add_populations(model: Model, tables: list[tuple[str, PublishedTable]],
             shared = [d for d in a.dims if d in b.dims]
             cats = {d: (set(a.categories(d)) & set(b.categories(d))) - {TOTAL} for d in shared}
             combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
+            grand: tuple[list[Ref], list[Ref]] = ([], [])
             for version, table, side in ((va, a, 0), (vb, b, 1)):
                 for key in table.cells:
                     if TOTAL in key:
                         continue
+                    ref: Ref = (version, "table", table.name, key)
+                    grand[side].append(ref)
                     combo = tuple(key[table.dims.index(d)] for d in shared)
-                    if all(c in cats[d] for c, d in zip(combo, shared, strict=True)):
-                        combos.setdefault(combo, ([], []))[side].append(
-                            (version, "table", table.name, key))
-            why = (f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
-                   + (f" by {', '.join(shared)}" if shared else ""))
-            for left, right in combos.values():
+                    if shared and all(c in cats[d] for c, d in zip(combo, shared, strict=True)):
+                        combos.setdefault(combo, ([], []))[side].append(ref)
+            why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
+            # Categories may differ (one table collapsed, or coarser): the grand totals agree
+            # whatever they are.
+            for (left, right), what in [(grand, ""), *((c, f" by {', '.join(shared)}")
+                                                      for c in combos.values())]:
                 if left and right:
-                    model.relations.append(_linear(why, [*((1.0, r) for r in left),
-                                                     *((-1.0, r) for r in right)]))
+                    model.relations.append(_linear(why + what, [*((1.0, r) for r in left),
+                                                                *((-1.0, r) for r in right)]))
+            for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
+                _add_groups_across(model, why, vg, g_table, vm, m_table)
+
+
+def _cells_where(version: str, table: PublishedTable, labels: set[str]) -> list[Ref]:
+    """The non-total cells of a table with one of `labels` in any dimension."""
+    return [(version, "table", table.name, key) for key in table.cells
+            if TOTAL not in key and labels & set(key)]
+
+
+def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable, vm: str,
+                       m_table: PublishedTable) -> None:
+    """Two tables of one population, one by a group and the other by its members: the group's
+    margin is its members' margin (as in one table)."""
+    for group, members, exact in model.hierarchies:
+        present = {m for m in members if any(m in m_table.categories(d) for d in m_table.dims)}
+        if not present or not any(group in g_table.categories(d) for d in g_table.dims):
+            continue
+        if any(group in m_table.categories(d) for d in m_table.dims) or any(
+                m in g_table.categories(d) for d in g_table.dims for m in members):
+            continue  # the group beside its members in one table: not a different level
+        _group_relation(model, f"{why}: {group} is made of {', '.join(sorted(present))}",
+                        _cells_where(vg, g_table, {group}), _cells_where(vm, m_table, present),
+                        not exact or len(present) == len(members))
 
 
 def _add_across_periods(model: Model, site: PublishedSite) -> None:
-    """Relations between the periods of one report: the same snapshot published twice; a
-    flow over part of a period no larger than the flow over the whole; changes on the
-    previous period; and tables of one population at one date."""
+    """Relations between periods: tables of one population at one date or over one span (in
+    any report); and, within a report, the same snapshot published twice, a flow over part
+    of a period no larger than over the whole, and changes on the previous period."""
+    # Tables of one population at one date, or over one span, in any periods and reports.
+    _add_populations(model, [(p.key, f"{p.start}..{p.end}", t) for p in site.periods.values()
+                             for t in p.tables.values()], across=True)
     for report in site.reports:
         periods = site.by_report(report)
-        _add_populations(model, [(p.key, t) for p in periods for t in p.tables.values()
-                                 if t.date is not None], across=True)
         snapshots: dict[tuple[str, object], list[Ref]] = {}
         for p in periods:
             for name, metric in p.values.items():
@@ -309,8 +387,51 @@ def _add_across_periods(model: Model, site: PublishedSite) -> None:
                             and b.start <= a.start and a.end <= b.end
                             and (a.start, a.end) != (b.start, b.end)):
             _add_part_of(model, part, whole)
+        for whole in periods:
+            tiling = _tiling(whole, periods)
+            if tiling:
+                _add_tiling(model, whole, tiling)
         for p in periods:
             _add_changes(model, site, p)
+
+
+def _tiling(whole: PublishedPeriod, periods: list[PublishedPeriod]) -> list[PublishedPeriod]:
+    """Periods of a report that exactly tile `whole` end to end (two half-years of a year),
+    or [] when none do."""
+    inside = sorted((p for p in periods if p is not whole and whole.start <= p.start
+                     and p.end <= whole.end and (p.start, p.end) != (whole.start, whole.end)),
+                    key=lambda p: (p.start, p.end))
+    chain: list[PublishedPeriod] = []
+    day = whole.start
+    while day <= whole.end:
+        step = next((p for p in inside if p.start == day), None)
+        if step is None:
+            return []
+        chain.append(step)
+        day = step.end + dt.timedelta(days=1)
+    return chain if day == whole.end + dt.timedelta(days=1) else []
+
+
+def _add_tiling(model: Model, whole: PublishedPeriod, parts: list[PublishedPeriod]) -> None:
+    """A flow over periods that tile a whole one: records (reviews, conferences) add up to the
+    whole exactly; children add up to at least the whole (a child may be counted in two)."""
+    why = f"{', '.join(p.key for p in parts)} tile {whole.key}"
+    cells: list[tuple[str, str, tuple[str, ...], str]] = [
+        ("figure", name, (), metric.counts) for name, metric in whole.values.items()
+        if metric.date is None and metric.of_people]
+    cells += [("table", name, key, table.counts) for name, table in whole.tables.items()
+              if table.date is None and table.of_people for key in table.cells]
+    for kind, name, key, counts in cells:
+        refs = [(p.key, kind, name, key) for p in parts]
+        if not all(r in model.quantities for r in refs):
+            continue
+        terms = ((1.0, (whole.key, kind, name, key)), *((-1.0, r) for r in refs))
+        if counts == "records":
+            model.relations.append(_linear(why + ": records add up", terms))
+        else:
+            model.relations.append(PublishedRelation(
+                "bound", why + ": a child may be counted in more than one part", terms=terms,
+                low=-float(BIG), high=0.0))
 
 
 def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod) -> None:
@@ -359,9 +480,18 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
             tolerance=sum(halves)))
 
 
+def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The shipped classifications' groups, then every group a period declares (exact)."""
+    out = [(group, members, False) for groups in SHIPPED.values()
+           for group, members in groups.items()]
+    for period in periods:
+        out += [(group, members, True) for group, members in period.hierarchies]
+    return out
+
+
 def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: int) -> Model:
     """What a reader knows from one period's page, downloads and earlier versions alone."""
-    model = Model(threshold, sensitive_threshold)
+    model = Model(threshold, sensitive_threshold, _hierarchies([period]))
     _add_period(model, period)
     return model
 
@@ -369,7 +499,7 @@ def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: i
 def reader_model(site: PublishedSite) -> Model:
     """What a reader knows from the whole site: every period, their earlier versions, and the
     relations between periods."""
-    model = Model(site.threshold, site.sensitive_threshold)
+    model = Model(site.threshold, site.sensitive_threshold, _hierarchies(site.periods.values()))
     for key in sorted(site.periods):
         _add_period(model, site.periods[key])
     _add_across_periods(model, site)

@@ -23,6 +23,7 @@ from .model import (
     METRIC_TYPES,
     NOT_APPLICABLE,
     NOT_AVAILABLE,
+    PEOPLE,
     RELATION_KINDS,
     TOTAL,
     UNITS,
@@ -214,9 +215,14 @@ def _report_placeholders(node: Any, path: Path, field: str, line: int, problems:
                      line=line, field=field)
 
 
-def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
+def _unit_counts(ctx: _Ctx, percent_with_base: bool = False,
+                 percent_of: bool = False) -> tuple[str, str]:
+    """The unit and what it counts. `percent_of`: a figure, whose percentage may be of children
+    or records (then it says `of:` which count) or of no one."""
     unit = ctx.choice("unit", UNITS)
     counts = ctx.choice("counts", COUNTS)
+    if percent_of and unit == "percent" and counts != "staff":
+        return unit, counts
     if percent_with_base and unit == "percent":
         if counts == "none" and "counts" in ctx.m:
             ctx.problem("counts", "a percentage table with a 'base' describes children or records",
@@ -238,12 +244,16 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False) -> tuple[str, str]:
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
     ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
                       "covers", "of"})
-    unit, counts = _unit_counts(ctx)
+    unit, counts = _unit_counts(ctx, percent_of=True)
     of = ctx.m.get("of")
     if of is not None and (unit != "percent" or not isinstance(of, str)):
         ctx.problem("of", "'of' names the count figure a percentage is of",
                     "use it on a 'unit: percent' figure: 'of: reviews_held'")
         of = None
+    if unit == "percent" and counts in PEOPLE and of is None and "of" not in ctx.m:
+        ctx.problem("counts", f"a percentage of {counts} must say which count it is of",
+                    "add 'of: <the count figure>' (the audit then protects the counts it "
+                    "stands for), or set 'counts: none' if it is a percentage of no one")
     return Figure(of=of,
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
@@ -431,16 +441,19 @@ def read_table_sheet(book: Workbook, sheet: str, dims: list[str], unit: str,
     return table_frame(book.path, rows, dims, unit, problems, _sheet_place(sheet), bad=bad)
 
 
-_TOTAL_LIKE = ("total", "totals", "grand total", "overall total", "all", "sum")
+_TOTAL_LIKE = ("total", "totals", "grand total", "overall total", "overall", "all", "sum",
+               "all ages", "all children", "all areas", "all categories", "all groups")
 
 
 def _looks_like_total(category: str) -> bool:
-    """'Grand Total' (Excel pivot tables), 'TOTAL', 'Totl': a total row the table would read as
-    one more category, which makes tables of one population disagree."""
+    """'Grand Total' (Excel pivot tables), 'TOTAL', 'Totl', 'All ages', 'Total in care': a
+    total row the table would read as one more category, so a reader could subtract from it
+    while the audit could not."""
     import difflib
 
-    text = category.strip().lower()
-    return text in _TOTAL_LIKE or difflib.SequenceMatcher(None, text, "total").ratio() >= 0.8
+    text = " ".join(category.strip().lower().split())
+    return (text in _TOTAL_LIKE or text.startswith(("total ", "totals ", "grand total"))
+            or difflib.SequenceMatcher(None, text, "total").ratio() >= 0.8)
 
 
 def check_totals(table: Table, problems: Problems) -> None:
@@ -929,6 +942,7 @@ _RELATION_FIELDS = {
     "same": {"same", "as"},
     "rate": {"rate", "population", "per", "counts"},
     "distinct": {"distinct"},
+    "hierarchy": {"hierarchy", "members"},
 }
 
 
@@ -982,11 +996,19 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
                             "or margin it equals", RELATION_HINT)
                 continue
             out.append(Relation(kind, figure.selector.figure, where, terms=(figure, cell)))
+        elif kind == "hierarchy":
+            group, members = entry.get("hierarchy"), entry.get("members")
+            if (not isinstance(group, str) or not isinstance(members, list) or not members
+                    or not all(isinstance(m, str) for m in members)):
+                sub.problem("members", "a 'hierarchy' relation names a group category and lists "
+                            "its 'members' (categories)", RELATION_HINT)
+                continue
+            out.append(Relation(kind, group, where, members=tuple(members)))
         elif kind == "distinct":
             terms = _relation_terms(sub, "distinct")
-            if len(terms) < 2:
-                sub.problem("distinct", "a 'distinct' relation lists two or more figures or "
-                            "table selections", RELATION_HINT)
+            if not terms:
+                sub.problem("distinct", "a 'distinct' relation lists the figures or table "
+                            "selections it is about", RELATION_HINT)
                 continue
             out.append(Relation(kind, "distinct", where, terms=terms))
         else:
@@ -1080,11 +1102,12 @@ def _check_populations(period: Period, problems: Problems) -> None:
 def _identities(period: Period, periods: Mapping[str, Period],
                 spec: Mapping[str, Any]) -> list[Relation]:
     """The stock-and-flow identities a report kind ships (TRANSPARENCY['REPORTS'][kind]
-    ['identities']), for a period holding every figure they name: applied without being
-    declared, so a new council's standard figures are protected from the start. A period's own
+    ['identities']), for a period holding every figure they name (`previous.NAME` in the period
+    it follows: its `previous:`, or the one ending the day before it starts): applied without
+    being declared, so a new council's standard figures are protected from the start. A period's own
     stock_flow relation with the same label replaces it (to give a tolerance, say)."""
     out = []
-    previous = periods.get(f"{period.report}/{period.previous}") if period.previous else None
+    previous = period.preceding(dict(periods))
     declared = {r.label for r in period.relations if r.kind == "stock_flow"}
     for identity in spec.get("identities", ()):
         if identity["stock_flow"] in declared:
@@ -1099,8 +1122,9 @@ def _identities(period: Period, periods: Mapping[str, Period],
             continue
 
         def term(name: str) -> RelationTerm:
-            return RelationTerm(Selector(figure=name.removeprefix("previous.")),
-                                name.startswith("previous."))
+            before = name.startswith("previous.")
+            return RelationTerm(Selector(figure=name.removeprefix("previous.")), before,
+                                previous.period if before and previous else None)
 
         out.append(Relation("stock_flow", identity["stock_flow"], Where(Path("REPORTS")),
                             start=term(identity["start"]), end=term(identity["end"]),

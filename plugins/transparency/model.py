@@ -59,7 +59,7 @@ class Figure:
     of: str | None = None
 
 
-RELATION_KINDS = ("stock_flow", "same", "rate", "distinct")
+RELATION_KINDS = ("stock_flow", "same", "rate", "distinct", "hierarchy")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,9 @@ class RelationTerm:
 
     selector: Selector
     previous: bool = False
+    # The previous period's name when it is not the period's `previous:` (a shipped identity
+    # joins the period that ends the day before this one starts).
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class Relation:
     population: RelationTerm | None = None
     per: float = 10000.0
     counts: str = "children"
+    # hierarchy: the group (label) is made of exactly these member categories.
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,15 @@ class Period:
     def months(self) -> int:
         """Length in months, to the nearest month (1 April to 1 December is 8)."""
         return round(((self.end - self.start).days + 1) / 30.4375)
+
+    def preceding(self, periods: dict[str, Period]) -> Period | None:
+        """The period this one follows: its `previous:`, or else the period of the same report
+        that ends the day before this one starts."""
+        if self.previous:
+            return periods.get(f"{self.report}/{self.previous}")
+        day_before = self.start - dt.timedelta(days=1)
+        return next((p for p in periods.values()
+                     if p.report == self.report and p.end == day_before and p is not self), None)
 
     def names(self) -> dict[str, str]:
         """Every name the period offers, mapped to what it is."""

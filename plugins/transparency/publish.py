@@ -7,8 +7,10 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import combinations, product
 
 from .audit import Finding, audit_period, audit_site
 from .knowledge import current_version
@@ -94,7 +96,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
                    known_total: float | None = None) -> _TableResult:
     values, symbols = _table_cells(table)
     synthetic: set[Key] = set()
-    if known_total is not None:
+    if known_total is not None and len(table.dims) == 1:
         # A published figure equals this table's sum: for suppression it is the table's total.
         synthetic = {(TOTAL,)}
         values[(TOTAL,)] = known_total
@@ -336,7 +338,9 @@ def _is_disclosive(raw: _Raw, config: Config, tables: dict[str, _TableResult],
             rule = _rule(raw, config, counts)
             return bool(rule and counts in PEOPLE and derived_is_disclosive(parts, rule))
     rule = _rule(raw, config)
-    return bool(rule and rule.is_small(raw.value))
+    # A percentage 'of' a count is protected through that count (publish._relations); its own
+    # value being small says nothing.
+    return bool(rule and raw.unit == "count" and rule.is_small(raw.value))
 
 
 def _value(raw: _Raw, hidden: bool) -> Value:
@@ -423,7 +427,8 @@ MAX_AUDIT_ROUNDS = 100
 def _relation_refs(period: Period, term: RelationTerm) -> tuple[tuple[float, Ref], ...]:
     """A declared term as published quantities: a figure or metric, or the table cells (or
     margin) a selection covers."""
-    version = f"{period.report}/{period.previous}" if term.previous else period.key
+    version = (f"{period.report}/{term.period or period.previous}" if term.previous
+               else period.key)
     sel = term.selector
     if sel.figure is not None:
         return ((1.0, (version, "figure", sel.figure, ())),)
@@ -444,8 +449,8 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
     where = f"{period.key}: "
     for rel in period.relations:
         line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
-        if rel.kind == "distinct":
-            continue  # settles a coincidence for the undeclared-relation check; no equation
+        if rel.kind in ("distinct", "hierarchy"):
+            continue  # a coincidence settled; category groups go in PublishedPeriod.hierarchies
         if rel.kind == "stock_flow":
             assert rel.start is not None and rel.end is not None
             terms = (*_relation_refs(period, rel.start),
@@ -512,7 +517,8 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
         notes=tuple(period.notes), previous=period.previous, values=values,
         targets={n: t for n in period.targets if (t := _target(period, n))},
         tables={n: r.published for n, r in tables.items()}, draft=period.draft,
-        relations=_relations(period, raws))
+        relations=_relations(period, raws),
+        hierarchies=tuple((r.label, r.members) for r in period.relations if r.kind == "hierarchy"))
 
 
 def _complement_for(result: _TableResult, ndims: int, cell: Key) -> Key | None:
@@ -574,15 +580,17 @@ def _hide_complement(finding: Finding, tables: dict[str, _TableResult], raws: di
 
 
 def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict[str, float]:
-    """One-dimensional count tables without a Total row whose sum a published figure or metric
-    gives away: a reader could subtract, so the sum counts as the table's total."""
+    """Count tables without Total rows whose sum a published figure or metric gives away: a
+    reader could subtract, so the sum counts as the table's total (for a one-dimensional
+    table, in secondary suppression too; for more, the audit links it)."""
     published = {r.value for r in raws.values() if r.unit == "count" and r.value is not None
                  and not r.sensitive and r.value > config.suppression_threshold}
     known: dict[str, float] = {}
     for name, table in period.tables.items():
         frame = table.frame
-        if (len(table.dims) != 1 or table.unit != "count" or table.counts not in PEOPLE
-                or (frame[table.dims[0]] == TOTAL).any() or frame["symbol"].ne("").any()):
+        if (table.unit != "count" or table.counts not in PEOPLE
+                or any((frame[d] == TOTAL).any() for d in table.dims)
+                or frame["symbol"].ne("").any()):
             continue
         total = float(frame["value"].sum())
         if total in published:
@@ -725,28 +733,40 @@ class _Known:
     ref: Ref
     value: float
     hidden: bool
-    date: object = None
-    flow: bool = False
-    # When it counts: ('at', date) for a snapshot, ('over', period) for a flow. Two numbers
-    # can be the same count only if they count at the same time.
+    counts: str
+    date: object = None  # a snapshot's date
+    # When it counts: ('at', date) for a snapshot, ('over', span) for a flow. Two numbers can
+    # be the same count only if they count at the same time.
     when: tuple[str, object] = ("", None)
+    # A figure, or a table's grand total: what a stock or a flow is (a cell is part of one).
+    whole: bool = True
 
 
 def _known(period: Period, result: Suppressed) -> list[_Known]:
+    """Every count of people a period publishes or hides: figures, metrics, hidden cells, and
+    tables' grand totals (which a reader may take for a stock or a flow)."""
     raws, hidden, tables, _ = result
-    def when(date: object, covers: str = "") -> tuple[str, object]:
-        return ("at", date) if date else ("over", f"{period.key} {covers}")
 
-    out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.date,
-                  raw.date is None and not raw.covers, when(raw.date, raw.covers))
+    def when(date: object, covers: str = "") -> tuple[str, object]:
+        return ("at", date) if date else ("over", f"{period.start}..{period.end} {covers}")
+
+    out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
+                  raw.date, when(raw.date, raw.covers), True)
            for name, raw in raws.items()
            if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
     for name, table in tables.items():
-        if table.published.of_people:
-            out += [_Known((period.key, "table", name, key), value, True,
-                           when=when(table.published.date))
-                    for key in table.hidden if (value := table.values.get(key)) == value
-                    and value is not None and value > 0]
+        published = table.published
+        if not published.of_people:
+            continue
+        grand = tuple(TOTAL for _ in published.dims)
+        for key, value in table.values.items():
+            if value != value or value is None or not (key in table.hidden or key == grand):
+                continue
+            if key in table.hidden and value <= 0:
+                continue
+            out.append(_Known((period.key, "table", name, key), value, key in table.hidden,
+                              published.counts, published.date, when(published.date),
+                              whole=key == grand))
     return out
 
 
@@ -764,71 +784,116 @@ def _declared(period: Period, raws: dict[str, _Raw]) -> list[set[Ref]]:
     return groups
 
 
-def _place(ref: Ref, site: Site) -> str:
+def _place(known: _Known, site: Site) -> str:
     """A place in words, and how to name it in a relation."""
-    version, kind, name, key = ref
+    version, kind, name, key = known.ref
     if kind == "figure":
         return f"'{name}' ({version})"
     table = site.periods[version].tables[name]
     where = ", ".join(f"{d}: {c}" for d, c in zip(table.dims, key, strict=True))
-    return (f"the hidden cell [{', '.join(key)}] of '{name}' ({version}; "
-            f"{{table: {name}, where: {{{where}}}}})")
+    what = "the hidden cell" if known.hidden else "the cell"
+    return f"{what} [{', '.join(key)}] of '{name}' ({version}; {{table: {name}, where: {{{where}}}}})"
+
+
+MAX_FLOWS = 3  # flows in a stock and flow the look-alike check tries (in and out together)
+
+
+def _signed_sums(flows: list[_Known], size: int) -> dict[float, list[tuple[tuple[int, float], ...]]]:
+    """Every way to add or subtract `size` distinct flows, by the sum it makes."""
+    out: dict[float, list[tuple[tuple[int, float], ...]]] = {}
+    for chosen in combinations(range(len(flows)), size):
+        for signs in product((1.0, -1.0), repeat=size):
+            total = sum(s * flows[i].value for i, s in zip(chosen, signs, strict=True))
+            out.setdefault(total, []).append(tuple(zip(chosen, signs, strict=True)))
+    return out
+
+
+def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Known], site: Site,
+                           is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
+    """Counts that fit start + in − out = end with a hidden one among them, and no declaration
+    that settles them: the stocks on the day before the period starts and on its last day
+    (figures, metrics or tables' grand totals, in this period or the one it follows), and up to
+    MAX_FLOWS flows over the period, either sign."""
+    found: list[Finding] = []
+    key = period.key
+    day_before = period.start - dt.timedelta(days=1)
+    for counts in PEOPLE:
+        wholes = [k for k in known + before if k.whole and k.counts == counts]
+        starts = [k for k in wholes if k.date == day_before]
+        ends = [k for k in wholes if k.date == period.end and k.ref[0] == key]
+        flows = [k for k in wholes if k.date is None and k.ref[0] == key]
+        if not any(k.hidden for k in starts + ends + flows):
+            continue
+        sums = {n: _signed_sums(flows, n) for n in range(1, MAX_FLOWS + 1)}
+        for start in starts:
+            for end in ends:
+                for n in range(1, MAX_FLOWS + 1):
+                    for chosen in sums[n].get(end.value - start.value, ()):
+                        parts = [start, end, *(flows[i] for i, _ in chosen)]
+                        if not any(k.hidden for k in parts) or is_settled(parts):
+                            continue
+                        signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
+                                         for i, sign in chosen)
+                        found.append(Finding(key, end.ref[2], (), 0, 0, "undeclared", through=(
+                            f"{_place(start, site)}{signed} = {_place(end, site)}, with a hidden "
+                            f"count among them; {_HINT}",)))
+                        break
+    return found
+
+
+_HINT = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if they count the "
+         "same children, 'distinct' if they do not")
 
 
 def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:
     """Fail closed where the data looks related but declares nothing: a published count equal
-    to a hidden count of the same report, or published counts that fit a stock and flow with
-    one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct` relation
-    says which it is (docs/data-format.md, Relations)."""
+    to a hidden count of the same time (in any report), or counts that fit a stock and flow
+    with one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct`
+    relation says which it is (docs/data-format.md, Relations)."""
     known = {key: _known(site.periods[key], versions[key][0]) for key in site.periods}
     settled = {key: _declared(site.periods[key], versions[key][0][0]) for key in site.periods}
 
-    def is_settled(refs: set[Ref]) -> bool:
+    alone = {ref for key, period in site.periods.items() for rel in period.relations
+             if rel.kind == "distinct" and len(rel.terms) == 1
+             for _, ref in _relation_refs(period, rel.terms[0])}
+
+    # A metric that is one cell (children in care: the legal status Total) is that cell.
+    same: dict[Ref, Ref] = {}
+    for key in site.periods:
+        for name, raw in versions[key][0][0].items():
+            terms = [t for p in raw.result.parts for t in _terms(p)] if raw.result else []
+            if len(terms) == 1 and raw.result is not None and raw.result.numerator is None:
+                kind, n, k = terms[0]
+                same[(key, kind, n, k)] = (key, "figure", name, ())
+
+    def canonical(refs: Iterable[Ref]) -> set[Ref]:
+        return {same.get(r, r) for r in refs}
+
+    def is_settled(parts: list[_Known]) -> bool:
+        """Declared together in one relation, or every hidden one declared distinct alone."""
+        refs = canonical(k.ref for k in parts)
+        if all(k.ref in alone for k in parts if k.hidden):
+            return True
         keys = {current_version(r[0]) for r in refs}
-        return any(refs <= group for k in keys for group in settled.get(k, ()))
+        return any(refs <= canonical(group) for k in keys for group in settled.get(k, ()))
 
     findings: list[Finding] = []
-    hint = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if they count the "
-            "same children, 'distinct' if they do not")
-    by_report: dict[str, list[_Known]] = {}
-    for key, items in known.items():
-        by_report.setdefault(site.periods[key].report, []).extend(items)
-    for items in by_report.values():
-        for shown in (k for k in items if not k.hidden and k.ref[1] == "figure"):
-            for hidden in (k for k in items if k.hidden and k.value == shown.value
-                           and k.when == shown.when):
-                if not is_settled({shown.ref, hidden.ref}):
-                    findings.append(Finding(
-                        shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
-                        through=(f"{_place(shown.ref, site)} is the same number as "
-                                 f"{_place(hidden.ref, site)}; {hint}",)))
+    everything = [k for items in known.values() for k in items]
+    hidden_by_value: dict[float, list[_Known]] = {}
+    for k in everything:
+        if k.hidden:
+            hidden_by_value.setdefault(k.value, []).append(k)
+    for shown in (k for k in everything if not k.hidden and k.ref[1] == "figure"):
+        for hidden in hidden_by_value.get(shown.value, ()):
+            if hidden.when == shown.when and not is_settled([shown, hidden]):
+                findings.append(Finding(
+                    shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
+                    through=(f"{_place(shown, site)} is the same number as "
+                             f"{_place(hidden, site)}; {_HINT}",)))
     for key, period in site.periods.items():
-        prev = f"{period.report}/{period.previous}" if period.previous else None
-        figures = [k for k in known[key] if k.ref[1] == "figure"]
-        stocks = [k for k in figures + [k for k in known.get(prev or "", []) if k.ref[1] == "figure"]
-                  if k.date is not None]
-        flows: list[_Known | None] = [None, *(k for k in figures if k.flow)]
-        if not any(k.hidden for k in stocks) and not any(k and k.hidden for k in flows):
-            continue
-        for start in stocks:
-            for end in (e for e in stocks if start.date < e.date):  # type: ignore[operator]
-                for inflow in flows:
-                    for outflow in flows:
-                        parts = [k for k in (start, end, inflow, outflow) if k is not None]
-                        if (inflow is None and outflow is None) or inflow is outflow \
-                                or not any(k.hidden for k in parts):
-                            continue
-                        total = (start.value + (inflow.value if inflow else 0)
-                                 - (outflow.value if outflow else 0))
-                        refs = {k.ref for k in parts}
-                        if total == end.value and not is_settled(refs):
-                            words = (f"{_place(start.ref, site)}"
-                                     + (f" + {_place(inflow.ref, site)}" if inflow else "")
-                                     + (f" − {_place(outflow.ref, site)}" if outflow else "")
-                                     + f" = {_place(end.ref, site)}")
-                            findings.append(Finding(key, end.ref[2], (), 0, 0, "undeclared",
-                                                    through=(f"{words}, with a hidden count among "
-                                                             f"them; {hint}",)))
+        before = period.preceding(site.periods)
+        findings += _stock_flow_lookalikes(period, known[key], known[before.key] if before else [],
+                                           site, is_settled)
     return findings
 
 

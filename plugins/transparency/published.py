@@ -316,6 +316,8 @@ class PublishedPeriod:
     # What a reader can combine beyond table lines: declared in the data (stock and flow, a
     # figure that is a cell, rates of a population) or implied by a figure's definition.
     relations: tuple[PublishedRelation, ...] = ()
+    # Declared category groups: (group, its member categories), for every table of the site.
+    hierarchies: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def key(self) -> str:

@@ -1,0 +1,136 @@
+"""Leaks a red-team review reproduced against the whole-site model, each kept as a small
+fictional council's data (tests/fixtures/red_team/<leak>/, written as docs/data-format.md
+describes). Each must now either stop the build with a problem naming the places involved, or
+publish nothing from which the leaked count can be worked out (checked by the engine's own
+audit and by the independent attacker over the downloads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from attacker import attack
+
+from transparency.audit import audit_site
+from transparency.downloads import write_downloads
+from transparency.load import load_site
+from transparency.publish import publish_site
+from transparency.settings import resolve
+
+FIXTURES = Path(__file__).parent / "fixtures" / "red_team"
+
+
+def publish(name: str):
+    config = resolve({"DATA_PATH": str(FIXTURES / name)}, FIXTURES)
+    site, problems = load_site(config.data_path, config.reports)
+    return site, problems, (None if problems else publish_site(site, config))
+
+
+def shown(published, key: str, table: str | None = None) -> dict[str, str]:
+    period = published.periods[key]
+    if table is None:
+        return {n: m.value.text() for n, m in period.values.items()}
+    return {", ".join(k): v.text() for k, v in period.tables[table].cells.items()}
+
+
+# Fail closed: the build stops, naming the places a reader could combine.
+STOPS = {
+    # A stock and flow whose inflow is split over two figures (310 − 300 + 24 − 30 = 4).
+    "stock-flow-split-inflow": "'entered_section_20' (cp/2021-22) + 'entered_court_order'",
+    # The same with flows that carry `covers:`.
+    "stock-flow-flows-with-covers": "'looked_after' (cp/2020-21) + 'started' (cp/2021-22)",
+    # Stocks given only as tables' Total rows.
+    "stock-flow-stocks-as-table-totals": "the cell [Total] of 'legal_status' (iro/2020-21",
+    # The inflow given only as a table's Total row.
+    "stock-flow-inflow-as-table-total": "'children_in_care' (iro/2020-21) − 'children_leaving_care'",
+    # A figure in another report equal to a hidden complement (Remand = 215 − 200 − 12).
+    "figure-in-another-report": "'placement_orders' (qa/2021-22) is the same number as the "
+                                "hidden cell [Placement order]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STOPS))
+def test_an_undeclared_look_alike_stops_the_build(name):
+    _, problems, published = publish(name)
+    assert not problems
+    described = [f.describe() for f in published.findings]
+    assert any(STOPS[name] in d and "'distinct' if they do not" in d for d in described), described
+    assert {f.kind for f in published.findings} == {"undeclared"}
+
+
+def test_a_total_spelt_otherwise_is_refused():
+    _, problems, _ = publish("total-spelt-all-ages")
+    assert ["'All ages' looks like a total but is not spelt 'Total'"] == [
+        p.message for p in problems.items]
+
+
+# Protected: published with more hidden, and nothing narrows.
+PROTECTED = {
+    # Half-years that tile a year: reviews (records) add up, 1,783 − 1,780 = 3.
+    "tiling-part-years": lambda p: (shown(p, "iro/2021-04-to-2021-09")["reviews_held"],
+                                    shown(p, "iro/2021-10-to-2022-03")["reviews_held"])
+    == ("[c]", "[c]"),
+    # A 2-D table without Total rows whose sum a figure gives: 192 − 42 − 57 − 90 = 3.
+    "2d-table-figure-total": lambda p: list(shown(p, "cp/2021-22", "age_gender").values()).count(
+        "[c]") >= 2,
+    # Shipped names used without `previous:`: the identity joins the period ending the day
+    # before (300 + 34 − 330 = 4).
+    "stock-flow-no-previous": lambda p: shown(p, "iro/2021-22")["children_entering_care"]
+    == shown(p, "iro/2021-22")["children_leaving_care"] == "[c]",
+    # One population, coarse and detailed ethnicity: grand totals and the DfE major groups link
+    # them (Indian = 252 − 249 = 40 − 30 − 7 = 3).
+    "population-different-categories": lambda p: shown(p, "cp/2021-22", "ethnic_detail")[
+        "Pakistani"] == "30" and shown(p, "cp/2021-22", "ethnic_group")[
+        "Asian or Asian British"] == "[c]",
+    # A group and its members in one table without a Total (40 − 30 − 7 = 3).
+    "hierarchy-in-one-table": lambda p: [v for k, v in shown(p, "cp/2021-22", "ethnicity").items()
+                                         if k in ("Indian", "Pakistani", "Bangladeshi")].count(
+        "[c]") >= 2,
+    # One population and date in two reports (330 − 120 − 207 = 3).
+    "population-across-reports": lambda p: list(shown(p, "qa/2021-22", "age").values()).count(
+        "[c]") >= 2,
+    # A collapsed table beside an uncollapsed one of the same children (313 − 303 = 3).
+    "population-after-collapse": lambda p: list(shown(p, "cp/2021-22", "ethnicity_gender")
+                                                .values()).count("[c]") >= 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED))
+def test_a_combination_the_model_knows_is_protected(name, tmp_path):
+    _, problems, published = publish(name)
+    assert not problems, problems.report()
+    assert [f.describe() for f in published.findings] == []
+    assert PROTECTED[name](published), name
+    assert audit_site(published, 3) == []
+    write_downloads(published, tmp_path)
+    assert attack(tmp_path / "data") == []
+
+
+def test_a_percentage_declared_of_no_one_is_taken_at_its_word_and_of_protects_it(tmp_path):
+    # Leak 12: 98.5% "of no one" (counts: none) beside 200 reviews. A percentage of reviews
+    # is of records: declared so, it must say of which count, and is then protected.
+    import shutil
+
+    site, problems, published = publish("percent-figure-without-of")
+    assert not problems
+    period = next(iter(site.periods.values()))
+    name = next(n for n, f in period.figures.items() if f.unit == "percent")
+    assert shown(published, period.key)[name] == "98.5%"
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "percent-figure-without-of", data)
+    path = next(data.rglob("period.yaml"))
+    text = path.read_text()
+    recorded = text.replace("unit: percent\n    counts: none", "unit: percent\n    counts: records")
+    assert recorded != text
+    path.write_text(recorded)
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    _, problems = load_site(config.data_path, config.reports)
+    assert any("must say which count it is of" in p.message for p in problems.items)
+    count = next(n for n, f in period.figures.items() if f.unit == "count")
+    path.write_text(recorded.replace("unit: percent\n    counts: records\n",
+                                     f"unit: percent\n    counts: records\n    of: {count}\n"))
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    published = publish_site(site, config)
+    assert published.findings == ()
+    assert shown(published, period.key)[name] == "[c]"
