@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from attacker import attack
+
 from transparency.downloads import write_downloads
 from transparency.load import load_site
 from transparency.pipeline import information_loss
