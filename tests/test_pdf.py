@@ -52,7 +52,9 @@ def _page(site: Path, key: str) -> BeautifulSoup:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    # PDFium reports a word broken at its own hyphen ("full-" / "time" across two lines) as
+    # U+FFFE between the parts: the printed text is still "full-time".
+    return " ".join(text.replace("\ufffe\r\n", "-").replace("\ufffe", "-").split())
 
 
 def _struct_elements(reader: PdfReader):
