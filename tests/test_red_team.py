@@ -134,3 +134,49 @@ def test_a_percentage_declared_of_no_one_is_taken_at_its_word_and_of_protects_it
     published = publish_site(site, config)
     assert published.findings == ()
     assert shown(published, period.key)[name] == "[c]"
+
+
+# A second red-team pass, after the fixes above.
+
+STOPS_2 = {
+    # A table's printed Total (12 on placement orders) equal to a hidden complement.
+    "table-total-equal-to-hidden-cell": "the cell [Total] of 'placement_order_age' (cp/2021-22",
+    # A figure and a hidden cell that are both terms of one percentage are not declared equal.
+    "metric-formula-is-no-declaration": "'placement_orders' (cp/2021-22) is the same number as "
+                                        "the hidden cell [Placement order]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STOPS_2))
+def test_second_pass_look_alikes_stop_the_build(name):
+    _, problems, published = publish(name)
+    assert not problems
+    described = [f.describe() for f in published.findings]
+    assert any(STOPS_2[name] in d for d in described), described
+
+
+PROTECTED_2 = {
+    # Three [c] beside a total that leaves 15: read as small together, each is 5.
+    "three-hidden-read-as-small": lambda p: list(shown(p, "cp/2021-22", "ethnicity").values())
+    .count("[c]") >= 4,
+    # Half-years tile the year even when the report also holds a quarter (1,783 − 1,780 = 3).
+    "tiling-with-an-extra-period": lambda p: shown(p, "iro/2021-04-to-2021-09")["reviews_held"]
+    == shown(p, "iro/2021-10-to-2022-03")["reviews_held"] == "[c]",
+    # Residential + Secure unit = 10 through a 6.1% in a line of 9 hidden cells: 5 and 5.
+    "pair-in-a-long-relation": lambda p: shown(p, "cp/2021-22")["in_foster"] == "[c]",
+    # A percentage table's "Aged 4 to 15" row, declared the group of the age bands.
+    "percent-table-group-row": lambda p: all(
+        v == "[c]" for k, v in shown(p, "iro/2021-22", "participation").items()
+        if k.startswith(("4 to 6", "7 to 9"))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED_2))
+def test_second_pass_combinations_are_protected(name, tmp_path):
+    _, problems, published = publish(name)
+    assert not problems, problems.report()
+    assert [f.describe() for f in published.findings] == []
+    assert PROTECTED_2[name](published), name
+    assert audit_site(published, 3) == []
+    write_downloads(published, tmp_path)
+    assert attack(tmp_path / "data") == []

@@ -420,7 +420,8 @@ def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Find
 def _readings(model: Model, system: _System, comp: _Component,
               base: dict[int, tuple[float, float]], min_range: int,
               findings: dict[Ref, Finding]) -> None:
-    """The small-count readings of one hidden cell, and of two in one relation."""
+    """The small-count readings of one hidden cell, of two in one relation, and of every
+    hidden cell of a relation at once."""
     small: dict[int, float] = {}
     for i, (low, high) in base.items():
         q = model.quantities[system.refs[i]]
@@ -448,6 +449,10 @@ def _readings(model: Model, system: _System, comp: _Component,
         check((i,), comp.neighbours[i] & set(base))
     for r in comp.rows:
         members = [i for i in system.rows[r][0] if i in small]
+        if len(members) > 2:
+            # Every hidden cell of the relation read as small at once: three [c] beside a
+            # total that leaves 15 are 5, 5 and 5 to a reader.
+            check(tuple(sorted(members)), set(system.rows[r][0]) & set(base))
         if len(system.rows[r][0]) > MAX_PAIR_UNKNOWNS:
             continue
         for i, j in combinations(sorted(members), 2):

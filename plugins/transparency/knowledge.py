@@ -158,7 +158,8 @@ def _group_relation(model: Model, why: str, group: list[Ref], members: list[Ref]
                                                  high=float(BIG)))
 
 
-def _add_groups_in_table(model: Model, version: str, table: PublishedTable) -> None:
+def _add_groups_in_table(model: Model, version: str, table: PublishedTable,
+                         kind: str = "table") -> None:
     """A table giving a group and its members as categories of one dimension: along every
     line, the group's cell is its members' cells (only at least them where a declared group's
     members are not all shown, or the printed numbers show they are not the whole group)."""
@@ -174,10 +175,13 @@ def _add_groups_in_table(model: Model, version: str, table: PublishedTable) -> N
             lines: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
             for key in table.cells:
                 rest = key[:d] + key[d + 1:]
+                ref: Ref = (version, kind, table.name, key)
+                if ref not in model.quantities:
+                    continue
                 if key[d] == group:
-                    lines.setdefault(rest, ([], []))[0].append((version, "table", table.name, key))
+                    lines.setdefault(rest, ([], []))[0].append(ref)
                 elif key[d] in present:
-                    lines.setdefault(rest, ([], []))[1].append((version, "table", table.name, key))
+                    lines.setdefault(rest, ([], []))[1].append(ref)
             why = f"{version}: in '{table.name}', {group} is made of {', '.join(present)}"
             for left, right in lines.values():
                 if left and right:
@@ -205,6 +209,8 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
         elif value.symbol == "c":
             model.quantities[ref] = Quantity(ref, HIDDEN, label, None, lower, base,
                                              table.sensitive, counts=table.counts)
+    # A group row (all ages) of a percentage table is its members' counts, as in a count table.
+    _add_groups_in_table(model, version, table, kind="implied")
     why = f"the percentages of {_describe_table(version, table)} are shares of one base"
     for line in lines_of(table.cells, len(table.dims)):
         if not line.members:
@@ -388,28 +394,32 @@ def _add_across_periods(model: Model, site: PublishedSite) -> None:
                             and (a.start, a.end) != (b.start, b.end)):
             _add_part_of(model, part, whole)
         for whole in periods:
-            tiling = _tiling(whole, periods)
-            if tiling:
+            for tiling in _tilings(whole, periods):
                 _add_tiling(model, whole, tiling)
         for p in periods:
             _add_changes(model, site, p)
 
 
-def _tiling(whole: PublishedPeriod, periods: list[PublishedPeriod]) -> list[PublishedPeriod]:
-    """Periods of a report that exactly tile `whole` end to end (two half-years of a year),
-    or [] when none do."""
+def _tilings(whole: PublishedPeriod, periods: list[PublishedPeriod],
+             limit: int = 16) -> list[list[PublishedPeriod]]:
+    """Every way (up to `limit`) periods of a report tile `whole` end to end: two half-years
+    of a year, or four quarters, whatever other periods the report also holds."""
     inside = sorted((p for p in periods if p is not whole and whole.start <= p.start
                      and p.end <= whole.end and (p.start, p.end) != (whole.start, whole.end)),
                     key=lambda p: (p.start, p.end))
-    chain: list[PublishedPeriod] = []
-    day = whole.start
-    while day <= whole.end:
-        step = next((p for p in inside if p.start == day), None)
-        if step is None:
-            return []
-        chain.append(step)
-        day = step.end + dt.timedelta(days=1)
-    return chain if day == whole.end + dt.timedelta(days=1) else []
+    found: list[list[PublishedPeriod]] = []
+
+    def extend(chain: list[PublishedPeriod], day: dt.date) -> None:
+        if len(found) >= limit:
+            return
+        if day == whole.end + dt.timedelta(days=1):
+            found.append(chain)
+            return
+        for step in (p for p in inside if p.start == day):
+            extend([*chain, step], step.end + dt.timedelta(days=1))
+
+    extend([], whole.start)
+    return found
 
 
 def _add_tiling(model: Model, whole: PublishedPeriod, parts: list[PublishedPeriod]) -> None:

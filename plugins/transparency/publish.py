@@ -770,17 +770,15 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
     return out
 
 
-def _declared(period: Period, raws: dict[str, _Raw]) -> list[set[Ref]]:
-    """The places each declared relation (and each metric's formula) ties together."""
+def _declared(period: Period) -> list[set[Ref]]:
+    """The places each declared relation ties together. (A metric's formula settles nothing:
+    that a figure and a hidden cell are both terms of one percentage does not say they are
+    the same number.)"""
     groups = []
     for rel in period.relations:
         terms = [*rel.inflow, *rel.outflow, *rel.terms,
                  *(t for t in (rel.start, rel.end, rel.rate, rel.population) if t)]
         groups.append({ref for t in terms for _, ref in _relation_refs(period, t)})
-    for name, raw in raws.items():
-        if raw.result is not None:
-            groups.append({(period.key, "figure", name, ())} | {
-                (period.key, kind, n, key) for p in raw.result.parts for kind, n, key in _terms(p)})
     return groups
 
 
@@ -851,7 +849,7 @@ def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppresse
     with one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct`
     relation says which it is (docs/data-format.md, Relations)."""
     known = {key: _known(site.periods[key], versions[key][0]) for key in site.periods}
-    settled = {key: _declared(site.periods[key], versions[key][0][0]) for key in site.periods}
+    settled = {key: _declared(site.periods[key]) for key in site.periods}
 
     alone = {ref for key, period in site.periods.items() for rel in period.relations
              if rel.kind == "distinct" and len(rel.terms) == 1
@@ -883,7 +881,9 @@ def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppresse
     for k in everything:
         if k.hidden:
             hidden_by_value.setdefault(k.value, []).append(k)
-    for shown in (k for k in everything if not k.hidden and k.ref[1] == "figure"):
+    # Published figures, and tables' printed grand totals (a population of its own: the 12
+    # children on placement orders beside a hidden Placement order cell).
+    for shown in (k for k in everything if not k.hidden and k.whole):
         for hidden in hidden_by_value.get(shown.value, ()):
             if hidden.when == shown.when and not is_settled([shown, hidden]):
                 findings.append(Finding(
