@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from transparency.model import MetricSpec, Period, Selector, Site, Source, Table, Where
-from transparency.published import PublishedPeriod, PublishedSource, PublishedTable, Value
+from transparency.published import Issuer, PublishedPeriod, PublishedSource, PublishedTable, Value
 from transparency.settings import resolve
 
 HERE = Where(Path("test.yaml"), 1)
@@ -58,7 +58,8 @@ def site_of(*periods: Period) -> Site:
 def published_table(name: str, dims: list[str], cells: dict[tuple[str, ...], float | None], *,
                     sensitive: bool = False, population: str | None = None) -> PublishedTable:
     """cells: None for a suppressed cell ([c])."""
-    values = {k: (Value(None, "c") if v is None else Value(float(v))) for k, v in cells.items()}
+    values = {k: (Value(None, "c") if v is None else Value(float(v), issuer=Issuer.PUBLISH))
+              for k, v in cells.items()}
     return PublishedTable(name=name, title=name, dimensions={d: d for d in dims}, measure="Children",
                           unit="count", counts="children", source="t", note="", sensitive=sensitive,
                           comparator=False, date=None, cells=values, population=population)

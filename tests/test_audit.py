@@ -20,7 +20,7 @@ from factories import (
 )
 from transparency.audit import BIG, audit_period, audit_site
 from transparency.publish import publish_site
-from transparency.published import Formula, PublishedMetric, Value
+from transparency.published import Formula, Issuer, PublishedMetric, Value
 
 T = "Total"
 
@@ -101,7 +101,8 @@ def test_a_percentage_at_printed_precision_reveals_its_numerator():
     table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 40, (T,): 50})
     assert ranges(published_period([table])) == {}
     share = PublishedMetric(
-        name="share", label="s", definition="s", value=Value(8.0, "", "percent", 1), date=None,
+        name="share", label="s", definition="s",
+        value=Value(8.0, "", "percent", 1, issuer=Issuer.PUBLISH), date=None,
         basis="", source="", headline=True,
         formula=Formula("percent", numerator=(("table", "t", ("x",)),),
                         denominator=(("table", "t", (T,)),)))
@@ -113,7 +114,8 @@ def test_a_percentage_at_printed_precision_reveals_its_numerator():
 def test_a_headline_equal_to_a_total_minus_one_visible_cell_pins_a_hidden_cell():
     table = published_table("t", ["a"], {("x",): None, ("y",): None, ("z",): 50, (T,): 62})
     headline = PublishedMetric(
-        name="most", label="m", definition="m", value=Value(59.0), date=None, basis="", source="",
+        name="most", label="m", definition="m", value=Value(59.0, issuer=Issuer.PUBLISH), date=None,
+        basis="", source="",
         headline=True, formula=Formula("sum", terms=(("table", "t", ("y",)), ("table", "t", ("z",)))))
     found = ranges(published_period([table], {"most": headline}))
     assert found[("t", ("y",))] == (9, 9)

@@ -39,6 +39,20 @@ def test_renderers_and_the_audit_never_import_the_raw_model_or_the_loader():
         assert not _imports(module) & RAW, (module, _imports(module) & RAW)
 
 
+def _names_from_published(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    return {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and node.level >= 1 and node.module == "published" for alias in node.names}
+
+
+def test_only_the_publishing_step_may_give_a_published_value_a_number():
+    # Value(number) needs the Issuer; every reader of the published site goes without it.
+    for module in READERS_OF_THE_PUBLISHED_SITE:
+        if module != "published":
+            assert "Issuer" not in _names_from_published(module), module
+    assert "Issuer" in _names_from_published("publish")
+
+
 def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):
     # It can fail: each way of writing an import of the raw model is caught.
     for text in ("from .model import Table", "from . import model", "from .load import load_site",

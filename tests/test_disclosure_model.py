@@ -165,7 +165,7 @@ def test_shares_down_a_column_are_a_hidden_total_too():
     # 50%, 45% and [c] of 40 children aged 0 to 4: the [c] is 2. The shares run down the
     # first dimension; only the last one was read as adding up to 100% before. The attacker
     # cannot see bases (they are not published), so the engine's own audit is the witness.
-    from transparency.published import Value
+    from transparency.published import Issuer, Value
 
     table = dataclasses.replace(make_table("outcome_by_age", ["outcome", "age"], {
         ("Yes", "0-4"): 50, ("Partly", "0-4"): 45, ("No", "0-4"): 5,
@@ -178,7 +178,8 @@ def test_shares_down_a_column_are_a_hidden_total_too():
     assert [k for k, v in cells.items() if v.suppressed] == [("Partly", "0-4"), ("No", "0-4")]
     assert period.tables["outcome_by_age"].partitions == (0,)
     # As published before: only the small cell hidden.
-    old_cells = {**cells, ("Partly", "0-4"): Value(45.0, "", "percent", 0)}
+    old_cells = {**cells, ("Partly", "0-4"): Value(45.0, "", "percent", 0,
+                                                   issuer=Issuer.PUBLISH)}
     old_table = dataclasses.replace(period.tables["outcome_by_age"], cells=old_cells)
     old = dataclasses.replace(published, periods={period.key: dataclasses.replace(
         period, tables={"outcome_by_age": old_table})})

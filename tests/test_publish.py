@@ -14,7 +14,7 @@ import support
 from support import fig, make_figure, make_period, make_table, metric, tab
 from transparency import publish
 from transparency.model import Site, Target, Where
-from transparency.published import PublishedPeriod, PublishedSite, Value
+from transparency.published import Issuer, PublishedPeriod, PublishedSite, Value
 
 T = "Total"
 END = dt.date(2022, 3, 31)
@@ -90,9 +90,12 @@ def test_value_has_either_a_number_or_a_symbol() -> None:
         Value(3.0, "c")
     hidden = Value(None, "c")
     assert hidden.suppressed and hidden.text() == "[c]" and hidden.plain() == "c"
-    shown = Value(1446.0, "", "count", 0)
+    shown = Value(1446.0, "", "count", 0, issuer=Issuer.PUBLISH)
     assert not shown.suppressed and shown.text() == "1,446" and shown.plain() == "1446"
-    assert Value(97.8089, "", "percent", 1).text() == "97.8%"
+    assert Value(97.8089, "", "percent", 1, issuer=Issuer.PUBLISH).text() == "97.8%"
+    # A number comes only from the publishing step: a renderer cannot make one.
+    with pytest.raises(ValueError, match="only the publishing step"):
+        Value(3.0, "", "count", 0)
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -400,7 +403,7 @@ def test_a_small_change_beside_both_its_ends_is_shown_not_pretended_hidden(confi
     site = two_periods([make_figure("children_in_care", 1446, date=END)],
                        [make_figure("children_in_care", 1443, date=PREV_END)])
     m = publish.publish_site(site, config).periods["iro/2021-22"].values["children_in_care"]
-    assert m.change.difference == Value(3.0, "", "count", 0)
+    assert m.change.difference == Value(3.0, "", "count", 0, issuer=Issuer.PUBLISH)
     assert m.change.words(m.value) == "up 3 (0.2%) from 1,443 at 31 March 2021"
 
 

@@ -299,9 +299,9 @@ def test_render_previous(period) -> None:
 
 
 def test_symbol_html_escapes_text() -> None:
-    from transparency.published import Value
+    from transparency.published import Issuer, Value
 
-    assert references.symbol_html(Value(1234.5, "", "count", 1)) == "1,234.5"
+    assert references.symbol_html(Value(1234.5, "", "count", 1, issuer=Issuer.PUBLISH)) == "1,234.5"
     html = references.symbol_html(Value(None, "x"))
     assert "[x]" in html and "not available" in html
 

@@ -19,6 +19,7 @@ from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, 
 from .published import (
     Formula,
     Implied,
+    Issuer,
     PublishedChange,
     PublishedMetric,
     PublishedPeriod,
@@ -142,7 +143,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         elif symbols.get(key):
             cells[key] = Value(None, symbols[key], table.unit, decimals)
         else:
-            cells[key] = Value(value, "", table.unit, decimals)
+            cells[key] = Value(value, "", table.unit, decimals, issuer=ISSUED)
     published = PublishedTable(
         name=table.name, title=table.title, dimensions=dict(table.dimensions),
         measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
@@ -348,7 +349,7 @@ def _value(raw: _Raw, hidden: bool) -> Value:
         return Value(None, "x", raw.unit, raw.decimals)
     if hidden:
         return Value(None, "c", raw.unit, raw.decimals)
-    return Value(raw.value, "", raw.unit, raw.decimals)
+    return Value(raw.value, "", raw.unit, raw.decimals, issuer=ISSUED)
 
 
 def _basis(raw: _Raw, period: Period) -> str:
@@ -384,12 +385,14 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
     # the stock-and-flow relations make the audit protect them.
     hide = cur_hidden or prev_hidden
     decimals = max(cur.decimals, prev.decimals)
-    difference = Value(None, "c", cur.unit, decimals) if hide else Value(diff, "", cur.unit, decimals)
+    difference = Value(None, "c", cur.unit, decimals) if hide else Value(diff, "", cur.unit, decimals,
+                                                                      issuer=ISSUED)
     percent = None
     if cur.unit != "percent":
         pct = percent_change(cur.value, prev.value)
         if pct is not None:
-            percent = Value(None, "c", "percent", 1) if hide else Value(pct, "", "percent", 1)
+            percent = Value(None, "c", "percent", 1) if hide else Value(pct, "", "percent", 1,
+                                                                        issuer=ISSUED)
     return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
                            difference, percent, prev.date)  # type: ignore[arg-type]
 
@@ -422,6 +425,7 @@ def _status(period: Period, raw: _Raw, value: Value) -> str:
 
 
 MAX_AUDIT_ROUNDS = 100
+ISSUED = Issuer.PUBLISH  # the publishing step's right to give a published value a number
 
 
 def _relation_refs(period: Period, term: RelationTerm) -> tuple[tuple[float, Ref], ...]:

@@ -8,7 +8,8 @@ These types hold no raw value of a suppressed figure: a suppressed `Value` has
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 from typing import Any
 
 from .terms import PEOPLE, TOTAL
@@ -35,6 +36,14 @@ def format_number(number: float, unit: str, decimals: int) -> str:
     return text
 
 
+class Issuer(enum.Enum):
+    """Who may give a published value a number: the publishing step (publish.py), after
+    suppression. Renderers may not import it (tests/test_boundaries.py), so no renderer can
+    make a number appear that suppression did not let through."""
+
+    PUBLISH = "publish"
+
+
 @dataclass(frozen=True)
 class Value:
     number: float | None
@@ -43,10 +52,13 @@ class Value:
     decimals: int = 0
     # Differs from what an earlier version of the period published: shown with [r].
     revised: bool = False
+    issuer: Issuer | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if (self.number is None) == (self.symbol == ""):
             raise ValueError("a published value has either a number or a symbol")
+        if self.number is not None and self.issuer is not Issuer.PUBLISH:
+            raise ValueError("only the publishing step gives a published value a number")
 
     @property
     def suppressed(self) -> bool:
@@ -164,14 +176,15 @@ class PublishedChange:
         if diff == 0:
             return f"unchanged from {self.previous_value.text()} {when}"
         direction = "up" if diff > 0 else "down"
-        size = Value(abs(diff), "", self.difference.unit, self.difference.decimals)
+        size = Value(abs(diff), "", self.difference.unit, self.difference.decimals,
+                     issuer=Issuer.PUBLISH)
         amount = size.text()
         if current.unit == "percent":
             amount = amount.rstrip("%") + " percentage points"
         pct = ""
         if self.percent is not None:
             pct = f" ({self.percent.text()})" if self.percent.suppressed else (
-                f" ({Value(abs(self.percent.number or 0), '', 'percent', 1).text()})")
+                f" ({Value(abs(self.percent.number or 0), '', 'percent', 1, issuer=Issuer.PUBLISH).text()})")
         return f"{direction} {amount}{pct} from {self.previous_value.text()} {when}"
 
 
