@@ -145,6 +145,12 @@ def test_data_package_describes_every_download(site):
         value = resource["schema"]["fields"][-1]
         if "count of" in value.get("description", "").lower():
             assert value["disclosure"] == "count"
+    # Each report page links its figures, and the package carries the privacy checks' model.
+    assert page(site, "iro/2021-22").find("a", href="/data/iro/2021-22/figures.csv")
+    model = package["disclosure"]
+    assert model["threshold"] == 5 and model["min_feasible_range"] == 3
+    assert any(r["why"].startswith("iro/2021-22: stock and flow of children in care")
+               for r in model["relations"])
 
 
 def test_output_audit_catches_an_injected_leak(site, tmp_path):
