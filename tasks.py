@@ -67,6 +67,9 @@ def check(c, publish=False):
           f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
     print("Information loss (what suppression hides, per period):")
     print("\n".join(information_loss(site)))
+    if site.combined:
+        print("Hidden because of what a reader can combine across periods, reports or versions:")
+        print("\n".join(f"  {reason}" for reason in site.combined))
     if site.excluded_drafts:
         print(f"Not checked: {', '.join(site.excluded_drafts)}, a draft that publish builds leave "
               "out. 'invoke check' without --publish checks drafts too.")

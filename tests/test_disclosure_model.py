@@ -487,3 +487,10 @@ def test_random_linked_tables_and_corrections_leak_nothing(tmp_path_factory, gri
         assert all(v.suppressed or v.number == 0 for v in cells.values())
         return
     assert attack(downloads(published, tmp_path_factory.mktemp("out"))) == []
+
+
+def test_what_the_whole_site_hides_is_listed_with_its_relation():
+    published = publish.publish_site(stock_and_flow_across_periods(), CONFIG)
+    assert published.combined and all(r.startswith("iro/2021-22: ") for r in published.combined)
+    assert any("'children_left' hidden" in r and "stock and flow of children in care" in r
+               for r in published.combined)

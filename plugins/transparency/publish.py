@@ -922,9 +922,11 @@ def _assemble(site: Site, config: Config,
 
 def _site_cure(findings: list[Finding], site: Site,
                versions: dict[str, tuple[Suppressed, list[Suppressed]]],
-               forced: dict[str, tuple[dict[str, set[Key]], set[str]]]) -> set[str]:
+               forced: dict[str, tuple[dict[str, set[Key]], set[str]]],
+               reasons: list[str]) -> set[str]:
     """Hide one more published number for each site-wide finding (what ties periods together:
-    stock and flow, the same snapshot twice, corrections). Returns the periods to redo."""
+    stock and flow, the same snapshot twice, corrections). Returns the periods to redo, and
+    adds to `reasons` what was hidden and which relation required it."""
     redo: set[str] = set()
     touched: set[Ref] = set()
     for finding in findings:
@@ -945,6 +947,8 @@ def _site_cure(findings: list[Finding], site: Site,
                 continue
             redo.add(period_key)
             touched.add((version, kind, name, key))
+            what = f"'{name}'" + (f" [{', '.join(key)}]" if key else "")
+            reasons.append(f"{period_key}: {what} hidden, as {finding.describe()}")
             break
     return redo
 
@@ -958,6 +962,7 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     forced: dict[str, tuple[dict[str, set[Key]], set[str]]] = {}
     versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
     findings: list[Finding] = []
+    reasons: list[str] = []
     for _ in range(MAX_SITE_ROUNDS):
         published = PublishedSite(
             periods=_assemble(site, config, versions),
@@ -967,9 +972,10 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             sensitive_threshold=config.sensitive_threshold,
             min_feasible_range=config.min_feasible_range)
         findings = audit_site(published, config.min_feasible_range)
-        redo = _site_cure(findings, site, versions, forced) if findings else set()
+        redo = _site_cure(findings, site, versions, forced, reasons) if findings else set()
         if not redo:
             break
         for key in redo:
             versions[key] = _suppress_versions(site.periods[key], config, *forced[key])
-    return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)))
+    return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)),
+                   combined=tuple(reasons))

@@ -371,6 +371,9 @@ class PublishedSite:
     excluded_drafts: tuple[str, ...] = ()
     # The fewest whole values a hidden count must keep (MIN_FEASIBLE_RANGE), as audited.
     min_feasible_range: int = 3
+    # What the whole-site audit hid beyond each period's own suppression, and the relation
+    # across periods, reports or versions that required it ('invoke check' lists them).
+    combined: tuple[str, ...] = ()
 
     def by_report(self, report: str) -> list[PublishedPeriod]:
         return sorted((p for p in self.periods.values() if p.report == report),
