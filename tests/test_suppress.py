@@ -303,3 +303,60 @@ def test_derived_is_disclosive_with_the_sensitive_rule() -> None:
     assert derived_is_disclosive((0, 40, 40), SENSITIVE)
     assert derived_is_disclosive((30, 40, 10), SENSITIVE)
     assert not derived_is_disclosive((30, 45, 15), SENSITIVE)
+
+
+# --- optimal secondary suppression (issue 10) ---------------------------------------------
+
+def _grid(rows: list[list[int]]) -> dict[tuple[str, str], float]:
+    values = {}
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            values[(f"r{r}", f"c{c}")] = float(v)
+        values[(f"r{r}", "Total")] = float(sum(row))
+    for c in range(len(rows[0])):
+        values[("Total", f"c{c}")] = float(sum(row[c] for row in rows))
+    values[("Total", "Total")] = float(sum(map(sum, rows)))
+    return values
+
+
+def _line_rule_holds(values, hidden, lines, rule) -> bool:
+    for line in lines:
+        if line.total is None:
+            continue
+        cells = [*line.members, line.total]
+        hidden_here = [k for k in cells if k in hidden]
+        if len(hidden_here) == 1:
+            return False
+        members = [k for k in line.members if k in hidden]
+        if members and line.total not in hidden and sum(values[k] for k in members) <= rule.threshold:
+            return False
+    return True
+
+
+def test_optimal_secondary_hides_fewer_cells_than_the_greedy_order():
+    from transparency.suppress import greedy_secondary, optimal_secondary
+
+    values = _grid([[6, 20, 15], [3, 8, 20], [12, 30, 20]])  # one small cell: 3
+    lines = lines_of(values, 2)
+    primary = {("r1", "c0")}
+    optimal = optimal_secondary(values, {}, primary, lines, NORMAL)
+    greedy = greedy_secondary(values, {}, primary, lines, NORMAL)
+    assert len(optimal) == 4 and len(greedy) == 6
+    assert _line_rule_holds(values, optimal, lines, NORMAL)
+    assert secondary(values, {}, primary, lines, NORMAL) == optimal
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0, 1, 2, 3, 6, 8, 12, 20, 30]), min_size=3, max_size=3),
+                min_size=2, max_size=4))
+def test_optimal_secondary_keeps_the_line_rule_and_never_hides_more(rows):
+    from transparency.suppress import greedy_secondary, optimal_secondary
+
+    values = _grid(rows)
+    lines = lines_of(values, 2)
+    primary = {k for k, v in values.items() if NORMAL.is_small(v)}
+    optimal = optimal_secondary(values, {}, primary, lines, NORMAL)
+    assert optimal is not None and primary <= optimal
+    assert _line_rule_holds(values, optimal, lines, NORMAL)
+    assert len(optimal) <= len(greedy_secondary(values, {}, primary, lines, NORMAL))
+    assert not any(values[k] == 0 for k in optimal - primary), "a zero is no complement"

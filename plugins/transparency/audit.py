@@ -21,8 +21,6 @@ The audit reads only the published site: it sees what an attacker sees.
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -42,6 +40,7 @@ from .knowledge import (
     reader_model,
 )
 from .published import PublishedPeriod, PublishedRelation, PublishedSite, Ref
+from .solver import new_highs
 from .terms import TOTAL
 
 # A reading of one hidden cell is checked on the unknowns of relations with at most
@@ -214,31 +213,6 @@ def _components(system: _System) -> list[tuple[list[int], list[int]]]:
     return list(groups.values())
 
 
-_QUIET = False
-
-
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS instance. HiGHS prints its banner from C++ when the first instance of a
-    process is made, before any option can be set, so that one is made with standard output
-    pointed at /dev/null: `invoke check` and the build print only what concerns the reader."""
-    global _QUIET
-    if _QUIET:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _QUIET = True
-    h.setOptionValue("output_flag", False)
-    return h
-
-
 class _Component:
     """One component's integer programme in HiGHS, built once and solved for each unknown's
     least and greatest value under optional extra upper bounds (a reading of [c])."""
@@ -256,11 +230,7 @@ class _Component:
             if len(members) <= MAX_NEIGHBOUR_UNKNOWNS:
                 for i in members:
                     self.neighbours[i] |= members
-        h = _new_highs()
-        # No optimality gap: the default (1e-4) can stop a maximum near 10^7 a thousand short.
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("mip_abs_gap", 0.0)
-        h.setOptionValue("threads", 1)
+        h = new_highs()
         n = len(unknowns)
         h.addVars(n, np.array([system.lower[i] for i in unknowns], dtype=float),
                   np.array([system.upper[i] for i in unknowns], dtype=float))

@@ -67,6 +67,72 @@ def lines_of(keys: Iterable[Key], ndims: int) -> list[Line]:
 
 def secondary(values: dict[Key, float], symbols: dict[Key, str], hidden: set[Key],
               lines: list[Line], rule: Rule) -> set[Key]:
+    """Hide complementary cells so that, in every line with a total, the hidden cells are at
+    least two and (unless the total is hidden too) sum to more than the threshold: the fewest
+    cells, then the least total value, found by integer programming (`optimal_secondary`);
+    the greedy order below only if that cannot be solved."""
+    found = optimal_secondary(values, symbols, hidden, lines, rule)
+    return found if found is not None else greedy_secondary(values, symbols, hidden, lines, rule)
+
+
+def optimal_secondary(values: dict[Key, float], symbols: dict[Key, str], hidden: set[Key],
+                      lines: list[Line], rule: Rule) -> set[Key] | None:
+    """The line rule of `secondary` as an integer programme, as τ-ARGUS's optimal method does
+    for one table: a binary per cell (hidden or not), the cells already hidden fixed; in each
+    line with a total, no hidden cell alone, and hidden members summing to more than the
+    threshold unless the total is hidden; minimise the cells hidden, then their total value
+    (totals count a little more, so a member is hidden before its total). Zeros and symbols
+    are never complements. Returns the hidden keys, or None when HiGHS cannot solve it. Every
+    result is still audited (audit.py); this only chooses the complements well."""
+    import highspy
+    import numpy as np
+
+    from .solver import new_highs
+
+    keys = [k for k in values if k in hidden or (not symbols.get(k) and values[k] > 0)]
+    if not hidden or not keys:
+        return set(hidden)
+    column = {k: i for i, k in enumerate(keys)}
+    h = new_highs()
+    top = max((values[k] for k in keys if values[k] == values[k]), default=1.0) or 1.0
+    n = len(keys)
+    lower = np.array([1.0 if k in hidden else 0.0 for k in keys])
+    h.addVars(n, lower, np.ones(n))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * n))
+    for i, k in enumerate(keys):
+        value = values[k] if values[k] == values[k] else 0.0
+        h.changeColCost(i, 1.0 + 0.5 * (TOTAL in k) + 0.1 * value / (top * n))
+    limit = rule.threshold + 1
+    for line in lines:
+        if line.total is None:
+            continue
+        members = [k for k in line.members if k in column]
+        cells = members + ([line.total] if line.total in column else [])
+        for c in cells:  # no hidden cell alone in its line: y_c <= sum of the others
+            others = [column[k] for k in cells if k != c]
+            idx = np.array([column[c], *others], dtype=np.int32)
+            coef = np.array([1.0] + [-1.0] * len(others))
+            h.addRow(-highspy.kHighsInf, 0.0, len(idx), idx, coef)
+        for c in members:  # hidden members sum past the threshold, unless the total is hidden
+            idx = [column[m] for m in members]
+            coef = [values[m] for m in members]
+            if line.total in column:
+                idx.append(column[line.total])
+                coef.append(float(limit))
+            row = dict(zip(idx, coef, strict=True))
+            row[column[c]] = row.get(column[c], 0.0) - limit
+            h.addRow(0.0, highspy.kHighsInf, len(row), np.array(list(row), dtype=np.int32),
+                     np.array(list(row.values())))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = h.getSolution().col_value
+    return {k for k in keys if solution[column[k]] > 0.5} | set(hidden)
+
+
+def greedy_secondary(values: dict[Key, float], symbols: dict[Key, str], hidden: set[Key],
+                     lines: list[Line], rule: Rule) -> set[Key]:
     """Hide complementary cells until, in every line with a total, the hidden cells are at
     least two and sum to more than the threshold. Repeats to a fixed point."""
     hidden = set(hidden)
