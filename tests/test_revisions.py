@@ -122,3 +122,14 @@ def test_a_finding_in_an_earlier_version_names_that_version_s_folder():
     site = PublishedSite({period.key: period}, {"iro": {}}, "Council", "Service", 5, 10)
     assert [(f.period, f.cell, f.low, f.high) for f in audit_site(site, 3)] == [
         ("iro/2021-22/revisions/2023-01-10", ("a",), 3, 3)]
+
+
+def test_a_hidden_cell_whose_number_changed_is_marked_revised():
+    # A reader (and the audit) takes an unmarked cell for the same number in every version.
+    cells = {("a",): 3, ("b",): 4, ("c",): 50, ("Total",): 57}
+    current = raw_period([raw_table("t", ["k"], {**cells, ("a",): 2, ("Total",): 56})])
+    earlier = raw_period([raw_table("t", ["k"], cells)])
+    current.revisions = [Revision(dt.date(2023, 1, 10), "n", earlier)]
+    table = publish_site(site_of(current), CONFIG).periods["iro/2021-22"].tables["t"]
+    assert table.cells[("a",)].suppressed and table.cells[("a",)].revised
+    assert table.cells[("b",)].suppressed and not table.cells[("b",)].revised
