@@ -1025,16 +1025,10 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
     return out
 
 
-def _relation_terms_of(relation: Relation) -> list[RelationTerm]:
-    terms = [*relation.inflow, *relation.outflow, *relation.terms]
-    terms += [t for t in (relation.start, relation.end, relation.rate, relation.population) if t]
-    return terms
-
-
 def _check_relations(period: Period, problems: Problems) -> None:
     for index, relation in enumerate(period.relations):
         field = f"relations[{index + 1}]"
-        for term in _relation_terms_of(relation):
+        for term in relation.all_terms():
             sel = term.selector
             if term.previous:
                 if sel.figure is None:

@@ -98,6 +98,11 @@ class Relation:
     # hierarchy: the group (label) is made of exactly these member categories.
     members: tuple[str, ...] = ()
 
+    def all_terms(self) -> list[RelationTerm]:
+        """Every figure or table selection the relation names."""
+        return [*self.inflow, *self.outflow, *self.terms,
+                *(t for t in (self.start, self.end, self.rate, self.population) if t)]
+
 
 @dataclass(frozen=True)
 class Target:

@@ -8,6 +8,7 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations, product
@@ -157,17 +158,29 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
     return _TableResult(published, hidden, values)
 
 
+def _interior_lines(keys: Iterable[Key], dim: int) -> dict[Key, list[Key]]:
+    """The lines of a table along `dim` among cells that are not totals, by the rest of their
+    key: the lines whose printed shares may add up to 100%."""
+    lines: dict[Key, list[Key]] = {}
+    for key in keys:
+        if TOTAL not in key:
+            lines.setdefault(key[:dim] + key[dim + 1:], []).append(key)
+    return lines
+
+
+def _adds_to_whole(shares: list[float]) -> bool:
+    """Printed percentages that add up to 100, allowing for rounding."""
+    return 99 <= sum(shares) <= 101
+
+
 def _partitions(table: Table, values: dict[Key, float]) -> tuple[int, ...]:
     """Dimensions along which every line of a percentage table adds up to 100% (to rounding):
     its cells are shares of one base, so a reader can subtract the visible ones from 100."""
     out = []
     for dim in range(len(table.dims)):
-        lines: dict[Key, list[float]] = {}
-        for key, value in values.items():
-            if TOTAL not in key:
-                lines.setdefault(key[:dim] + key[dim + 1:], []).append(value)
-        sums = [sum(v) for v in lines.values() if all(x == x for x in v)]
-        if sums and len(sums) == len(lines) and all(99 <= s <= 101 for s in sums):
+        lines = _interior_lines(values, dim).values()
+        if lines and all(all(values[k] == values[k] for k in members)
+                         and _adds_to_whole([values[k] for k in members]) for members in lines):
             out.append(dim)
     return tuple(out)
 
@@ -213,15 +226,10 @@ def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[
     for dim in range(len(table.dims)):
         # Along every dimension, not only the last: shares of 40 children by age group add up
         # to 100% down a column as well as along a row.
-        lines: dict[Key, list[Key]] = {}
-        for key in values:
-            if TOTAL not in key:
-                lines.setdefault(key[:dim] + key[dim + 1:], []).append(key)
-        for rest, members in lines.items():
+        for rest, members in _interior_lines(values, dim).items():
             total_key = (*rest[:dim], TOTAL, *rest[dim:])
             printed = [values[k] for k in members if not symbols.get(k)]
-            if (total_key not in values and len(printed) == len(members)
-                    and 99 <= sum(printed) <= 101):
+            if total_key not in values and len(printed) == len(members) and _adds_to_whole(printed):
                 implied[total_key] = float(sum(implied[k] for k in members))
                 synthetic.add(total_key)
     hidden = secondary(implied, symbols, primary, lines_of(implied, len(table.dims)), rule)
@@ -551,36 +559,45 @@ def _smallest_visible(result: _TableResult, ndims: int, wanted: Callable[[list[K
     return best[1] if best else None
 
 
-def _hide_complement(finding: Finding, tables: dict[str, _TableResult], raws: dict[str, _Raw],
-                     hidden: set[str], extra: dict[str, set[Key]], extra_metrics: set[str],
-                     ndims: dict[str, int]) -> bool:
+def _hideable(kind: str, name: str, key: Key, result: Suppressed, extra: dict[str, set[Key]],
+              extra_metrics: set[str]) -> bool:
+    """Whether a published number of a suppressed period can still be hidden as a complement:
+    a figure not hidden yet, or a table cell not hidden yet holding a positive number (a zero
+    is always shown, so hiding one would mislead; a symbol hides nothing)."""
+    raws, hidden, tables, _ = result
+    if kind == "figure":
+        return name in raws and name not in hidden | extra_metrics
+    if kind != "table" or name not in tables:
+        return False
+    value = tables[name].values.get(key)
+    return (value is not None and value == value and value > 0 and key not in tables[name].hidden
+            and key not in extra.get(name, set()))
+
+
+def _hide_complement(finding: Finding, result: Suppressed, key_of: str,
+                     extra: dict[str, set[Key]], extra_metrics: set[str],
+                     ndims: dict[str, int]) -> set[Ref]:
     """Hide one more published number so that `finding` widens: the first usable of the
     numbers the audit names as tied to it (a cell or a figure), else a cell sharing a line with
-    it, else the derived figures that use its table. False when nothing is left to hide."""
+    it, else the derived figures that use its table. Returns what it hid (nothing when nothing
+    is left to hide)."""
+    raws, hidden, tables, _ = result
     for _, kind, name, key in finding.complements:
-        if kind == "table" and name in tables:
-            result = tables[name]
-            value = result.values.get(key)
-            if (value is not None and value == value and value > 0 and key not in result.hidden
-                    and not result.published.cells[key].symbol):
+        if _hideable(kind, name, key, result, extra, extra_metrics):
+            if kind == "table":
                 extra.setdefault(name, set()).add(key)
-                return True
-        elif kind == "figure" and name in raws and name not in hidden | extra_metrics:
-            extra_metrics.add(name)
-            return True
+            else:
+                extra_metrics.add(name)
+            return {(key_of, kind, name, key)}
     if finding.kind == "table" and finding.table in tables:
-        result = tables[finding.table]
-        complement = _complement_for(result, ndims[finding.table], finding.cell)
+        complement = _complement_for(tables[finding.table], ndims[finding.table], finding.cell)
         if complement is not None:
             extra.setdefault(finding.table, set()).add(complement)
-            return True
-    progressed = False
-    for name, raw in raws.items():
-        if name not in hidden | extra_metrics and raw.result is not None and any(
-                p.table == finding.table for p in raw.result.parts):
-            extra_metrics.add(name)
-            progressed = True
-    return progressed
+            return {(key_of, "table", finding.table, complement)}
+    names = {name for name, raw in raws.items() if name not in hidden | extra_metrics
+             and raw.result is not None and any(p.table == finding.table for p in raw.result.parts)}
+    extra_metrics |= names
+    return {(key_of, "figure", name, ()) for name in names}
 
 
 def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict[str, float]:
@@ -625,18 +642,13 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
                                 (config.suppression_threshold, config.sensitive_threshold))
         if not findings:
             return raws, hidden, tables, []
-        progressed = False
         touched: set[Ref] = set()
         for finding in findings:
             if touched & set(finding.complements):
                 continue  # this round already hid a number tied to it: audit again first
-            before = ({(n, k) for n, keys in extra.items() for k in keys}, set(extra_metrics))
-            if _hide_complement(finding, tables, raws, hidden, extra, extra_metrics, ndims):
-                progressed = True
-                touched |= {(period.key, "table", n, k) for n, keys in extra.items() for k in keys
-                            if (n, k) not in before[0]}
-                touched |= {(period.key, "figure", n, ()) for n in extra_metrics - before[1]}
-        if not progressed:
+            touched |= _hide_complement(finding, (raws, hidden, tables, findings), period.key,
+                                        extra, extra_metrics, ndims)
+        if not touched:
             break
     # Give up: return what we have with its findings; the pipeline reports them and the
     # build stops.
@@ -668,6 +680,11 @@ def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key
         forced, forced_metrics = union, union_metrics
 
 
+def _same_number(a: float, b: float) -> bool:
+    """Equal, or both not a number ([x] or [z] in both versions)."""
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod],
                   raw_current: dict[str, _TableResult],
                   raw_earlier: list[dict[str, _TableResult]]) -> PublishedPeriod:
@@ -681,7 +698,7 @@ def _mark_revised(current: PublishedPeriod, earlier: list[PublishedPeriod],
         now = raw_current[name].values.get(key) if name in raw_current else None
         for tables in raw_earlier:
             then = tables[name].values.get(key) if name in tables else None
-            if then is not None and now is not None and not (then == now or then != then == now != now):
+            if then is not None and now is not None and not _same_number(then, now):
                 return True
         return False
 
@@ -778,12 +795,8 @@ def _declared(period: Period) -> list[set[Ref]]:
     """The places each declared relation ties together. (A metric's formula settles nothing:
     that a figure and a hidden cell are both terms of one percentage does not say they are
     the same number.)"""
-    groups = []
-    for rel in period.relations:
-        terms = [*rel.inflow, *rel.outflow, *rel.terms,
-                 *(t for t in (rel.start, rel.end, rel.rate, rel.population) if t)]
-        groups.append({ref for t in terms for _, ref in _relation_refs(period, t)})
-    return groups
+    return [{ref for t in rel.all_terms() for _, ref in _relation_refs(period, t)}
+            for rel in period.relations]
 
 
 def _place(known: _Known, site: Site) -> str:
@@ -936,15 +949,13 @@ def _site_cure(findings: list[Finding], site: Site,
             period_key = current_version(version)
             if period_key not in versions:
                 continue
-            raws, hidden, tables, _ = versions[period_key][0]
             cells, metrics = forced.setdefault(period_key, ({}, set()))
-            if kind == "figure" and name in raws and name not in hidden | metrics:
-                metrics.add(name)
-            elif (kind == "table" and name in tables and key not in tables[name].hidden
-                  and (tables[name].values.get(key) or 0) > 0 and key not in cells.get(name, set())):
+            if not _hideable(kind, name, key, versions[period_key][0], cells, metrics):
+                continue
+            if kind == "table":
                 cells.setdefault(name, set()).add(key)
             else:
-                continue
+                metrics.add(name)
             redo.add(period_key)
             touched.add((version, kind, name, key))
             what = f"'{name}'" + (f" [{', '.join(key)}]" if key else "")
