@@ -46,6 +46,7 @@ def _build_into(c, conf: str, target: Path) -> None:
 @task(help={"publish": "check as the publish build does: narrative warnings become errors"})
 def check(c, publish=False):
     """Validate all data and narrative, run the disclosure audit; list every problem."""
+    from transparency.lint import disclosure_log_summary
     from transparency.pipeline import config_from, information_loss, lint_narrative, prepare
 
     config = config_from(_settings("publishconf.py" if publish else "pelicanconf.py"))
@@ -58,9 +59,9 @@ def check(c, publish=False):
         sys.exit(1)
     assert site is not None
     lint = lint_narrative(config, site)
-    if lint:
+    if lint.problems:
         label = "Errors" if config.narrative_lint_strict else "Warnings (the publish build fails on these)"
-        print(f"{label}:\n{lint.report(ROOT)}", file=sys.stderr)
+        print(f"{label}:\n{lint.problems.report(ROOT)}", file=sys.stderr)
         if config.narrative_lint_strict:
             sys.exit(1)
     print(f"OK: {len(site.periods)} report periods, "
@@ -70,6 +71,7 @@ def check(c, publish=False):
     if site.combined:
         print("Hidden because of what a reader can combine across periods, reports or versions:")
         print("\n".join(f"  {reason}" for reason in site.combined))
+    print(disclosure_log_summary(lint.log, ROOT, full=publish))
     if site.excluded_drafts:
         print(f"Not checked: {', '.join(site.excluded_drafts)}, a draft that publish builds leave "
               "out. 'invoke check' without --publish checks drafts too.")
@@ -82,7 +84,7 @@ def _check_or_exit(conf: str) -> None:
     config = config_from(_settings(conf))
     site, problems = prepare(config)
     if site is not None and config.narrative_lint_strict:
-        problems.extend(lint_narrative(config, site))
+        problems.extend(lint_narrative(config, site).problems)
     if problems:
         print(problems.report(ROOT), file=sys.stderr)
         sys.exit(1)

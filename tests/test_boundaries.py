@@ -12,6 +12,8 @@ PACKAGE = Path(__file__).parent.parent / "plugins" / "transparency"
 READERS_OF_THE_PUBLISHED_SITE = (
     "tables", "charts", "chart_pages", "chart_render", "downloads", "pdf", "references",
     "trends", "templating", "output_audit", "linkcheck", "knowledge", "audit", "published",
+    # The narrative lint reads text, with hidden numbers handed to it as plain numbers.
+    "lint", "numbers", "reader_text",
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).

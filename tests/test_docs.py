@@ -45,6 +45,14 @@ def test_editing_guide_documents_every_reference_kind():
         assert f"type={chart_type}" in text
 
 
+def test_editing_guide_documents_every_allowance():
+    from transparency.numbers import ALLOWANCES
+
+    text = (DOCS / "editing.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z]+)` \| ", text, re.MULTILINE))
+    assert documented == set(ALLOWANCES)
+
+
 def test_readme_commands_and_ci_agree():
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)

@@ -1,93 +1,248 @@
-"""Narrative lint: hand-typed small counts of people, and what it must not flag."""
+"""Narrative lint: numbers typed by hand, read as the reader gets them (lint.py, numbers.py,
+reader_text.py). Unit tests on small texts; the pipeline and build tests are at the end."""
 
+from __future__ import annotations
+
+import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transparency.lint import lint_file, placeholder_lines, small_count_lines
+from support import config, write_narrative, write_period
+from transparency import pipeline
+from transparency.lint import (
+    Knowns,
+    check,
+    disclosure_log_summary,
+    lint_file,
+    placeholder_lines,
+    write_disclosure_log,
+)
+from transparency.numbers import ALLOWANCES, UNITS_WORDS, allowances, mentions
 from transparency.problems import Problems
+from transparency.reader_text import csv_passages, markdown_passages, yaml_passages
+from transparency.settings import SettingsError, resolve
+from transparency.yamlio import read_yaml
+
+MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {},
+                                  "markdown.extensions.toc": {"permalink": False},
+                                  "markdown.extensions.smarty": {}},
+            "output_format": "html5"}
+SENSITIVE, THRESHOLD = 10, 5
+HEAD = "Title: T\n\n"  # the body starts on line 3
 
 
-@pytest.mark.parametrize("text", [
-    "Since entering care there are 2 young people who identify as trans.",
-    "Only 1 child was placed out of area.",
-    "two young people left the service",
-    "There were 3 looked-after children in the group.",
-    "Four children were adopted.",
+def lint(body: str, *, knowns: Knowns | None = None, period: str = "", rules=None):
+    passages = markdown_passages(Path("n.md"), HEAD + body + "\n", MARKDOWN, period)
+    return check(passages, SENSITIVE, THRESHOLD, rules, knowns)
+
+
+def lines(body: str, **kw) -> list[int | None]:
+    return [p.line for p in lint(body, **kw).problems.items]
+
+
+# The issue's examples: each passed the old source-line lint.
+ISSUE_EXAMPLES = [
+    ("Only **3** children entered care.", [3]),
+    ("There were 3&nbsp;children from a Roma background.", [3]),
+    ("The number who entered care was 3 kids.", [3]),
+    ("`2 trans young people` were in care.", [3]),
+    ('{{ chart ethnicity title="Only 2 Chinese children were in care" }}', [3]),
+    ("| Group | Children |\n|---|---|\n| Indian | [c] |\n| Chinese | 2 |", [6]),
+    ("2 identify as trans.", [3]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), ISSUE_EXAMPLES)
+def test_the_issues_hand_typed_counts_are_caught_on_their_line(body, expected):
+    assert lines(body) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Only three children\nentered care.",
+    "There were &#51; children.",
     "A single child was remanded.",
-    "It affected 5 families.",
-])
-def test_flags_small_counts_of_people(text):
-    assert small_count_lines(text, 5), text
-
-
-@pytest.mark.parametrize("text", [
-    "Reviews must happen within 20 working days.",
-    "Stage 1 challenges rose.",
-    "The team has 15 FTE IROs and 3 FTE fixed-term posts.",
-    "Under section 20 children can be accommodated.",
-    "Over the last 2 years the number rose.",
-    "In 2021 there were {{ children_in_care }} children in care.",
-    "Children aged 4 and over took part.",
-    "Children aged 16 to 17 are supported.",
-    "1,446 children were in care.",
-    "12 children entered care on remand.",
-    "one group of children",
-    "one or more people",
-    "2 young people left. <!-- reviewed: these are staff apprentices, named 'young people' by the source -->",
-])
-def test_does_not_flag_ordinary_numbers(text):
-    assert small_count_lines(text, 5) == [], text
-
-
-def test_reports_line_numbers():
-    text = "Intro.\n\nThen 2 children moved.\n"
-    assert small_count_lines(text, 5) == [(3, "2 children")]
-
-
-@pytest.mark.parametrize("text", [
-    "Only 2 audits were returned.",
-    "3 challenges were escalated.",
-    "29% (4/14) had a plan.",
-    "1 (5%) had an EHC Plan",
-    "5 of the boys were placed out of area.",
+    "Both children were placed together.",
+    "One in twenty children here left care.",
+    "- 2 children\n- more",
+    "# 2 children adopted",
+    "![2 children adopted](chart.png)",
+    "Girls: 2.",
     "Four young women left care.",
+    "29% (4/14) had a plan.",
+    "1 (5%) had an EHC plan.",
+    "2<!-- a comment --> children",
+    "> 3 girls said so.",
+    "    3 children (an indented code block)",
 ])
-def test_flags_small_counts_of_records_fractions_and_shares(text):
-    assert small_count_lines(text, 5), text
+def test_other_renderings_of_a_small_number_are_caught(body):
+    assert lint(body).problems, body
 
 
-@pytest.mark.parametrize("text", [
-    "Table 13 gives stage 1, 2 and 3 challenges for 2021/22 only.",
-    "there were no stage\n3 challenges in 2020/21",
-    "more than one review",
+# The issue's harmless lines, and others the site's own narrative uses: no marks needed.
+@pytest.mark.parametrize("body", [
+    "Nationally, 1 in 5 children are in care.",
+    "Children have up to 3 reviews in their first 6 months.",
+    "Under 5 children's centres",
+    "Reviews must happen within 20 working days.",
+    "Section 20 is used; so is section 38(6).",
+    "The codes PN0 to PN7 record how children took part.",
+    "On 31 March 2022 and 30/04/2020.",
+    "In 2021/22 the team has 15 FTE IROs and 3 FTE fixed-term posts.",
+    "Table 13 gives stage 1, 2 and 3 challenges.",
+    "Children aged 4 and over, and 16+, when they turn 4.",
     "counts of 1 to 5 children are hidden",
-    "On 30/04/2020 the figure was checked.",
-    "A challenge can raise several concerns. # reviewed: generic",
+    "one of the aims; no one was left out; one-to-one support",
+    "97.8% were on time, 2.5 FTE, £5 and 1 per 10,000 children.",
+    "Reviews are every 6 months, 3 times a year, at 9am.",
+    "The IROs work in two teams across three areas.",
+    "Two thirds of the plans were completed.",
+    "In 2021 there were {{ children_in_care }} children in care.",
+    "1,446 children were in care.",
 ])
-def test_does_not_flag_labels_ranges_or_dates(text):
-    assert small_count_lines(text, 5) == [], text
+def test_harmless_numbers_pass_without_marks(body):
+    found = lint(body).problems
+    assert not found, found.report()
 
 
-@pytest.mark.parametrize("text", [
-    "[Write about children in care, using {{ children_in_care }}.]",
-    "{{ chart legal_status title=\"[Write a title that says what the chart shows]\" }}",
-    "Summary: [write a one-sentence summary]",
-    "The figure is FILL IN.",
-])
-def test_flags_placeholders_not_yet_written(text):
-    assert placeholder_lines(text), text
+def test_a_reviewed_mark_lets_its_line_through_and_is_logged():
+    result = lint("2 young people left. <!-- reviewed: staff apprentices, as the source names them -->")
+    assert not result.problems
+    assert [(e.line, e.by, e.reason) for e in result.log] == [
+        (3, "reviewed", "staff apprentices, as the source names them")]
 
 
-@pytest.mark.parametrize("text", [
-    "Hidden figures are shown as [c].",
-    "\"[The young person's] mother came to the review.\"",
-    "We wrote to every carer.",
-    "See [the glossary](/glossary/).",
-    "Viewpoint is an online questionnaire that children can fill in before their review.",
-])
-def test_does_not_flag_ordinary_brackets(text):
-    assert placeholder_lines(text) == [], text
+def test_a_reviewed_mark_covers_only_its_own_line():
+    assert lines("First line. <!-- reviewed: nothing here -->\nthen 2 children left.") == [4]
+
+
+# Each allowance with a line it lets through, and a line like it that is a count.
+ALLOWANCE_EXAMPLES = {
+    "years": ("In 2021 there were changes.", "2 children joined."),
+    "dates": ("The panel met on 3 March.", "In March 3 children were placed."),
+    "ages": ("Children aged 4 and over took part.", "4 children aged over ten took part."),
+    "durations": ("Reviews are held within 6 months.", "6 children waited for months."),
+    "times": ("Reviews are 3 times a year.", "3 children, at times, waited."),
+    "codes": ("Stage 1 challenges rose.", "1 child was at that stage."),
+    "measures": ("The IRO team is 3 FTE.", "3 children were counted as FTE."),
+    "ratios": ("Nationally, 1 in 5 children are in care.", "1 in 5 of our children moved."),
+    "bounds": ("Children have up to 3 reviews a year.", "3 reviews were up to date."),
+    "rule": ("Counts of 1 to 5 are hidden.", "1 to 5 children were placed."),
+    "fractions": ("Two thirds of plans were finished.", "Two children, a third of them, moved."),
+    "pronouns": ("One of the children said it helped.", "One child said it helped."),
+    "things": ("The IROs work in two teams.", "Two children work in teams."),
+}
+
+
+def test_every_built_in_allowance_has_an_example():
+    assert set(ALLOWANCE_EXAMPLES) == set(ALLOWANCES)
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWANCE_EXAMPLES))
+def test_each_allowance_lets_its_line_through_and_nothing_else(name):
+    harmless, count = ALLOWANCE_EXAMPLES[name]
+    knowns = Knowns(figures={"iro/x": {(2021.0, False): ("since",)}})  # for 'years'
+    result = lint(harmless, knowns=knowns, period="iro/x")
+    assert not result.problems, result.problems.report()
+    assert any(e.by == f"allowance '{name}'" for e in result.log)
+    # Without it, the same line is a problem: the allowance is what lets it through.
+    assert lint(harmless, knowns=knowns, period="iro/x", rules=allowances({name: None})).problems
+    assert lint(count).problems, count
+
+
+WORDS_AFTER = st.sampled_from(["children", "young people", "girls", "kids", "boys",
+                               "were placed", "identify as trans", "entered care", "left."])
+MARKUP = st.sampled_from(["{}", "**{}**", "*{}*", "`{}`", "<span>{}</span>", "_{}_", "<b>{}</b>"])
+SPACE = st.sampled_from([" ", "&nbsp;", "\n", "&#160;", " \n", "&#32;"])
+PREFIX = st.sampled_from(["", "Only ", "There were ", "In total, ", "We know that "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.integers(0, SENSITIVE), words=st.booleans(), markup=MARKUP, space=SPACE,
+       after=WORDS_AFTER, prefix=PREFIX)
+def test_any_rendering_of_a_small_number_is_caught(value, words, markup, space, after, prefix):
+    number = UNITS_WORDS[value] if words else str(value)
+    if words and value == 1 and after.split()[0] not in ("children", "young", "girls", "kids", "boys"):
+        number = "a single"  # "one" alone is a pronoun as often as a number
+        after = "child"
+    if prefix == "" and words:
+        number = number.capitalize()
+    body = prefix + markup.format(number) + space + after
+    assert lint(body).problems, body
+
+
+def test_numbers_in_words_and_digits_are_read_as_a_reader_reads_them():
+    found = mentions("One in twenty: 1,446 children, three girls, 2.5 FTE, 97.8% and a single boy")
+    assert [(m.text, m.value) for m in found] == [
+        ("One", 1), ("twenty", 20), ("1,446", 1446), ("three", 3), ("2.5", 2.5), ("97.8", 97.8),
+        ("a single", 1)]
+    assert [m.whole for m in found] == [True, True, True, True, False, False, True]
+
+
+def test_a_typed_number_the_site_hides_is_always_a_problem():
+    knowns = Knowns(hidden={"iro/x": frozenset({30.0})})
+    assert lines("Placement orders: 30.", knowns=knowns, period="iro/x") == [3]
+    # Whatever its context, even an allowance's ...
+    assert lines("Reviews are held within 30 days.", knowns=knowns, period="iro/x") == [3]
+    # ... and in a page of the whole site.
+    assert lines("Placement orders: 30.", knowns=knowns) == [3]
+    message = lint("Placement orders: 30.", knowns=knowns, period="iro/x").problems.items[0].message
+    assert "30 is a number this site hides in this period" in message
+    # Only a reviewed mark lets it through, and the log says so.
+    result = lint("Within 30 days. <!-- reviewed: a time limit -->", knowns=knowns, period="iro/x")
+    assert not result.problems and result.log[-1].reason == "a time limit"
+
+
+def test_a_typed_published_figure_names_the_reference_to_use():
+    knowns = Knowns(figures={"iro/x": {(1446.0, False): ("children_in_care",),
+                                       (97.8, True): ("review_timeliness",)}})
+    result = lint("There were 1,446 children in care; 97.8% of reviews were on time.",
+                  knowns=knowns, period="iro/x")
+    messages = [p.message for p in result.problems.items]
+    assert len(messages) == 2
+    assert "the data gives it as {{ children_in_care }}" in messages[0]
+    assert "{{ review_timeliness }}" in messages[1]
+    # A page of the whole site cannot refer to a period's figures, so it is not asked to.
+    assert not lint("There were 1,446 children in care.", knowns=knowns).problems
+
+
+def test_reference_options_metadata_and_alt_text_are_read():
+    body = ('{{ chart legal_status title="Only 2 Chinese children" }}\n\n'
+            '![Bar chart: 3 boys](x.png)')
+    passages = markdown_passages(Path("n.md"), "Title: T\nSummary: 4 children left.\n\n" + body,
+                                 MARKDOWN)
+    result = check(passages, SENSITIVE, THRESHOLD)
+    found = {(p.line, p.message.split(": ")[-1][:1]) for p in result.problems.items}
+    assert {p.line for p in result.problems.items} == {2, 4, 6}, found
+    assert any("(the title of a chart reference)" in p.message for p in result.problems.items)
+    assert any("(metadata 'Summary')" in p.message for p in result.problems.items)
+
+
+def test_category_labels_are_linted_like_labels(tmp_path):
+    path = tmp_path / "ethnicity.csv"
+    path.write_text("ethnicity,placements,value\n"
+                    "Indian (3 children),1 placement,10\n"
+                    "Chinese (3),2 placements,12\n"
+                    "White,3 or more placements,40\n"
+                    "Aged 0 to 4,Under 1,7\n", encoding="utf-8")
+    result = check(csv_passages(path, path.read_text()), SENSITIVE, THRESHOLD)
+    assert [(p.line, p.message) for p in result.problems.items] == [
+        (2, "the label 'Indian (3 children)' (column 'ethnicity') gives a count of 3"),
+        (3, "the label 'Chinese (3)' (column 'ethnicity') gives a count of 3")]
+
+
+def test_period_yaml_text_is_linted_on_the_line_of_the_number(tmp_path):
+    path = tmp_path / "period.yaml"
+    path.write_text("title: T\nnotes:\n  - >-\n    The report says that\n    just 2 children moved.\n"
+                    "  - >- # reviewed: the source's own words about staff\n"
+                    "    It also says 3 people left.\n"
+                    "tables:\n  t:\n    categories: [Indian (3 children), Other]\n",
+                    encoding="utf-8")
+    result = check(yaml_passages(path, read_yaml(path), path.read_text()), SENSITIVE, THRESHOLD)
+    assert [p.line for p in result.problems.items] == [5, 10]
+    assert result.log[0].reason == "the source's own words about staff"
 
 
 def test_placeholders_are_problems_with_their_line():
@@ -95,3 +250,72 @@ def test_placeholders_are_problems_with_their_line():
     lint_file(Path("x.md"), "Title: T\n\n## A\n\n[Write about A.]\n", 5, problems)
     assert [p.line for p in problems.items] == [5]
     assert "is a placeholder: this text is not written yet" in problems.items[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "[Write about children in care, using {{ children_in_care }}.]",
+    "{{ chart legal_status title=\"[Write a title that says what the chart shows]\" }}",
+    "The figure is FILL IN.",
+])
+def test_flags_placeholders_not_yet_written(text):
+    assert placeholder_lines(text)
+    assert any("is a placeholder" in p.message for p in lint(text).problems.items)
+
+
+@pytest.mark.parametrize("text", [
+    "Hidden figures are shown as [c].",
+    "\"[The young person's] mother came to the review.\"",
+    "See [the glossary](/glossary/).",
+    "Viewpoint is an online questionnaire that children can fill in before their review.",
+])
+def test_does_not_flag_ordinary_brackets(text):
+    assert placeholder_lines(text) == [] and not lint(text).problems
+
+
+def test_the_disclosure_log_is_written_and_summarised(tmp_path):
+    result = lint("Within 6 months. 2 left. <!-- reviewed: staff -->")
+    path = write_disclosure_log(result.log, tmp_path / "disclosure-log.csv")
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    assert [(r["line"], r["let_through_by"]) for r in rows] == [
+        ("3", "allowance 'durations'"), ("3", "reviewed")]
+    summary = disclosure_log_summary(result.log)
+    assert summary.startswith("Disclosure log: 2 number(s) typed by hand let through, 1 by a "
+                              "reviewed mark and 1 by an allowance")
+    assert "n.md, line 3: 'Within 6 months. 2 left.' — reviewed: staff" in summary
+
+
+def test_a_site_adds_and_removes_allowances_in_its_settings(tmp_path):
+    conf = resolve({"NARRATIVE_ALLOWANCES": {"wards": r"\bward (?P<n>\d+)", "things": None}},
+                   tmp_path)
+    rules = allowances(conf.narrative_allowances)
+    assert not lint("Children in ward 3 took part.", rules=rules).problems
+    assert lint("The IROs work in two teams.", rules=rules).problems
+    for bad in ({"x": "(unclosed"}, {"x": r"\d+"}, ["x"]):
+        with pytest.raises(SettingsError, match="NARRATIVE_ALLOWANCES"):
+            resolve({"NARRATIVE_ALLOWANCES": bad}, tmp_path)
+
+
+def test_the_pipeline_reads_narrative_data_labels_and_hidden_numbers(tmp_path):
+    data, content = tmp_path / "data", tmp_path / "content"
+    files = write_period(data, legal_status={"Care order": 845, "Interim care order": 281,
+                                             "Placement order": 86, "Remand": 3, "Total": 1215})
+    write_narrative(content, text="Title: T\n\nNothing yet.\n")
+    conf = config(data, content, DATA_CACHE=str(tmp_path / "cache"), NARRATIVE_LINT_STRICT=True)
+    published, problems = pipeline.prepare(conf)
+    assert not problems, problems.report()
+    cells = published.periods[files.key].tables["legal_status"].cells
+    complement = next(k[0] for k, v in cells.items() if v.suppressed and k != ("Remand",))
+    hidden = {"Care order": 845, "Interim care order": 281, "Placement order": 86}[complement]
+    write_narrative(content, text=(
+        "Title: T\n\n"
+        f"There were {hidden:,} children on that order.\n\n"
+        '{{ chart legal_status title="Only 3 children on remand" }}\n'))
+    found = pipeline.lint_narrative(conf, published)
+    messages = [p.message for p in found.problems.items]
+    assert any(f"{hidden:,} is a number this site hides" in m for m in messages), messages
+    assert any("(the title of a chart reference)" in m for m in messages), messages
+    # The same number reviewed goes to the log instead.
+    write_narrative(content, text=f"Title: T\n\nSee {hidden} days. <!-- reviewed: a deadline -->\n")
+    found = pipeline.lint_narrative(conf, published)
+    assert not found.problems, found.problems.report()
+    assert [e.reason for e in found.log if e.by == "reviewed"] == ["a deadline"]

@@ -169,21 +169,21 @@ def test_once_filled_in_it_validates_and_the_narrative_resolves(site, tmp_path) 
     assert period.draft and period.previous == PREV
     assert period.values["children_in_care"].value.number == 1446
     # The narrative is not written yet: a warning while previewing ...
-    lint = pipeline.lint_narrative(config(site, tmp_path), published)
+    lint = pipeline.lint_narrative(config(site, tmp_path), published).problems
     assert lint and all("is a placeholder" in p.message and f"{NEW}.md" in str(p.file)
                         for p in lint.items), lint.report()
     # ... and nothing at all in a publish build, which leaves the draft out ...
     strict = config(site, tmp_path, INCLUDE_DRAFTS=False, NARRATIVE_LINT_STRICT=True)
     published, problems = pipeline.prepare(strict)
     assert not problems and f"iro/{NEW}" not in published.periods
-    assert not pipeline.lint_narrative(strict, published)
+    assert not pipeline.lint_narrative(strict, published).problems
     # ... until it is marked published, when the unwritten text stops the publish build.
     yaml_path = made.folder / "period.yaml"
     yaml_path.write_text(yaml_path.read_text().replace("status: draft", "status: published\n"
                                                        "published: 2023-06-01"))
     published, problems = pipeline.prepare(strict)
     assert not problems, problems.report(tmp_path)
-    lint = pipeline.lint_narrative(strict, published)
+    lint = pipeline.lint_narrative(strict, published).problems
     assert any(f"{NEW}.md" in str(p.file) and "[Write about children in care" in p.message
                for p in lint.items), lint.report()
     # Once the prompts are written, nothing that `invoke new` wrote stands in the way (its own
@@ -191,7 +191,7 @@ def test_once_filled_in_it_validates_and_the_narrative_resolves(site, tmp_path) 
     narrative = content / "iro" / f"{NEW}.md"
     narrative.write_text(re.sub(r"\[Write[^\]]*\]", "Written.", narrative.read_text()))
     published, problems = pipeline.prepare(strict)
-    assert not problems and not pipeline.lint_narrative(strict, published).items
+    assert not problems and not pipeline.lint_narrative(strict, published).problems
 
 
 def test_an_excel_scaffold_is_one_workbook_a_sheet_per_table(site, tmp_path) -> None:

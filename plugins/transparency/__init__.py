@@ -18,6 +18,7 @@ from . import references
 from .chart_pages import chart_html, chart_key, prepare_charts, trend_page_key, write_bundle
 from .charts import trend_table
 from .downloads import build_search_index, write_downloads, write_sitemap
+from .lint import disclosure_log_summary
 from .narrative import body_start, locate
 from .output_audit import audit_output
 from .pdf import PdfJob, pdf_path, write_pdfs
@@ -33,6 +34,7 @@ TRENDS_KEY = "TRANSPARENCY_TRENDS"
 PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
 TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
+LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (lint.LogEntry)
 
 
 def _site(settings: dict[str, Any]) -> PublishedSite:
@@ -147,10 +149,12 @@ def initialise(pelican: Any) -> None:
                    f"{sum(len(p.tables) for p in site.periods.values())} tables, "
                    f"{', '.join(how)}{drafts}")
     lint = lint_narrative(config, site)
-    if lint and config.narrative_lint_strict:
-        raise DataError(lint, Path.cwd())
-    for problem in lint.items:
+    if lint.problems and config.narrative_lint_strict:
+        raise DataError(lint.problems, Path.cwd())
+    for problem in lint.problems.items:
         progress.warn("(fails a publish build) " + problem.format().replace("\n", " "))
+    settings[LOG_KEY] = lint.log
+    progress.stage(disclosure_log_summary(lint.log, Path.cwd(), full=config.narrative_lint_strict))
     if not site.contact_email:
         progress.warn("TRANSPARENCY['CONTACT_EMAIL'] is not set: readers have no address to report "
                       "a mistake or ask for another format (see docs/settings.md)")
@@ -201,7 +205,7 @@ def write_outputs(pelican: Any) -> None:
     progress: Progress = pelican.settings.get(PROGRESS_KEY) or Progress()
     pages = sum(1 for _ in output.rglob("*.html"))
     progress.stage(f"pages: {pages} written")
-    written = write_downloads(site, output)
+    written = write_downloads(site, output, pelican.settings.get(LOG_KEY, []), Path.cwd())
     if pelican.settings.get(CHARTS_KEY):
         written.append(write_bundle(output))
     progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script)")

@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from .knowledge import BIG, Model, reader_model
+from .lint import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
 from .published import (
     SYMBOLS,
     PublishedPeriod,
@@ -107,6 +109,9 @@ def disclosure_model(site: PublishedSite, min_range: int) -> dict[str, object]:
     return {
         "threshold": site.threshold, "sensitive_threshold": site.sensitive_threshold,
         "min_feasible_range": min_range,
+        # Numbers typed by hand in the narrative, labels and notes that the lint let through,
+        # and why (lint.py): for the second person who signs the release off.
+        "narrative_log": LOG_NAME,
         "symbols": {k: v for k, v in SYMBOLS.items() if k in ("c", "x", "z")},
         "reading": "a reader may take any one hidden count, or any two in one line or relation, "
                    "to be 1 to the threshold (0 to the sensitive threshold in sensitive tables)",
@@ -186,12 +191,27 @@ def write_sitemap(output: Path, site_url: str) -> Path:
     return path
 
 
-def write_downloads(site: PublishedSite, output: Path) -> list[Path]:
-    """Write output/data/<report>/<period>/<table>.csv, each period's figures.csv and
+def _log_resource() -> dict[str, object]:
+    return {
+        "name": "disclosure-log", "path": LOG_NAME,
+        "title": "Numbers typed by hand that the narrative check let through",
+        "description": "Each number in the narrative, pages, labels and notes that the build let "
+                       "through, and why: an allowance (a year, a date, a duration …) or a "
+                       "reviewer's reason. For whoever signs the release off.",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {"fields": [{"name": n, "type": "integer" if n == "line" else "string"}
+                              for n in LOG_FIELDS]},
+    }
+
+
+def write_downloads(site: PublishedSite, output: Path, log: Sequence[LogEntry] = (),
+                    source_root: Path | None = None) -> list[Path]:
+    """Write output/data/<report>/<period>/<table>.csv, each period's figures.csv, the
+    disclosure log (lint.py; its files relative to `source_root`) and
     output/data/datapackage.json (with the disclosure model the audit used)."""
     root = output / "data"
-    written: list[Path] = []
-    resources = []
+    written: list[Path] = [write_disclosure_log(list(log), root / LOG_NAME, source_root)]
+    resources: list[dict[str, object]] = [_log_resource()]
     for key in sorted(site.periods):
         period = site.periods[key]
         path = root / period.report / period.period / "figures.csv"

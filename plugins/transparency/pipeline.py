@@ -12,17 +12,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .lint import Lint
 from .load import load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
-from .publish import publish_site
+from .publish import hidden_numbers, publish_site
 from .published import PublishedSite
+from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve
 
 
 def config_from(settings: Mapping[str, Any]) -> Config:
-    return resolve(settings.get(SETTINGS_KEY), settings.get("PATH", "content"))
+    config = resolve(settings.get(SETTINGS_KEY), settings.get("PATH", "content"))
+    return replace(config, markdown=dict(settings.get("MARKDOWN") or {}))
 
 
 def _fingerprint(config: Config) -> str:
@@ -30,7 +33,8 @@ def _fingerprint(config: Config) -> str:
     and this package's own code (so a changed rule is never served from the cache)."""
     digest = hashlib.sha256()
     digest.update(repr(sorted((k, str(v)) for k, v in vars(config).items()
-                              if k not in ("content_path", "narrative_lint_strict"))).encode())
+                              if k not in ("content_path", "narrative_lint_strict", "narrative_allowances",
+                                           "markdown"))).encode())
     for root in (config.data_path, Path(__file__).parent):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(root)).encode())
@@ -135,24 +139,99 @@ def prepare_or_raise(config: Config, note: Callable[[str], None] | None = None) 
     return published
 
 
-def lint_narrative(config: Config, site: PublishedSite) -> Problems:
-    """Hand-typed small counts of people and unwritten placeholders in any narrative or page.
-    Draft periods left out of this build are not linted: nothing of them is published, and a
-    draft still being written must not stop the other periods' publication."""
-    from .lint import lint_file
-    from .narrative import read_text
+def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[float]]:
+    """publish.hidden_numbers for this data, kept beside the published site's cache (the
+    cache is local, like the data; nothing of it is ever in the output)."""
+    path = config.data_cache / f"hidden-{_fingerprint(config)}.pickle"
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own cache
+    raw, problems = load_site(config.data_path, config.reports)
+    hidden = hidden_numbers(raw, site) if not problems else {}
+    config.data_cache.mkdir(parents=True, exist_ok=True)
+    for old in config.data_cache.glob("hidden-*.pickle"):
+        old.unlink()
+    with path.open("wb") as handle:
+        pickle.dump(hidden, handle)
+    return hidden
 
-    found = Problems()
-    paths = [*sorted(config.content_path.rglob("*.md")),
-             # Notes, titles and labels in the data are published too.
-             *sorted(config.data_path.glob("*/*/period.yaml"))]
-    left_out = {config.content_path / f"{key}.md" for key in site.excluded_drafts}
-    left_out |= {config.data_path / key / "period.yaml" for key in site.excluded_drafts}
-    for path in (p for p in paths if p not in left_out):
-        text = read_text(path, found)
+
+def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float, bool], tuple[str, ...]]]:
+    """Published figures above the threshold, per period: (value, is a percentage) -> names."""
+    out: dict[str, dict[tuple[float, bool], tuple[str, ...]]] = {}
+    for key, period in site.periods.items():
+        table: dict[tuple[float, bool], tuple[str, ...]] = {}
+        for name, metric in sorted(period.values.items()):
+            number = metric.value.number
+            if number is None or number <= threshold:
+                continue
+            if metric.value.unit == "percent" or number.is_integer():
+                index = (number, metric.value.unit == "percent")
+                table[index] = (*table.get(index, ()), name)
+        out[key] = table
+    return out
+
+
+def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> list[Passage]:
+    """Everything people typed that a reader sees (reader_text.py), from every narrative and
+    page, and from every published period's period.yaml and tables. Draft periods left out of
+    this build are not read: nothing of them is published."""
+    from .narrative import locate, read_text
+    from .reader_text import csv_passages, markdown_passages, sheet_passages, yaml_passages
+    from .yamlio import read_yaml
+
+    passages: list[Passage] = []
+    for path in sorted(config.content_path.rglob("*.md")):
+        narrative = locate(path, config.content_path, set(config.reports))
+        key = narrative.key if narrative else ""
+        if key in site.excluded_drafts:
+            continue
+        text = read_text(path, problems)
         if text is not None:
-            lint_file(path, text, config.suppression_threshold, found)
-    return found
+            passages += markdown_passages(path, text, config.markdown, key)
+    for key in sorted(site.periods):
+        folder = config.data_path / key
+        yaml_path = folder / "period.yaml"
+        text = read_text(yaml_path, problems)
+        if text is not None:
+            passages += yaml_passages(yaml_path, read_yaml(yaml_path), text, key)
+        for csv_path in sorted(folder.glob("*.csv")):
+            text = read_text(csv_path, problems)
+            if text is not None:
+                passages += csv_passages(csv_path, text, key)
+        for book in sorted(folder.glob("*.xlsx")):
+            passages += sheet_passages(book, _sheet_rows(book), key)
+    return passages
+
+
+def _sheet_rows(path: Path) -> list[tuple[str, int, list[str]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [(sheet.title, number, ["" if v is None else str(v) for v in row])
+                for sheet in book.worksheets
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+
+
+def lint_narrative(config: Config, site: PublishedSite) -> Lint:
+    """The narrative lint (lint.py) over everything people typed that a reader sees: its
+    problems (errors in a publish build, warnings otherwise) and its disclosure log."""
+    from .lint import Knowns, check
+    from .numbers import allowances
+
+    problems = Problems()
+    passages = reader_passages(config, site, problems)
+    knowns = Knowns(hidden={k: frozenset(v for v in numbers if v > config.suppression_threshold)
+                            for k, numbers in _hidden_cached(config, site).items()},
+                    figures=_figures(site, config.sensitive_threshold))
+    lint = check(passages, config.sensitive_threshold, config.suppression_threshold,
+                 allowances(config.narrative_allowances), knowns)
+    problems.extend(lint.problems)
+    lint.problems = problems
+    return lint
 
 
 def _n(count: int, noun: str) -> str:

@@ -15,7 +15,7 @@ from itertools import combinations, product
 
 from .audit import Finding, audit_period, audit_site
 from .knowledge import current_version
-from .metrics import MetricResult, Part, compute_all, percent_change, select
+from .metrics import MetricResult, Part, compute_all, percent_change, round_half_up, select
 from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
 from .published import (
     Formula,
@@ -990,3 +990,32 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             versions[key] = _suppress_versions(site.periods[key], config, *forced[key])
     return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)),
                    combined=tuple(reasons))
+
+
+def hidden_numbers(site: Site, published: PublishedSite) -> dict[str, frozenset[float]]:
+    """The true numbers behind each period's [c], for the narrative lint: a number typed by
+    hand that equals one of them undoes the suppression (lint.py). Keyed by period
+    ("iro/2021-22"); values are table cells, figures and metrics as published would give
+    them (metrics rounded to their decimals). Never part of the published site."""
+    out: dict[str, frozenset[float]] = {}
+    for key, shown in published.periods.items():
+        period = site.periods.get(key)
+        if period is None:
+            continue
+        numbers: set[float] = set()
+        for name, table in shown.tables.items():
+            if name not in period.tables:
+                continue
+            values, _ = _table_cells(period.tables[name])
+            numbers |= {values[cell] for cell, value in table.cells.items()
+                        if value.symbol == "c" and cell in values and not math.isnan(values[cell])}
+        results = compute_all(period)
+        for name, metric in shown.values.items():
+            if metric.value.symbol != "c":
+                continue
+            if name in period.figures and period.figures[name].value is not None:
+                numbers.add(float(period.figures[name].value or 0))
+            elif name in results and (number := results[name].value) is not None:
+                numbers.add(round_half_up(float(number), results[name].decimals))
+        out[key] = frozenset(numbers)
+    return out

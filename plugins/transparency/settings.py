@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,18 @@ def _is_bool(value: Any) -> str | None:
 
 def _is_path(value: Any) -> str | None:
     return None if isinstance(value, (str, Path)) and str(value) else "must be a folder path"
+
+
+def _is_allowances(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        return "must be a dict of allowance names to regular expressions (or None)"
+    from .numbers import allowances
+
+    try:
+        allowances(value)
+    except ValueError as error:
+        return f"is not valid: {error}"
+    return None
 
 
 DEPLOY_TARGETS = ("rsync", "s3", "github-pages")
@@ -170,9 +182,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Processes used to print report PDFs in parallel (1 prints in the build process).",
             _is_int_at_least(1)),
     Setting("NARRATIVE_LINT_STRICT", False,
-            "When True (publishconf.py), hand-typed small counts of people in the narrative "
-            "stop the build unless marked as reviewed; otherwise they are warnings in "
+            "When True (publishconf.py), numbers typed by hand that could be counts of children "
+            "(in the narrative, pages, chart titles, labels and notes) stop the build unless an "
+            "allowance or a reviewed mark lets them through; otherwise they are warnings in "
             "'invoke check'.", _is_bool),
+    Setting("NARRATIVE_ALLOWANCES", {},
+            "This site's own allowances for numbers typed by hand, added to the built-in ones "
+            "(docs/editing.md): a name and a regular expression with a group named n around "
+            "the number, e.g. {'wards': r'\\bward (?P<n>\\d+)'}; a built-in name with None "
+            "switches that allowance off.", _is_allowances),
     Setting("INCLUDE_DRAFTS", False,
             "When True (pelicanconf.py, for preview), periods marked 'status: draft' are built "
             "with a draft banner; when False (the default, and publishconf.py) they are left out "
@@ -274,6 +292,9 @@ class Config:
     pdf_workers: int
     data_cache: Path
     deploy: DeployConfig = DeployConfig()
+    narrative_allowances: Mapping[str, str | None] = field(default_factory=dict)
+    # Pelican's MARKDOWN setting: the lint renders the narrative as the pages do.
+    markdown: Mapping[str, Any] = field(default_factory=dict)
 
 
 def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
@@ -322,4 +343,5 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         pdf_workers=values["PDF_WORKERS"],
         data_cache=Path(values["DATA_CACHE"]).resolve(),
         deploy=deploy,
+        narrative_allowances=dict(values["NARRATIVE_ALLOWANCES"]),
     )

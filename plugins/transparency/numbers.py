@@ -1,0 +1,239 @@
+"""Numbers in text as a reader reads them: digits, words, and the allowances that say a
+number is not a count.
+
+Pure functions over plain text (already rendered: no Markdown, tags or entities). The
+narrative lint (lint.py) uses them on everything a reader or a search engine sees.
+
+A *mention* is one number a reader would read: "3", "1,446", "three", "a single". Words for
+numbers that are also ordinary words ("one", "both", "a single", "a couple of", "a pair of",
+"a handful of") count only before a word for people: "one of the aims" is not a number of
+anyone, "one child" is.
+
+An *allowance* is a regular expression with a named group `n` (or `n2`, `n3` …) around a
+number: a mention inside such a group is a year, a date, an age, a duration, a code, a
+ratio about a wider population, and so on, not a count. The built-in ones are ALLOWANCES;
+a site adds its own or switches one off with TRANSPARENCY['NARRATIVE_ALLOWANCES']
+(docs/settings.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Words for numbers. Up to twenty, then tens: enough for "one in twenty" and "thirty".
+UNITS_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+               "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+               "seventeen", "eighteen", "nineteen", "twenty")
+TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+              "ninety": 90}
+WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(UNITS_WORDS)} | TENS_WORDS | {
+    "a dozen": 12, "a single": 1, "single": 1, "both": 2, "a couple of": 2, "a pair of": 2,
+    "a handful of": 5, "twice": 2, "once": 1}
+# Words that are numbers only before a word for people ("one of the aims", "both the IRO and
+# the social worker", "once a year").
+AMBIGUOUS = {"one", "a single", "single", "both", "a couple of", "a pair of", "a handful of",
+             "twice", "once"}
+
+PEOPLE_WORDS = (
+    r"children|child|kids?|young\s+people|young\s+persons?|youngsters?|boys?|girls?|babies|baby|"
+    r"infants?|toddlers?|teenagers?|teens?|families|family|carers?|parents?|mothers?|fathers?|"
+    r"siblings?|brothers?|sisters?|care\s+leavers?|leavers?|pupils?|students?|"
+    r"individuals?|people|persons?|males?|females?|members|women|men|adults?|"
+    r"young\s+(?:women|men)|sons?|daughters?|adopters?|residents?|"
+    # records about children identify them too
+    r"referrals?|cases?|audits?|reviews?|challenges?|conferences?|plans?|records?|files?")
+# Words that end a noun phrase before a word for people: "one group of children" and "one
+# or more people" are not counts of children.
+STOP = (r"(?!(?:for|of|or|to|and|in|on|at|by|with|more|than|per|group|groups|each|every|set|"
+        r"sets|kind|kinds|type|types|way|ways)\b)")
+PEOPLE_AFTER = re.compile(
+    r"^(?:\W+(?:of\s+(?:the|these|those|our|them)\s+)?(?:" + STOP + r"[a-z][\w'-]*\s+){0,2}?)?(?:"
+    + PEOPLE_WORDS + r")\b", re.IGNORECASE)
+_WORD_ALTERNATION = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in WORD_VALUES),
+                                    key=len, reverse=True))
+# "one in twenty": a ratio, which the ratios allowance judges.
+RATIO_AFTER = re.compile(r"^\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|(?:" + _WORD_ALTERNATION
+                         + r")\b)", re.IGNORECASE)
+# Digits: "3", "1,446", "12.5"; not part of a code ("PN1", "S47", "1st", "2021/22"'s "22").
+NUMBER_RE = re.compile(
+    r"(?<![\w.,/£$€:-])(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<decimal>\.\d+)?(?!\w|\.\d)"
+    r"|(?<![\w'-])(?P<words>" + _WORD_ALTERNATION + r")(?![\w'-])", re.IGNORECASE)
+
+MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_N = r"(?:\d+|" + _WORD_ALTERNATION + r")"
+WIDER = (r"(?:nationally|national|england|english|the\s+uk|britain|across\s+the\s+country|"
+         r"statistical\s+neighbours?|regional(?:ly)?|the\s+region|research|studies|a\s+study|"
+         r"in\s+general|on\s+average|typically)")
+TIME_UNITS = (r"(?:working\s+)?(?:days?|weeks?|fortnights?|months?|years?|hours?|minutes?|"
+              r"sessions?|nights?|daily|weekly|fortnightly|monthly|yearly|hourly)'?")
+# Things a council counts that are not people or records about a child.
+THINGS = (r"(?:teams?|stages?|levels?|tiers?|areas?|kinds?|types?|sorts?|sources?|examples?|"
+          r"periods?|tables?|charts?|figures?|reports?|documents?|sets?|ways?|parts?|sections?|"
+          r"steps?|categor(?:y|ies)|themes?|priorit(?:y|ies)|aims?|objectives?|questions?|"
+          r"options?|measures?|indicators?|columns?|rows?|pages?|codes?|forms?|districts?|"
+          r"localit(?:y|ies)|hubs?|offices?|principles?|recommendations?|actions?|points?|words?|"
+          r"languages?|topics?|strands?|sites?|services?|boards?|panels?|partners?hips?|"
+          r"counts?|numbers?|rules?|tests?|ends?|cells?|groups?|posts?|vacanc(?:y|ies)|roles?|jobs?)")
+
+# name -> (pattern, what it allows). Each pattern marks the allowed number with a group n.
+ALLOWANCES: dict[str, tuple[str, str]] = {
+    "years": (r"\b(?P<n>(?:19|20)\d\d)\b",
+              "a year from 1900 to 2099 (2021, 2021/22)"),
+    "dates": (r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTHS + r"\b"
+              r"|\b(?P<n3>\d{1,2})\s*/\s*\d{1,2}\s*/\s*\d{2,4}\b",
+              "a day of a date, written the British way (31 March, 30/04/2020)"),
+    "ages": (r"\b(?:aged?|ages|turns?|turned|turning|under[-\s]?|over[-\s]|from)\s*(?P<n>\d+)s?\b"
+             r"(?:\s*(?:to|-|–|and|or)\s*(?P<n2>\d+))?"
+             r"|\b(?P<n3>\d+)\s*(?:-|–|to)\s*(?P<n4>\d+)\s*[-\s]?(?:years?|year-olds?|yrs)\b"
+             r"|\b(?P<n5>\d+)[-\s]years?[-\s]olds?\b|\b(?P<n6>\d+)\s*\+"
+             r"|\bage\s+(?:bands?|groups?|ranges?)\W{0,3}(?P<n7>\d+)\s*(?:-|–|to)\s*(?P<n8>\d+)",
+             "an age or an age band (aged 4, under 5s, turn 4, 0 to 4 years, 16+)"),
+    "durations": (r"(?P<n>" + _N + r")[-\s]+(?:full\s+|calendar\s+|more\s+)?" + TIME_UNITS + r"(?!\w)"
+                  r"|\b(?:every|each|per|a)\s+(?P<n2>" + _N + r")\s+" + TIME_UNITS,
+                  "a length of time or how often (20 working days, 6 months, every 2 weeks)"),
+    "times": (r"\b(?P<n>" + _N + r")\s+times\b|\b(?P<n2>\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm)\b"
+              r"|\b(?P<n3>\d{1,2}):\d\d\b",
+              "how many times, or a time of day (3 times, 9am, 10:30)"),
+    "codes": (r"\b(?:sections?|s|stages?|levels?|tiers?|parts?|schedules?|regulations?|"
+              r"paragraphs?|articles?|chapters?|appendix|appendices|tables?|figures?|fig|pages?|"
+              r"phases?|steps?|key\s+stages?|ks|quarters?|q|weeks?|priority|priorities|versions?|"
+              r"standards?|recommendations?|questions?|options?|points?|grades?|bands?|rooms?|"
+              r"codes?|rules?|principles?|objectives?|aims?|outcomes?|number|no\.?|year\s+group)"
+              r"\s*(?P<n>\d+)(?:\s*\(\s*(?P<n4>\d+)\s*\))?"
+              r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)(?P<n2>\d+))*"
+              r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)(?P<n3>\d+))?",
+              "a section, stage, table or other numbered label (Section 20, stage 1, Table 3)"),
+    "measures": (r"(?P<n>\d+)\s*(?:%|per\s*cent\b|percent\b|fte\b|full[-\s]time\b|"
+                 r"per\s+(?:\d|ten|hundred|thousand)|miles?\b|km\b|metres?\b|pence\b|p\b)"
+                 r"|[£$€]\s*(?P<n2>\d+)",
+                 "a percentage, a rate, money, FTE or a distance (5%, 3 FTE, 1 per 10,000, £2)"),
+    "ratios": (WIDER + r"[^.;:]*?\b(?P<n>" + _N + r")\s+(?:in|out\s+of)\s+(?:every\s+)?(?P<n2>"
+               + _N + r")\b"
+               r"|\b(?P<n3>" + _N + r")\s+(?:in|out\s+of)\s+(?:every\s+)?(?P<n4>" + _N + r")\b"
+               r"[^.;:]*?" + WIDER,
+               "a ratio of the '1 in 5' kind about a wider population than the council's "
+               "(Nationally, 1 in 5 children …)"),
+    "things": (r"(?P<n>" + _N + r")\s+(?:(?!(?:" + PEOPLE_WORDS + r"|sibling|foster|family|"
+               r"adopt\w*|the|a|an|of|these|those|their|our|its)\b)[a-z][\w'-]*\s+)?" + THINGS
+               + r"\b",
+               "a number of things that are not people or records about a child "
+               "(two teams, three stages, five areas)"),
+    "bounds": (r"\b(?:up\s+to|fewer\s+than|less\s+than|more\s+than|under|over|at\s+least|"
+               r"as\s+few\s+as|no\s+fewer\s+than)\s+(?P<n>" + _N + r")\b",
+               "a bound, not a count (up to 3 reviews, fewer than 5, more than one)"),
+    "rule": (r"\b(?:counts?|numbers?|figures?|values?)\s+(?:of|from|between)\s+(?P<n>\d+)\s+"
+             r"(?:to|and|-|–)\s+(?P<n2>\d+)",
+             "the suppression rule itself (counts of 1 to 5 are hidden)"),
+    "fractions": (r"\b(?P<n>" + _N + r")[-\s](?:thirds?|quarters?|halves|half|fifths?|tenths?)\b",
+                  "a fraction (two thirds)"),
+    "pronouns": (r"\b(?:no|any|every|each|which|this|that|the\s+other|another)[-\s](?P<n>one)\b"
+                 r"(?!\s+(?:[a-z][\w'-]*\s+)?(?:" + PEOPLE_WORDS + r")\b)"
+                 r"|\b(?P<n2>one)[-\s](?:to[-\s]one|another|off|way|stop|page|year|day|week|"
+                 r"month|minute|time|third|quarter|half)\b"
+                 r"|\b(?P<n3>one)\s+(?:of|or|and|for|that|which|is|was|where)\b",
+                 "'one' as a word, not a count (no one, one of, one-to-one)"),
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One number in a text: its value, the text as written and where it is."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+    words: bool
+    percent: bool
+
+    @property
+    def whole(self) -> bool:
+        """A whole number as written: "3", "three"; not "3.0", "2.5" or "5%"."""
+        return float(self.value).is_integer() and not self.percent and "." not in self.text
+
+
+@dataclass(frozen=True)
+class Allowance:
+    name: str
+    pattern: re.Pattern[str]
+    why: str
+
+
+def allowances(extra: Mapping[str, object] | None = None) -> tuple[Allowance, ...]:
+    """The built-in allowances, with a site's own added (name -> pattern, or name -> None to
+    switch a built-in one off). Raises ValueError for a pattern that does not compile or
+    has no group named n."""
+    table: dict[str, tuple[str, str]] = dict(ALLOWANCES)
+    for name, value in (extra or {}).items():
+        if value is None:
+            table.pop(name, None)
+        else:
+            table[name] = (str(value), "allowed by this site's settings")
+    built = []
+    for name, (pattern, why) in table.items():
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise ValueError(f"allowance '{name}': {error}") from None
+        if not any(g == "n" or re.fullmatch(r"n\d+", g) for g in compiled.groupindex):
+            raise ValueError(f"allowance '{name}' has no group named n around the number, "
+                             "e.g. (?P<n>\\d+)")
+        built.append(Allowance(name, compiled, why))
+    return tuple(built)
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every number in `text`, in order. Ambiguous words count only before a word for
+    people; decimals and percentages are mentions too (value as written)."""
+    found = []
+    for match in NUMBER_RE.finditer(text):
+        if match.group("words"):
+            word = " ".join(match.group("words").lower().split())
+            if word in AMBIGUOUS and not PEOPLE_AFTER.match(text[match.end():]) \
+                    and not RATIO_AFTER.match(text[match.end():]):
+                continue
+            value: float = WORD_VALUES[word]
+            words = True
+        else:
+            raw = match.group("digits").replace(",", "") + (match.group("decimal") or "")
+            value = float(raw)
+            words = False
+        after = text[match.end():match.end() + 12].lower()
+        percent = bool(re.match(r"\s*(?:%|per\s*cent|percent)", after))
+        found.append(Mention(value, match.group(0), match.start(), match.end(), words, percent))
+    return found
+
+
+def allowed_spans(text: str, rules: tuple[Allowance, ...]) -> dict[tuple[int, int], Allowance]:
+    """Where in `text` each allowance's number groups are: (start, end) -> the first
+    allowance (in order) that marks that span. A mention is allowed when its span is here."""
+    spans: dict[tuple[int, int], Allowance] = {}
+    for rule in rules:
+        for match in rule.pattern.finditer(text):
+            for group, value in match.groupdict().items():
+                if value is not None and (group == "n" or re.fullmatch(r"n\d+", group)):
+                    spans.setdefault(match.span(group), rule)
+    return spans
+
+
+def allowed_by(text: str, mention: Mention, rules: tuple[Allowance, ...]) -> Allowance | None:
+    """The first allowance whose number group is exactly this mention, or None."""
+    return allowed_spans(text, rules).get((mention.start, mention.end))
+
+
+LIST_GAP = re.compile(r"^[\s\"'“”‘’()]*(?:,|and|or|to|-|–|,\s*and|,\s*or)[\s\"'“”‘’()]*$",
+                      re.IGNORECASE)
+
+
+def continues_list(text: str, before: Mention, mention: Mention) -> bool:
+    """Is `mention` the next item of a list that `before` starts ("stage 1, 2 and 3",
+    "Sections 20 or 31")? An allowance for the first then covers it too."""
+    return bool(LIST_GAP.match(text[before.end:mention.start]))
+
+
+def people_after(text: str, mention: Mention) -> bool:
+    """Is the mention followed by a word for people ("3 young people", "two of the boys")?"""
+    return bool(PEOPLE_AFTER.match(text[mention.end:]))

@@ -1,0 +1,289 @@
+"""What a reader or a search engine reads of what people typed, with the line that typed it.
+
+The narrative lint (lint.py) checks these passages, not the source: a number in bold, split
+across lines, written with `&nbsp;` or in a code span reads the same to a reader as plain
+"3 children", so it must be checked the same way.
+
+- Narratives and pages (`content/**/*.md`): their metadata lines (Title, Summary), then each
+  block (paragraph, list item, heading, table cell, code block, quotation) rendered with
+  Python-Markdown as Pelican renders it, as plain text; the alt and title text of images and
+  links; and the options of references (a chart's `title="…"`, which reaches the figure's
+  heading, its SVG <title> and the PDF). Inline references become REF (a number a reference
+  produces is never "typed by hand"); block references are removed.
+- `period.yaml`: every text field (titles, labels, notes, summaries, sources, reasons …) and
+  every category listed in it.
+- Tables: every category in a CSV file or a workbook sheet (the `value` column is data).
+
+Each passage keeps the source lines it came from, so a finding names the line of the number
+and a `<!-- reviewed: reason -->` (or `# reviewed: reason` in YAML) on that line applies.
+A category label has no reviewed mark: a label that needs one is a label to rewrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from . import references
+from .problems import Problems
+
+# Stands for what an inline reference produces: not a number typed by hand.
+REF = "\ue000"
+REVIEWED = re.compile(r"(?:<!--|#)\s*reviewed:\s*(?P<reason>\S.*?)\s*(?:-->|$)", re.IGNORECASE)
+FENCE = re.compile(r"^\s*(```|~~~)")
+# Markdown metadata keys whose values a reader sees (the page title, the description
+# search engines show); the others (date, slug, status, template) are not prose.
+READ_METADATA = {"title", "summary", "subtitle", "description"}
+# period.yaml keys whose text a reader sees, and keys that list categories.
+TEXT_KEYS = {"title", "label", "summary", "note", "notes", "source", "definition", "description",
+             "caption", "subtitle", "period_label", "covers", "reason", "what", "not_people",
+             "measure", "name_long", "document", "location", "where"}
+CATEGORY_KEYS = {"categories", "order", "collapse"}
+# Selectors name categories a table already has ("where: {reason: …}"): not text of their own.
+SELECTOR_KEYS = {"where"}
+BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "pre",
+              "blockquote", "figcaption", "caption", "div", "table", "tr", "ul", "ol", "dl",
+              "hr", "br"}
+READ_ATTRIBUTES = {"alt", "title", "aria-label"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One piece of text a reader sees, and the source lines it came from.
+
+    `lines` maps each source line number to its text, for finding the line of a number;
+    `reviewed` maps a line number to the reason given in its reviewed mark. `label` is True
+    for category labels, which are checked by the label rule (lint.py), not the prose rule.
+    """
+
+    file: Path
+    line: int
+    text: str
+    where: str
+    lines: tuple[tuple[int, str], ...] = ()
+    reviewed: Mapping[int, str] = field(default_factory=dict)
+    label: bool = False
+    # The report period whose figures this text sits beside ("iro/2021-22"), or "" for a
+    # page of the whole site.
+    period: str = ""
+    # Whether the text can refer to the period's figures by name (a period's narrative).
+    references: bool = False
+
+    def line_of(self, snippet: str, occurrence: int = 0) -> int:
+        """The source line holding the `occurrence`-th appearance of `snippet` (as a whole
+        word), or the passage's first line when no source line shows it plainly."""
+        pattern = re.compile(r"(?<![\w.,])" + re.escape(snippet) + r"(?![\w])", re.IGNORECASE)
+        seen = 0
+        for number, text in self.lines:
+            for _ in pattern.finditer(_plain_source(text)):
+                if seen == occurrence:
+                    return number
+                seen += 1
+        return self.line
+
+
+def _plain_source(line: str) -> str:
+    """A source line with emphasis and entities loosened, for locating a number in it."""
+    import html
+
+    return html.unescape(re.sub(r"[*_`]|<[^>]+>", " ", line)).replace("\u00a0", " ")
+
+
+def reviewed_marks(lines: list[str], first: int = 1) -> dict[int, str]:
+    return {number: match.group("reason") for number, line in enumerate(lines, start=first)
+            if (match := REVIEWED.search(line))}
+
+
+class _Text(HTMLParser):
+    """Plain text of rendered HTML, one string per block; attributes a reader hears apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.attributes: list[str] = []
+        self._current: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._current).replace("\u00a0", " ").split())
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self._flush()
+        for name, value in attrs:
+            if name in READ_ATTRIBUTES and value and value.strip():
+                self.attributes.append(" ".join(value.split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def html_texts(html_text: str) -> tuple[list[str], list[str]]:
+    """(block texts, attribute texts) of an HTML fragment, entities decoded, whitespace
+    (non-breaking spaces too) collapsed."""
+    parser = _Text()
+    parser.feed(html_text)
+    parser.close()
+    return parser.blocks, parser.attributes
+
+
+def _blocks(lines: list[str], first: int) -> Iterator[tuple[int, list[str]]]:
+    """Markdown blocks (runs of lines between blank lines; a fenced code block is one block
+    whatever it holds), each with its first line number."""
+    block: list[str] = []
+    start = first
+    fenced = False
+    for number, line in enumerate(lines, start=first):
+        if FENCE.match(line):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if block:
+                yield start, block
+            block = []
+            continue
+        if not block:
+            start = number
+        block.append(line)
+    if block:
+        yield start, block
+
+
+def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None = None,
+                      period: str = "") -> list[Passage]:
+    """Every passage a reader sees of a narrative or page (see the module docstring).
+    `markdown` is Pelican's MARKDOWN setting (extensions and their configs)."""
+    from markdown import Markdown
+
+    from .narrative import body_start
+
+    all_lines = text.splitlines()
+    marks = reviewed_marks(all_lines)
+    start = body_start(text)
+    out: list[Passage] = []
+    for number, line in enumerate(all_lines[:start], start=1):
+        key, _, value = line.partition(":")
+        if key.strip().lower() in READ_METADATA and value.strip():
+            out.append(Passage(path, number, value.strip(), f"metadata '{key.strip()}'",
+                               ((number, line),), marks, period=period))
+    refs = references.parse(text, path, Problems())  # malformed ones are reported elsewhere
+    by_line: dict[int, list[references.Reference]] = {}
+    for ref in refs:
+        by_line.setdefault(ref.line, []).append(ref)
+        for option in ("title", "subtitle", "alt"):
+            if ref.options.get(option):
+                out.append(Passage(path, ref.line, ref.options[option],
+                                   f"the {option} of a {ref.kind} reference",
+                                   ((ref.line, ref.options[option]),), marks, period=period))
+    body = []
+    for number, line in enumerate(all_lines[start:], start=start + 1):
+        for ref in by_line.get(number, ()):
+            line = line.replace(ref.text, "" if ref.kind in references.BLOCK_KINDS else REF)
+        # Anything else in double braces is a malformed reference, reported elsewhere.
+        body.append(references.REFERENCE_RE.sub(REF, line))
+    renderer = Markdown(**dict(markdown or {}))
+    for first, block in _blocks(body, start + 1):
+        rendered = renderer.reset().convert("\n".join(block))
+        texts, attributes = html_texts(rendered)
+        numbered = tuple(zip(range(first, first + len(block)), block, strict=True))
+        for piece in texts:
+            out.append(Passage(path, first, piece, "text", numbered, marks, period=period,
+                               references=bool(period)))
+        for piece in attributes:
+            out.append(Passage(path, first, piece, "alternative text", numbered, marks,
+                               period=period))
+    return out
+
+
+def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Passage]:
+    """The text fields and listed categories of a period.yaml already read with line numbers
+    (yamlio.LinedDict / LinedList)."""
+    lines = text.splitlines()
+    marks = reviewed_marks(lines)
+    out: list[Passage] = []
+
+    def source(number: int) -> tuple[tuple[int, str], ...]:
+        # A folded or literal block runs on below its key: offer its lines too (a comment
+        # inside the block would be part of the text, so a reviewed mark for the whole block
+        # goes on its first line, after '>' or '|').
+        block = [(number, lines[number - 1])] if number <= len(lines) else []
+        indent = len(lines[number - 1]) - len(lines[number - 1].lstrip()) if block else 0
+        for n in range(number + 1, len(lines) + 1):
+            text = lines[n - 1]
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            block.append((n, text))
+        return tuple(block)
+
+    def marks_for(block: tuple[tuple[int, str], ...]) -> dict[int, str]:
+        first = marks.get(block[0][0]) if block else None
+        return {n: marks.get(n) or first for n, _ in block if marks.get(n) or first}
+
+    def visit(node: Any, key: str, line: int) -> None:
+        if isinstance(node, dict):
+            if key in SELECTOR_KEYS:
+                return
+            for child_key, child in node.items():
+                child_line = node.line_of(child_key) if hasattr(node, "line_of") else line
+                visit(child, str(child_key), child_line)
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                child_line = node.line_of(index) if hasattr(node, "line_of") else line
+                visit(child, key, child_line)
+        elif isinstance(node, str) and node.strip() and (key in TEXT_KEYS or key in CATEGORY_KEYS):
+            block = source(line)
+            out.append(Passage(path, line, " ".join(node.split()), f"field '{key}'", block,
+                               marks_for(block), label=key in CATEGORY_KEYS, period=period))
+
+    visit(data, "", 1)
+    return out
+
+
+def csv_passages(path: Path, text: str, period: str = "") -> list[Passage]:
+    """Each category of a tidy CSV table (every column but `value`), with its row."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    out = []
+    raw_lines = text.splitlines()
+    for number, row in enumerate(rows[1:], start=2):
+        line = raw_lines[number - 1] if number - 1 < len(raw_lines) else ""
+        for column, cell in zip(header, row, strict=False):
+            if column != "value" and cell.strip():
+                out.append(Passage(path, number, " ".join(cell.split()), f"column '{column}'",
+                                   ((number, line),), label=True, period=period))
+    return out
+
+
+def sheet_passages(path: Path, rows: list[tuple[str, int, list[str]]], period: str = ""
+                   ) -> list[Passage]:
+    """Categories of workbook sheets: (sheet, row number, cells of the row), the header row
+    first per sheet. The place is given as 'sheet S, row N' (Passage.where)."""
+    out = []
+    header: dict[str, list[str]] = {}
+    for sheet, number, cells in rows:
+        if sheet not in header:
+            header[sheet] = [c.strip().lower() for c in cells]
+            continue
+        for column, cell in zip(header[sheet], cells, strict=False):
+            if column != "value" and cell.strip():
+                out.append(Passage(path, number, " ".join(cell.split()),
+                                   f"sheet {sheet}, column '{column}'", ((number, cell),),
+                                   label=True, period=period))
+    return out
