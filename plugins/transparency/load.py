@@ -42,6 +42,7 @@ from .model import (
 )
 from .problems import Problems, read_text
 from .revisions import REVISIONS_DIR, parse_revisions
+from .terms import ALL_BUT, TOTAL_WORDS
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -441,34 +442,92 @@ def read_table_sheet(book: Workbook, sheet: str, dims: list[str], unit: str,
     return table_frame(book.path, rows, dims, unit, problems, _sheet_place(sheet), bad=bad)
 
 
-_TOTAL_LIKE = ("total", "totals", "grand total", "overall total", "overall", "all", "sum",
-               "all ages", "all children", "all areas", "all categories", "all groups")
+TOTAL_HINT = ("write Total (exactly so, with a capital T): it is the site's own label for a total, "
+              "which is checked against its cells, kept out of charts and protected with them; "
+              "if the row is truly a category, give it a label that does not read as a total")
 
 
-def _looks_like_total(category: str) -> bool:
-    """'Grand Total' (Excel pivot tables), 'TOTAL', 'Totl', 'All ages', 'Total in care': a
-    total row the table would read as one more category, so a reader could subtract from it
-    while the audit could not."""
+def total_like(category: str) -> bool:
+    """Whether a category label reads as a total without being `Total`: 'Grand Total' (Excel
+    pivot tables), 'TOTAL', 'All children', 'Total in care', 'Overall', 'Sum', 'Totl'. A total
+    the table reads as one more category becomes a chart bar and a part of its own line, so a
+    reader could subtract from it while the audit could not. Case, spaces and punctuation do
+    not matter."""
     import difflib
 
-    text = " ".join(category.strip().lower().split())
-    return (text in _TOTAL_LIKE or text.startswith(("total ", "totals ", "grand total"))
+    if category.strip() == TOTAL:
+        return False
+    text = " ".join(re.sub(r"[\W_]+", " ", category.lower()).split())
+    words = text.split()
+    if not words:
+        return False
+    return (text in TOTAL_WORDS or words[0] in ("total", "totals") or words[-1] in ("total", "totals")
+            or text.startswith(("grand total", "overall total", "sum of "))
+            or (words[0] == "all" and len(words) > 1 and words[1] not in ALL_BUT)
             or difflib.SequenceMatcher(None, text, "total").ratio() >= 0.8)
 
 
+NOT_TOTAL_HINT = ("if it is the total of its line, write Total as its category (the site's own "
+                  "total label, checked against its cells); if it truly is a category that only "
+                  "happens to equal the others' sum, say so under the table in period.yaml: "
+                  "'not_total: {\"%s\": <why it is not a total>}' (see 'Tables' in "
+                  + FORMAT_DOC + ")")
+
+
+def _total_lookalikes(table: Table) -> dict[tuple[int, str], tuple[int, float, int]]:
+    """Categories of a count table that equal the sum of the other categories of their line,
+    in every line where that can be checked: {(dimension index, category): (first CSV row,
+    value, number of other categories)}. A line is checked when it has at least three
+    categories besides any Total, none of them x or z, and the category and at least two of
+    the others are above zero, so that 0 = 0 + 0 and 5 = 5 + 0 are no evidence."""
+    if table.unit != "count":
+        return {}
+    found: dict[tuple[int, str], tuple[int, float, int]] = {}
+    for d in range(len(table.dims)):
+        lines: dict[tuple[str, ...], list[tuple[str, float, str, int]]] = {}
+        for key, value, symbol, row in table.rows:
+            if key[d] != TOTAL:
+                lines.setdefault(key[:d] + key[d + 1:], []).append((key[d], value, symbol, row))
+        verdicts: dict[str, list[bool]] = {}
+        for line in lines.values():
+            if len(line) < 3 or any(symbol for _, _, symbol, _ in line):
+                continue
+            whole = sum(value for _, value, _, _ in line)
+            for category, value, _, row in line:
+                others = [v for c, v, _, _ in line if c != category]
+                if value <= 0 or sum(1 for v in others if v > 0) < 2:
+                    continue
+                equal = math.isclose(value, whole - value)
+                verdicts.setdefault(category, []).append(equal)
+                if equal and (d, category) not in found:
+                    found[(d, category)] = (row, value, len(others))
+        for category, results in verdicts.items():
+            if not all(results):
+                found.pop((d, category), None)
+    return found
+
+
 def check_totals(table: Table, problems: Problems) -> None:
-    """Every Total row must equal the sum of the cells of its line."""
+    """Every Total row must equal the sum of the cells of its line; a total must be labelled
+    Total, and a row that is the sum of the others of its line must be a Total or say why not."""
     path = table.file or table.where.file
     place = _sheet_place(table.sheet) if table.sheet else _csv_place([*table.dims, "value"])
     dims = table.dims
     cells = {key: (value, symbol, row) for key, value, symbol, row in table.rows}
+    misnamed: set[tuple[int, str]] = set()
     for key, (_, _, row) in cells.items():
         for d, category in enumerate(key):
-            if category != TOTAL and _looks_like_total(category):
+            if (d, category) not in misnamed and total_like(category):
+                misnamed.add((d, category))
                 problems.add(path, f"'{category}' looks like a total but is not spelt 'Total'",
-                             "write the total row's category as exactly 'Total' (capital T), so "
-                             "it is checked against its cells and read as a total; if it is a "
-                             "real category, rename it", **place(row, d))
+                             TOTAL_HINT, **place(row, d))
+    for (d, category), (row, value, others) in _total_lookalikes(table).items():
+        if (d, category) in misnamed or category in table.not_total:
+            continue
+        label = table.dimensions[dims[d]]
+        problems.add(path, f"'{category}' ({value:g}) is the sum of the other {others} "
+                     f"categories of its line ({label}): is it a total?",
+                     NOT_TOTAL_HINT % category, **place(row, d))
     for d, dim in enumerate(dims):
         members: dict[tuple[str, ...], list[tuple[float, str]]] = {}
         for key, (value, symbol, _) in cells.items():
@@ -616,9 +675,25 @@ def _read_table_file(ctx: _Ctx, folder: Path, file_name: str, dims: list[str], u
     return (read_table_sheet(book, sheet, dims, unit, ctx.problems) if dims else None), path, sheet
 
 
+def _parse_not_total(ctx: _Ctx) -> dict[str, str]:
+    """`not_total: {category: why}`: categories that equal the sum of the rest of their line
+    and are not totals."""
+    raw = ctx.m.get("not_total")
+    if raw is None or is_placeholder(raw):
+        return {}
+    if not isinstance(raw, Mapping) or not raw or not all(
+            isinstance(v, str) and v.strip() for v in raw.values()):
+        ctx.problem("not_total", "'not_total' maps each category to why it is not a total",
+                    "e.g. not_total: {\"Foster care\": \"a placement type, equal to the others "
+                    "by chance\"}")
+        return {}
+    return {str(k): " ".join(str(v).split()) for k, v in raw.items()}
+
+
 def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
-                      "population", "source", "note", "sensitive", "collapse", "base"})
+                      "population", "source", "note", "sensitive", "collapse", "base",
+                      "not_total"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -646,6 +721,7 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     if unit == "percent" and counts != "none" and base is None:
         ctx.problem("base", "a percentage table of children or records needs 'base'",
                     "add 'base:' with the number of children or records the percentages are of")
+    not_total = _parse_not_total(ctx)
     dims_raw = ctx.mapping("dimensions", required=True)
     dims: dict[str, str] = {}
     if dims_raw is not None:
@@ -684,7 +760,12 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
                   date=ctx.date("date", required=False),
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse, base=base, sheet=sheet)
+                  collapse=collapse, base=base, sheet=sheet, not_total=not_total)
+    present = {str(c) for dim in dims for c in frame[dim]}
+    for category in not_total:
+        if category not in present:
+            ctx.problem("not_total", f"'{category}' is not a category of this table",
+                        "write the category exactly as in the table's file")
     if isinstance(base, dict):
         for dim, bases in base.items():
             if dim not in dims:
@@ -740,6 +821,12 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
             key = (str(area),) if years is None else (str(area), str(years[i]))
             records.append((*key, value, symbol, values.line_of(area)))
     dims = {"area": "Area"} if years is None else {"area": "Area", "year": "Year"}
+    for area in values:
+        if total_like(str(area)) or str(area) == TOTAL:
+            ctx.problems.add(ctx.file, f"'{area}' reads as a total, not an area",
+                             "name the area the figures are for (Bradford, England, ...); "
+                             "a comparator has no total", line=values.line_of(area),
+                             field=ctx.fieldname("values"))
     frame = pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
     return Table(name=name, title=ctx.text("title"), dimensions=dims, measure=ctx.text("title"),
                  unit=unit, counts=counts, source=ctx.text("source"),

@@ -142,6 +142,9 @@ class Table:
     # 'unknown' when the source does not say: every cell is then treated as small.
     base: float | str | dict[str, dict[str, float]] | None = None
     sheet: str | None = None  # the sheet of `file`, when the table is in an Excel workbook
+    # Categories that equal the sum of the other categories of their line yet are not totals:
+    # {category: why}.
+    not_total: dict[str, str] = field(default_factory=dict)
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
         if self.base is None or isinstance(self.base, str):
