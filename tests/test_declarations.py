@@ -39,6 +39,39 @@ def add_figure(files: support.PeriodFiles, name: str, yaml: str) -> None:
     support.replace_in(files.yaml, "figures:\n", f"figures:\n  {name}:\n" + yaml)
 
 
+# --- 1. a percentage table of children needs a base, never 'counts: none' -----------------
+
+PERCENT_TABLE = """\
+    title: Children entering care by age (percent)
+    dimensions:
+      age: Age
+    measure: Percentage of children entering care
+    unit: percent
+    counts: children
+    source: Table 7
+"""
+
+
+def test_a_percentage_table_of_children_without_a_base_is_refused(files) -> None:
+    add_table(files, "entering_age_percent", PERCENT_TABLE, ["age", "value"],
+              [("Under 1", 51.6), ("1 to 4", 48.4), ("Total", 100)])
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "a percentage table of children needs 'base'",
+                        line=support.line_of(files.yaml, "    counts: children"),
+                        field="tables.entering_age_percent.counts")
+    assert "add 'base:'" in text
+    # The old hint offered the way round: call the children no one.
+    assert not any("counts: none" in p.hint for p in problems.items), problems.report()
+    assert len(problems) == 1, problems.report()
+
+
+def test_with_a_base_it_is_valid(files) -> None:
+    add_table(files, "entering_age_percent", PERCENT_TABLE + "    base: 192\n", ["age", "value"],
+              [("Under 1", 51.6), ("1 to 4", 48.4), ("Total", 100)])
+    problems = load(files)
+    assert not problems, problems.report()
+
+
 # --- 2. a total is labelled Total ---------------------------------------------------------
 
 TOTAL_LOOKALIKES = ["TOTAL", "total", "All", "All children", "Grand total", "Grand Total",
@@ -171,3 +204,116 @@ def test_a_sum_in_one_line_only_is_a_coincidence_not_a_total(tmp_path) -> None:
     problems = load(files)
     assert not any("is the sum of the other" in p.message for p in problems.items), \
         problems.report()
+
+
+# --- 3. counts: none on a table that looks like people -----------------------------------
+
+def none_table(unit: str, dim: str = "age: Age group", not_people: str = "") -> str:
+    return (f"    title: Average days by age\n    dimensions:\n      {dim}\n"
+            f"    measure: Average\n    unit: {unit}\n    counts: none\n"
+            + (f"    not_people: {not_people}\n" if not_people else "")
+            + "    source: Table 9\n")
+
+
+@pytest.mark.parametrize("unit", ["fte", "days", "weeks", "mean", "rate_per_10000", "percent"])
+def test_counts_none_on_a_table_of_people_must_say_why(files, unit) -> None:
+    add_table(files, "by_age", none_table(unit), ["age", "value"],
+              [("Under 1", 12.5), ("1 to 4", 7.5)])
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", f"this table says 'counts: none' (unit '{unit}'),"
+                        " so nothing in it is suppressed, but its dimensions describe people "
+                        "(Age group)", line=support.line_of(files.yaml, "counts: none"),
+                        field="tables.by_age.counts")
+    assert "not_people:" in text and "counts: children" in text
+
+
+@pytest.mark.parametrize("dim", ["ethnicity: Ethnic group", "legal_status: Legal status",
+                                 "placement_type: Placement", "gender: Sex",
+                                 "disability: Disability", "category: Category of need"])
+def test_dimensions_that_describe_people(files, dim) -> None:
+    column = dim.split(":")[0]
+    add_table(files, "by_group", none_table("mean", dim), [column, "value"],
+              [("A", 12.5), ("B", 7.5)])
+    find_problem(load(files), "period.yaml", "its dimensions describe people",
+                 field="tables.by_group.counts")
+
+
+def test_counts_none_on_whole_numbers_must_say_why(files) -> None:
+    add_table(files, "caseload", none_table("mean", "month: Month end"), ["month", "value"],
+              [("April 2021", 80), ("May 2021", 82)])
+    find_problem(load(files), "period.yaml", "this table says 'counts: none' (unit 'mean'), so "
+                 "nothing in it is suppressed, but its values are all whole numbers",
+                 line=support.line_of(files.yaml, "counts: none"), field="tables.caseload.counts")
+
+
+def test_a_reason_lets_it_through_and_is_kept(files) -> None:
+    reason = "caseloads per full-time IRO, a workload of staff"
+    add_table(files, "caseload", none_table("mean", "month: Month end", reason),
+              ["month", "value"], [("April 2021", 80), ("May 2021", 82)])
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    assert site.periods["iro/2021-22"].tables["caseload"].not_people == reason
+
+
+def test_fractions_on_other_dimensions_need_no_reason(files) -> None:
+    add_table(files, "moderation", none_table("percent", "outcome: Outcome of moderation"),
+              ["outcome", "value"], [("Same grade", 62.5), ("Reduced", 37.5)])
+    assert not load(files), load(files).report()
+
+
+def test_not_people_is_refused_where_counts_are_people_and_when_empty(files) -> None:
+    support.replace_in(files.yaml, "    population: children_in_care\n",
+                       "    population: children_in_care\n    not_people: staff\n")
+    find_problem(load(files), "period.yaml", "'not_people' is only for a table that says "
+                 "'counts: none'", line=support.line_of(files.yaml, "not_people:"),
+                 field="tables.legal_status.not_people")
+    support.replace_in(files.yaml, "    not_people: staff\n", "")
+    add_table(files, "caseload", none_table("mean", "month: Month end", '""'),
+              ["month", "value"], [("April 2021", 80)])
+    find_problem(load(files), "period.yaml", "'not_people' must say why, in words",
+                 line=support.line_of(files.yaml, "not_people:"),
+                 field="tables.caseload.not_people")
+
+
+# --- 4. a comparator count says what it counts ---------------------------------------------
+
+COMPARATOR = """\
+comparators:
+  adoptions_compared:
+    title: Children adopted, 2021
+    unit: count
+{counts}    source: Table 10
+    values:
+      Bradford: 70
+      Statistical neighbours: 52
+tables:
+"""
+
+
+def test_a_comparator_count_without_counts_is_refused(files) -> None:
+    support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts=""))
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "a comparator with unit 'count' must say what "
+                        "it counts", line=support.line_of(files.yaml, "title: Children adopted"),
+                        field="comparators.adoptions_compared.counts")
+    assert "counts: children" in text
+
+
+def test_a_comparator_count_of_none_is_refused(files) -> None:
+    support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts="    counts: none\n"))
+    find_problem(load(files), "period.yaml", "a comparator with unit 'count' must say what it "
+                 "counts", line=support.line_of(files.yaml, "counts: none"),
+                 field="comparators.adoptions_compared.counts")
+
+
+def test_a_comparator_count_of_children_is_valid(files) -> None:
+    support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts="    counts: children\n"))
+    assert not load(files), load(files).report()
+
+
+def test_a_comparator_rate_of_whole_numbers_must_say_why(files) -> None:
+    support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts="").replace(
+        "unit: count", "unit: rate_per_10000"))
+    find_problem(load(files), "period.yaml", "this comparator says 'counts: none' (unit "
+                 "'rate_per_10000'), so nothing in it is suppressed, but its values are all "
+                 "whole numbers", field="comparators.adoptions_compared.counts")

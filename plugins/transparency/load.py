@@ -42,7 +42,7 @@ from .model import (
 )
 from .problems import Problems, read_text
 from .revisions import REVISIONS_DIR, parse_revisions
-from .terms import ALL_BUT, TOTAL_WORDS
+from .terms import ALL_BUT, PEOPLE_DIMENSIONS, TOTAL_WORDS
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -216,16 +216,17 @@ def _report_placeholders(node: Any, path: Path, field: str, line: int, problems:
                      line=line, field=field)
 
 
-def _unit_counts(ctx: _Ctx, percent_with_base: bool = False,
+def _unit_counts(ctx: _Ctx, percent_table: bool = False, has_base: bool = False,
                  percent_of: bool = False) -> tuple[str, str]:
     """The unit and what it counts. `percent_of`: a figure, whose percentage may be of children
-    or records (then it says `of:` which count) or of no one."""
+    or records (then it says `of:` which count) or of no one. `percent_table`: a table, whose
+    percentages of children or records need a `base` (checked by the caller)."""
     unit = ctx.choice("unit", UNITS)
     counts = ctx.choice("counts", COUNTS)
     if percent_of and unit == "percent" and counts != "staff":
         return unit, counts
-    if percent_with_base and unit == "percent":
-        if counts == "none" and "counts" in ctx.m:
+    if percent_table and unit == "percent" and counts != "staff":
+        if has_base and counts == "none" and "counts" in ctx.m:
             ctx.problem("counts", "a percentage table with a 'base' describes children or records",
                         "set 'counts: children' or 'counts: records'")
         return unit, counts
@@ -240,6 +241,60 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False,
         ctx.problem("counts", f"a figure with unit '{unit}' is not a count of individuals",
                     "set 'counts: none'")
     return unit, counts
+
+
+def _reason(ctx: _Ctx, key: str) -> str:
+    """A reason given in words (`not_people: ...`), or '' when there is none."""
+    value = ctx.m.get(key)
+    if value is None or is_placeholder(value):
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        ctx.problem(key, f"'{key}' must say why, in words",
+                    f"write the reason as text after '{key}:' (see {FORMAT_DOC})")
+        return ""
+    return " ".join(value.split())
+
+
+def describes_people(dimensions: Mapping[str, str]) -> list[str]:
+    """The dimensions whose name or label says their categories are people's characteristics
+    (age, gender, ethnicity, legal status, placement ...: terms.PEOPLE_DIMENSIONS)."""
+    found = []
+    for name, label in dimensions.items():
+        text = " " + " ".join(re.sub(r"[\W_]+", " ", f"{name} {label}".lower()).split()) + " "
+        if any(f" {word} " in text for word in PEOPLE_DIMENSIONS):
+            found.append(name)
+    return found
+
+
+NOT_PEOPLE_HINT = ("if it is about children or their records, say so ('counts: children' or "
+                   "'counts: records'{base}) and small numbers are hidden; if it truly counts "
+                   "no one, say why in words: 'not_people: <reason>' (e.g. 'caseloads per "
+                   "full-time IRO: a workload of staff, not a number of children'; see 'Units "
+                   "and what a number counts' in " + FORMAT_DOC + ")")
+
+
+def _check_not_people(ctx: _Ctx, unit: str, counts: str, dimensions: Mapping[str, str],
+                      values: list[float], not_people: str, what: str = "table") -> None:
+    """`counts: none` switches small-number suppression off. On a table that looks like people
+    (dimensions of people's characteristics, or nothing but whole numbers) it must say why."""
+    if not_people and counts != "none":
+        ctx.problem("not_people", f"'not_people' is only for a {what} that says 'counts: none'",
+                    "remove it: this one counts people, so its small numbers are hidden")
+        return
+    if counts != "none" or not_people or unit == "count":
+        return  # a count that says 'none' is refused by _unit_counts
+    people = describes_people(dimensions)
+    reasons = []
+    if people:
+        reasons.append("its dimensions describe people (" + ", ".join(
+            f"{dimensions[d]}" for d in people) + ")")
+    if values and all(v == int(v) for v in values):
+        reasons.append("its values are all whole numbers")
+    if reasons:
+        ctx.problem("counts", f"this {what} says 'counts: none' (unit '{unit}'), so nothing in it is "
+                    f"suppressed, but {' and '.join(reasons)}",
+                    NOT_PEOPLE_HINT.format(base=", and 'base:' for percentages"
+                                           if unit == "percent" else ""))
 
 
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
@@ -693,7 +748,7 @@ def _parse_not_total(ctx: _Ctx) -> dict[str, str]:
 def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
                       "population", "source", "note", "sensitive", "collapse", "base",
-                      "not_total"})
+                      "not_people", "not_total"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -717,10 +772,15 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     if base is not None and ctx.m.get("unit") != "percent":
         ctx.problem("base", "'base' is only for tables of percentages",
                     "remove it, or set 'unit: percent'")
-    unit, counts = _unit_counts(ctx, percent_with_base=base is not None)
-    if unit == "percent" and counts != "none" and base is None:
-        ctx.problem("base", "a percentage table of children or records needs 'base'",
-                    "add 'base:' with the number of children or records the percentages are of")
+    unit, counts = _unit_counts(ctx, percent_table=True, has_base=base is not None)
+    if unit == "percent" and counts in PEOPLE and base is None:
+        ctx.problem("base" if "base" in ctx.m else "counts",
+                    f"a percentage table of {counts} needs 'base': the number of {counts} the "
+                    "percentages are of", "add 'base:' with that number (or one per category of "
+                    "one dimension, see 'Tables' in " + FORMAT_DOC + "), so that the counts the "
+                    "percentages stand for are protected; if the source does not give it, "
+                    "'base: unknown' hides every cell")
+    not_people = _reason(ctx, "not_people")
     not_total = _parse_not_total(ctx)
     dims_raw = ctx.mapping("dimensions", required=True)
     dims: dict[str, str] = {}
@@ -760,7 +820,11 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
                   date=ctx.date("date", required=False),
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse, base=base, sheet=sheet, not_total=not_total)
+                  collapse=collapse, base=base, sheet=sheet, not_people=not_people,
+                  not_total=not_total)
+    if base is None:
+        _check_not_people(ctx, unit, counts, dims,
+                          [float(v) for v in frame["value"] if v == v], not_people)
     present = {str(c) for dim in dims for c in frame[dim]}
     for category in not_total:
         if category not in present:
@@ -786,9 +850,19 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
 
 
 def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
-    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date"})
+    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date",
+                      "not_people"})
     unit = ctx.choice("unit", UNITS)
-    counts = ctx.choice("counts", COUNTS, default="none")
+    if unit == "count" and ctx.m.get("counts", "none") == "none" and not is_placeholder(
+            ctx.m.get("counts")):
+        # No default: a count of whom decides whether small numbers are hidden.
+        ctx.problem("counts", "a comparator with unit 'count' must say what it counts",
+                    "add 'counts: children' or 'counts: records' (small numbers are then hidden), "
+                    "or 'counts: staff' for posts or people at work")
+        counts = "children"  # until it says, treated as the strictest
+    else:
+        counts = ctx.choice("counts", COUNTS, default="none")
+    not_people = _reason(ctx, "not_people")
     years = ctx.m.get("years")
     values = ctx.mapping("values", required=True)
     if years is not None and not is_placeholder(years) and (not isinstance(years, list) or not years):
@@ -827,11 +901,13 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
                              "name the area the figures are for (Bradford, England, ...); "
                              "a comparator has no total", line=values.line_of(area),
                              field=ctx.fieldname("values"))
+    _check_not_people(ctx, unit, counts, dims, [r[-3] for r in records if r[-2] == ""],
+                      not_people, what="comparator")
     frame = pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
     return Table(name=name, title=ctx.text("title"), dimensions=dims, measure=ctx.text("title"),
                  unit=unit, counts=counts, source=ctx.text("source"),
                  where=Where(ctx.file, ctx.line()), frame=frame, note=ctx.text("note", required=False),
-                 date=ctx.date("date", required=False), comparator=True)
+                 date=ctx.date("date", required=False), comparator=True, not_people=not_people)
 
 
 def _parse_printed(ctx: _Ctx, raw: LinedList) -> list[Printed]:

@@ -142,6 +142,9 @@ class Table:
     # 'unknown' when the source does not say: every cell is then treated as small.
     base: float | str | dict[str, dict[str, float]] | None = None
     sheet: str | None = None  # the sheet of `file`, when the table is in an Excel workbook
+    # Why a table that says `counts: none` is not about children or records, where its
+    # dimensions describe people or its values are all whole numbers.
+    not_people: str = ""
     # Categories that equal the sum of the other categories of their line yet are not totals:
     # {category: why}.
     not_total: dict[str, str] = field(default_factory=dict)

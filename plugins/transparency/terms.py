@@ -24,3 +24,15 @@ TOTAL_WORDS = ("total", "totals", "grand total", "grand totals", "overall", "ove
 # ("All other placements").
 ALL_BUT = ("other", "others", "remaining", "else", "except", "but")
 
+# Words in a dimension's name or label that say its categories are people's characteristics:
+# a table broken down by one of them is about children, whatever its unit. Matched as whole
+# words, lower-case (load.describes_people).
+PEOPLE_DIMENSIONS = (
+    "age", "ages", "age group", "age band", "gender", "genders", "sex", "ethnicity",
+    "ethnicities", "ethnic", "race", "nationality", "religion", "faith", "sexuality",
+    "sexual orientation", "disability", "disabilities", "disabled", "sen",
+    "special educational needs", "health", "legal status", "legal order",
+    "placement", "placements", "placement type", "category of need", "need", "needs",
+    "uasc", "asylum", "language", "child", "children", "young people", "young person",
+    "person", "people", "care leaver", "care leavers",
+)
