@@ -317,3 +317,106 @@ def test_a_comparator_rate_of_whole_numbers_must_say_why(files) -> None:
     find_problem(load(files), "period.yaml", "this comparator says 'counts: none' (unit "
                  "'rate_per_10000'), so nothing in it is suppressed, but its values are all "
                  "whole numbers", field="comparators.adoptions_compared.counts")
+
+
+# --- 5. a percentage figure of no one is tied to its counts, or says why -----------------
+
+PERCENT = """\
+    label: Reviews held on time (percent)
+    value: {value}
+    unit: percent
+    counts: none
+{extra}    source: Section 4
+"""
+
+
+def percent_figure(files: support.PeriodFiles, extra: str = "", value: object = 97.8) -> None:
+    add_figure(files, "reviews_on_time_percent", PERCENT.format(value=value, extra=extra))
+
+
+def test_a_percentage_of_no_one_is_refused(files) -> None:
+    percent_figure(files)
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "a percentage that says 'counts: none' must be "
+                        "tied to the count it is a percentage of, or say why it counts no one",
+                        line=support.line_of(files.yaml, "counts: none"),
+                        field="figures.reviews_on_time_percent.counts")
+    assert "of:" in text and "part:" in text and "not_people:" in text
+
+
+def test_with_a_reason_it_is_taken_at_its_word(files) -> None:
+    percent_figure(files, "    not_people: a share of reviews whose number the source never "
+                   "gives\n")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    assert site.periods["iro/2021-22"].figures["reviews_on_time_percent"].not_people
+
+
+def test_tied_by_of_and_part_it_is_valid_and_audited_as_one_number(files, tmp_path) -> None:
+    percent_figure(files, "    of: reviews_held\n    part: reviews_on_time\n")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    figure = site.periods["iro/2021-22"].figures["reviews_on_time_percent"]
+    assert (figure.of, figure.part) == ("reviews_held", "reviews_on_time")
+    published = publish_site(site, support.config(files.data, tmp_path))
+    ratio = next(r for r in published.periods["iro/2021-22"].relations
+                 if r.kind == "ratio" and "reviews_on_time_percent" in r.why)
+    assert ratio.numerator == ((1.0, ("iro/2021-22", "figure", "reviews_on_time", ())),)
+    assert ratio.denominator == ((1.0, ("iro/2021-22", "figure", "reviews_held", ())),)
+
+
+def test_of_without_the_part_the_period_gives_asks_for_it(files) -> None:
+    # 3,482 of 3,560 is 97.8%: the period has the count this percentage is the share of.
+    percent_figure(files, "    of: reviews_held\n")
+    text = find_problem(load(files), "period.yaml", "'reviews_on_time' (3482) is 97.8% of "
+                        "'reviews_held' (3560): is it the count this percentage is the share of?",
+                        line=support.line_of(files.yaml, "label: Reviews held on time (percent)"),
+                        field="figures.reviews_on_time_percent")
+    assert "part: reviews_on_time" in text and "distinct: [reviews_on_time_percent, " \
+        "reviews_on_time]" in text
+    support.append_yaml(files.yaml, "relations:\n  - distinct: [reviews_on_time_percent, "
+                        "reviews_on_time]\n")
+    assert not load(files), load(files).report()
+
+
+def test_a_part_that_does_not_give_the_percentage_is_refused(files) -> None:
+    percent_figure(files, "    of: reviews_held\n    part: reviews_on_time\n", value=50)
+    find_problem(load(files), "period.yaml", "'reviews_on_time' (3482) is 97.81% of "
+                 "'reviews_held' (3560), not 50%", field="figures.reviews_on_time_percent.part")
+
+
+def test_part_alone_ties_it_when_the_source_gives_no_whole(files, tmp_path) -> None:
+    percent_figure(files, "    part: reviews_on_time\n")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    published = publish_site(site, support.config(files.data, tmp_path))
+    ratio = next(r for r in published.periods["iro/2021-22"].relations
+                 if r.kind == "ratio" and "reviews_on_time_percent" in r.why)
+    assert [i.name for i in ratio.implied] == ["reviews_on_time_percent:whole"]
+
+
+@pytest.mark.parametrize(("extra", "phrase", "field"), [
+    ("    of: no_such_figure\n", "'of: no_such_figure' must name a count figure", "of"),
+    ("    of: reviews_held\n    part: reviews_held\n", "'part: reviews_held' must name a count "
+     "figure of children or records in this period, other than 'of'", "part"),
+    ("    of: reviews_held\n    not_people: no one\n", "a percentage tied to its counts",
+     "not_people"),
+])
+def test_bad_ties_are_refused(files, extra, phrase, field) -> None:
+    percent_figure(files, extra)
+    find_problem(load(files), "period.yaml", phrase,
+                 field=f"figures.reviews_on_time_percent.{field}")
+
+
+# --- all at once ---------------------------------------------------------------------------
+
+def test_every_declaration_problem_is_listed_at_once(files) -> None:
+    percent_figure(files)
+    support.replace_in(files.legal_status, "Total,1232", "Grand Total,1232")
+    support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts=""))
+    add_table(files, "by_age", none_table("mean"), ["age", "value"], [("Under 1", 1.5)])
+    problems = load(files)
+    fields = {p.field for p in problems.items}
+    assert {"figures.reviews_on_time_percent.counts", "legal_status",
+            "comparators.adoptions_compared.counts", "tables.by_age.counts"} <= fields, \
+        problems.report()

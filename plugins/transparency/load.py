@@ -219,7 +219,8 @@ def _report_placeholders(node: Any, path: Path, field: str, line: int, problems:
 def _unit_counts(ctx: _Ctx, percent_table: bool = False, has_base: bool = False,
                  percent_of: bool = False) -> tuple[str, str]:
     """The unit and what it counts. `percent_of`: a figure, whose percentage may be of children
-    or records (then it says `of:` which count) or of no one. `percent_table`: a table, whose
+    or records (then it says `of:` which count) or of no one (then it is tied to its counts or
+    says why not: `_parse_figure`, `_check_percent_ties`). `percent_table`: a table, whose
     percentages of children or records need a `base` (checked by the caller)."""
     unit = ctx.choice("unit", UNITS)
     counts = ctx.choice("counts", COUNTS)
@@ -297,20 +298,48 @@ def _check_not_people(ctx: _Ctx, unit: str, counts: str, dimensions: Mapping[str
                                            if unit == "percent" else ""))
 
 
+def _figure_name(ctx: _Ctx, key: str, unit: str) -> str | None:
+    """`of` or `part` of a percentage figure: the name of a count figure of the period."""
+    value = ctx.m.get(key)
+    if value is None or is_placeholder(value):
+        return None
+    if unit != "percent" or not isinstance(value, str):
+        ctx.problem(key, f"'{key}' names the count figure a percentage is "
+                    + ("of" if key == "of" else "the share of"),
+                    f"use it on a 'unit: percent' figure: '{key}: "
+                    + ("reviews_held'" if key == "of" else "reviews_on_time'"))
+        return None
+    return value
+
+
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
     ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
-                      "covers", "of"})
+                      "covers", "of", "part", "not_people"})
     unit, counts = _unit_counts(ctx, percent_of=True)
-    of = ctx.m.get("of")
-    if of is not None and (unit != "percent" or not isinstance(of, str)):
-        ctx.problem("of", "'of' names the count figure a percentage is of",
-                    "use it on a 'unit: percent' figure: 'of: reviews_held'")
-        of = None
-    if unit == "percent" and counts in PEOPLE and of is None and "of" not in ctx.m:
+    of, part = (_figure_name(ctx, key, unit) for key in ("of", "part"))
+    not_people = _reason(ctx, "not_people")
+    if not_people and counts != "none":
+        ctx.problem("not_people", "'not_people' is only for a figure that says 'counts: none'",
+                    "remove it: this figure counts people, so it is protected when small")
+    elif not_people and (of or part):
+        ctx.problem("not_people", "a percentage tied to its counts ('of', 'part') is about them",
+                    "remove 'not_people', or remove 'of' and 'part' if it truly counts no one")
+    if unit == "percent" and counts in PEOPLE and not {"of", "part"} & set(ctx.m):
         ctx.problem("counts", f"a percentage of {counts} must say which count it is of",
                     "add 'of: <the count figure>' (the audit then protects the counts it "
-                    "stands for), or set 'counts: none' if it is a percentage of no one")
-    return Figure(of=of,
+                    "stands for), and 'part: <the count figure>' if the period also gives the "
+                    "count it is the percentage of that")
+    elif (unit == "percent" and counts == "none"
+            and not {"of", "part", "not_people"} & set(ctx.m)):
+        ctx.problem("counts", "a percentage that says 'counts: none' must be tied to the count it "
+                    "is a percentage of, or say why it counts no one",
+                    "if it is a share of children or records, name the count figure it is of "
+                    "('of: reviews_held', and 'part: reviews_on_time' if the period gives the "
+                    "count it is the share of that; the audit then protects both); if it truly "
+                    "is no share of people (a target, a change between periods, a share whose "
+                    "counts the source never gives), say why in words: 'not_people: <reason>' "
+                    f"(see 'Figures' in {FORMAT_DOC})")
+    return Figure(of=of, part=part, not_people=not_people,
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
@@ -1207,12 +1236,73 @@ def _check_relations(period: Period, problems: Problems) -> None:
                 continue
             _check_selector(period, sel, relation.where, field, problems)
     for name, fig in period.figures.items():
-        if fig.of is not None:
-            other = period.figures.get(fig.of)
-            if other is None or other.unit != "count" or other.counts == "none":
-                problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of "
-                             "children or records in this period", "see 'Figures' in "
-                             + FORMAT_DOC, line=fig.where.line, field=f"figures.{name}.of")
+        _check_percent_ties(period, name, fig, problems)
+
+
+def _half_of_last_digit(value: float) -> float:
+    """Half a unit of a printed number's last decimal place: 97.8 is 97.75 to 97.85."""
+    for decimals in range(4):
+        if math.isclose(value, round(value, decimals), abs_tol=1e-9):
+            return 0.5 * 10 ** -decimals
+    return 0.5e-4
+
+
+def _share_matches(percent: float, part: float, whole: float) -> bool:
+    return whole > 0 and abs(part / whole * 100 - percent) <= _half_of_last_digit(percent) + 1e-9
+
+
+def _check_percent_ties(period: Period, name: str, fig: Figure, problems: Problems) -> None:
+    """A percentage's `of` and `part` name count figures of the period that it is the share
+    of; and where the period has a count that is the share, `part` must name it (or a
+    `distinct` relation say it is another count), so the audit knows they are one number."""
+    where = {"line": fig.where.line}
+    whole = period.figures.get(fig.of) if fig.of else None
+    if fig.of is not None and (whole is None or whole.unit != "count" or whole.counts not in PEOPLE):
+        problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of children or "
+                     "records in this period", "see 'Figures' in " + FORMAT_DOC,
+                     field=f"figures.{name}.of", **where)
+        whole = None
+    if fig.part is not None:
+        part = period.figures.get(fig.part)
+        if part is None or part.unit != "count" or part.counts not in PEOPLE or fig.part == fig.of:
+            problems.add(fig.where.file, f"'part: {fig.part}' must name a count figure of children "
+                         "or records in this period, other than 'of'", "see 'Figures' in "
+                         + FORMAT_DOC, field=f"figures.{name}.part", **where)
+        elif whole is not None and part.counts != whole.counts:
+            problems.add(fig.where.file, f"'part: {fig.part}' counts {part.counts} but 'of: "
+                         f"{fig.of}' counts {whole.counts}", "a share and its whole count the "
+                         "same things; check both names", field=f"figures.{name}.part", **where)
+        elif (whole is None and fig.value is not None and part.value is not None
+              and (part.value > 0) != (fig.value > 0)):
+            problems.add(fig.where.file, f"'{fig.part}' is {part.value:g} but the percentage "
+                         f"is {fig.value:g}%", "check both against the source: a share of none "
+                         "is 0% and 0% is a share of none", field=f"figures.{name}.part", **where)
+        elif (whole is not None and None not in (fig.value, part.value, whole.value)
+              and not _share_matches(fig.value, part.value, whole.value)):  # type: ignore[arg-type]
+            problems.add(fig.where.file, f"'{fig.part}' ({part.value:g}) is "
+                         f"{part.value / whole.value * 100 if whole.value else 0:.2f}% of "
+                         f"'{fig.of}' ({whole.value:g}), not {fig.value:g}%",
+                         "check the three figures against the source: the percentage, as "
+                         "printed, must be 'part' out of 'of'", field=f"figures.{name}.part",
+                         **where)
+        return
+    if whole is None or fig.value is None or whole.value is None:
+        return
+    settled = {frozenset(t.selector.figure for t in r.terms if t.selector.figure)
+               for r in period.relations if r.kind == "distinct"}
+    for other_name, other in period.figures.items():
+        if (other_name == fig.of or other.unit != "count" or other.counts != whole.counts
+                or other.value is None or other.value > whole.value or other.value <= 0
+                or other.date != fig.date or other.covers != fig.covers
+                or any({name, other_name} <= names for names in settled)
+                or not _share_matches(fig.value, other.value, whole.value)):
+            continue
+        problems.add(fig.where.file, f"'{other_name}' ({other.value:g}) is {fig.value:g}% of "
+                     f"'{fig.of}' ({whole.value:g}): is it the count this percentage is the "
+                     "share of?", f"if it is, add 'part: {other_name}' to the figure, so the "
+                     "audit knows they are one number; if it is another count that happens to "
+                     f"match, say so under 'relations:': '- distinct: [{name}, {other_name}]'",
+                     field=f"figures.{name}", **where)
 
 
 def _check_references(period: Period, problems: Problems) -> None:

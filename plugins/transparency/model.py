@@ -57,6 +57,12 @@ class Figure:
     # For a percentage: the count figure it is a percentage of (reviews on time of
     # `reviews_held`). The audit then protects the counts it implies, and what is left.
     of: str | None = None
+    # For a percentage: the count figure that is its numerator, when the period has one
+    # (`reviews_on_time` of `reviews_held`). The audit then knows the two are one number.
+    part: str | None = None
+    # Why a figure that says `counts: none` does not count children or records, where the
+    # loader cannot take that on trust (a percentage tied to no count): a reason for a reviewer.
+    not_people: str = ""
 
 
 RELATION_KINDS = ("stock_flow", "same", "rate", "distinct", "hierarchy")
