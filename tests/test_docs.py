@@ -30,8 +30,22 @@ def test_data_format_documents_every_field_unit_and_type():
     for field in load.TOP_FIELDS:
         assert f"`{field}`" in text, field
     for word in (*UNITS, *COUNTS, *METRIC_TYPES, *RELATION_KINDS, "base", "collapse",
-                 "population", "sensitive", "source_error", "Total", "tolerance", "previous.NAME"):
+                 "population", "sensitive", "source_error", "Total", "tolerance", "previous.NAME",
+                 "of", "part", "not_people", "not_total"):
         assert f"`{word}`" in text, word
+
+
+def test_data_format_documents_the_declarations_that_switch_protection_off():
+    text = " ".join((DOCS / "data-format.md").read_text().split())
+    # The units table no longer offers `counts: none` for percentages of children.
+    row = next(line for line in (DOCS / "data-format.md").read_text().splitlines()
+               if line.startswith("| `none` |"))
+    assert "percent" not in row
+    # The total labels refused, where the list of words for people lives, and the key that
+    # says a sum is not a total.
+    for label in ("TOTAL", "All children", "Grand Total", "Total children", "Overall", "Sum"):
+        assert f"`{label}`" in text, label
+    assert "write Total" in text and "PEOPLE_DIMENSIONS" in text
 
 
 def test_editing_guide_documents_every_reference_kind():

@@ -86,24 +86,33 @@ PROTECTED = {
 }
 
 
-def test_a_percentage_declared_of_no_one_is_taken_at_its_word_and_of_protects_it(tmp_path):
-    # Leak 12: 98.5% "of no one" (counts: none) beside 200 reviews. A percentage of reviews
-    # is of records: declared so, it must say of which count, and is then protected.
+def test_a_percentage_declared_of_no_one_must_say_why_and_of_protects_it(tmp_path):
+    # Leak 12: 98.5% "of no one" (counts: none) beside 200 reviews. Declared so, it is refused
+    # until it is tied to its count or says why it counts no one; a percentage of reviews is
+    # of records: declared so, it must say of which count, and is then protected.
     import shutil
 
-    site, problems, published = publish("percent-figure-without-of")
-    assert not problems
-    period = next(iter(site.periods.values()))
-    name = next(n for n, f in period.figures.items() if f.unit == "percent")
-    assert shown(published, period.key)[name] == "98.5%"
+    _, problems, _ = publish("percent-figure-without-of")
+    assert [(p.field, p.line) for p in problems.items] == [
+        ("figures.reviews_on_time_percent.counts", 25)], problems.report()
+    assert "must be tied to the count it is a percentage of" in problems.items[0].message
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "percent-figure-without-of", data)
     path = next(data.rglob("period.yaml"))
     text = path.read_text()
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    # With a reason a reviewer can check, it is taken at its word.
+    path.write_text(text.replace("counts: none\n", "counts: none\n    not_people: a share of "
+                                 "reviews whose number the source does not give\n"))
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    period = next(iter(site.periods.values()))
+    name = next(n for n, f in period.figures.items() if f.unit == "percent")
+    assert period.figures[name].not_people.startswith("a share of reviews")
+    assert shown(publish_site(site, config), period.key)[name] == "98.5%"
     recorded = text.replace("unit: percent\n    counts: none", "unit: percent\n    counts: records")
     assert recorded != text
     path.write_text(recorded)
-    config = resolve({"DATA_PATH": str(data)}, tmp_path)
     _, problems = load_site(config.data_path, config.reports)
     assert any("must say which count it is of" in p.message for p in problems.items)
     count = next(n for n, f in period.figures.items() if f.unit == "count")

@@ -132,6 +132,33 @@ def test_writes_a_draft_period_its_tables_and_a_narrative_skeleton(site) -> None
     assert "{{ trend children_in_care }}" in text
 
 
+def test_declarations_that_switch_protection_off_are_given_again(site, tmp_path) -> None:
+    # A reason for 'counts: none' vouches for one report's numbers; a percentage's ties and a
+    # table's coincidences are structure and old numbers respectively.
+    data, _ = site
+    old_path = data / "qa" / "2019-10-to-2020-09" / "period.yaml"
+    support.replace_in(old_path, "    source: Section 2, Quality Assurance (overview",
+                       '    not_total: {"Assessment": "a performance area"}\n'
+                       "    source: Section 2, Quality Assurance (overview")
+    made = new(site, "qa", "2020-10-to-2021-01")
+    raw = yaml.safe_load((made.folder / "period.yaml").read_text())
+    old = yaml.safe_load(old_path.read_text())
+    reason = raw["tables"]["audit_return_by_service_area"]["not_people"]
+    assert reason.startswith("FILL IN: why these numbers count no child or record")
+    assert " ".join(old["tables"]["audit_return_by_service_area"]["not_people"].split()) in reason
+    assert raw["figures"]["audit_return_rate_july_2020"]["not_people"].startswith("FILL IN")
+    percent = raw["figures"]["june_audits_without_recommendations_percent"]
+    assert percent["part"] == "june_audits_without_recommendations"
+    assert "not_total" not in raw["tables"]["key_performance_areas"]
+    _, problems = support.load_data(data)
+    assert problems and all("filled in yet" in p.message for p in problems.items)
+    assert any(p.field == "tables.audit_return_by_service_area.not_people"
+               for p in problems.items), problems.report()
+    fill_in(made, old_path.parent)
+    _, problems = pipeline.prepare(config(site, tmp_path))
+    assert not problems, problems.report(tmp_path)
+
+
 def test_every_reference_of_the_old_narrative_is_kept(site) -> None:
     from transparency import references
     from transparency.problems import Problems

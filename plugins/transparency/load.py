@@ -42,6 +42,7 @@ from .model import (
 )
 from .problems import Problems, read_text
 from .revisions import REVISIONS_DIR, parse_revisions
+from .terms import ALL_BUT, PEOPLE_DIMENSIONS, TOTAL_WORDS
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -215,16 +216,18 @@ def _report_placeholders(node: Any, path: Path, field: str, line: int, problems:
                      line=line, field=field)
 
 
-def _unit_counts(ctx: _Ctx, percent_with_base: bool = False,
+def _unit_counts(ctx: _Ctx, percent_table: bool = False, has_base: bool = False,
                  percent_of: bool = False) -> tuple[str, str]:
     """The unit and what it counts. `percent_of`: a figure, whose percentage may be of children
-    or records (then it says `of:` which count) or of no one."""
+    or records (then it says `of:` which count) or of no one (then it is tied to its counts or
+    says why not: `_parse_figure`, `_check_percent_ties`). `percent_table`: a table, whose
+    percentages of children or records need a `base` (checked by the caller)."""
     unit = ctx.choice("unit", UNITS)
     counts = ctx.choice("counts", COUNTS)
     if percent_of and unit == "percent" and counts != "staff":
         return unit, counts
-    if percent_with_base and unit == "percent":
-        if counts == "none" and "counts" in ctx.m:
+    if percent_table and unit == "percent" and counts != "staff":
+        if has_base and counts == "none" and "counts" in ctx.m:
             ctx.problem("counts", "a percentage table with a 'base' describes children or records",
                         "set 'counts: children' or 'counts: records'")
         return unit, counts
@@ -241,20 +244,102 @@ def _unit_counts(ctx: _Ctx, percent_with_base: bool = False,
     return unit, counts
 
 
+def _reason(ctx: _Ctx, key: str) -> str:
+    """A reason given in words (`not_people: ...`), or '' when there is none."""
+    value = ctx.m.get(key)
+    if value is None or is_placeholder(value):
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        ctx.problem(key, f"'{key}' must say why, in words",
+                    f"write the reason as text after '{key}:' (see {FORMAT_DOC})")
+        return ""
+    return " ".join(value.split())
+
+
+def describes_people(dimensions: Mapping[str, str]) -> list[str]:
+    """The dimensions whose name or label says their categories are people's characteristics
+    (age, gender, ethnicity, legal status, placement ...: terms.PEOPLE_DIMENSIONS)."""
+    found = []
+    for name, label in dimensions.items():
+        text = " " + " ".join(re.sub(r"[\W_]+", " ", f"{name} {label}".lower()).split()) + " "
+        if any(f" {word} " in text for word in PEOPLE_DIMENSIONS):
+            found.append(name)
+    return found
+
+
+NOT_PEOPLE_HINT = ("if it is about children or their records, say so ('counts: children' or "
+                   "'counts: records'{base}) and small numbers are hidden; if it truly counts "
+                   "no one, say why in words: 'not_people: <reason>' (e.g. 'caseloads per "
+                   "full-time IRO: a workload of staff, not a number of children'; see 'Units "
+                   "and what a number counts' in " + FORMAT_DOC + ")")
+
+
+def _check_not_people(ctx: _Ctx, unit: str, counts: str, dimensions: Mapping[str, str],
+                      values: list[float], not_people: str, what: str = "table") -> None:
+    """`counts: none` switches small-number suppression off. On a table that looks like people
+    (dimensions of people's characteristics, or nothing but whole numbers) it must say why."""
+    if not_people and counts != "none":
+        ctx.problem("not_people", f"'not_people' is only for a {what} that says 'counts: none'",
+                    "remove it: this one counts people, so its small numbers are hidden")
+        return
+    if counts != "none" or not_people or unit == "count":
+        return  # a count that says 'none' is refused by _unit_counts
+    people = describes_people(dimensions)
+    reasons = []
+    if people:
+        reasons.append("its dimensions describe people (" + ", ".join(
+            f"{dimensions[d]}" for d in people) + ")")
+    if values and all(v == int(v) for v in values):
+        reasons.append("its values are all whole numbers")
+    if reasons:
+        ctx.problem("counts", f"this {what} says 'counts: none' (unit '{unit}'), so nothing in it is "
+                    f"suppressed, but {' and '.join(reasons)}",
+                    NOT_PEOPLE_HINT.format(base=", and 'base:' for percentages"
+                                           if unit == "percent" else ""))
+
+
+def _figure_name(ctx: _Ctx, key: str, unit: str) -> str | None:
+    """`of` or `part` of a percentage figure: the name of a count figure of the period."""
+    value = ctx.m.get(key)
+    if value is None or is_placeholder(value):
+        return None
+    if unit != "percent" or not isinstance(value, str):
+        ctx.problem(key, f"'{key}' names the count figure a percentage is "
+                    + ("of" if key == "of" else "the share of"),
+                    f"use it on a 'unit: percent' figure: '{key}: "
+                    + ("reviews_held'" if key == "of" else "reviews_on_time'"))
+        return None
+    return value
+
+
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
     ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
-                      "covers", "of"})
+                      "covers", "of", "part", "not_people"})
     unit, counts = _unit_counts(ctx, percent_of=True)
-    of = ctx.m.get("of")
-    if of is not None and (unit != "percent" or not isinstance(of, str)):
-        ctx.problem("of", "'of' names the count figure a percentage is of",
-                    "use it on a 'unit: percent' figure: 'of: reviews_held'")
-        of = None
-    if unit == "percent" and counts in PEOPLE and of is None and "of" not in ctx.m:
+    of, part = (_figure_name(ctx, key, unit) for key in ("of", "part"))
+    not_people = _reason(ctx, "not_people")
+    if not_people and counts != "none":
+        ctx.problem("not_people", "'not_people' is only for a figure that says 'counts: none'",
+                    "remove it: this figure counts people, so it is protected when small")
+    elif not_people and (of or part):
+        ctx.problem("not_people", "a percentage tied to its counts ('of', 'part') is about them",
+                    "remove 'not_people', or remove 'of' and 'part' if it truly counts no one")
+    if unit == "percent" and counts in PEOPLE and not {"of", "part"} & set(ctx.m):
         ctx.problem("counts", f"a percentage of {counts} must say which count it is of",
                     "add 'of: <the count figure>' (the audit then protects the counts it "
-                    "stands for), or set 'counts: none' if it is a percentage of no one")
-    return Figure(of=of,
+                    "stands for), and 'part: <the count figure>' if the period also gives the "
+                    "count it is the percentage of that")
+    elif (unit == "percent" and counts == "none"
+            and not {"of", "part", "not_people"} & set(ctx.m)):
+        ctx.problem("counts", "a percentage that says 'counts: none' must be tied to the count it "
+                    "is a percentage of, or say why it counts no one",
+                    "if it is a share of children or records, name the count figure it is of "
+                    "('of: reviews_held', and 'part: reviews_on_time' if the period gives the "
+                    "count it is the share of that; the audit then protects both); if it truly "
+                    "is no share of people (a target, a change between periods, a share whose "
+                    "counts the source never gives), say why in words: 'not_people: <reason>' "
+                    f"(see 'Figures' in {FORMAT_DOC})")
+    return Figure(of=of, part=part, not_people=not_people,
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
@@ -441,34 +526,92 @@ def read_table_sheet(book: Workbook, sheet: str, dims: list[str], unit: str,
     return table_frame(book.path, rows, dims, unit, problems, _sheet_place(sheet), bad=bad)
 
 
-_TOTAL_LIKE = ("total", "totals", "grand total", "overall total", "overall", "all", "sum",
-               "all ages", "all children", "all areas", "all categories", "all groups")
+TOTAL_HINT = ("write Total (exactly so, with a capital T): it is the site's own label for a total, "
+              "which is checked against its cells, kept out of charts and protected with them; "
+              "if the row is truly a category, give it a label that does not read as a total")
 
 
-def _looks_like_total(category: str) -> bool:
-    """'Grand Total' (Excel pivot tables), 'TOTAL', 'Totl', 'All ages', 'Total in care': a
-    total row the table would read as one more category, so a reader could subtract from it
-    while the audit could not."""
+def total_like(category: str) -> bool:
+    """Whether a category label reads as a total without being `Total`: 'Grand Total' (Excel
+    pivot tables), 'TOTAL', 'All children', 'Total in care', 'Overall', 'Sum', 'Totl'. A total
+    the table reads as one more category becomes a chart bar and a part of its own line, so a
+    reader could subtract from it while the audit could not. Case, spaces and punctuation do
+    not matter."""
     import difflib
 
-    text = " ".join(category.strip().lower().split())
-    return (text in _TOTAL_LIKE or text.startswith(("total ", "totals ", "grand total"))
+    if category.strip() == TOTAL:
+        return False
+    text = " ".join(re.sub(r"[\W_]+", " ", category.lower()).split())
+    words = text.split()
+    if not words:
+        return False
+    return (text in TOTAL_WORDS or words[0] in ("total", "totals") or words[-1] in ("total", "totals")
+            or text.startswith(("grand total", "overall total", "sum of "))
+            or (words[0] == "all" and len(words) > 1 and words[1] not in ALL_BUT)
             or difflib.SequenceMatcher(None, text, "total").ratio() >= 0.8)
 
 
+NOT_TOTAL_HINT = ("if it is the total of its line, write Total as its category (the site's own "
+                  "total label, checked against its cells); if it truly is a category that only "
+                  "happens to equal the others' sum, say so under the table in period.yaml: "
+                  "'not_total: {\"%s\": <why it is not a total>}' (see 'Tables' in "
+                  + FORMAT_DOC + ")")
+
+
+def _total_lookalikes(table: Table) -> dict[tuple[int, str], tuple[int, float, int]]:
+    """Categories of a count table that equal the sum of the other categories of their line,
+    in every line where that can be checked: {(dimension index, category): (first CSV row,
+    value, number of other categories)}. A line is checked when it has at least three
+    categories besides any Total, none of them x or z, and the category and at least two of
+    the others are above zero, so that 0 = 0 + 0 and 5 = 5 + 0 are no evidence."""
+    if table.unit != "count":
+        return {}
+    found: dict[tuple[int, str], tuple[int, float, int]] = {}
+    for d in range(len(table.dims)):
+        lines: dict[tuple[str, ...], list[tuple[str, float, str, int]]] = {}
+        for key, value, symbol, row in table.rows:
+            if key[d] != TOTAL:
+                lines.setdefault(key[:d] + key[d + 1:], []).append((key[d], value, symbol, row))
+        verdicts: dict[str, list[bool]] = {}
+        for line in lines.values():
+            if len(line) < 3 or any(symbol for _, _, symbol, _ in line):
+                continue
+            whole = sum(value for _, value, _, _ in line)
+            for category, value, _, row in line:
+                others = [v for c, v, _, _ in line if c != category]
+                if value <= 0 or sum(1 for v in others if v > 0) < 2:
+                    continue
+                equal = math.isclose(value, whole - value)
+                verdicts.setdefault(category, []).append(equal)
+                if equal and (d, category) not in found:
+                    found[(d, category)] = (row, value, len(others))
+        for category, results in verdicts.items():
+            if not all(results):
+                found.pop((d, category), None)
+    return found
+
+
 def check_totals(table: Table, problems: Problems) -> None:
-    """Every Total row must equal the sum of the cells of its line."""
+    """Every Total row must equal the sum of the cells of its line; a total must be labelled
+    Total, and a row that is the sum of the others of its line must be a Total or say why not."""
     path = table.file or table.where.file
     place = _sheet_place(table.sheet) if table.sheet else _csv_place([*table.dims, "value"])
     dims = table.dims
     cells = {key: (value, symbol, row) for key, value, symbol, row in table.rows}
+    misnamed: set[tuple[int, str]] = set()
     for key, (_, _, row) in cells.items():
         for d, category in enumerate(key):
-            if category != TOTAL and _looks_like_total(category):
+            if (d, category) not in misnamed and total_like(category):
+                misnamed.add((d, category))
                 problems.add(path, f"'{category}' looks like a total but is not spelt 'Total'",
-                             "write the total row's category as exactly 'Total' (capital T), so "
-                             "it is checked against its cells and read as a total; if it is a "
-                             "real category, rename it", **place(row, d))
+                             TOTAL_HINT, **place(row, d))
+    for (d, category), (row, value, others) in _total_lookalikes(table).items():
+        if (d, category) in misnamed or category in table.not_total:
+            continue
+        label = table.dimensions[dims[d]]
+        problems.add(path, f"'{category}' ({value:g}) is the sum of the other {others} "
+                     f"categories of its line ({label}): is it a total?",
+                     NOT_TOTAL_HINT % category, **place(row, d))
     for d, dim in enumerate(dims):
         members: dict[tuple[str, ...], list[tuple[float, str]]] = {}
         for key, (value, symbol, _) in cells.items():
@@ -616,9 +759,25 @@ def _read_table_file(ctx: _Ctx, folder: Path, file_name: str, dims: list[str], u
     return (read_table_sheet(book, sheet, dims, unit, ctx.problems) if dims else None), path, sheet
 
 
+def _parse_not_total(ctx: _Ctx) -> dict[str, str]:
+    """`not_total: {category: why}`: categories that equal the sum of the rest of their line
+    and are not totals."""
+    raw = ctx.m.get("not_total")
+    if raw is None or is_placeholder(raw):
+        return {}
+    if not isinstance(raw, Mapping) or not raw or not all(
+            isinstance(v, str) and v.strip() for v in raw.values()):
+        ctx.problem("not_total", "'not_total' maps each category to why it is not a total",
+                    "e.g. not_total: {\"Foster care\": \"a placement type, equal to the others "
+                    "by chance\"}")
+        return {}
+    return {str(k): " ".join(str(v).split()) for k, v in raw.items()}
+
+
 def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
-                      "population", "source", "note", "sensitive", "collapse", "base"})
+                      "population", "source", "note", "sensitive", "collapse", "base",
+                      "not_people", "not_total"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -642,10 +801,16 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     if base is not None and ctx.m.get("unit") != "percent":
         ctx.problem("base", "'base' is only for tables of percentages",
                     "remove it, or set 'unit: percent'")
-    unit, counts = _unit_counts(ctx, percent_with_base=base is not None)
-    if unit == "percent" and counts != "none" and base is None:
-        ctx.problem("base", "a percentage table of children or records needs 'base'",
-                    "add 'base:' with the number of children or records the percentages are of")
+    unit, counts = _unit_counts(ctx, percent_table=True, has_base=base is not None)
+    if unit == "percent" and counts in PEOPLE and base is None:
+        ctx.problem("base" if "base" in ctx.m else "counts",
+                    f"a percentage table of {counts} needs 'base': the number of {counts} the "
+                    "percentages are of", "add 'base:' with that number (or one per category of "
+                    "one dimension, see 'Tables' in " + FORMAT_DOC + "), so that the counts the "
+                    "percentages stand for are protected; if the source does not give it, "
+                    "'base: unknown' hides every cell")
+    not_people = _reason(ctx, "not_people")
+    not_total = _parse_not_total(ctx)
     dims_raw = ctx.mapping("dimensions", required=True)
     dims: dict[str, str] = {}
     if dims_raw is not None:
@@ -684,7 +849,16 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
                   date=ctx.date("date", required=False),
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse, base=base, sheet=sheet)
+                  collapse=collapse, base=base, sheet=sheet, not_people=not_people,
+                  not_total=not_total)
+    if base is None:
+        _check_not_people(ctx, unit, counts, dims,
+                          [float(v) for v in frame["value"] if v == v], not_people)
+    present = {str(c) for dim in dims for c in frame[dim]}
+    for category in not_total:
+        if category not in present:
+            ctx.problem("not_total", f"'{category}' is not a category of this table",
+                        "write the category exactly as in the table's file")
     if isinstance(base, dict):
         for dim, bases in base.items():
             if dim not in dims:
@@ -705,9 +879,19 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
 
 
 def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
-    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date"})
+    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date",
+                      "not_people"})
     unit = ctx.choice("unit", UNITS)
-    counts = ctx.choice("counts", COUNTS, default="none")
+    if unit == "count" and ctx.m.get("counts", "none") == "none" and not is_placeholder(
+            ctx.m.get("counts")):
+        # No default: a count of whom decides whether small numbers are hidden.
+        ctx.problem("counts", "a comparator with unit 'count' must say what it counts",
+                    "add 'counts: children' or 'counts: records' (small numbers are then hidden), "
+                    "or 'counts: staff' for posts or people at work")
+        counts = "children"  # until it says, treated as the strictest
+    else:
+        counts = ctx.choice("counts", COUNTS, default="none")
+    not_people = _reason(ctx, "not_people")
     years = ctx.m.get("years")
     values = ctx.mapping("values", required=True)
     if years is not None and not is_placeholder(years) and (not isinstance(years, list) or not years):
@@ -740,11 +924,19 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
             key = (str(area),) if years is None else (str(area), str(years[i]))
             records.append((*key, value, symbol, values.line_of(area)))
     dims = {"area": "Area"} if years is None else {"area": "Area", "year": "Year"}
+    for area in values:
+        if total_like(str(area)) or str(area) == TOTAL:
+            ctx.problems.add(ctx.file, f"'{area}' reads as a total, not an area",
+                             "name the area the figures are for (Bradford, England, ...); "
+                             "a comparator has no total", line=values.line_of(area),
+                             field=ctx.fieldname("values"))
+    _check_not_people(ctx, unit, counts, dims, [r[-3] for r in records if r[-2] == ""],
+                      not_people, what="comparator")
     frame = pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
     return Table(name=name, title=ctx.text("title"), dimensions=dims, measure=ctx.text("title"),
                  unit=unit, counts=counts, source=ctx.text("source"),
                  where=Where(ctx.file, ctx.line()), frame=frame, note=ctx.text("note", required=False),
-                 date=ctx.date("date", required=False), comparator=True)
+                 date=ctx.date("date", required=False), comparator=True, not_people=not_people)
 
 
 def _parse_printed(ctx: _Ctx, raw: LinedList) -> list[Printed]:
@@ -1044,12 +1236,73 @@ def _check_relations(period: Period, problems: Problems) -> None:
                 continue
             _check_selector(period, sel, relation.where, field, problems)
     for name, fig in period.figures.items():
-        if fig.of is not None:
-            other = period.figures.get(fig.of)
-            if other is None or other.unit != "count" or other.counts == "none":
-                problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of "
-                             "children or records in this period", "see 'Figures' in "
-                             + FORMAT_DOC, line=fig.where.line, field=f"figures.{name}.of")
+        _check_percent_ties(period, name, fig, problems)
+
+
+def _half_of_last_digit(value: float) -> float:
+    """Half a unit of a printed number's last decimal place: 97.8 is 97.75 to 97.85."""
+    for decimals in range(4):
+        if math.isclose(value, round(value, decimals), abs_tol=1e-9):
+            return 0.5 * 10 ** -decimals
+    return 0.5e-4
+
+
+def _share_matches(percent: float, part: float, whole: float) -> bool:
+    return whole > 0 and abs(part / whole * 100 - percent) <= _half_of_last_digit(percent) + 1e-9
+
+
+def _check_percent_ties(period: Period, name: str, fig: Figure, problems: Problems) -> None:
+    """A percentage's `of` and `part` name count figures of the period that it is the share
+    of; and where the period has a count that is the share, `part` must name it (or a
+    `distinct` relation say it is another count), so the audit knows they are one number."""
+    where = {"line": fig.where.line}
+    whole = period.figures.get(fig.of) if fig.of else None
+    if fig.of is not None and (whole is None or whole.unit != "count" or whole.counts not in PEOPLE):
+        problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of children or "
+                     "records in this period", "see 'Figures' in " + FORMAT_DOC,
+                     field=f"figures.{name}.of", **where)
+        whole = None
+    if fig.part is not None:
+        part = period.figures.get(fig.part)
+        if part is None or part.unit != "count" or part.counts not in PEOPLE or fig.part == fig.of:
+            problems.add(fig.where.file, f"'part: {fig.part}' must name a count figure of children "
+                         "or records in this period, other than 'of'", "see 'Figures' in "
+                         + FORMAT_DOC, field=f"figures.{name}.part", **where)
+        elif whole is not None and part.counts != whole.counts:
+            problems.add(fig.where.file, f"'part: {fig.part}' counts {part.counts} but 'of: "
+                         f"{fig.of}' counts {whole.counts}", "a share and its whole count the "
+                         "same things; check both names", field=f"figures.{name}.part", **where)
+        elif (whole is None and fig.value is not None and part.value is not None
+              and (part.value > 0) != (fig.value > 0)):
+            problems.add(fig.where.file, f"'{fig.part}' is {part.value:g} but the percentage "
+                         f"is {fig.value:g}%", "check both against the source: a share of none "
+                         "is 0% and 0% is a share of none", field=f"figures.{name}.part", **where)
+        elif (whole is not None and None not in (fig.value, part.value, whole.value)
+              and not _share_matches(fig.value, part.value, whole.value)):  # type: ignore[arg-type]
+            problems.add(fig.where.file, f"'{fig.part}' ({part.value:g}) is "
+                         f"{part.value / whole.value * 100 if whole.value else 0:.2f}% of "
+                         f"'{fig.of}' ({whole.value:g}), not {fig.value:g}%",
+                         "check the three figures against the source: the percentage, as "
+                         "printed, must be 'part' out of 'of'", field=f"figures.{name}.part",
+                         **where)
+        return
+    if whole is None or fig.value is None or whole.value is None:
+        return
+    settled = {frozenset(t.selector.figure for t in r.terms if t.selector.figure)
+               for r in period.relations if r.kind == "distinct"}
+    for other_name, other in period.figures.items():
+        if (other_name == fig.of or other.unit != "count" or other.counts != whole.counts
+                or other.value is None or other.value > whole.value or other.value <= 0
+                or other.date != fig.date or other.covers != fig.covers
+                or any({name, other_name} <= names for names in settled)
+                or not _share_matches(fig.value, other.value, whole.value)):
+            continue
+        problems.add(fig.where.file, f"'{other_name}' ({other.value:g}) is {fig.value:g}% of "
+                     f"'{fig.of}' ({whole.value:g}): is it the count this percentage is the "
+                     "share of?", f"if it is, add 'part: {other_name}' to the figure, so the "
+                     "audit knows they are one number; if it is another count that happens to "
+                     f"match, say so under 'relations:': '- distinct: [{name}, {other_name}]'",
+                     field=f"figures.{name}", **where)
 
 
 def _check_references(period: Period, problems: Problems) -> None:

@@ -57,6 +57,12 @@ class Figure:
     # For a percentage: the count figure it is a percentage of (reviews on time of
     # `reviews_held`). The audit then protects the counts it implies, and what is left.
     of: str | None = None
+    # For a percentage: the count figure that is its numerator, when the period has one
+    # (`reviews_on_time` of `reviews_held`). The audit then knows the two are one number.
+    part: str | None = None
+    # Why a figure that says `counts: none` does not count children or records, where the
+    # loader cannot take that on trust (a percentage tied to no count): a reason for a reviewer.
+    not_people: str = ""
 
 
 RELATION_KINDS = ("stock_flow", "same", "rate", "distinct", "hierarchy")
@@ -142,6 +148,12 @@ class Table:
     # 'unknown' when the source does not say: every cell is then treated as small.
     base: float | str | dict[str, dict[str, float]] | None = None
     sheet: str | None = None  # the sheet of `file`, when the table is in an Excel workbook
+    # Why a table that says `counts: none` is not about children or records, where its
+    # dimensions describe people or its values are all whole numbers.
+    not_people: str = ""
+    # Categories that equal the sum of the other categories of their line yet are not totals:
+    # {category: why}.
+    not_total: dict[str, str] = field(default_factory=dict)
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
         if self.base is None or isinstance(self.base, str):

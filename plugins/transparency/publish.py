@@ -489,23 +489,40 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
                 denominator=_relation_refs(period, rel.population), scale=rel.per,
                 implied=(implied,), home=period.key))
     for name, fig in period.figures.items():
-        if fig.of is None or name not in raws:
+        if (fig.of is None and fig.part is None) or name not in raws:
             continue
-        of = period.figures[fig.of]
-        count = Implied(f"{name}:count", f"the {of.counts} '{name}' is a percentage of",
-                        of.counts, of.sensitive or fig.sensitive)
-        rest = Implied(f"{name}:rest", f"the {of.counts} of '{fig.of}' outside '{name}'",
-                       of.counts, of.sensitive or fig.sensitive)
-        count_ref: Ref = (period.key, "implied", count.name, ())
-        rest_ref: Ref = (period.key, "implied", rest.name, ())
-        of_ref: Ref = (period.key, "figure", fig.of, ())
-        why = f"{where}'{name}' is a percentage of '{fig.of}'"
-        out.append(PublishedRelation("ratio", why, value=(period.key, "figure", name, ()),
-                                     numerator=((1.0, count_ref),), denominator=((1.0, of_ref),),
-                                     scale=100.0, implied=(count,)))
-        out.append(PublishedRelation("linear", why, terms=((1.0, count_ref), (1.0, rest_ref),
-                                                           (-1.0, of_ref)), implied=(rest,)))
+        _percent_relations(period, name, fig, out)
     return tuple(out)
+
+
+def _percent_relations(period: Period, name: str, fig: Figure,
+                       out: list[PublishedRelation]) -> None:
+    """A percentage figure tied to its counts: `of` (the whole) and `part` (the share), either
+    a figure of the period or, where the period does not give it, a count the percentage
+    implies. What is left of the whole is implied too."""
+    where = f"{period.key}: "
+    tied = period.figures[fig.of or fig.part or ""]
+    counts, sensitive = tied.counts, tied.sensitive or fig.sensitive
+    implied: list[Implied] = []
+
+    def ref(figure: str | None, role: str, label: str) -> Ref:
+        if figure is not None:
+            return (period.key, "figure", figure, ())
+        implied.append(Implied(f"{name}:{role}", label, counts, sensitive))
+        return (period.key, "implied", f"{name}:{role}", ())
+
+    part_ref = ref(fig.part, "count", f"the {counts} '{name}' is a percentage of")
+    whole_ref = ref(fig.of, "whole", f"the {counts} '{name}' is a percentage of, all of them")
+    rest = Implied(f"{name}:rest", f"the {counts} of '{fig.of or name + ':whole'}' outside "
+                   f"'{fig.part or name}'", counts, sensitive)
+    rest_ref: Ref = (period.key, "implied", rest.name, ())
+    why = (f"{where}'{name}' is a percentage of '{fig.of}'" if fig.of
+           else f"{where}'{name}' is the percentage '{fig.part}' is of a whole")
+    out.append(PublishedRelation("ratio", why, value=(period.key, "figure", name, ()),
+                                 numerator=((1.0, part_ref),), denominator=((1.0, whole_ref),),
+                                 scale=100.0, implied=tuple(implied)))
+    out.append(PublishedRelation("linear", why, terms=((1.0, part_ref), (1.0, rest_ref),
+                                                       (-1.0, whole_ref)), implied=(rest,)))
 
 
 def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],

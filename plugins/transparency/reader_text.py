@@ -42,7 +42,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 READ_METADATA = {"title", "summary", "subtitle", "description"}
 # period.yaml keys whose text a reader sees, and keys that list categories.
 TEXT_KEYS = {"title", "label", "summary", "note", "notes", "source", "definition", "description",
-             "caption", "subtitle", "period_label", "covers", "reason", "what", "not_people",
+             "caption", "subtitle", "period_label", "covers", "reason", "what",
              "measure", "name_long", "document", "location", "where"}
 CATEGORY_KEYS = {"categories", "order", "collapse"}
 # Selectors name categories a table already has ("where: {reason: …}"): not text of their own.

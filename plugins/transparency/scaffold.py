@@ -7,8 +7,10 @@ Writes, and never overwrites:
   labels and titles moved on to the new period where that is certain, and `FILL IN` wherever
   the officer must give something: every figure, target and comparator value, every place in
   the source, the source itself, and any title or category that still names an old year.
-  Relations carry over, each `tolerance` to FILL IN. Transcription notes and printed figures
-  belong to the old source and are dropped.
+  Relations carry over, each `tolerance` to FILL IN, and so do a percentage's `of` and `part`.
+  A `not_people` reason is asked for again (FILL IN, showing the old one): it vouches for the
+  new report's numbers. Transcription notes, printed figures and `not_total` (a coincidence
+  of the old numbers) belong to the old source and are dropped.
 * one CSV per table with the previous period's header and categories and an empty `value`
   column, or (excel=True) one workbook, tables.xlsx, with a sheet per table laid out the same.
 * content/<report>/<period>.md: the previous narrative's headings and references, with each
@@ -265,9 +267,18 @@ def _figure(entry: dict, rt: _Retimer, prev: _Previous) -> dict:
             out[key] = _where_fill(value)
         elif key == "covers":
             out[key] = f"{FILL}: the part of the period it covers (last period: {value})"
+        elif key == "not_people":
+            out[key] = _not_people(value)
         elif key != "note":
             out[key] = _plain(value)
     return out
+
+
+def _not_people(reason: Any) -> str:
+    """A reason for `counts: none` is about the new report's numbers, so it is given again,
+    never carried over unread (docs/data-format.md, 'counts: none must say why')."""
+    return (f"{FILL}: why these numbers count no child or record, for the new report (last "
+            f"period: {' '.join(str(reason).split())})")
 
 
 def _target(entry: dict, rt: _Retimer) -> dict:
@@ -300,6 +311,8 @@ def _comparator(entry: dict, rt: _Retimer, prev: _Previous) -> dict:
             out[key] = rt.date(value, prev)
         elif key == "source":
             out[key] = _where_fill(value)
+        elif key == "not_people":
+            out[key] = _not_people(value)
         elif key != "note":
             out[key] = _plain(value)
     return out
@@ -326,7 +339,10 @@ def _table(entry: dict, name: str, rt: _Retimer, prev: _Previous, sheet: str | N
                             for dim, cats in value.items()}
             else:
                 out[key] = f"{FILL} (last period: {value})"
-        elif key != "note":
+        elif key == "not_people":
+            out[key] = _not_people(value)
+        elif key not in ("note", "not_total"):
+            # A category equal to the others' sum by chance is last period's coincidence.
             out[key] = _plain(value)
     return out
 

@@ -13,3 +13,26 @@ METRIC_TYPES = ("value", "sum", "percent", "ratio")
 TOTAL = "Total"
 NOT_AVAILABLE = "x"
 NOT_APPLICABLE = "z"
+
+# Category labels people type for a total instead of `Total` (Excel pivot tables write "Grand
+# Total"; others write "All children", "Overall", "Sum"). Compared lower-case, with spaces and
+# punctuation tidied (load.total_like): the whole label, or its first or last words.
+TOTAL_WORDS = ("total", "totals", "grand total", "grand totals", "overall", "overall total",
+               "sum", "sum total", "all", "all total", "everyone", "everybody", "all persons",
+               "persons", "both sexes", "both genders")
+# "All ..." is a total ("All children", "All ages") unless the next word makes it a remainder
+# ("All other placements").
+ALL_BUT = ("other", "others", "remaining", "else", "except", "but")
+
+# Words in a dimension's name or label that say its categories are people's characteristics:
+# a table broken down by one of them is about children, whatever its unit. Matched as whole
+# words, lower-case (load.describes_people).
+PEOPLE_DIMENSIONS = (
+    "age", "ages", "age group", "age band", "gender", "genders", "sex", "ethnicity",
+    "ethnicities", "ethnic", "race", "nationality", "religion", "faith", "sexuality",
+    "sexual orientation", "disability", "disabilities", "disabled", "sen",
+    "special educational needs", "health", "legal status", "legal order",
+    "placement", "placements", "placement type", "category of need", "need", "needs",
+    "uasc", "asylum", "language", "child", "children", "young people", "young person",
+    "person", "people", "care leaver", "care leavers",
+)
