@@ -22,7 +22,7 @@ from transparency.lint import (
 )
 from transparency.numbers import ALLOWANCES, UNITS_WORDS, allowances, mentions
 from transparency.problems import Problems
-from transparency.reader_text import csv_passages, markdown_passages, yaml_passages
+from transparency.reader_text import csv_passages, markdown_passages, sheet_passages, yaml_passages
 from transparency.settings import SettingsError, resolve
 from transparency.yamlio import read_yaml
 
@@ -228,9 +228,21 @@ def test_category_labels_are_linted_like_labels(tmp_path):
                     "White,3 or more placements,40\n"
                     "Aged 0 to 4,Under 1,7\n", encoding="utf-8")
     result = check(csv_passages(path, path.read_text()), SENSITIVE, THRESHOLD)
-    assert [(p.line, p.message) for p in result.problems.items] == [
-        (2, "the label 'Indian (3 children)' (column 'ethnicity') gives a count of 3"),
-        (3, "the label 'Chinese (3)' (column 'ethnicity') gives a count of 3")]
+    assert [p.format() for p in result.problems.items] == [
+        f"{path}, row 2, field 'ethnicity': the label 'Indian (3 children)' gives a count of 3"
+        "\n    How to fix: remove the number from the label: categories name a group, the table "
+        "gives its count (and hides it when it is small)",
+        f"{path}, row 3, field 'ethnicity': the label 'Chinese (3)' gives a count of 3"
+        "\n    How to fix: remove the number from the label: categories name a group, the table "
+        "gives its count (and hides it when it is small)"]
+
+
+def test_workbook_categories_are_linted_with_their_cell(tmp_path):
+    rows = [("ethnicity", 1, ["ethnicity", "value"]), ("ethnicity", 2, ["White", "40"]),
+            ("ethnicity", 3, ["Indian (2 children)", "12"])]
+    result = check(sheet_passages(tmp_path / "tables.xlsx", rows), SENSITIVE, THRESHOLD)
+    assert [(p.line, p.cell, p.field) for p in result.problems.items] == [
+        (3, "sheet ethnicity, cell A3", "ethnicity")]
 
 
 def test_period_yaml_text_is_linted_on_the_line_of_the_number(tmp_path):
@@ -241,7 +253,7 @@ def test_period_yaml_text_is_linted_on_the_line_of_the_number(tmp_path):
                     "tables:\n  t:\n    categories: [Indian (3 children), Other]\n",
                     encoding="utf-8")
     result = check(yaml_passages(path, read_yaml(path), path.read_text()), SENSITIVE, THRESHOLD)
-    assert [p.line for p in result.problems.items] == [5, 10]
+    assert [(p.line, p.field) for p in result.problems.items] == [(5, "notes"), (10, "categories")]
     assert result.log[0].reason == "the source's own words about staff"
 
 

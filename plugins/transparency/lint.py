@@ -97,7 +97,13 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 
 def _place(passage: Passage) -> str:
-    return "" if passage.where == "text" else f" ({passage.where})"
+    """Where in the page the text is, when the problem's place does not say it already."""
+    return "" if passage.where == "text" or passage.field else f" ({passage.where})"
+
+
+def _add(lint: Lint, passage: Passage, message: str, hint: str, line: int) -> None:
+    lint.problems.add(passage.file, message, hint, line=line, field=passage.field,
+                      row_label=passage.row_label, cell=passage.cell)
 
 
 def placeholder_lines(text: str) -> list[tuple[int, str]]:
@@ -110,10 +116,9 @@ def placeholders(passage: Passage, lint: Lint) -> None:
     for match in PLACEHOLDER.finditer(passage.text):
         snippet = match.group(0)
         shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
-        lint.problems.add(passage.file, f"'{shown}' is a placeholder: this text is not written yet",
-                          "replace the placeholder, square brackets included, with the text (a "
-                          "publish build refuses unfinished text)",
-                          line=passage.line_of(_first_word(snippet)))
+        _add(lint, passage, f"'{shown}' is a placeholder: this text is not written yet",
+             "replace the placeholder, square brackets included, with the text (a publish "
+             "build refuses unfinished text)", passage.line_of(_first_word(snippet)))
 
 
 def _first_word(snippet: str) -> str:
@@ -163,20 +168,18 @@ def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
         small = mention.whole and 0 <= value <= threshold
         if value > threshold and not passage.label and value in hidden:
             if not _let_through(passage, line, snippet, lint):
-                lint.problems.add(
-                    passage.file, f"'{snippet}'{_place(passage)}: {mention.text} is a number this "
-                    "site hides in this period",
-                    "remove it: a number hidden to protect a small count must not be typed "
-                    "anywhere. If it is not that count (a date, a duration), add "
-                    "'<!-- reviewed: your reason -->' at the end of the line", line=line)
+                _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number "
+                     "this site hides in this period",
+                     "remove it: a number hidden to protect a small count must not be typed "
+                     "anywhere. If it is not that count (a date, a duration), add "
+                     "'<!-- reviewed: your reason -->' at the end of the line", line)
             continue
         if passage.label:
             if small and _label_risk(passage, mention):
-                lint.problems.add(
-                    passage.file, f"the label '{passage.text}'{_place(passage)} gives a count of "
-                    f"{mention.text}", "remove the number from the label: categories name a "
-                    "group, the table gives its count (and hides it when it is small)",
-                    line=passage.line)
+                _add(lint, passage, f"the label '{passage.text}'{_place(passage)} gives a count "
+                     f"of {mention.text}", "remove the number from the label: categories name a "
+                     "group, the table gives its count (and hides it when it is small)",
+                     passage.line)
             continue
         if not small and not (value > threshold and (value, mention.percent) in figures):
             continue
@@ -187,20 +190,18 @@ def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
         if _let_through(passage, line, snippet, lint):
             continue
         if small:
-            lint.problems.add(
-                passage.file, f"'{snippet}'{_place(passage)}: {mention.text} is a number typed by "
-                f"hand, and numbers from 0 to {threshold} can identify a child",
-                "refer to the figure with {{ name }} (it is hidden when it is small), write "
-                "around the number, or if it is not a count of anyone add "
-                "'<!-- reviewed: your reason -->' at the end of the line (see 'Numbers typed "
-                "by hand' in docs/editing.md)", line=line)
+            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number typed "
+                 f"by hand, and numbers from 0 to {threshold} can identify a child",
+                 "refer to the figure with {{ name }} (it is hidden when it is small), write "
+                 "around the number, or if it is not a count of anyone add "
+                 "'<!-- reviewed: your reason -->' at the end of the line (see 'Numbers typed "
+                 "by hand' in docs/editing.md)", line)
         else:
             names = figures[(value, mention.percent)]
-            lint.problems.add(
-                passage.file, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
-                f"and the data gives it as {' or '.join('{{ ' + n + ' }}' for n in names)}",
-                f"write {{{{ {names[0]} }}}} instead, so that the page shows the figure with its "
-                "period and source, and hides it if it must", line=line)
+            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
+                 f"and the data gives it as {' or '.join('{{ ' + n + ' }}' for n in names)}",
+                 f"write {{{{ {names[0]} }}}} instead, so that the page shows the figure with its "
+                 "period and source, and hides it if it must", line)
 
 
 def check(passages: Iterable[Passage], threshold: int, suppression_threshold: int,

@@ -74,6 +74,10 @@ class Passage:
     period: str = ""
     # Whether the text can refer to the period's figures by name (a period's narrative).
     references: bool = False
+    # How a problem names the place: the field or column, "line" or "row", a sheet's cell.
+    field: str | None = None
+    row_label: str = "line"
+    cell: str | None = None
 
     def line_of(self, snippet: str, occurrence: int = 0) -> int:
         """The source line holding the `occurrence`-th appearance of `snippet` (as a whole
@@ -248,7 +252,8 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
         elif isinstance(node, str) and node.strip() and (key in TEXT_KEYS or key in CATEGORY_KEYS):
             block = source(line)
             out.append(Passage(path, line, " ".join(node.split()), f"field '{key}'", block,
-                               marks_for(block), label=key in CATEGORY_KEYS, period=period))
+                               marks_for(block), label=key in CATEGORY_KEYS, period=period,
+                               field=key))
 
     visit(data, "", 1)
     return out
@@ -267,8 +272,19 @@ def csv_passages(path: Path, text: str, period: str = "") -> list[Passage]:
         for column, cell in zip(header, row, strict=False):
             if column != "value" and cell.strip():
                 out.append(Passage(path, number, " ".join(cell.split()), f"column '{column}'",
-                                   ((number, line),), label=True, period=period))
+                                   ((number, line),), label=True, period=period, field=column,
+                                   row_label="row"))
     return out
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def sheet_passages(path: Path, rows: list[tuple[str, int, list[str]]], period: str = ""
@@ -281,9 +297,10 @@ def sheet_passages(path: Path, rows: list[tuple[str, int, list[str]]], period: s
         if sheet not in header:
             header[sheet] = [c.strip().lower() for c in cells]
             continue
-        for column, cell in zip(header[sheet], cells, strict=False):
+        for index, (column, cell) in enumerate(zip(header[sheet], cells, strict=False)):
             if column != "value" and cell.strip():
                 out.append(Passage(path, number, " ".join(cell.split()),
                                    f"sheet {sheet}, column '{column}'", ((number, cell),),
-                                   label=True, period=period))
+                                   label=True, period=period, field=column, row_label="row",
+                                   cell=f"sheet {sheet}, cell {_column_letter(index)}{number}"))
     return out
