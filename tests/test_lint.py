@@ -133,6 +133,8 @@ ALLOWANCE_EXAMPLES = {
     "fractions": ("Two thirds of plans were finished.", "Two children, a third of them, moved."),
     "pronouns": ("One of the children said it helped.", "One child said it helped."),
     "things": ("The IROs work in two teams.", "Two children work in teams."),
+    "staff": ("Three new IROs joined the team.", "Three new children joined the team."),
+    "scales": ("Children scored their review 8 out of 10.", "8 out of 10 children said so."),
 }
 
 
@@ -228,13 +230,10 @@ def test_category_labels_are_linted_like_labels(tmp_path):
                     "White,3 or more placements,40\n"
                     "Aged 0 to 4,Under 1,7\n", encoding="utf-8")
     result = check(csv_passages(path, path.read_text()), SENSITIVE, THRESHOLD)
-    assert [p.format() for p in result.problems.items] == [
-        f"{path}, row 2, field 'ethnicity': the label 'Indian (3 children)' gives a count of 3"
-        "\n    How to fix: remove the number from the label: categories name a group, the table "
-        "gives its count (and hides it when it is small)",
-        f"{path}, row 3, field 'ethnicity': the label 'Chinese (3)' gives a count of 3"
-        "\n    How to fix: remove the number from the label: categories name a group, the table "
-        "gives its count (and hides it when it is small)"]
+    assert [p.format().split("\n")[0] for p in result.problems.items] == [
+        f"{path}, row 2, field 'ethnicity': the label 'Indian (3 children)' gives a count of 3",
+        f"{path}, row 3, field 'ethnicity': the label 'Chinese (3)' gives a count of 3"]
+    assert "remove the number from the label" in result.problems.items[0].hint
 
 
 def test_workbook_categories_are_linted_with_their_cell(tmp_path):
@@ -331,3 +330,126 @@ def test_the_pipeline_reads_narrative_data_labels_and_hidden_numbers(tmp_path):
     found = pipeline.lint_narrative(conf, published)
     assert not found.problems, found.problems.report()
     assert [e.reason for e in found.log if e.by == "reviewed"] == ["a deadline"]
+
+
+# A red team's bypasses of the first version, each now caught (narrative unless said).
+@pytest.mark.parametrize("body", [
+    "In 2021, 3 children were adopted.",  # a count after an allowed year
+    "At 31 March 2022, 2 young people identified as trans.",
+    "Of the children aged 16 and 17, 7 were in custody.",
+    "Under section 20, 4 children came into care.",
+    "Adoptions rose from 2 to 5.",  # "from" is not an age
+    "Only one adoption order was made this year.",  # records about a child
+    "One placement broke down.",
+    "A single adoption order was made.",
+    "One 15-year-old was remanded.",
+    "the report says 'two young people identify as trans'.",  # British single quotes
+    "adoptions this year---4 children---were placed",  # smarty's em dash, as the page renders it
+    "Adoptions--three children--were made",
+    "Adoptions:3 this year",
+    "Adopted,3 in all",
+    "Adopted 3kids",
+    "this year -3 children",
+    '<input value="9 children adopted" readonly>',  # an attribute a reader sees
+    '<ol start="3"><li>x</li></ol>',
+    "half a dozen children were placed",
+    "twins were placed together",
+    "th&shy;ree children were adopted",  # invisible characters
+    "th\u200bree children were adopted",
+    "³ children were adopted",  # superscript and full-width digits
+    "\uff13 children were adopted",
+    "Under 3 children were adopted.",  # an allowance's shape used for a count
+    "At least 3 children were adopted.",
+    "3 times as many children were adopted.",
+    "fifty-one children were placed for adoption",  # a compound number word (hidden below)
+])
+def test_the_red_teams_bypasses_are_caught(body):
+    knowns = Knowns(hidden={"iro/x": frozenset({51.0})})
+    assert lint(body, knowns=knowns, period="iro/x").problems, body
+
+
+def test_a_reference_style_link_title_is_read():
+    body = "See [the report][r].\n\n[r]: https://example.org/ \"6 children were adopted\""
+    assert lines(body) == [5]
+
+
+def test_a_summary_continued_on_the_next_line_and_entities_in_the_title_are_read():
+    text = "Title: Adoptions: &#56; children\nSummary: About the year,\n    when 3 children left.\n\nText."
+    found = check(markdown_passages(Path("n.md"), text, MARKDOWN), SENSITIVE, THRESHOLD).problems
+    assert sorted(p.line for p in found.items) == [1, 3]
+
+
+def test_a_reviewed_mark_covers_only_the_sentence_it_ends():
+    body = "Rates rose by 2 per 10,000 overall. 3 children were adopted. Rates fell by 1. <!-- reviewed: rates -->"
+    found = lint(body).problems
+    assert [p.message.split(":")[-1].strip() for p in found.items] == [
+        "3 is a number typed by hand, and numbers from 0 to 10 can identify a child"]
+
+
+def test_a_typed_number_a_small_distance_from_a_published_count_is_refused():
+    knowns = Knowns(counts={"iro/x": {1446.0: ("children_in_care",)}})
+    found = lint("Of them, 1,441 were not on remand.", knowns=knowns, period="iro/x").problems
+    assert "5 away from {{ children_in_care }} (1,446)" in found.items[0].message
+
+
+@pytest.mark.parametrize(("label", "caught"), [
+    ("Remand or committed for trial: 5", True), ("Roma – 3", True), ("Roma 3", True),
+    ("Roma [3]", True), ("Roma (n=3)", True), ("Roma (three)", True), ("Roma 3 of 14", True),
+    ("Roma (3, 21%)", True), ("Roma x3", True), ("Roma ³", True),
+    ("1 placement", False), ("3 or more placements", False), ("1 to 4", False),
+    ("Aged 16 and over", False), ("Under 1", False), ("Reduced 1 grade", False), ("16+", False),
+])
+def test_labels_give_no_count(tmp_path, label, caught):
+    path = tmp_path / "t.csv"
+    path.write_text(f'group,value\n"{label}",10\n', encoding="utf-8")
+    assert bool(check(csv_passages(path, path.read_text()), SENSITIVE, THRESHOLD).problems) is caught
+
+
+def test_a_label_holding_a_hidden_number_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("group,value\nPlaced for adoption (51),10\nAged 51 and over,3\n", encoding="utf-8")
+    knowns = Knowns(hidden={"iro/x": frozenset({51.0})})
+    found = check(csv_passages(path, path.read_text(), "iro/x"), SENSITIVE, THRESHOLD, None, knowns)
+    assert [p.line for p in found.problems.items] == [2]
+
+
+def test_period_yaml_labels_the_first_version_did_not_read(tmp_path):
+    path = tmp_path / "period.yaml"
+    path.write_text("source:\n  presented_to: Panel (2 children attended)\n"
+                    "tables:\n  t:\n    dimensions:\n      legal: Legal status (2 remanded)\n"
+                    "    collapse:\n      Chinese or Indian (2 children): [Chinese, Indian]\n"
+                    "comparators:\n  c:\n    values:\n      Roma (3): 40\n", encoding="utf-8")
+    found = check(yaml_passages(path, read_yaml(path), path.read_text()), SENSITIVE, THRESHOLD)
+    assert sorted(p.line for p in found.problems.items) == [2, 6, 8, 12]
+
+
+# Sentences a red team wrote as a comms officer would, which must pass without marks.
+@pytest.mark.parametrize("body", [
+    "Three new IROs joined the team this year.",
+    "Two of the IROs are trained Signs of Safety practitioners.",
+    "Conferences are chaired by one of 9 Child Protection Coordinators.",
+    "The three safeguarding partners are the council, the police and the NHS.",
+    "The IRO service held two consultation events with young people in care.",
+    "There are two Children in Care Councils: one for younger children and one for teenagers.",
+    "Children should take part in their reviews from the age of four.",
+    "Children aged between 10 and 15 were the largest group entering care.",
+    "Some children have been in care for two and a half years.",
+    "Reviews were held on time in nine of the twelve months.",
+    "Young people gave their reviews an average score of 8 out of 10.",
+    "Families are asked to scale their worries from 0 to 10, where 10 means no worries.",
+    "Parents rated the conference on a scale of 1-10.",
+    "The service wants all audits to follow one approach.",
+])
+def test_ordinary_sentences_pass(body):
+    found = lint(body).problems
+    assert not found, found.report()
+
+
+def test_pages_that_are_not_markdown_are_refused(tmp_path):
+    data, content = tmp_path / "data", tmp_path / "content"
+    write_period(data)
+    write_narrative(content)
+    (content / "pages").mkdir()
+    (content / "pages" / "x.html").write_text("<p>3 children were adopted.</p>", encoding="utf-8")
+    _, problems = pipeline.prepare(config(data, content, DATA_CACHE=str(tmp_path / "cache")))
+    assert [p.message for p in problems.items] == ["pages are written in Markdown, in files ending .md"]

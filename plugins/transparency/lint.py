@@ -29,17 +29,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .numbers import Allowance, Mention, allowances, allowed_spans, continues_list, mentions, people_after
+from .numbers import (
+    LIST_ALLOWANCES,
+    Allowance,
+    Mention,
+    allowances,
+    allowed_spans,
+    continues_list,
+    mentions,
+)
 from .problems import Problems
 from .reader_text import Passage, markdown_passages
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
 # FILL IN only in capitals: "a questionnaire children can fill in" is ordinary English.
 PLACEHOLDER = re.compile(r"\[\s*(?i:write)\b[^\]]*\]?|\bFILL IN\b")
-# In a label: "(3)" alone in brackets, "4/14", "1 (5%)".
-BRACKETED = re.compile(r"\(\s*(?P<n>\d{1,3})\s*\)")
-FRACTION = re.compile(r"(?<![\w./])(?P<n>\d{1,3})\s*/\s*\d{1,4}(?![\w/])")
-WITH_SHARE = re.compile(r"(?<![\w.,/])(?P<n>\d{1,3})\s*\(\s*\d{1,3}(?:\.\d+)?\s*%\s*\)")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class Knowns:
 
     hidden: Mapping[str, frozenset[float]] = field(default_factory=dict)
     figures: Mapping[str, Mapping[tuple[float, bool], tuple[str, ...]]] = field(default_factory=dict)
+    # Published counts of children or records (value -> names): a typed number a small
+    # distance from one lets a reader subtract.
+    counts: Mapping[str, Mapping[float, tuple[str, ...]]] = field(default_factory=dict)
 
     def hidden_in(self, period: str) -> frozenset[float]:
         if period:
@@ -130,20 +137,69 @@ def _occurrence(found: list[Mention], index: int) -> int:
     return sum(1 for m in found[:index] if m.text.lower() == text)
 
 
-def _let_through(passage: Passage, line: int, snippet: str, lint: Lint) -> bool:
-    reason = passage.reviewed.get(line)
-    if reason is None:
+def _let_through(passage: Passage, line: int | None, mention: Mention, snippet: str,
+                 lint: Lint) -> bool:
+    """A reviewed mark covers the numbers of the sentence it ends, on its own line (in
+    period.yaml, a mark after '>-' covers the whole note). A number whose line cannot be
+    found is not covered by any mark."""
+    if line is None or not passage.covers(line, mention.text):
         return False
-    lint.log.append(LogEntry(passage.file, line, snippet, "reviewed", reason))
+    lint.log.append(LogEntry(passage.file, line, snippet, "reviewed", passage.reviewed[line]))
     return True
 
 
-def _label_risk(passage: Passage, mention: Mention) -> bool:
-    if people_after(passage.text, mention):
-        return True
-    return any(match.span("n") == (mention.start, mention.end)
-               for pattern in (BRACKETED, FRACTION, WITH_SHARE)
-               for match in pattern.finditer(passage.text))
+# A band in a category label: "1 placement", "3 or more moves", "2+ schools", "0-4 days".
+BAND_NOUNS = (r"(?:placements?|moves?|episodes?|changes?|schools?|school\s+moves?|plans?|reviews?|"
+              r"visits?|times?|reasons?|categor(?:y|ies)|periods?|days?|weeks?|months?|years?|"
+              r"hours?|nights?|sessions?|social\s+workers?|IROs?|referrals?|assessments?|"
+              r"conferences?|previous|missing|offences?|convictions?|items?|factors?|siblings?|grades?|"
+              r"levels?|points?|steps?|stages?)")
+LABEL_BAND = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:\+|or\s+(?:more|fewer|less|over)|and\s+over|"
+                        r"(?:to|-|–)\s*(?P<n2>\d+))?\s+(?:or\s+more\s+)?" + BAND_NOUNS + r"\b"
+                        # a range on its own is a band of the dimension: "1 to 4", "10-15"
+                        r"|^\s*(?P<n3>\d+)\s*(?:to|-|–)\s*(?P<n4>\d+)\s*$", re.IGNORECASE)
+# In a label, only these allowances make a hidden number harmless ("Aged 10 to 15").
+LABEL_SHAPES = {"years", "dates", "ages", "codes", "durations"}
+
+
+def _check_label(passage: Passage, mention: Mention, rule: Allowance | None, small: bool,
+                 hidden: frozenset[float], threshold: int, lint: Lint) -> None:
+    """A category label names a group; any small number in it is a count unless it is an
+    allowance's shape or a band ("1 placement"). A hidden number is refused unless it is an
+    age, a year, a date, a code or a duration."""
+    value = mention.value
+    if value > threshold and value in hidden and (rule is None or rule.name not in LABEL_SHAPES):
+        _add(lint, passage, f"the label '{passage.text}'{_place(passage)} holds {mention.text}, "
+             "a number this site hides in this period", "remove the number from the label: "
+             "categories name a group, the table gives its count", passage.line)
+        return
+    if not small:
+        return
+    if rule is not None:
+        lint.log.append(LogEntry(passage.file, passage.line, passage.text,
+                                 f"allowance '{rule.name}'", rule.why))
+        return
+    if any(m.span(group) == (mention.start, mention.end) for m in LABEL_BAND.finditer(passage.text)
+           for group in ("n", "n2", "n3", "n4") if m.group(group)):
+        lint.log.append(LogEntry(passage.file, passage.line, passage.text, "label band",
+                                 "a band of how many each child has (1 placement, 3 or more moves)"))
+        return
+    _add(lint, passage, f"the label '{passage.text}'{_place(passage)} gives a count of "
+         f"{mention.text}", "remove the number from the label: categories name a group, the "
+         "table gives its count (and hides it when it is small). A band such as '1 placement' "
+         "or '3 or more moves' is allowed; a site can allow another shape with "
+         "NARRATIVE_ALLOWANCES", passage.line)
+
+
+def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
+                 threshold: int) -> tuple[str, float] | None:
+    """A published count of children or records that the typed number is within `threshold`
+    of (not equal): the difference would be a small count ("1,441 were not on remand" beside
+    1,446 in care)."""
+    for number, names in sorted(counts.items()):
+        if 1 <= abs(number - value) <= threshold:
+            return names[0], number
+    return None
 
 
 def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
@@ -156,52 +212,64 @@ def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
     figures = knowns.figures.get(passage.period, {}) if passage.references else {}
     spans = allowed_spans(passage.text, rules)
     allowed: tuple[Mention, Allowance] | None = None  # the last number an allowance let through
+    inside = False  # the last number continued a list
     for index, mention in enumerate(found):
         rule = spans.get((mention.start, mention.end))
-        if rule is None and allowed and continues_list(passage.text, allowed[0], mention):
+        following = found[index + 1] if index + 1 < len(found) else None
+        continued = bool(rule is None and allowed and allowed[1].name in LIST_ALLOWANCES
+                         and continues_list(passage.text, allowed[0], mention, following, inside))
+        if continued and allowed:
             rule = allowed[1]
+        inside = continued
         if rule is not None:
             allowed = (mention, rule)
-        snippet = _snippet(passage.text, mention.start, mention.end)
-        line = passage.line_of(mention.text, _occurrence(found, index))
         value = mention.value
         small = mention.whole and 0 <= value <= threshold
-        if value > threshold and not passage.label and value in hidden:
-            if not _let_through(passage, line, snippet, lint):
+        if passage.label:
+            _check_label(passage, mention, rule, small, hidden, threshold, lint)
+            continue
+        snippet = _snippet(passage.text, mention.start, mention.end)
+        located = passage.locate(mention.text, _occurrence(found, index))
+        line = located or passage.line
+        if value > threshold and value in hidden:
+            if not _let_through(passage, located, mention, snippet, lint):
                 _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number "
                      "this site hides in this period",
                      "remove it: a number hidden to protect a small count must not be typed "
-                     "anywhere. If it is not that count (a date, a duration), add "
-                     "'<!-- reviewed: your reason -->' at the end of the line", line)
+                     "anywhere. If it is not that count (a date, a duration), end the sentence "
+                     "with '<!-- reviewed: your reason -->'", line)
             continue
-        if passage.label:
-            if small and _label_risk(passage, mention):
-                _add(lint, passage, f"the label '{passage.text}'{_place(passage)} gives a count "
-                     f"of {mention.text}", "remove the number from the label: categories name a "
-                     "group, the table gives its count (and hides it when it is small)",
-                     passage.line)
-            continue
-        if not small and not (value > threshold and (value, mention.percent) in figures):
+        near = (_near_figure(value, knowns.counts.get(passage.period, {}), threshold)
+                if passage.references and mention.whole and value > threshold and rule is None
+                else None)
+        typed_figure = value > threshold and (value, mention.percent) in figures
+        if not small and not typed_figure and near is None:
             continue
         if rule is not None:
             lint.log.append(LogEntry(passage.file, line, snippet, f"allowance '{rule.name}'",
                                      rule.why))
             continue
-        if _let_through(passage, line, snippet, lint):
+        if _let_through(passage, located, mention, snippet, lint):
             continue
         if small:
             _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number typed "
                  f"by hand, and numbers from 0 to {threshold} can identify a child",
                  "refer to the figure with {{ name }} (it is hidden when it is small), write "
-                 "around the number, or if it is not a count of anyone add "
-                 "'<!-- reviewed: your reason -->' at the end of the line (see 'Numbers typed "
-                 "by hand' in docs/editing.md)", line)
-        else:
+                 "around the number, or if it is not a count of anyone end the sentence with "
+                 "'<!-- reviewed: your reason -->' (see 'Numbers typed by hand' in "
+                 "docs/editing.md)", line)
+        elif typed_figure:
             names = figures[(value, mention.percent)]
             _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
                  f"and the data gives it as {' or '.join('{{ ' + n + ' }}' for n in names)}",
                  f"write {{{{ {names[0]} }}}} instead, so that the page shows the figure with its "
                  "period and source, and hides it if it must", line)
+        elif near is not None:
+            name, number = near
+            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
+                 f"{abs(number - value):g} away from {{{{ {name} }}}} ({number:,.0f}): a reader can "
+                 "subtract one from the other and find a small count",
+                 "remove the number, or refer to figures the data holds", line)
 
 
 def check(passages: Iterable[Passage], threshold: int, suppression_threshold: int,

@@ -72,6 +72,12 @@ def _check_files(content: Path, reports: set[str], keys: set[str], problems: Pro
             continue
         rel = path.relative_to(content)
         top = rel.parts[0]
+        if top == PAGES_DIR and path.suffix != ".md":
+            # Pelican would also publish .html, .rst or .markdown pages, which the narrative
+            # lint does not read: a typed count in them would reach readers unchecked.
+            problems.add(path, "pages are written in Markdown, in files ending .md",
+                         "rename it to .md (Markdown), or move images to content/images/")
+            continue
         if top == PAGES_DIR or (len(rel.parts) > 1 and top in ("images", "extra")):
             if path.suffix == ".md" and top == PAGES_DIR:
                 text = read_text(path, problems)

@@ -19,6 +19,7 @@ a site adds its own or switches one off with TRANSPARENCY['NARRATIVE_ALLOWANCES'
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,12 +30,26 @@ UNITS_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "e
 TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
               "ninety": 90}
 WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(UNITS_WORDS)} | TENS_WORDS | {
-    "a dozen": 12, "a single": 1, "single": 1, "both": 2, "a couple of": 2, "a pair of": 2,
-    "a handful of": 5, "twice": 2, "once": 1}
-# Words that are numbers only before a word for people ("one of the aims", "both the IRO and
-# the social worker", "once a year").
-AMBIGUOUS = {"one", "a single", "single", "both", "a couple of", "a pair of", "a handful of",
-             "twice", "once"}
+    f"{tens}{joint}{unit}": value + i
+    for tens, value in (("twenty", 20), *TENS_WORDS.items())
+    for i, unit in enumerate(UNITS_WORDS[1:10], start=1) for joint in ("-", " ")} | {
+    "a dozen": 12, "half a dozen": 6, "a single": 1, "both": 2, "a couple of": 2, "a couple": 2,
+    "a pair of": 2, "a pair": 2, "a trio of": 3, "twins": 2, "triplets": 3, "twice": 2,
+    "once": 1}
+# Words that are numbers only before a word for people or for records about a child, up to
+# three words on ("one placement", "a single adoption order", "one unaccompanied asylum-seeking
+# child"; not "one of the aims", "one approach", "both the IRO and the social worker").
+AMBIGUOUS = {"one", "a single", "both", "a couple of", "a couple", "a pair of", "a pair",
+             "a trio of", "twice", "once"}
+# Characters a reader does not see (soft hyphens, zero-width spaces) and forms that read as
+# digits (superscripts, full-width digits) are normalised before numbers are read.
+_INVISIBLE = {ord(c): None for c in ("­", "​", "‌", "‍", "⁠", "﻿")}
+
+
+def normalise(text: str) -> str:
+    """Text as a reader reads it: NFKC ("³" and "３" are 3), invisible characters removed,
+    non-breaking spaces as spaces."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).replace(" ", " ")
 
 PEOPLE_WORDS = (
     r"children|child|kids?|young\s+people|young\s+persons?|youngsters?|boys?|girls?|babies|baby|"
@@ -42,25 +57,34 @@ PEOPLE_WORDS = (
     r"siblings?|brothers?|sisters?|care\s+leavers?|leavers?|pupils?|students?|"
     r"individuals?|people|persons?|males?|females?|members|women|men|adults?|"
     r"young\s+(?:women|men)|sons?|daughters?|adopters?|residents?|"
+    r"(?:\d+|[a-z]+)-year-olds?|unaccompanied|uasc|"
     # records about children identify them too
-    r"referrals?|cases?|audits?|reviews?|challenges?|conferences?|plans?|records?|files?")
+    r"referrals?|cases?|audits?|reviews?|challenges?|conferences?|plans?|records?|files?|"
+    r"adoptions?|placements?|orders?|remands?|assessments?|episodes?|visits?|incidents?|"
+    r"complaints?|allegations?|investigations?|enquir(?:y|ies)|offences?|exclusions?")
 # Words that end a noun phrase before a word for people: "one group of children" and "one
 # or more people" are not counts of children.
 STOP = (r"(?!(?:for|of|or|to|and|in|on|at|by|with|more|than|per|group|groups|each|every|set|"
         r"sets|kind|kinds|type|types|way|ways)\b)")
 PEOPLE_AFTER = re.compile(
-    r"^(?:\W+(?:of\s+(?:the|these|those|our|them)\s+)?(?:" + STOP + r"[a-z][\w'-]*\s+){0,2}?)?(?:"
+    r"^(?:\W+(?:of\s+(?:the|these|those|our|them)\s+)?(?:" + STOP + r"[a-z][\w'-]*\s+){0,3}?)?(?:"
     + PEOPLE_WORDS + r")\b", re.IGNORECASE)
 _WORD_ALTERNATION = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in WORD_VALUES),
                                     key=len, reverse=True))
 # "one in twenty": a ratio, which the ratios allowance judges.
 RATIO_AFTER = re.compile(r"^\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|(?:" + _WORD_ALTERNATION
                          + r")\b)", re.IGNORECASE)
-# Digits: "3", "1,446", "12.5"; not part of a code ("PN1", "S47", "1st", "2021/22"'s "22").
+# Digits: "3", "1,446", "12.5", also glued to punctuation ("Adoptions:3", "-3"); not part of
+# a code or a number ("PN1", "S47", "1st", "1990s", the "22" of "2021/22" or "2021-22").
 NUMBER_RE = re.compile(
-    r"(?<![\w.,/£$€:-])(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<decimal>\.\d+)?(?!\w|\.\d)"
-    r"|(?<![\w'-])(?P<words>" + _WORD_ALTERNATION + r")(?![\w'-])", re.IGNORECASE)
+    r"(?<![0-9A-WYZa-wyz_£$€])(?<!\w[xX])(?<!\d[.,/:])(?<!\w-)(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)"
+    r"(?P<decimal>\.\d+)?(?!\d|\.\d|(?:st|nd|rd|th|am|pm|s)\b)"
+    r"|(?<![\w-])(?<!\w['’])(?P<words>" + _WORD_ALTERNATION + r")(?![\w-]|['’]\w)",
+    re.IGNORECASE)
 
+# "… 3 children were", not "… 5 children's centres": for allowances that must not apply to a
+# count of people.
+NOT_PEOPLE_NEXT = (r"(?!\s+(?:[a-z][\w'-]*\s+)?(?:" + PEOPLE_WORDS + r")\b(?!['’]))")
 MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _N = r"(?:\d+|" + _WORD_ALTERNATION + r")"
@@ -76,7 +100,8 @@ THINGS = (r"(?:teams?|stages?|levels?|tiers?|areas?|kinds?|types?|sorts?|sources
           r"options?|measures?|indicators?|columns?|rows?|pages?|codes?|forms?|districts?|"
           r"localit(?:y|ies)|hubs?|offices?|principles?|recommendations?|actions?|points?|words?|"
           r"languages?|topics?|strands?|sites?|services?|boards?|panels?|partners?hips?|"
-          r"counts?|numbers?|rules?|tests?|ends?|cells?|groups?|posts?|vacanc(?:y|ies)|roles?|jobs?)")
+          r"counts?|numbers?|rules?|tests?|ends?|cells?|groups?|posts?|vacanc(?:y|ies)|roles?|jobs?|"
+          r"events?|councils?|schemes?|projects?|workshops?)")
 
 # name -> (pattern, what it allows). Each pattern marks the allowed number with a group n.
 ALLOWANCES: dict[str, tuple[str, str]] = {
@@ -85,16 +110,25 @@ ALLOWANCES: dict[str, tuple[str, str]] = {
     "dates": (r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTHS + r"\b"
               r"|\b(?P<n3>\d{1,2})\s*/\s*\d{1,2}\s*/\s*\d{2,4}\b",
               "a day of a date, written the British way (31 March, 30/04/2020)"),
-    "ages": (r"\b(?:aged?|ages|turns?|turned|turning|under[-\s]?|over[-\s]|from)\s*(?P<n>\d+)s?\b"
-             r"(?:\s*(?:to|-|–|and|or)\s*(?P<n2>\d+))?"
+    "ages": (r"\b(?:aged?|ages|turns?|turned|turning|age\s+of|aged\s+between|"
+             r"reach(?:es|ed|ing)?(?:\s+the\s+age\s+of)?)\s*(?P<n>" + _N
+             + r")s?\b(?:\s*(?:to|-|–|and|or)\s*(?P<n2>\d+))?"
+             # "under 5s", "Under 5 children's centres"; not "under 3 children were adopted"
+             r"|\b(?:under|over)[-\s]?(?P<n9>\d+)s?\b(?!\s+(?:[a-z][\w'-]*\s+)?(?:"
+             + PEOPLE_WORDS + r")\b(?!['’]))"
              r"|\b(?P<n3>\d+)\s*(?:-|–|to)\s*(?P<n4>\d+)\s*[-\s]?(?:years?|year-olds?|yrs)\b"
              r"|\b(?P<n5>\d+)[-\s]years?[-\s]olds?\b|\b(?P<n6>\d+)\s*\+"
              r"|\bage\s+(?:bands?|groups?|ranges?)\W{0,3}(?P<n7>\d+)\s*(?:-|–|to)\s*(?P<n8>\d+)",
              "an age or an age band (aged 4, under 5s, turn 4, 0 to 4 years, 16+)"),
-    "durations": (r"(?P<n>" + _N + r")[-\s]+(?:full\s+|calendar\s+|more\s+)?" + TIME_UNITS + r"(?!\w)"
-                  r"|\b(?:every|each|per|a)\s+(?P<n2>" + _N + r")\s+" + TIME_UNITS,
-                  "a length of time or how often (20 working days, 6 months, every 2 weeks)"),
-    "times": (r"\b(?P<n>" + _N + r")\s+times\b|\b(?P<n2>\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm)\b"
+    "durations": (r"(?P<n>" + _N + r")(?:\s+and\s+a\s+half)?[-\s]+(?:full\s+|calendar\s+|more\s+)?"
+                  + TIME_UNITS + r"(?!\w)"
+                  r"|\b(?:every|each|per|a)\s+(?P<n2>" + _N + r")\s+" + TIME_UNITS
+                  + r"|\b(?P<n3>" + _N + r")\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<n4>" + _N
+                  + r")\s+" + TIME_UNITS,
+                  "a length of time or how often (20 working days, 6 months, every 2 weeks, "
+                  "nine of the twelve months)"),
+    "times": (r"\b(?P<n>" + _N + r")\s+times\b(?!\s+(?:as|more|fewer|less|the)\b)"
+              r"|\b(?P<n2>\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm)\b"
               r"|\b(?P<n3>\d{1,2}):\d\d\b",
               "how many times, or a time of day (3 times, 9am, 10:30)"),
     "codes": (r"\b(?:sections?|s|stages?|levels?|tiers?|parts?|schedules?|regulations?|"
@@ -102,9 +136,8 @@ ALLOWANCES: dict[str, tuple[str, str]] = {
               r"phases?|steps?|key\s+stages?|ks|quarters?|q|weeks?|priority|priorities|versions?|"
               r"standards?|recommendations?|questions?|options?|points?|grades?|bands?|rooms?|"
               r"codes?|rules?|principles?|objectives?|aims?|outcomes?|number|no\.?|year\s+group)"
-              r"\s*(?P<n>\d+)(?:\s*\(\s*(?P<n4>\d+)\s*\))?"
-              r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)(?P<n2>\d+))*"
-              r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)(?P<n3>\d+))?",
+              # the list that may follow ("stage 1, 2 and 3") is continues_list()'s business
+              r"\s*(?P<n>\d+)(?:\s*\(\s*(?P<n4>\d+)\s*\))?",
               "a section, stage, table or other numbered label (Section 20, stage 1, Table 3)"),
     "measures": (r"(?P<n>\d+)\s*(?:%|per\s*cent\b|percent\b|fte\b|full[-\s]time\b|"
                  r"per\s+(?:\d|ten|hundred|thousand)|miles?\b|km\b|metres?\b|pence\b|p\b)"
@@ -116,20 +149,40 @@ ALLOWANCES: dict[str, tuple[str, str]] = {
                r"[^.;:]*?" + WIDER,
                "a ratio of the '1 in 5' kind about a wider population than the council's "
                "(Nationally, 1 in 5 children …)"),
-    "things": (r"(?P<n>" + _N + r")\s+(?:(?!(?:" + PEOPLE_WORDS + r"|sibling|foster|family|"
-               r"adopt\w*|the|a|an|of|these|those|their|our|its)\b)[a-z][\w'-]*\s+)?" + THINGS
-               + r"\b",
+    # Up to three words between: "two consultation events", "two Children in Care Councils"
+    # (a name in capitals may hold a word for people; lower-case words may not).
+    "things": (r"(?P<n>" + _N + r")\s+(?:(?-i:[A-Z][\w'-]*)(?:\s+(?:in|of|and|for))?\s+){0,3}?"
+               r"(?:(?!(?:" + PEOPLE_WORDS + r"|sibling|foster|family|adopt\w*|the|a|an|of|these|"
+               r"those|their|our|its)\b)(?-i:[a-z][\w'-]*)\s+)?" + THINGS + r"\b",
                "a number of things that are not people or records about a child "
                "(two teams, three stages, five areas)"),
-    "bounds": (r"\b(?:up\s+to|fewer\s+than|less\s+than|more\s+than|under|over|at\s+least|"
-               r"as\s+few\s+as|no\s+fewer\s+than)\s+(?P<n>" + _N + r")\b",
+    # An upper bound says little ("fewer than 5" is the suppression rule's own wording); a
+    # lower bound before a word for people says how many at least, so it is not allowed.
+    "bounds": (r"\b(?:up\s+to|fewer\s+than|less\s+than|as\s+few\s+as|at\s+most)\s+(?P<n>"
+               + _N + r")\b"
+               r"|\b(?:more\s+than|over|under|at\s+least|no\s+fewer\s+than)\s+(?P<n2>" + _N + r")\b"
+               + NOT_PEOPLE_NEXT + r"|\bmore\s+than\s+(?P<n3>one)\b",
                "a bound, not a count (up to 3 reviews, fewer than 5, more than one)"),
+    "staff": (r"(?P<n>" + _N + r")\s+(?:(?:new|more|other|of\s+the|of\s+our|permanent|agency|"
+              r"full[-\s]time|part[-\s]time|qualified|experienced|senior|independent|"
+              r"fixed[-\s]term|child\s+protection|team)\s+){0,2}(?:IROs?|staff|coordinators?|"
+              r"social\s+workers?|managers?|practitioners?|chairs?|officers?|advocates?|"
+              r"visitors?|workers?|colleagues?|employees?|apprentices?|agencies|partners|"
+              r"safeguarding\s+partners|councillors?|members\s+of\s+staff)\b",
+              "a number of staff, posts or partner agencies: staff counts are not protected "
+              "(three new IROs, two coordinators)"),
+    "scales": (r"\b(?:scor(?:es?|ed|ing)|scales?|scaled?|rated?|ratings?|marks?)\b[^.;]{0,40}?\b(?P<n>" + _N
+               + r")\s*(?:out\s+of|/|to|-|–)\s*(?P<n2>" + _N + r")\b"
+               r"|\b(?P<n3>" + _N + r")\s*(?:out\s+of|/)\s*(?P<n4>10|ten)\b(?=[^.;]{0,40}?\b(?:"
+               r"scor(?:es?|ed|ing)|scales?|rated?|ratings?|marks?)\b)"
+               r"|\bwhere\s+(?P<n5>" + _N + r")\s+(?:means|stands\s+for)\b",
+               "a point on a scale or a score (8 out of 10, a scale of 0 to 10)"),
     "rule": (r"\b(?:counts?|numbers?|figures?|values?)\s+(?:of|from|between)\s+(?P<n>\d+)\s+"
              r"(?:to|and|-|–)\s+(?P<n2>\d+)",
              "the suppression rule itself (counts of 1 to 5 are hidden)"),
     "fractions": (r"\b(?P<n>" + _N + r")[-\s](?:thirds?|quarters?|halves|half|fifths?|tenths?)\b",
                   "a fraction (two thirds)"),
-    "pronouns": (r"\b(?:no|any|every|each|which|this|that|the\s+other|another)[-\s](?P<n>one)\b"
+    "pronouns": (r"\b(?:no|any|every|each|which|this|that|the|the\s+other|another)[-\s](?P<n>one)\b"
                  r"(?!\s+(?:[a-z][\w'-]*\s+)?(?:" + PEOPLE_WORDS + r")\b)"
                  r"|\b(?P<n2>one)[-\s](?:to[-\s]one|another|off|way|stop|page|year|day|week|"
                  r"month|minute|time|third|quarter|half)\b"
@@ -224,14 +277,28 @@ def allowed_by(text: str, mention: Mention, rules: tuple[Allowance, ...]) -> All
     return allowed_spans(text, rules).get((mention.start, mention.end))
 
 
-LIST_GAP = re.compile(r"^[\s\"'“”‘’()]*(?:,|and|or|to|-|–|,\s*and|,\s*or)[\s\"'“”‘’()]*$",
-                      re.IGNORECASE)
+_QUOTES = "[\\s\"'“”‘’()]*"
+COMMA_GAP = re.compile("^" + _QUOTES + "," + _QUOTES + "$")
+LAST_GAP = re.compile("^" + _QUOTES + "(?:,\\s*)?(?:and|or|to|-|–)" + _QUOTES + "$", re.IGNORECASE)
+# Allowances whose lists run on: "stage 1, 2 and 3", "aged 16 and 17", age bands "1 - 5" and "5-9".
+LIST_ALLOWANCES = {"codes", "ages"}
 
 
-def continues_list(text: str, before: Mention, mention: Mention) -> bool:
+def continues_list(text: str, before: Mention, mention: Mention, after: Mention | None,
+                   inside: bool = False) -> bool:
     """Is `mention` the next item of a list that `before` starts ("stage 1, 2 and 3",
-    "Sections 20 or 31")? An allowance for the first then covers it too."""
-    return bool(LIST_GAP.match(text[before.end:mention.start]))
+    "Sections 20 or 31")? An item after a comma must be followed by another item (", 2 and 3"):
+    "In 2021, 3 children …" is not a list. The second item of a list before a word for people
+    is not one either ("section 20 and 4 children"), unless the list is already running
+    (`inside`: "stage 1, 2 and 3 challenges")."""
+    if not inside and people_after(text, mention):
+        return False
+    gap = text[before.end:mention.start]
+    if LAST_GAP.match(gap):
+        return True
+    return bool(COMMA_GAP.match(gap) and after is not None
+                and (COMMA_GAP.match(text[mention.end:after.start])
+                     or LAST_GAP.match(text[mention.end:after.start])))
 
 
 def people_after(text: str, mention: Mention) -> bool:

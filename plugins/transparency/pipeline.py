@@ -18,7 +18,7 @@ from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
 from .publish import hidden_numbers, publish_site
-from .published import PublishedSite
+from .published import PublishedPeriod, PublishedSite
 from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve
 
@@ -172,6 +172,15 @@ def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float,
     return out
 
 
+def _people_counts(period: PublishedPeriod) -> dict[float, tuple[str, ...]]:
+    """The period's published counts of children or records: value -> names."""
+    out: dict[float, tuple[str, ...]] = {}
+    for name, metric in sorted(period.values.items()):
+        if metric.of_people and metric.value.number is not None:
+            out[metric.value.number] = (*out.get(metric.value.number, ()), name)
+    return out
+
+
 def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> list[Passage]:
     """Everything people typed that a reader sees (reader_text.py), from every narrative and
     page, and from every published period's period.yaml and tables. Draft periods left out of
@@ -226,7 +235,8 @@ def lint_narrative(config: Config, site: PublishedSite) -> Lint:
     passages = reader_passages(config, site, problems)
     knowns = Knowns(hidden={k: frozenset(v for v in numbers if v > config.suppression_threshold)
                             for k, numbers in _hidden_cached(config, site).items()},
-                    figures=_figures(site, config.sensitive_threshold))
+                    figures=_figures(site, config.sensitive_threshold),
+                    counts={key: _people_counts(period) for key, period in site.periods.items()})
     lint = check(passages, config.sensitive_threshold, config.suppression_threshold,
                  allowances(config.narrative_allowances), knowns)
     problems.extend(lint.problems)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import references
+from .numbers import normalise
 from .problems import Problems
 
 # Stands for what an inline reference produces: not a number typed by hand.
@@ -42,15 +43,24 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 READ_METADATA = {"title", "summary", "subtitle", "description"}
 # period.yaml keys whose text a reader sees, and keys that list categories.
 TEXT_KEYS = {"title", "label", "summary", "note", "notes", "source", "definition", "description",
-             "caption", "subtitle", "period_label", "covers", "reason", "what",
+             "caption", "subtitle", "period_label", "covers", "reason", "what", "presented_to",
+             "publisher",
              "measure", "name_long", "document", "location", "where"}
 CATEGORY_KEYS = {"categories", "order", "collapse"}
+# Mappings whose keys are labels (comparator areas, a collapse's new groups), and whose values
+# are labels (a table's dimension titles).
+LABEL_KEY_MAPS = {"values", "collapse"}
+LABEL_VALUE_MAPS = {"dimensions"}
 # Selectors name categories a table already has ("where: {reason: …}"): not text of their own.
 SELECTOR_KEYS = {"where"}
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "pre",
               "blockquote", "figcaption", "caption", "div", "table", "tr", "ul", "ol", "dl",
               "hr", "br"}
-READ_ATTRIBUTES = {"alt", "title", "aria-label"}
+# Attributes a reader never sees or hears; every other attribute of the narrative's own HTML is
+# read (alt, title, aria-label, value, placeholder …).
+UNREAD_ATTRIBUTES = {"href", "src", "class", "id", "style", "rel", "lang", "dir", "width", "height",
+                     "colspan", "rowspan", "scope", "headers", "role", "tabindex", "type", "name",
+                     "for", "target", "loading", "srcset", "sizes", "datetime", "hidden"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,9 @@ class Passage:
     where: str
     lines: tuple[tuple[int, str], ...] = ()
     reviewed: Mapping[int, str] = field(default_factory=dict)
+    # For each reviewed line, the text its mark covers: the sentence the mark ends (None: the
+    # whole line or block, as a mark after '>-' in period.yaml).
+    covered: Mapping[int, str | None] = field(default_factory=dict)
     label: bool = False
     # The report period whose figures this text sits beside ("iro/2021-22"), or "" for a
     # page of the whole site.
@@ -79,17 +92,32 @@ class Passage:
     row_label: str = "line"
     cell: str | None = None
 
-    def line_of(self, snippet: str, occurrence: int = 0) -> int:
+    def locate(self, snippet: str, occurrence: int = 0) -> int | None:
         """The source line holding the `occurrence`-th appearance of `snippet` (as a whole
-        word), or the passage's first line when no source line shows it plainly."""
-        pattern = re.compile(r"(?<![\w.,])" + re.escape(snippet) + r"(?![\w])", re.IGNORECASE)
+        word), or None when no source line shows it plainly."""
+        pattern = _word(snippet)
         seen = 0
         for number, text in self.lines:
             for _ in pattern.finditer(_plain_source(text)):
                 if seen == occurrence:
                     return number
                 seen += 1
-        return self.line
+        return None
+
+    def line_of(self, snippet: str, occurrence: int = 0) -> int:
+        """locate(), or the passage's first line."""
+        return self.locate(snippet, occurrence) or self.line
+
+    def covers(self, line: int, snippet: str) -> bool:
+        """Does a reviewed mark on `line` cover `snippet`?"""
+        if line not in self.reviewed:
+            return False
+        covered = self.covered.get(line)
+        return covered is None or bool(_word(snippet).search(covered))
+
+
+def _word(snippet: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.,])" + re.escape(snippet) + r"(?![\w])", re.IGNORECASE)
 
 
 def _plain_source(line: str) -> str:
@@ -104,6 +132,18 @@ def reviewed_marks(lines: list[str], first: int = 1) -> dict[int, str]:
             if (match := REVIEWED.search(line))}
 
 
+def marked_sentences(lines: list[str], first: int = 1) -> dict[int, str | None]:
+    """For each line with a reviewed mark, the sentence the mark ends: the plain text between
+    the last sentence end before the mark and the mark."""
+    out: dict[int, str | None] = {}
+    for number, line in enumerate(lines, start=first):
+        match = REVIEWED.search(line)
+        if match:
+            before = _plain_source(line[:match.start()]).strip()
+            out[number] = re.split(r"(?<=[.!?])\s+(?=\S)", before)[-1] if before else ""
+    return out
+
+
 class _Text(HTMLParser):
     """Plain text of rendered HTML, one string per block; attributes a reader hears apart."""
 
@@ -112,6 +152,7 @@ class _Text(HTMLParser):
         self.blocks: list[str] = []
         self.attributes: list[str] = []
         self._current: list[str] = []
+        self._footnote = 0  # inside a footnote's reference number (<sup class="footnote-ref">)
 
     def _flush(self) -> None:
         text = " ".join("".join(self._current).replace("\u00a0", " ").split())
@@ -122,16 +163,24 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCK_TAGS:
             self._flush()
+        if self._footnote or "footnote-ref" in (dict(attrs).get("class") or ""):
+            self._footnote += 1
         for name, value in attrs:
-            if name in READ_ATTRIBUTES and value and value.strip():
+            if name not in UNREAD_ATTRIBUTES and not name.startswith("data-") and value and \
+                    value.strip():
                 self.attributes.append(" ".join(value.split()))
+        if tag == "ol" and dict(attrs).get("start"):
+            self.attributes.append(f"{dict(attrs)['start']}.")  # the first item's number
 
     def handle_endtag(self, tag: str) -> None:
         if tag in BLOCK_TAGS:
             self._flush()
+        if self._footnote:
+            self._footnote -= 1
 
     def handle_data(self, data: str) -> None:
-        self._current.append(data)
+        if not self._footnote:  # a footnote's number is a link, not a figure
+            self._current.append(data)
 
     def close(self) -> None:
         super().close()
@@ -168,55 +217,84 @@ def _blocks(lines: list[str], first: int) -> Iterator[tuple[int, list[str]]]:
         yield start, block
 
 
+LINK_DEFINITION = re.compile(r"""^\s{0,3}\[[^\]]+\]:\s*\S+\s+["'(](?P<title>.+)["')]\s*$""")
+
+
+def _metadata(path: Path, lines: list[str], marks: dict[int, str], period: str) -> list[Passage]:
+    """The 'Key: value' lines a reader sees (Title, Summary …), with the indented lines that
+    continue a value, entities decoded as the page decodes them."""
+    import html
+
+    out = []
+    key, number, parts = "", 0, []
+    for index, line in enumerate([*lines, "End: "], start=1):
+        if line.startswith((" ", "\t")) and key:
+            parts.append(line.strip())
+            continue
+        if key.lower() in READ_METADATA and " ".join(parts).strip():
+            value = normalise(html.unescape(" ".join(parts)))
+            source = tuple((n, lines[n - 1]) for n in range(number, index))
+            out.append(Passage(path, number, " ".join(value.split()), f"metadata '{key}'", source,
+                               marks, period=period))
+        name, _, value = line.partition(":")
+        key, number, parts = name.strip(), index, [value.strip()]
+    return out
+
+
 def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None = None,
                       period: str = "") -> list[Passage]:
     """Every passage a reader sees of a narrative or page (see the module docstring).
-    `markdown` is Pelican's MARKDOWN setting (extensions and their configs)."""
+    `markdown` is Pelican's MARKDOWN setting: its extension_configs name the extensions, as
+    Pelican's reader takes them."""
     from markdown import Markdown
 
     from .narrative import body_start
 
     all_lines = text.splitlines()
     marks = reviewed_marks(all_lines)
+    covered = marked_sentences(all_lines)
     start = body_start(text)
-    out: list[Passage] = []
-    for number, line in enumerate(all_lines[:start], start=1):
-        key, _, value = line.partition(":")
-        if key.strip().lower() in READ_METADATA and value.strip():
-            out.append(Passage(path, number, value.strip(), f"metadata '{key.strip()}'",
-                               ((number, line),), marks, period=period))
+    out = _metadata(path, all_lines[:start], marks, period)
     refs = references.parse(text, path, Problems())  # malformed ones are reported elsewhere
     by_line: dict[int, list[references.Reference]] = {}
     for ref in refs:
         by_line.setdefault(ref.line, []).append(ref)
         for option in ("title", "subtitle", "alt"):
             if ref.options.get(option):
-                out.append(Passage(path, ref.line, ref.options[option],
+                out.append(Passage(path, ref.line, normalise(ref.options[option]),
                                    f"the {option} of a {ref.kind} reference",
-                                   ((ref.line, ref.options[option]),), marks, period=period))
+                                   ((ref.line, ref.options[option]),), marks, period=period,
+                                   covered=covered))
     body = []
     for number, line in enumerate(all_lines[start:], start=start + 1):
         for ref in by_line.get(number, ()):
             line = line.replace(ref.text, "" if ref.kind in references.BLOCK_KINDS else REF)
         # Anything else in double braces is a malformed reference, reported elsewhere.
         body.append(references.REFERENCE_RE.sub(REF, line))
-    renderer = Markdown(**dict(markdown or {}))
+        definition = LINK_DEFINITION.match(line)
+        if definition:  # a link's title, shown wherever the link is (rendered blocks lose it)
+            out.append(Passage(path, number, normalise(definition.group("title")), "link title",
+                               ((number, line),), marks, period=period, covered=covered))
+    options = dict(markdown or {})
+    options.setdefault("extensions", list(options.get("extension_configs", {})))
+    renderer = Markdown(**options)
     for first, block in _blocks(body, start + 1):
         rendered = renderer.reset().convert("\n".join(block))
         texts, attributes = html_texts(rendered)
         numbered = tuple(zip(range(first, first + len(block)), block, strict=True))
         for piece in texts:
-            out.append(Passage(path, first, piece, "text", numbered, marks, period=period,
-                               references=bool(period)))
+            out.append(Passage(path, first, normalise(piece), "text", numbered, marks,
+                               period=period, references=bool(period), covered=covered))
         for piece in attributes:
-            out.append(Passage(path, first, piece, "alternative text", numbered, marks,
-                               period=period))
+            out.append(Passage(path, first, normalise(piece), "alternative text", numbered,
+                               marks, period=period, covered=covered))
     return out
 
 
 def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Passage]:
-    """The text fields and listed categories of a period.yaml already read with line numbers
-    (yamlio.LinedDict / LinedList)."""
+    """The text fields and category labels of a period.yaml already read with line numbers
+    (yamlio.LinedDict / LinedList): text keys (TEXT_KEYS) are prose; listed categories,
+    dimension titles, comparator areas and the new labels of a collapse are labels."""
     lines = text.splitlines()
     marks = reviewed_marks(lines)
     out: list[Passage] = []
@@ -238,22 +316,27 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
         first = marks.get(block[0][0]) if block else None
         return {n: marks.get(n) or first for n, _ in block if marks.get(n) or first}
 
-    def visit(node: Any, key: str, line: int) -> None:
+    def add(value: str, key: str, line: int, label: bool) -> None:
+        block = source(line)
+        out.append(Passage(path, line, normalise(" ".join(value.split())), f"field '{key}'",
+                           block, marks_for(block), label=label, period=period, field=key))
+
+    def visit(node: Any, key: str, line: int, label: bool = False) -> None:
         if isinstance(node, dict):
             if key in SELECTOR_KEYS:
                 return
             for child_key, child in node.items():
                 child_line = node.line_of(child_key) if hasattr(node, "line_of") else line
-                visit(child, str(child_key), child_line)
+                if key in LABEL_KEY_MAPS:  # the keys are labels: areas, a collapse's new groups
+                    add(str(child_key), key, child_line, True)
+                visit(child, str(child_key), child_line, key in LABEL_VALUE_MAPS)
         elif isinstance(node, list):
             for index, child in enumerate(node):
                 child_line = node.line_of(index) if hasattr(node, "line_of") else line
-                visit(child, key, child_line)
-        elif isinstance(node, str) and node.strip() and (key in TEXT_KEYS or key in CATEGORY_KEYS):
-            block = source(line)
-            out.append(Passage(path, line, " ".join(node.split()), f"field '{key}'", block,
-                               marks_for(block), label=key in CATEGORY_KEYS, period=period,
-                               field=key))
+                visit(child, key, child_line, label)
+        elif isinstance(node, str) and node.strip() and (
+                label or key in TEXT_KEYS or key in CATEGORY_KEYS):
+            add(node, key, line, label or key in CATEGORY_KEYS)
 
     visit(data, "", 1)
     return out
@@ -271,7 +354,7 @@ def csv_passages(path: Path, text: str, period: str = "") -> list[Passage]:
         line = raw_lines[number - 1] if number - 1 < len(raw_lines) else ""
         for column, cell in zip(header, row, strict=False):
             if column != "value" and cell.strip():
-                out.append(Passage(path, number, " ".join(cell.split()), f"column '{column}'",
+                out.append(Passage(path, number, normalise(" ".join(cell.split())), f"column '{column}'",
                                    ((number, line),), label=True, period=period, field=column,
                                    row_label="row"))
     return out
@@ -299,7 +382,7 @@ def sheet_passages(path: Path, rows: list[tuple[str, int, list[str]]], period: s
             continue
         for index, (column, cell) in enumerate(zip(header[sheet], cells, strict=False)):
             if column != "value" and cell.strip():
-                out.append(Passage(path, number, " ".join(cell.split()),
+                out.append(Passage(path, number, normalise(" ".join(cell.split())),
                                    f"sheet {sheet}, column '{column}'", ((number, cell),),
                                    label=True, period=period, field=column, row_label="row",
                                    cell=f"sheet {sheet}, cell {_column_letter(index)}{number}"))
