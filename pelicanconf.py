@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from transparency import THEME_PATH
+
 HERE = Path(__file__).parent.resolve()
 
 AUTHOR = "Children's Services"
@@ -12,12 +14,15 @@ TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
 
 PATH = str(HERE / "content")
-THEME = str(HERE / "theme")
-PLUGIN_PATHS = [str(HERE / "plugins")]
+# The engine's theme; this site's own templates in theme/templates override it one by one.
+THEME = str(THEME_PATH)
+THEME_TEMPLATES_OVERRIDES = [str(HERE / "theme" / "templates")]
 # Always explicit: with PLUGINS unset Pelican would load every installed plugin.
 PLUGINS = ["transparency"]
 
 TRANSPARENCY = {
+    "ORGANISATION": "City of Bradford Metropolitan District Council",
+    "AREA": "Bradford",
     "DATA_PATH": str(HERE / "data"),
     "CHART_CACHE": str(HERE / ".cache" / "charts"),
     "DATA_CACHE": str(HERE / ".cache" / "data"),
@@ -26,7 +31,8 @@ TRANSPARENCY = {
     "INCLUDE_DRAFTS": True,
 }
 
-ARTICLE_PATHS = ["iro", "cp", "qa"]
+# Articles are the report narratives, in one folder per report kind: the engine takes the
+# folders from TRANSPARENCY['REPORTS'], so a report kind is declared once.
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
 USE_FOLDER_AS_CATEGORY = True

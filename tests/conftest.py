@@ -1,5 +1,5 @@
-"""Shared test set-up: tests import the plugin package as `transparency`, and the helper
-module `support` from this folder."""
+"""Shared test set-up: tests import the installed engine package `transparency`, and the
+helper module `support` from this folder."""
 
 from __future__ import annotations
 
@@ -7,6 +7,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for path in (ROOT / "plugins", Path(__file__).resolve().parent):
+for path in (Path(__file__).resolve().parent,):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))

@@ -380,7 +380,8 @@ def test_a_summary_continued_on_the_next_line_and_entities_in_the_title_are_read
 
 
 def test_a_reviewed_mark_covers_only_the_sentence_it_ends():
-    body = "Rates rose by 2 per 10,000 overall. 3 children were adopted. Rates fell by 1. <!-- reviewed: rates -->"
+    body = ("Rates rose by 2 per 10,000 overall. 3 children were adopted. Rates fell by 1. "
+            "<!-- reviewed: rates -->")
     found = lint(body).problems
     assert [p.message.split(":")[-1].strip() for p in found.items] == [
         "3 is a number typed by hand, and numbers from 0 to 10 can identify a child"]

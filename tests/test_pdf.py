@@ -125,8 +125,7 @@ def test_pdf_pages_are_numbered_and_carry_the_source(site):
 
 
 def test_pdf_is_tagged_in_english_with_title_and_author(site):
-    organisation = _settings()["TRANSPARENCY"].get("ORGANISATION", "City of Bradford Metropolitan "
-                                                                     "District Council")
+    organisation = _settings()["TRANSPARENCY"]["ORGANISATION"]
     for key in PERIODS:
         reader = PdfReader(_pdf(site, key))
         root = reader.trailer["/Root"]

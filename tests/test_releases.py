@@ -31,7 +31,7 @@ def project(tmp_path_factory):
     legal = project / "data/iro/2020-21/legal_status.csv"
     legal.write_text(legal.read_text().replace("Placement order,86", "Placement order,88"))
     period = project / "data/iro/2020-21/period.yaml"
-    period.write_text(period.read_text() + f"revisions:\n  - date: {today}\n    note: Two placement "
+    period.write_text(period.read_text() + f"revisions:\n  - date: {today}\n    note: Placement "
                       "orders made in March were recorded late and have been added.\n")
     # Totals must still add up: find and correct the total if the table has one.
     text = legal.read_text()
@@ -61,7 +61,7 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
     assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})
     corrected = _page(site, "iro/2020-21")
     log = corrected.find(id="corrections").find_parent("section").get_text(" ", strip=True)
-    assert "Two placement orders made in March were recorded late" in log
+    assert "Placement orders made in March were recorded late" in log
     assert "Children in care by legal status" in log
     cell = next(td for td in corrected.select("td") if td.get_text(strip=True).startswith("88"))
     assert cell.select_one("abbr.app-revised").get_text() == "[r]"

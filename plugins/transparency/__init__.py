@@ -23,11 +23,20 @@ from .narrative import body_start, locate
 from .output_audit import audit_output
 from .pdf import PdfJob, pdf_path, write_pdfs
 from .pipeline import config_from, lint_narrative, prepare_or_raise
-from .problems import DataError, Problems
+from .problems import DataError, Problem, Problems
 from .progress import Progress
 from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
 from .trends import Trend, key_measures
+
+# The engine's default theme (templates and static files), installed with the package.
+THEME_PATH = Path(__file__).parent / "theme"
+try:
+    from importlib.metadata import version as _version
+
+    __version__ = _version("csc-transparency")
+except Exception:
+    __version__ = "0+unknown"
 
 SITE_KEY = "TRANSPARENCY_SITE"
 TRENDS_KEY = "TRANSPARENCY_TRENDS"
@@ -140,6 +149,20 @@ def initialise(pelican: Any) -> None:
     """Load, validate and publish all data before Pelican reads any content."""
     settings = pelican.settings
     config = config_from(settings)
+    # Report kinds are declared once, in TRANSPARENCY['REPORTS']: their folders are where
+    # Pelican looks for articles. A different ARTICLE_PATHS would drop a report silently.
+    declared = settings.get("ARTICLE_PATHS")
+    if declared not in ([""], None) and sorted(declared) != sorted(config.reports):
+        raise DataError(Problems([Problem(
+            "pelicanconf.py", f"ARTICLE_PATHS is {declared}, but the report kinds are "
+            f"{sorted(config.reports)}", "delete ARTICLE_PATHS: the engine takes the report "
+            "kinds' folders from TRANSPARENCY['REPORTS']", field="ARTICLE_PATHS")]), Path.cwd())
+    settings["ARTICLE_PATHS"] = sorted(config.reports)
+    if not config.organisation:
+        raise DataError(Problems([Problem(
+            "pelicanconf.py", "TRANSPARENCY['ORGANISATION'] is not set: pages would name no "
+            "publisher", "set it to the council's name (docs/settings.md)",
+            field="TRANSPARENCY['ORGANISATION']")]), Path.cwd())
     progress = settings[PROGRESS_KEY] = Progress()
     how: list[str] = []
     site = prepare_or_raise(config, how.append)

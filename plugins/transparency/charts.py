@@ -220,12 +220,13 @@ def _when(period: PublishedPeriod, name: str, edge: str = "end") -> str:
 
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
     """Measure and geography; the date is in the title, or here for a snapshot."""
+    area = f", {period.area}" if period.area else ""
     if table.trend:
-        return f"{table.measure}, Bradford, each period the council has reported. {table.note}".strip()
+        return f"{table.measure}{area}, each period the council has reported. {table.note}".strip()
     if table.comparator:
-        return f"{table.measure}: Bradford and comparator areas"
+        return f"{table.measure}: {period.area or 'the council'} and comparator areas"
     when = f", at {table.date.day} {table.date:%B %Y}" if table.date else ""
-    return f"{table.measure}, Bradford{when}"
+    return f"{table.measure}{area}{when}"
 
 
 def build(table: PublishedTable, period: PublishedPeriod, kind: str | None = None,

@@ -927,7 +927,7 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
     for area in values:
         if total_like(str(area)) or str(area) == TOTAL:
             ctx.problems.add(ctx.file, f"'{area}' reads as a total, not an area",
-                             "name the area the figures are for (Bradford, England, ...); "
+                             "name the area the figures are for (the council's area, England, ...); "
                              "a comparator has no total", line=values.line_of(area),
                              field=ctx.fieldname("values"))
     _check_not_people(ctx, unit, counts, dims, [r[-3] for r in records if r[-2] == ""],

@@ -993,7 +993,8 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     reasons: list[str] = []
     for _ in range(MAX_SITE_ROUNDS):
         published = PublishedSite(
-            periods=_assemble(site, config, versions),
+            periods={key: replace(period, area=config.area)
+                     for key, period in _assemble(site, config, versions).items()},
             reports={k: dict(v) for k, v in config.reports.items()},
             organisation=config.organisation, service=config.service,
             contact_email=config.contact_email, threshold=config.suppression_threshold,

@@ -331,6 +331,8 @@ class PublishedPeriod:
     relations: tuple[PublishedRelation, ...] = ()
     # Declared category groups: (group, its member categories), for every table of the site.
     hierarchies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The area the figures are for, as charts name it (TRANSPARENCY["AREA"]).
+    area: str = ""
 
     @property
     def key(self) -> str:

@@ -43,6 +43,12 @@ def _is_path(value: Any) -> str | None:
     return None if isinstance(value, (str, Path)) and str(value) else "must be a folder path"
 
 
+def _is_name_or_unset(value: Any) -> str | None:
+    if value == "" or (isinstance(value, str) and value.strip()):
+        return None
+    return "must be non-empty text (or '' while not yet set, which stops a build)"
+
+
 def _is_allowances(value: Any) -> str | None:
     if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
         return "must be a dict of allowance names to regular expressions (or None)"
@@ -124,11 +130,8 @@ CHILDREN_IN_CARE_IDENTITY = {
     "in": ["children_entering_care"], "out": ["children_leaving_care"], "end": "children_in_care"}
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA_PATH", "data",
-            "Folder holding data/<report>/<period>/ folders. Relative paths are taken from the "
-            "folder Pelican runs in.", _is_path),
-    Setting("REPORTS", {
+# The report kinds the engine ships (a site keeps those it publishes, and may add its own).
+DEFAULT_REPORTS: dict[str, dict[str, Any]] = {
         "iro": {"label": "Independent Reviewing Officer annual reports",
                 "short_label": "Independent Reviewing Officers",
                 "description": "How independent reviewing officers check the care plans of "
@@ -142,12 +145,23 @@ SETTINGS: tuple[Setting, ...] = (
                "short_label": "Quality assurance",
                "description": "How the council checks the quality of its social work by auditing "
                               "children's case files."},
-    }, "Report kinds: folder name mapped to its label, short label and description. Data and "
+}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_PATH", "data",
+            "Folder holding data/<report>/<period>/ folders. Relative paths are taken from the "
+            "folder Pelican runs in.", _is_path),
+    Setting("REPORTS", DEFAULT_REPORTS,
+            "Report kinds: folder name mapped to its label, short label and description. Data and "
        "narrative folders must use one of these names. A kind may ship 'identities': stock-and-"
        "flow relations between standard figure names that the disclosure audit applies to every "
        "period holding those figures (see docs/data-format.md, Relations).", _is_reports),
-    Setting("ORGANISATION", "City of Bradford Metropolitan District Council",
-            "The publishing body's name, shown in the header, footer and page titles.", _is_text),
+    Setting("ORGANISATION", "",
+            "The publishing body's name, shown in the header, footer and page titles. Required: "
+            "a build stops while it is ''.", _is_name_or_unset),
+    Setting("AREA", "",
+            "The area the figures are for, as chart subtitles and comparator tables name it "
+            "(e.g. 'Anytown'); '' leaves it out of subtitles.", _is_optional_text),
     Setting("SERVICE", "Children's Services",
             "The service whose reports are published.", _is_text),
     Setting("CONTACT_EMAIL", "",
@@ -279,6 +293,7 @@ class Config:
     content_path: Path
     reports: Mapping[str, Mapping[str, str]]
     organisation: str
+    area: str
     service: str
     contact_email: str
     suppression_threshold: int
@@ -330,6 +345,7 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         content_path=Path(content_path).resolve(),
         reports=values["REPORTS"],
         organisation=values["ORGANISATION"],
+        area=values["AREA"],
         service=values["SERVICE"],
         contact_email=values["CONTACT_EMAIL"],
         suppression_threshold=values["SUPPRESSION_THRESHOLD"],

@@ -1,0 +1,128 @@
+"""The engine's command line: `transparency new-site DIR --organisation "NAME"` (also
+`python -m transparency new-site …`) writes a new council's site.
+
+The site has the fixed top level (content/, data/, theme/ for overrides only, tasks.py,
+pelicanconf.py, publishconf.py, README.md, .ci/run) and its own tests; its settings come
+from the options, its standard pages name the council, and each chosen report kind gets one
+draft period of example data, marked as such. Nothing in it names any other council.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from string import Template
+
+from .settings import DEFAULT_REPORTS
+
+TEMPLATE = Path(__file__).parent / "site_template"
+EXAMPLE_PERIOD = "2025-26"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class NewSiteError(Exception):
+    """The options cannot make a site (a folder in the way, an unknown report kind …)."""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _values(organisation: str, area: str, service: str, contact: str, reports: list[str],
+            engine: str) -> dict[str, str]:
+    sitename = f"{organisation}: children's social care reports"
+    return {
+        "organisation": organisation, "organisation_py": repr(organisation),
+        "organisation_yaml": json.dumps(organisation, ensure_ascii=False),
+        "area": area, "area_py": repr(area), "service": service, "service_py": repr(service),
+        "contact": contact or "the address on the council's website",
+        "contact_py": repr(contact), "reports_py": repr(reports), "sitename": sitename,
+        "sitename_py": repr(sitename), "engine_requirement": engine,
+    }
+
+
+def _write(source: Path, target: Path, values: dict[str, str]) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.suffix == ".tmpl":
+        text = Template(source.read_text(encoding="utf-8")).substitute(values)
+        target.write_text(text, encoding="utf-8")
+    else:
+        shutil.copyfile(source, target)
+    return target
+
+
+def new_site(target: Path, organisation: str, *, area: str = "", service: str = "Children's Services",
+             contact: str = "", reports: list[str] | None = None, engine: str = "") -> list[Path]:
+    """Write a new site into `target` (which must not exist, or be empty). Returns the files
+    written. Raises NewSiteError for a folder in the way, an unknown report kind, an empty
+    organisation or a contact that is not an email address."""
+    reports = list(reports or DEFAULT_REPORTS)
+    unknown = [r for r in reports if r not in DEFAULT_REPORTS]
+    if unknown:
+        raise NewSiteError(f"unknown report kind {', '.join(unknown)}: the engine ships "
+                           f"{', '.join(DEFAULT_REPORTS)} (add your own kinds in pelicanconf.py "
+                           "afterwards; see docs/new-council.md)")
+    if not organisation.strip():
+        raise NewSiteError("--organisation is empty: give the council's name")
+    if contact and not EMAIL.fullmatch(contact):
+        raise NewSiteError(f"--contact {contact!r} is not an email address")
+    if target.exists() and any(target.iterdir()):
+        raise NewSiteError(f"{target} exists and is not empty: new-site never overwrites")
+    values = _values(organisation.strip(), area.strip(), service.strip(), contact, reports,
+                     engine or f"csc-transparency[site]=={_version()}")
+    written = []
+    for source in sorted(p for p in TEMPLATE.rglob("*") if p.is_file()):
+        relative = source.relative_to(TEMPLATE)
+        if relative.parts[0] == "examples" or "__pycache__" in relative.parts:
+            continue
+        name = relative.as_posix().removesuffix(".tmpl")
+        if name == "gitignore":
+            name = ".gitignore"
+        written.append(_write(source, target / name, values))
+    (target / ".ci" / "run").chmod(0o755)
+    for kind in reports:
+        folder = TEMPLATE / "examples" / kind
+        for source in sorted(p for p in folder.iterdir() if p.is_file()):
+            name = source.name.removesuffix(".tmpl")
+            if name == "narrative.md":
+                destination = target / "content" / kind / f"{EXAMPLE_PERIOD}.md"
+            else:
+                destination = target / "data" / kind / EXAMPLE_PERIOD / name
+            written.append(_write(source, destination, values))
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="transparency", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    site = commands.add_parser("new-site", help="write a new council's site into DIR")
+    site.add_argument("dir", type=Path, help="the new site's folder (must not exist, or be empty)")
+    site.add_argument("--organisation", required=True, help='the council, e.g. "Northshire County Council"')
+    site.add_argument("--area", default="", help="the area as charts name it, e.g. Northshire")
+    site.add_argument("--service", default="Children's Services", help="the service that publishes")
+    site.add_argument("--contact", default="", help="an email address readers can write to")
+    site.add_argument("--reports", default=",".join(DEFAULT_REPORTS),
+                      help=f"report kinds, comma-separated (default: {','.join(DEFAULT_REPORTS)})")
+    site.add_argument("--engine", default="",
+                      help="the requirement line that installs this engine (default: "
+                           "csc-transparency[site]==<this version>; a path or URL also works)")
+    args = parser.parse_args(argv)
+    try:
+        written = new_site(args.dir, args.organisation, area=args.area, service=args.service,
+                           contact=args.contact, reports=[r.strip() for r in args.reports.split(",")
+                                                          if r.strip()], engine=args.engine)
+    except NewSiteError as error:
+        print(f"transparency new-site: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} files into {args.dir}. Next:\n"
+          f"  cd {args.dir}\n"
+          "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+          "  .venv/bin/invoke test\n"
+          "The periods under data/ are example data: see README.md.")
+    return 0

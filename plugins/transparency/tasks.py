@@ -1,0 +1,309 @@
+"""The engine's invoke tasks: check, build, serve, new, revise, publish, rollback, test.
+
+A site's own tasks.py hands them its folder and adds any tasks of its own:
+
+    from pathlib import Path
+    from transparency.tasks import collection
+
+    ns = collection(Path(__file__).parent)
+
+Run `invoke --list` in the site's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from invoke import Collection, task
+
+# The site's folder (where its tasks.py, pelicanconf.py, content/ and data/ are), set by
+# collection(); the current folder until then.
+ROOT = Path.cwd()
+OUTPUT = ROOT / "output"
+PY = sys.executable
+
+
+def collection(root: Path) -> Collection:
+    """The engine's tasks for the site in `root`, as an invoke Collection to extend."""
+    global ROOT, OUTPUT
+    ROOT = Path(root).resolve()
+    OUTPUT = ROOT / "output"
+    return Collection.from_module(sys.modules[__name__])
+
+
+def _settings(conf: str) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / conf))
+
+
+def pelican_run(c, conf: str, output: Path, extra: str = "") -> None:
+    """Every build goes through here: warnings are errors, so nothing half-built passes."""
+    c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / conf}" -o "{output}" '
+          f"--fatal warnings {extra}", pty=False, env={"COLUMNS": "200"})
+
+
+def _build_into(c, conf: str, target: Path) -> None:
+    """Build into a fresh temporary folder and only then replace the target, so a failed
+    build never leaves a half-built site in place."""
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        pelican_run(c, conf, staging)
+        staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+@task(help={"publish": "check as the publish build does: narrative warnings become errors"})
+def check(c, publish=False):
+    """Validate all data and narrative, run the disclosure audit; list every problem."""
+    from transparency.lint import disclosure_log_summary
+    from transparency.pipeline import config_from, information_loss, lint_narrative, prepare
+
+    config = config_from(_settings("publishconf.py" if publish else "pelicanconf.py"))
+    site, problems = prepare(config)
+    if problems:
+        print(problems.report(ROOT), file=sys.stderr)
+        if site is None:
+            print("(Unfinished text and hand-typed counts in the narrative are checked once the "
+                  "data is valid.)", file=sys.stderr)
+        sys.exit(1)
+    assert site is not None
+    lint = lint_narrative(config, site)
+    if lint.problems:
+        label = "Errors" if config.narrative_lint_strict else "Warnings (the publish build fails on these)"
+        print(f"{label}:\n{lint.problems.report(ROOT)}", file=sys.stderr)
+        if config.narrative_lint_strict:
+            sys.exit(1)
+    print(f"OK: {len(site.periods)} report periods, "
+          f"{sum(len(p.tables) for p in site.periods.values())} tables, disclosure audit passed.")
+    print("Information loss (what suppression hides, per period):")
+    print("\n".join(information_loss(site)))
+    if site.combined:
+        print("Hidden because of what a reader can combine across periods, reports or versions:")
+        print("\n".join(f"  {reason}" for reason in site.combined))
+    print(disclosure_log_summary(lint.log, ROOT, full=publish))
+    if site.excluded_drafts:
+        print(f"Not checked: {', '.join(site.excluded_drafts)}, a draft that publish builds leave "
+              "out. 'invoke check' without --publish checks drafts too.")
+
+
+def _check_or_exit(conf: str) -> None:
+    """Validate before Pelican runs, so problems are listed plainly, all at once."""
+    from transparency.pipeline import config_from, lint_narrative, prepare
+
+    config = config_from(_settings(conf))
+    site, problems = prepare(config)
+    if site is not None and config.narrative_lint_strict:
+        problems.extend(lint_narrative(config, site).problems)
+    if problems:
+        print(problems.report(ROOT), file=sys.stderr)
+        sys.exit(1)
+
+
+@task(help={"publish": "build with publishconf.py: hand-typed small counts of people fail the build"})
+def build(c, publish=False):
+    """Build the site into output/ (refuses to build from invalid data)."""
+    conf = "publishconf.py" if publish else "pelicanconf.py"
+    _check_or_exit(conf)
+    _build_into(c, conf, OUTPUT)
+    print(f"Built {OUTPUT}")
+
+
+@task(help={"period": "a period such as iro/2021-22; \"all\" lists every period"})
+def catalogue(c, period):
+    """List every name a report period offers to the narrative, e.g. `invoke catalogue iro/2021-22`."""
+    from transparency.pipeline import catalogue as list_names
+    from transparency.pipeline import config_from, prepare
+
+    site, problems = prepare(config_from(_settings("pelicanconf.py")))
+    if site is None:
+        print(problems.report(ROOT), file=sys.stderr)
+        sys.exit(1)
+    keys = sorted(site.periods) if period == "all" else [period]
+    for key in keys:
+        if key not in site.periods:
+            print(f"No period '{key}'. Periods: {', '.join(sorted(site.periods))}", file=sys.stderr)
+            sys.exit(1)
+        print(list_names(site, key))
+        print()
+
+
+@task(help={"report": "the report kind: iro, cp or qa",
+            "period": "the new period's name: 2022-23 (April to March) or 2022-10-to-2023-09",
+            "excel": "write the tables as one Excel workbook, a sheet per table, instead of CSV files"})
+def new(c, report, period, excel=False):
+    """Start a new period from the previous one: data templates and a narrative skeleton to fill in."""
+    from transparency.pipeline import config_from
+    from transparency.scaffold import ScaffoldError, new_period
+
+    config = config_from(_settings("pelicanconf.py"))
+    try:
+        made = new_period(config.data_path, config.content_path, config.reports, report, period,
+                          excel=excel)
+    except ScaffoldError as exc:
+        print(f"invoke new: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(made.summary(ROOT))
+
+
+@task(help={"period": "the published period to correct, such as iro/2021-22"})
+def revise(c, period):
+    """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""
+    import datetime as dt
+
+    from transparency.pipeline import config_from
+    from transparency.revisions import snapshot
+
+    folder = config_from(_settings("pelicanconf.py")).data_path / period
+    if not (folder / "period.yaml").is_file():
+        sys.exit(f"No period '{period}': there is no {folder / 'period.yaml'}")
+    today = dt.date.today()
+    try:
+        kept = snapshot(folder, today)
+    except FileExistsError as exc:
+        sys.exit(str(exc))
+    print(f"Kept the published data in {kept}.\n"
+          f"Now correct the files in {folder}/ and add to its period.yaml:\n\n"
+          f"revisions:\n  - date: {today.isoformat()}\n    note: <what was corrected, and why>\n\n"
+          "(add just the '- date:' entry if 'revisions:' is already there). `invoke check` "
+          "refuses the data until the entry is there.")
+
+
+def _build_for_preview(c, conf: str) -> str | None:
+    """Check and build in a fresh process (so plugin edits take effect); the problems as text
+    if it fails, leaving the previous output in place."""
+    # Not hidden: the build's progress lines and warnings go to the terminal as they happen
+    # (invoke still captures them for the error page).
+    with c.cd(str(ROOT)):
+        result = c.run(f'"{PY}" -m invoke build' + (" --publish" if conf == "publishconf.py" else ""),
+                       warn=True, pty=False, env={"COLUMNS": "200"})
+    if result.ok:
+        return None
+    return (result.stderr or "") + (result.stdout or "")
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
+def serve(c, port=8000):
+    """Serve on localhost; rebuild and reload the browser when content, data, theme or plugins change."""
+    from transparency.devserver import serve as run
+
+    # The engine's own folder too: an edit to it (in a clone of the engine) takes effect.
+    watch = [ROOT / "content", ROOT / "data", ROOT / "theme", Path(__file__).parent,
+             ROOT / "pelicanconf.py"]
+    run(OUTPUT, watch, lambda: _build_for_preview(c, "pelicanconf.py"), int(port))
+
+
+@task
+def lint(c):
+    """Run ruff over the site's Python files (when ruff is installed)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ruff") is None:
+        print("ruff is not installed: lint skipped")
+        return
+    c.run(f'"{PY}" -m ruff check "{ROOT}"')
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian packages the tests need, and a file each installs: the browser tests drive chromium,
+# the deploy tests run rsync, locally and over SSH to an sshd on loopback (none of them is on a
+# fresh machine).
+TEST_PACKAGES = {"chromium": CHROMIUM, "rsync": "/usr/bin/rsync", "openssh-server": "/usr/sbin/sshd"}
+# WeasyPrint (the PDF of each report) loads these libraries at run time: Debian package -> library.
+PDF_LIBRARIES = {"libpango-1.0-0": "pango-1.0", "libpangoft2-1.0-0": "pangoft2-1.0",
+                 "libharfbuzz-subset0": "harfbuzz-subset"}
+
+
+@task
+def browser(c):
+    """Install what tests need from Debian if missing: chromium, rsync, openssh-server, Pango (PDFs)."""
+    from ctypes.util import find_library
+
+    missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
+    missing += [name for name, library in PDF_LIBRARIES.items() if find_library(library) is None]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"{', '.join(missing)} missing: run 'sudo apt-get install -y {' '.join(missing)}' "
+                 "(the tests need them)")
+    c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+          + " ".join(missing), pty=False)
+
+
+@task
+def test(c):
+    """Run the linter and every test: unit, integration (real builds) and browser (headless chromium)."""
+    browser(c)
+    lint(c)
+    with c.cd(str(ROOT)):
+        c.run(f'"{PY}" -m pytest', pty=False)
+
+
+@task
+def clean(c):
+    """Remove the built site."""
+    if OUTPUT.exists():
+        shutil.rmtree(OUTPUT)
+
+
+# --- Publishing: check, build fresh, check the result, then deploy (docs/publishing.md) -------
+
+def _deploy_target(target: str):
+    """The configured (or named) deploy target, or exit saying what is missing."""
+    from transparency.deploy import DeployError, target_for
+    from transparency.pipeline import config_from
+
+    try:
+        return target_for(config_from(_settings("publishconf.py")).deploy, target)
+    except DeployError as error:
+        sys.exit(f"Cannot deploy: {error}")
+
+
+@task(help={"dry_run": "print what would change (new, changed and deleted files); deploy nothing",
+            "target": "rsync, s3 or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
+def publish(c, dry_run=False, target=""):
+    """Check, build with publishconf.py into a fresh folder, check every link, then deploy."""
+    from transparency.deploy import DeployError
+    from transparency.linkcheck import broken_links
+
+    destination = _deploy_target(target)
+    if not _settings("publishconf.py").get("SITEURL"):
+        print("Warning: SITEURL is not set, so this build has no Atom feed or sitemap.xml and its "
+              "PDFs do not give their address. Set it in the environment, e.g. "
+              "SITEURL=https://reports.example.gov.uk (see docs/publishing.md).", file=sys.stderr)
+    _check_or_exit("publishconf.py")
+    with tempfile.TemporaryDirectory(prefix="publish-") as scratch:
+        site = Path(scratch) / "site"
+        # The build fails (and so deploys nothing) on any warning or disclosure finding.
+        pelican_run(c, "publishconf.py", site)
+        broken = broken_links(site, _settings("publishconf.py").get("SITEURL", ""))
+        if broken:
+            sys.exit("Not deployed: links that lead nowhere:\n  " + "\n  ".join(broken))
+        try:
+            if dry_run:
+                print(destination.plan(site).report())
+                print("Dry run: nothing was deployed.")
+            else:
+                destination.deploy(site)
+        except DeployError as error:
+            sys.exit(f"Deploy failed: {error}")
+
+
+@task(help={"target": "rsync or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
+def rollback(c, target=""):
+    """Put the previous release back live (rsync: switch `current`; github-pages: a new commit)."""
+    from transparency.deploy import DeployError
+
+    try:
+        _deploy_target(target).rollback()
+    except DeployError as error:
+        sys.exit(f"Rollback failed: {error}")

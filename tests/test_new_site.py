@@ -1,0 +1,220 @@
+"""`transparency new-site`: a new council's site from the installed engine, with nothing of
+any other council in it (issue 12). Integration: real checks and builds of the new site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import transparency
+from transparency.cli import NewSiteError, new_site
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "Northshire County Council"
+FIXED_TOP_LEVEL = ("content", "data", "theme", "tasks.py", "pelicanconf.py", "publishconf.py",
+                   "README.md", ".ci/run", "requirements.txt", "tests")
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True,
+                          check=False, env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("northshire") / "site"
+    result = run("transparency", "new-site", str(folder), "--organisation", NAME, "--area",
+                 "Northshire", "--contact", "reports@northshire.example.gov.uk", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_it_writes_the_fixed_top_level_and_an_example_period_per_report_kind(site):
+    for name in FIXED_TOP_LEVEL:
+        assert (site / name).exists(), name
+    for kind in ("iro", "cp", "qa"):
+        assert (site / "data" / kind / "2025-26" / "period.yaml").is_file()
+        assert "EXAMPLE DATA" in (site / "content" / kind / "2025-26.md").read_text()
+        assert "status: draft" in (site / "data" / kind / "2025-26" / "period.yaml").read_text()
+    assert os.access(site / ".ci/run", os.X_OK)
+    settings = (site / "pelicanconf.py").read_text()
+    assert repr(NAME) in settings and "'Northshire'" in settings
+    assert "reports@northshire.example.gov.uk" in (site / "content/pages/accessibility.md").read_text()
+
+
+def test_nothing_of_another_council_is_in_the_new_site(site):
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert "Bradford" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_the_new_site_checks_builds_and_passes_its_own_tests(site, tmp_path):
+    check = run("invoke", "check", cwd=site)
+    assert check.returncode == 0, check.stdout + check.stderr
+    out = tmp_path / "out"
+    build = run("pelican", str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(out),
+                "--fatal", "warnings", cwd=site)
+    assert build.returncode == 0, build.stdout + build.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert NAME in home
+    assert not [p for p in out.rglob("*.html") if "Bradford" in p.read_text(encoding="utf-8")]
+    chart_page = (out / "iro" / "2025-26" / "index.html").read_text(encoding="utf-8")
+    assert "Children in care, Northshire" in chart_page  # the area from the settings
+    own_tests = run("pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=site)
+    assert own_tests.returncode == 0, own_tests.stdout + own_tests.stderr
+
+
+def test_a_template_in_the_sites_theme_overrides_the_engines(site, tmp_path):
+    engine_page = (transparency.THEME_PATH / "templates" / "page.html").read_text(encoding="utf-8")
+    override = site / "theme" / "templates" / "page.html"
+    override.write_text(engine_page.replace("{% block content %}",
+                                            "{% block content %}<p>Northshire's own page</p>", 1),
+                        encoding="utf-8")
+    try:
+        out = tmp_path / "out"
+        build = run("pelican", str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o",
+                    str(out), "--fatal", "warnings", cwd=site)
+        assert build.returncode == 0, build.stdout + build.stderr
+        assert "Northshire's own page" in (out / "privacy" / "index.html").read_text(encoding="utf-8")
+        assert "Northshire's own page" not in (out / "index.html").read_text(encoding="utf-8")
+    finally:
+        override.unlink()
+
+
+def test_it_refuses_what_cannot_make_a_site(tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "x").write_text("x")
+    for kwargs, message in (({"reports": ["lado"]}, "unknown report kind lado"),
+                            ({"contact": "not-an-address"}, "is not an email address")):
+        with pytest.raises(NewSiteError, match=message):
+            new_site(tmp_path / "new", NAME, **kwargs)
+    with pytest.raises(NewSiteError, match="never overwrites"):
+        new_site(tmp_path / "taken", NAME)
+    with pytest.raises(NewSiteError, match="give the council's name"):
+        new_site(tmp_path / "new2", "  ")
+    result = run("transparency", "new-site", str(tmp_path / "taken"), "--organisation", NAME,
+                 cwd=tmp_path)
+    assert result.returncode == 1 and "never overwrites" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_build_without_an_organisation_stops_with_a_problem(site, tmp_path):
+    conf = site / "pelicanconf.py"
+    text = conf.read_text()
+    conf.write_text(text.replace(repr(NAME), "''", 1))
+    try:
+        result = run("pelican", str(site / "content"), "-s", str(conf), "-o", str(tmp_path / "o"),
+                     "--fatal", "warnings", cwd=site)
+    finally:
+        conf.write_text(text)
+    assert result.returncode != 0
+    assert "TRANSPARENCY['ORGANISATION'] is not set" in result.stdout + result.stderr
+
+
+def test_the_engines_wheel_holds_its_theme_and_the_new_site_files(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                             str(tmp_path), str(ROOT)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    wheel = next(tmp_path.glob("csc_transparency-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("transparency/theme/templates/base.html", "transparency/theme/static/css/main.css",
+                 "transparency/site_template/pelicanconf.py.tmpl", "transparency/site_template/.ci/run.tmpl",
+                 "transparency/site_template/examples/iro/legal_status.csv", "transparency/cli.py",
+                 "transparency/deploy/__init__.py"):
+        assert name in names, name
+    assert not [n for n in names if "Bradford" in n or n.startswith(("content/", "data/"))]
+
+
+def test_the_new_sites_readme_commands_work_in_a_fresh_virtual_environment(tmp_path):
+    # The README's own two commands, as a council's officer runs them: a fresh virtual
+    # environment, the engine installed (not editable) from this repository, then its tests.
+    folder = tmp_path / "site"
+    new_site(folder, NAME, area="Northshire",
+             engine=f"csc-transparency[site] @ {ROOT.as_uri()}")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line.strip()]
+    assert commands == ["python3 -m venv .venv && .venv/bin/pip install -r requirements.txt",
+                        ".venv/bin/invoke test"]
+    for command in commands:
+        result = subprocess.run(["bash", "-c", command], cwd=folder, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, command + "\n" + result.stdout[-3000:] + result.stderr[-3000:]
+    installed = subprocess.run([str(folder / ".venv/bin/python"), "-c",
+                                "import transparency; print(transparency.__file__)"],
+                               capture_output=True, text=True, check=True).stdout
+    assert str(ROOT) not in installed  # the site's own copy of the engine, not this tree
+
+
+LADO_PERIOD = """\
+report: lado
+period: 2025-26
+title: LADO annual report 2025/26
+period_label: April 2025 to March 2026
+period_start: 2025-04-01
+period_end: 2026-03-31
+published: 2026-07-01
+source:
+  file: lado-report.pdf
+  title: LADO Annual Report 2025/26
+  publisher: Northshire County Council
+  date: 2026-07-01
+summary: How the council handled allegations about adults who work with children.
+tables:
+  allegations_by_sector:
+    file: allegations_by_sector.csv
+    title: Allegations about adults who work with children, by sector
+    dimensions:
+      sector: Employment sector
+    measure: Allegations
+    unit: count
+    counts: records
+    source: Table 1
+metrics:
+  allegations_received:
+    label: Allegations received
+    definition: Allegations about adults who work with children referred to the LADO.
+    type: value
+    of: {table: allegations_by_sector}
+    headline: true
+"""
+
+
+def test_a_council_adds_a_report_kind_in_settings_and_data_alone(site, tmp_path):
+    conf = site / "pelicanconf.py"
+    original = conf.read_text()
+    conf.write_text(original + '\nTRANSPARENCY["REPORTS"] = {**TRANSPARENCY["REPORTS"], "lado": {\n'
+                    '    "label": "LADO annual reports", "short_label": "LADO",\n'
+                    '    "description": "How the council handles allegations about adults who work '
+                    'with children."}}\n')
+    folder = site / "data" / "lado" / "2025-26"
+    folder.mkdir(parents=True)
+    (folder / "period.yaml").write_text(LADO_PERIOD)
+    (folder / "allegations_by_sector.csv").write_text(
+        "sector,value\nEducation,61\nSocial care,38\nHealth,17\nPolice,12\nFaith groups,9\n"
+        "Other,21\nTotal,158\n")
+    narrative = site / "content" / "lado" / "2025-26.md"
+    narrative.parent.mkdir(parents=True)
+    narrative.write_text("Title: LADO annual report 2025/26\n\nThe LADO received "
+                         "{{ allegations_received }} allegations.\n\n{{ chart allegations_by_sector }}\n")
+    try:
+        out = tmp_path / "out"
+        build = run("pelican", str(site / "content"), "-s", str(conf), "-o", str(out), "--fatal",
+                    "warnings", cwd=site)
+        assert build.returncode == 0, build.stdout + build.stderr
+        page = (out / "lado" / "2025-26" / "index.html").read_text(encoding="utf-8")
+        assert "158" in page and "LADO annual reports" in (out / "index.html").read_text()
+        # A kind that is not declared is a problem, never a silent drop.
+        conf.write_text(original)
+        check = run("invoke", "check", cwd=site)
+        assert check.returncode == 1 and "lado" in check.stderr
+    finally:
+        conf.write_text(original)
+        shutil.rmtree(folder.parent)
+        shutil.rmtree(narrative.parent)
