@@ -7,6 +7,9 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -552,3 +555,44 @@ def test_files_that_cannot_be_read_are_problems_not_tracebacks(period, tmp_path)
                                     period.data / "iro" / "2030-31")
     problem_with(result, "there is no period here: period.yaml is missing")
 
+
+# --- the task -------------------------------------------------------------------------------
+
+def test_invoke_comparators_in_a_copy_of_the_project(tmp_path) -> None:
+    root = Path(__file__).parent.parent
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("content", "data", "plugins", "theme", "pelicanconf.py", "publishconf.py",
+                 "tasks.py"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, project / name)
+    with (project / "pelicanconf.py").open("a", encoding="utf-8") as handle:
+        handle.write(f"\nTRANSPARENCY['LA_CODE'] = {OLD_CODE!r}\n"
+                     f"TRANSPARENCY['STATISTICAL_NEIGHBOURS'] = {NEIGHBOURS!r}\n")
+
+    def invoke(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "invoke", "comparators", *args], cwd=project,
+                              capture_output=True, text=True, check=False)
+
+    yaml_path = project / "data" / "iro" / "2021-22" / "period.yaml"
+    before = yaml_path.read_text()
+    result = invoke("iro/2021-22", str(CLA), "--indicator", "cla_rate_per_10000", "--indicator",
+                    "nothing_here", "--filter", "characteristic")
+    assert result.returncode == 1
+    assert "the file has no indicator 'nothing_here'" in result.stderr
+    assert "'characteristic' is not COLUMN=VALUE" in result.stderr
+    assert "Nothing was written." in result.stderr and "Traceback" not in result.stderr
+    assert yaml_path.read_text() == before
+    result = invoke("iro/2021-22", str(CLA), "--indicator", "cla_rate_per_10000", "--name",
+                    "looked_after_rate", "--filter", "characteristic=Total")
+    assert result.returncode == 0, result.stderr
+    assert "Updated data/iro/2021-22/period.yaml:\n  comparators.looked_after_rate: added" in \
+        result.stdout
+    assert "{{ table looked_after_rate }}" in result.stdout
+    site, problems = load_data(project / "data")
+    assert not problems, formatted(problems)
+    values = site.periods["iro/2021-22"].tables["looked_after_rate"].frame
+    assert set(values["year"]) == {"2021", "2022"}  # the period ends 31 March 2022
