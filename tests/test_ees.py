@@ -250,7 +250,7 @@ def test_the_import_writes_period_yaml_and_marks_each_entry(period) -> None:
     # Everything else as it was; the comparators before the tables, as the format lists them.
     assert text.replace(text[text.index("comparators:"):text.index("tables:")], "") == before
     assert text.count("# Imported by 'invoke comparators' from cla_fictional.csv (check ") == 4
-    assert "      Fictional Borough: [8, c, 8.6]\n" in text
+    assert "      Fictional Borough: [8.0, c, 8.6]\n" in text  # 8.0 as the file writes it
     assert '    years: ["2021", "2022", "2023"]\n' in text
 
 

@@ -702,7 +702,10 @@ def _entry(release: Release, indicator: Indicator, unit: str, counts: str,
     def shown(cell: Cell, area: _Area, year: str) -> Any:
         if cell.symbol and cell.written != cell.symbol:
             older.append(f"'{cell.written}' for {area.label} in {year_label(year)}")
-        return cell.symbol or _number(cell.number)  # type: ignore[arg-type]
+        if cell.symbol:
+            return cell.symbol
+        # As precise as the file: 8.0 stays 8.0, so the table shows the DfE's decimal places.
+        return float(cell.written) if "." in cell.written else _number(cell.number)  # type: ignore[arg-type]
 
     for area in areas[:2]:
         values[area.label] = [shown(cells[(area.what, y)], area, y) for y in years]
