@@ -375,6 +375,14 @@ def test_a_hand_written_comparator_of_the_same_name_is_kept(period) -> None:
     assert not load_data(period.data)[1]
 
 
+def test_a_file_with_windows_line_endings_keeps_them(period) -> None:
+    period.yaml.write_bytes(period.yaml.read_bytes().replace(b"\n", b"\r\n"))
+    assert not run(period, ["cla_count"]).problems
+    raw = period.yaml.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") and b"  cla_count:\r\n" in raw
+    assert not load_data(period.data)[1]
+
+
 def test_a_dry_run_writes_nothing(period) -> None:
     before = period.yaml.read_text()
     result = run(period, write=False)

@@ -871,7 +871,8 @@ def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_n
             if lines[section.start].split("#")[0].strip().endswith("{}"):
                 lines[section.start] = "comparators:"
             lines[at:at] = additions
-    return "\n".join(lines) + "\n", done, []
+    newline = "\r\n" if "\r\n" in text else "\n"  # as the file has them (Windows editors)
+    return newline.join(lines) + newline, done, []
 
 
 def _period_end(folder: Path, problems: Problems) -> tuple[Path, dt.date | None]:
@@ -930,7 +931,8 @@ def import_comparators(ees_csv: Path, indicators: list[str], filters: dict[str, 
                                    settings_file=settings_file)
     if problems:
         return result
-    text = path.read_text(encoding="utf-8-sig")
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # its line endings as they are
+        text = handle.read()
     new_text, done, refused = merge_into(text, comparators, release.path.name, replace)
     for entry_name, message, hint in refused:
         problems.add(path, message, hint, field=f"comparators.{entry_name}")
@@ -940,7 +942,7 @@ def import_comparators(ees_csv: Path, indicators: list[str], filters: dict[str, 
         # Written beside it first, and read back: never leave a period.yaml the loader would
         # read differently from what was imported.
         temporary = path.with_name(f".{path.name}.importing")
-        temporary.write_text(new_text, encoding="utf-8")
+        temporary.write_text(new_text, encoding="utf-8", newline="")
         try:
             _check_round_trip(temporary, comparators, problems)
             if problems:
