@@ -494,6 +494,8 @@ def test_a_meta_file_of_another_release_or_none(period, tmp_path) -> None:
     problem = problem_with(result, "the meta file describes an indicator 'adopted_count' that the "
                            "data file (cla_fictional.csv) does not have")
     assert (problem.line, problem.field) == (7, "col_name")
+    assert not run(period, ["adopted_count"], source=tmp_path / "release" / "cla_fictional.csv",
+                   write=False).comparators  # the problem above, not a traceback
     source = copy_release(tmp_path / "other", name="lonely")
     source.with_name("lonely.meta.csv").unlink()
     problem_with(run(period, source=source), "the data file's meta file is missing",
@@ -559,6 +561,18 @@ def test_files_that_cannot_be_read_are_problems_not_tracebacks(period, tmp_path)
     problem_with(run(period, source=CLA.with_name("cla_fictional.meta.csv")),
                  "this is a meta file, not a data file")
     problem_with(run(period, ["cla_count"], unit="pounds"), "'pounds' is not a unit")
+
+    def termly(rows, header):
+        for row in rows:
+            row["time_identifier"] = "Spring term" if row["time_period"] != "2021" else ""
+        return rows, header
+
+    result = run(period, source=copy_release(tmp_path / "termly", termly))
+    problem_with(result, "time_identifier is 'Spring term' but earlier rows say ''")
+    spring = copy_release(tmp_path / "spring", lambda rows, header: (
+        [{**r, "time_identifier": "Spring term"} for r in rows], header))
+    problem_with(run(period, source=spring), "the file's time_identifier is 'Spring term', "
+                 "which is not a year", "Reporting year")
     result = ees.import_comparators(CLA, ["cla_count"], {}, settings_for(period),
                                     period.data / "iro" / "2030-31")
     problem_with(result, "there is no period here: period.yaml is missing")

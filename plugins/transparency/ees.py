@@ -295,7 +295,7 @@ def read_release(path: Path, problems: Problems) -> Release | None:
                        f"but earlier rows say '{identifier}'", "an EES file has one kind of year; "
                        "use the file as published", line=number, row_label="row",
                        field="time_identifier")
-    if identifier and identifier not in YEARLY and len(identifiers) == 1:
+    if identifier not in YEARLY and len(identifiers) == 1:
         problems.add(path, f"the file's time_identifier is '{identifier}', which is not a year",
                      "comparators are yearly figures: use a file whose time_identifier is one of "
                      + ", ".join(YEARLY), line=records[0][0], row_label="row",
@@ -566,7 +566,8 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     wanted: list[Indicator] = []
     for indicator in indicators:
         if indicator in release.indicators:
-            wanted.append(release.indicators[indicator])
+            if indicator in release.header:  # else the meta's own problem says so
+                wanted.append(release.indicators[indicator])
         else:
             problems.add(release.meta_path, f"the file has no indicator '{indicator}'",
                          "this file is of another release, or the name is misspelt; its "
@@ -656,7 +657,11 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
                          "a comparator", "give a name in lower-case snake_case with --name "
                          "(letters, digits and underscores, starting with a letter)",
                          field=None if name else "col_name")
-    if problems or len(areas) != 3 or len(neighbour_areas) != NEIGHBOURS or not needed:
+    if not problems and not needed:
+        problems.add(release.path, "there are no years to compare", "name them with --year, or "
+                     "give the period's 'period_end'", field="time_period")
+    if problems or len(areas) != 3 or len(neighbour_areas) != NEIGHBOURS or not wanted:
+        assert problems, "an import without comparators says why"
         return {}
     return {name or i.name: _entry(release, i, units[i.name], counts, chosen, needed, areas,
                                    neighbour_areas, values[i.name])
