@@ -210,6 +210,16 @@ def test_anything_else_in_a_cell_is_an_error(text: str) -> None:
     assert (number, symbol) == (None, "") and error
 
 
+@pytest.mark.parametrize("written, unit, mean", [
+    (["392", "393"], "count", 393),  # half up, not to even
+    (["10.45", "10.5"], "percent", 10.475),  # exact: 10.475, not 10.474999...
+    (["66", "67"], "rate_per_10000", 66.5),
+    (["1e3", "2000"], "rate_per_10000", 1500),
+])
+def test_the_neighbours_mean_is_exact_and_rounds_half_up(written, unit, mean) -> None:
+    assert ees._mean(written, unit) == mean
+
+
 def test_old_codes_find_the_same_councils(period) -> None:
     new = run(period, write=False).comparators
     old = run(period, write=False, cfg=settings_for(period, la_code=int(OLD_CODE),

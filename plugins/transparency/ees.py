@@ -538,7 +538,8 @@ def _mean(written: Sequence[str], unit: str) -> int | float:
     """The mean of figures as the file writes them, worked out exactly and rounded half up:
     counts to a whole number, others to one decimal place finer than the finest of them."""
     numbers = [Decimal(text) for text in written]
-    places = 0 if unit == "count" else max(-n.as_tuple().exponent for n in numbers) + 1  # type: ignore[operator]
+    finest = max(max(0, -int(n.as_tuple().exponent)) for n in numbers)
+    places = 0 if unit == "count" else finest + 1
     mean = (sum(numbers) / len(numbers)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return _number(float(mean))
 
