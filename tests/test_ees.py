@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from support import (
+    REPORTS,
     append_yaml,
     config,
     formatted,
@@ -24,7 +26,7 @@ from support import (
     write_narrative,
     write_period,
 )
-from transparency import ees, pipeline
+from transparency import ees, pipeline, scaffold
 from transparency.downloads import table_csv, write_downloads
 from transparency.problems import Problems
 from transparency.publish import publish_site
@@ -391,6 +393,25 @@ def test_a_file_with_windows_line_endings_keeps_them(period) -> None:
     raw = period.yaml.read_bytes()
     assert raw.count(b"\r\n") == raw.count(b"\n") and b"  cla_count:\r\n" in raw
     assert not load_data(period.data)[1]
+
+
+def test_the_next_periods_template_is_filled_in_without_asking(period, tmp_path) -> None:
+    # `invoke new` carries the comparator forward with every value FILL IN: the import fills it
+    # in, as nothing in it was typed from a source.
+    assert not run(period, ["cla_rate_per_10000"]).problems
+    write_narrative(tmp_path / "content", period="2022-23")
+    scaffold.new_period(period.data, tmp_path / "content", REPORTS, "iro", "2023-24")
+    later = dataclasses.replace(period, folder=period.data / "iro" / "2023-24",
+                                yaml=period.data / "iro" / "2023-24" / "period.yaml")
+    result = run(later, ["cla_rate_per_10000"], years=["2022", "2023"])
+    assert result.changes == ["comparators.cla_rate_per_10000: replaced (the template 'invoke "
+                              "new' left, with no figure filled in)"]
+    text = later.yaml.read_text()
+    assert "FILL IN" not in text[text.index("comparators:"):text.index("tables:")]
+    # One figure typed in by hand: the entry is the officer's, and is kept.
+    replace_in(later.yaml, "Fictional Borough: [51, u]", "Fictional Borough: [FILL IN, 52]")
+    problem_with(run(later, ["cla_rate_per_10000"], years=["2022", "2023"]),
+                 "comparators.cla_rate_per_10000 is already in period.yaml and has been edited")
 
 
 def test_a_dry_run_writes_nothing(period) -> None:

@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from .load import NAME_RE, PERIOD_FILE
+from .load import NAME_RE, PERIOD_FILE, is_placeholder
 from .problems import Problems, read_text
 from .settings import Config
 from .terms import UNITS
@@ -826,6 +826,22 @@ def _section(lines: list[str]) -> _Section | str:
     return _Section(start, end_of_section, indent, entries)
 
 
+def _unfilled(block: list[str]) -> bool:
+    """Whether an entry is the template `invoke new` carries forward (every value FILL IN):
+    nothing in it was typed from a source, so the import fills it in without asking."""
+    import textwrap
+
+    import yaml
+
+    try:
+        entry = next(iter(yaml.safe_load(textwrap.dedent("\n".join(block))).values()))
+        values = [v for vs in entry["values"].values() for v in (vs if isinstance(vs, list)
+                                                                 else [vs])]
+    except (yaml.YAMLError, AttributeError, KeyError, StopIteration, TypeError):
+        return False
+    return bool(values) and all(is_placeholder(v) for v in values)
+
+
 def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_name: str,
                replace: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     """period.yaml's text with the comparators added or replaced, everything else as it was.
@@ -850,7 +866,8 @@ def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_n
             if [line.rstrip() for line in current] == block and untouched:
                 done.append(f"comparators.{name}: unchanged")
                 continue
-            if not untouched and not replace:
+            template = not untouched and _unfilled(current)
+            if not untouched and not template and not replace:
                 how = ("has been edited since it was imported" if has_mark
                        else "was written by hand (or by another tool)")
                 refused.append((name, f"comparators.{name} is already in period.yaml and {how}",
@@ -858,8 +875,9 @@ def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_n
                                 "replace it with the DfE's figures, run again with --replace"))
                 continue
             replacements.append((first - 1 if has_mark else first, end, [mark, *block]))
-            done.append(f"comparators.{name}: replaced" + ("" if untouched else
-                                                           " (it had been edited by hand)"))
+            done.append(f"comparators.{name}: replaced" + (
+                "" if untouched else " (the template 'invoke new' left, with no figure filled "
+                "in)" if template else " (it had been edited by hand)"))
         else:
             additions += [mark, *block]
             done.append(f"comparators.{name}: added")
