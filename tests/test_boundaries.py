@@ -17,7 +17,8 @@ READERS_OF_THE_PUBLISHED_SITE = (
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
-RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline"}
+RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
+       "ees"}
 
 
 def _imports(module: str) -> set[str]:

@@ -177,3 +177,16 @@ def test_contact_email_is_an_address_or_empty() -> None:
         "reports@example.gov.uk"
     message = error_of({"CONTACT_EMAIL": "Children's Services"})
     assert "TRANSPARENCY['CONTACT_EMAIL'] must be an email address" in message
+
+
+def test_the_councils_code_and_its_neighbours_are_codes_as_text() -> None:
+    config = resolve(None, "content")
+    assert config.la_code == "" and config.statistical_neighbours == ()
+    config = resolve({"LA_CODE": 999, "STATISTICAL_NEIGHBOURS": ["E09999002", 998]}, "content")
+    assert config.la_code == "999"
+    assert config.statistical_neighbours == ("E09999002", "998")
+    # Whether they are ten local authorities' codes, in the DfE's file, `invoke comparators`
+    # checks with the file's own problems (tests/test_ees.py).
+    message = error_of({"LA_CODE": ["E09999001"], "STATISTICAL_NEIGHBOURS": "E09999002"})
+    assert "TRANSPARENCY['LA_CODE'] must be a local-authority code" in message
+    assert "TRANSPARENCY['STATISTICAL_NEIGHBOURS'] must be a list of local-authority codes" in message

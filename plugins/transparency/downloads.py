@@ -112,7 +112,7 @@ def disclosure_model(site: PublishedSite, min_range: int) -> dict[str, object]:
         # Numbers typed by hand in the narrative, labels and notes that the lint let through,
         # and why (lint.py): for the second person who signs the release off.
         "narrative_log": LOG_NAME,
-        "symbols": {k: v for k, v in SYMBOLS.items() if k in ("c", "x", "z")},
+        "symbols": {k: v for k, v in SYMBOLS.items() if k != "r"},
         "reading": "a reader may take any one hidden count, or any two in one line or relation, "
                    "to be 1 to the threshold (0 to the sensitive threshold in sensitive tables)",
         "tables": tables,
@@ -157,10 +157,17 @@ def _resource(period: PublishedPeriod, table: PublishedTable,
         "description": f"{table.title}{before}. Source: {period.source.title}, {table.source}."
                        + (f" {table.note}" if table.note else ""),
         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "schema": {"fields": fields, "missingValues": ["c", "x", "z"],
+        "schema": {"fields": fields, "missingValues": _missing_values(table),
                    "primaryKey": list(table.dims)},
         "sources": [{"title": period.source.title, "path": period.source.file}],
     }
+
+
+def _missing_values(table: PublishedTable) -> list[str]:
+    """What stands for a missing number in a table's CSV: c, x and z always, and the source's
+    own `low` and `u` where a comparator keeps them."""
+    used = {value.symbol for value in table.cells.values()}
+    return ["c", "x", "z", *(s for s in ("low", "u") if s in used)]
 
 
 def build_search_index(output: Path) -> Path:

@@ -42,7 +42,7 @@ from .model import (
 )
 from .problems import Problems, read_text
 from .revisions import REVISIONS_DIR, parse_revisions
-from .terms import ALL_BUT, PEOPLE_DIMENSIONS, TOTAL_WORDS
+from .terms import ALL_BUT, PEOPLE_DIMENSIONS, SOURCE_SYMBOLS, TOTAL_WORDS
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -878,6 +878,10 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     return table, path
 
 
+SOURCE_SYMBOLS_HINT = ("x (not available), z (not applicable), c (confidential), low (rounds to 0 "
+                       "but is not 0) or u (low reliability)")
+
+
 def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
     ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date",
                       "not_people"})
@@ -913,13 +917,14 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
                         "add 'years:' or give a single value")
             return None
         for i, item in enumerate(items):
-            if item == NOT_AVAILABLE:
-                value, symbol = math.nan, NOT_AVAILABLE
+            if isinstance(item, str) and item in SOURCE_SYMBOLS:
+                # The source's own symbol (the DfE's c, z, low ...): kept, with its meaning.
+                value, symbol = math.nan, item
             elif isinstance(item, (int, float)) and not isinstance(item, bool) and item >= 0:
                 value, symbol = float(item), ""
             else:
                 ctx.problem("values", f"'{item}' for '{area}' is not a non-negative number",
-                            "write digits only, or x")
+                            "write digits only, or the source's symbol: " + SOURCE_SYMBOLS_HINT)
                 return None
             key = (str(area),) if years is None else (str(area), str(years[i]))
             records.append((*key, value, symbol, values.line_of(area)))

@@ -125,7 +125,8 @@ class Target:
 @dataclass
 class Table:
     """A tidy table: one row per cell; dimension columns, `value` (float, NaN when not
-    available or not applicable) and `symbol` ('' , 'x' or 'z')."""
+    available or not applicable) and `symbol` ('' , 'x' or 'z'; a comparator may also keep its
+    source's 'c', 'low' or 'u': terms.SOURCE_SYMBOLS)."""
 
     name: str
     title: str

@@ -20,7 +20,7 @@ from .terms import PEOPLE
 
 # A published number, optionally marked revised ("1,448 [r]").
 NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\[r\])?\s*$")
-SYMBOL_RE = re.compile(r"^\s*\[[cxz]\]\s*$")
+SYMBOL_RE = re.compile(r"^\s*\[(c|x|z|low|u)\]\s*$")
 ANY_NUMBER_RE = re.compile(r"(?<![\w.])([0-9][0-9,]*(?:\.[0-9]+)?)(?![\w.])")
 
 

@@ -19,6 +19,9 @@ SYMBOLS = {
          "hidden so that a small number cannot be worked out",
     "x": "not available: the source report does not give this figure",
     "z": "not applicable",
+    "low": "rounds to 0, but is not 0 (a comparator as its source publishes it)",
+    "u": "low reliability: the source says this figure is not reliable (a comparator as its "
+         "source publishes it)",
     "r": "revised: corrected since the report was first published (see the corrections log)",
 }
 
@@ -47,7 +50,7 @@ class Issuer(enum.Enum):
 @dataclass(frozen=True)
 class Value:
     number: float | None
-    symbol: str = ""  # '', 'c', 'x' or 'z'
+    symbol: str = ""  # '', 'c', 'x' or 'z'; a comparator also 'low' or 'u' (terms.SOURCE_SYMBOLS)
     unit: str = "count"
     decimals: int = 0
     # Differs from what an earlier version of the period published: shown with [r].

@@ -91,6 +91,27 @@ def _is_address(value: Any) -> str | None:
     return None
 
 
+def _is_code(value: Any) -> bool:
+    return (isinstance(value, str) and bool(value.strip())) or (
+        isinstance(value, int) and not isinstance(value, bool))
+
+
+def _is_la_code(value: Any) -> str | None:
+    """A code as text ('' for none). Whether it is a local authority's, and in the DfE's file,
+    `invoke comparators` checks, with every other problem of the import at once."""
+    if value == "" or _is_code(value):
+        return None
+    return "must be a local-authority code such as 'E08000032' or '380', or '' for none"
+
+
+def _is_la_codes(value: Any) -> str | None:
+    """A list of codes. That there are ten, each a local authority's, `invoke comparators`
+    checks, naming each wrong one."""
+    if isinstance(value, (list, tuple)) and all(_is_code(v) for v in value):
+        return None
+    return "must be a list of local-authority codes such as ['E08000032', '380']"
+
+
 def _is_reports(value: Any) -> str | None:
     if not isinstance(value, Mapping) or not value:
         return "must be a mapping of report kind to {'label': ..., 'description': ...}"
@@ -209,6 +230,16 @@ SETTINGS: tuple[Setting, ...] = (
             "When True (pelicanconf.py, for preview), periods marked 'status: draft' are built "
             "with a draft banner; when False (the default, and publishconf.py) they are left out "
             "of every page, download, search index and feed.", _is_bool),
+    Setting("LA_CODE", "",
+            "The council's code in the Department for Education's statistics: the nine-"
+            "character code (e.g. 'E08000032') or the three-digit old code ('380'). 'invoke "
+            "comparators' finds the council, its region and England by it in the DfE's open-data "
+            "files ('' until comparators are imported; see docs/comparators.md).", _is_la_code),
+    Setting("STATISTICAL_NEIGHBOURS", [],
+            "The council's ten statistical neighbours, as the DfE's children's services "
+            "statistical neighbour benchmarking tool lists them: ten local-authority codes, "
+            "new or old as for LA_CODE. 'invoke comparators' gives their average as the "
+            "'Statistical neighbours' comparator (see docs/comparators.md).", _is_la_codes),
     Setting("DEPLOY_TARGET", "",
             "Where 'invoke publish' deploys: 'rsync', 's3' or 'github-pages'; '' for none "
             "('invoke publish' then says so and stops). 'invoke publish --target' overrides it.",
@@ -307,6 +338,9 @@ class Config:
     pdf_workers: int
     data_cache: Path
     deploy: DeployConfig = DeployConfig()
+    # The DfE comparators' areas (ees.py): the council's code and its statistical neighbours'.
+    la_code: str = ""
+    statistical_neighbours: tuple[str, ...] = ()
     narrative_allowances: Mapping[str, str | None] = field(default_factory=dict)
     # Pelican's MARKDOWN setting: the lint renders the narrative as the pages do.
     markdown: Mapping[str, Any] = field(default_factory=dict)
@@ -359,5 +393,7 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         pdf_workers=values["PDF_WORKERS"],
         data_cache=Path(values["DATA_CACHE"]).resolve(),
         deploy=deploy,
+        la_code=str(values["LA_CODE"]).strip(),
+        statistical_neighbours=tuple(str(v).strip() for v in values["STATISTICAL_NEIGHBOURS"]),
         narrative_allowances=dict(values["NARRATIVE_ALLOWANCES"]),
     )

@@ -99,4 +99,5 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
 
 def _symbol_short(symbol: str) -> str:
     return {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable",
+            "low": "rounds to 0 but is not 0", "u": "low reliability",
             "r": "revised since first published"}[symbol]

@@ -307,3 +307,45 @@ def rollback(c, target=""):
         _deploy_target(target).rollback()
     except DeployError as error:
         sys.exit(f"Rollback failed: {error}")
+
+
+# --- Comparators from the DfE's open data (docs/comparators.md) -----------------------------
+
+@task(iterable=["indicator", "filter", "year"],
+      help={"period": "the period to add them to, such as iro/2022-23",
+            "file": "the EES data file (CSV) as downloaded, with its .meta.csv beside it",
+            "indicator": "an indicator column to import (repeat for more)",
+            "filter": "COLUMN=VALUE picking the rows (repeat; a filter not given is taken at Total)",
+            "year": "a year to compare, as in the file (2022, 202122; repeat); default: the "
+                    "period's year and the two before it",
+            "unit": "count, rate_per_10000 or percent, where the meta file does not say",
+            "counts": "what a count counts: children (the default) or records",
+            "name": "the comparator's name when one indicator is imported (default: the indicator's)",
+            "replace": "replace an entry of the same name even if it was written or edited by hand",
+            "dry_run": "list what would change in period.yaml; write nothing"})
+def comparators(c, period, file, indicator=None, filter=None, year=None, unit="",
+                counts="children", name="", replace=False, dry_run=False):
+    """Import a period's comparators from a DfE open-data file (Explore Education Statistics CSV)."""
+    from transparency.ees import import_comparators, parse_filters
+    from transparency.pipeline import config_from
+    from transparency.problems import Problems
+
+    config = config_from(_settings("pelicanconf.py"))
+    problems = Problems()
+    filters = parse_filters(filter or [], problems)
+    result = import_comparators(Path(file), list(indicator or []), filters, config,
+                                config.data_path / period, years=list(year or []),
+                                unit=unit or None, counts=counts, name=name or None,
+                                replace=replace, write=not dry_run)
+    problems.extend(result.problems)
+    if problems:
+        print(problems.report(ROOT) + "\nNothing was written.", file=sys.stderr)
+        sys.exit(1)
+    where = result.period_yaml.relative_to(ROOT) if result.period_yaml.is_relative_to(ROOT) \
+        else result.period_yaml
+    changed = any(not line.endswith(": unchanged") for line in result.changes)
+    verb = ("Would change" if dry_run else "Updated") if changed else "Nothing to change in"
+    print(f"{verb} {where}:\n  " + "\n  ".join(result.changes))
+    if changed and not dry_run:
+        print("Run `invoke check`, then quote them in the narrative, e.g. "
+              f"{{{{ table {next(iter(result.comparators))} }}}}.")

@@ -13,6 +13,13 @@ METRIC_TYPES = ("value", "sum", "percent", "ratio")
 TOTAL = "Total"
 NOT_AVAILABLE = "x"
 NOT_APPLICABLE = "z"
+CONFIDENTIAL = "c"
+LOW = "low"
+LOW_RELIABILITY = "u"
+# What a comparator taken from published statistics may hold instead of a number: the symbols
+# of the Department for Education's tables (the GSS shorthand), kept as symbols with their
+# meaning, never as a number and never dropped (docs/data-format.md, Comparators).
+SOURCE_SYMBOLS = (CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE, LOW, LOW_RELIABILITY)
 
 # Category labels people type for a total instead of `Total` (Excel pivot tables write "Grand
 # Total"; others write "All children", "Overall", "Sum"). Compared lower-case, with spaces and
