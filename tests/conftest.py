@@ -10,3 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 for path in (Path(__file__).resolve().parent,):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
+
+
+import pytest  # noqa: E402 - after the path set-up above, so that `support` imports
+
+
+@pytest.fixture
+def files(tmp_path: Path):
+    """A valid period folder (support.write_period) in tmp_path/data, to break one thing at a time."""
+    import support
+
+    return support.write_period(tmp_path / "data")

@@ -205,6 +205,12 @@ def load_data(data: Path) -> tuple[model.Site, Problems]:
     return load.load_site(data, REPORTS)
 
 
+def load_problems(files: PeriodFiles) -> Problems:
+    """The problems of loading a written period's data root."""
+    _, problems = load_data(files.data)
+    return problems
+
+
 def formatted(problems: Problems) -> list[str]:
     """Each problem as the text `invoke check` shows."""
     return [p.format() for p in problems.items]

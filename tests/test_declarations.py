@@ -6,25 +6,13 @@ or sheet cell), the field and a fix, listed with every other problem, never a tr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from test_load_bad_input import find_problem
 from test_workbook import BOOK, edit, to_workbook
 
 import support
-from transparency.problems import Problems
+from support import load_problems as load
 from transparency.publish import publish_site
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> support.PeriodFiles:
-    return support.write_period(tmp_path / "data")
-
-
-def load(files: support.PeriodFiles) -> Problems:
-    _, problems = support.load_data(files.data)
-    return problems
 
 
 def add_table(files: support.PeriodFiles, name: str, yaml: str,

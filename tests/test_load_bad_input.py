@@ -43,14 +43,7 @@ def find_problem(problems: Problems, file_end: str, phrase: str, *, line: int | 
     return text
 
 
-@pytest.fixture
-def files(tmp_path: Path) -> support.PeriodFiles:
-    return support.write_period(tmp_path / "data")
-
-
-def load(files: support.PeriodFiles) -> Problems:
-    _, problems = support.load_data(files.data)
-    return problems
+load = support.load_problems  # the `files` fixture is in conftest.py
 
 
 # --- the baseline ---------------------------------------------------------------------

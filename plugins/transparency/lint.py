@@ -38,7 +38,7 @@ from .numbers import (
     continues_list,
     mentions,
 )
-from .problems import Problems
+from .problems import Problems, shown_path
 from .reader_text import Passage, markdown_passages
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
@@ -58,13 +58,7 @@ class LogEntry:
     reason: str
 
     def format(self, root: Path | None = None) -> str:
-        file = self.file
-        if root is not None:
-            try:
-                file = file.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
-        return f"{file}, line {self.line}: '{self.text}' — {self.by}: {self.reason}"
+        return f"{shown_path(self.file, root)}, line {self.line}: '{self.text}' — {self.by}: {self.reason}"
 
 
 @dataclass
@@ -318,11 +312,6 @@ def write_disclosure_log(log: list[LogEntry], path: Path, root: Path | None = No
         writer = csv.writer(handle)
         writer.writerow(LOG_FIELDS)
         for entry in log:
-            file = entry.file
-            if root is not None:
-                try:
-                    file = file.resolve().relative_to(root.resolve())
-                except ValueError:
-                    pass
-            writer.writerow((file.as_posix(), entry.line, entry.text, entry.by, entry.reason))
+            writer.writerow((shown_path(entry.file, root).as_posix(), entry.line, entry.text,
+                             entry.by, entry.reason))
     return path

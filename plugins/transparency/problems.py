@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def shown_path(path: Path | str, root: Path | None) -> Path:
+    """`path` relative to `root` where it is inside it (as messages show files), else as is."""
+    file = Path(path)
+    if root is not None:
+        try:
+            return file.resolve().relative_to(root.resolve())
+        except ValueError:
+            pass
+    return file
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, and how to fix it."""
@@ -20,13 +31,7 @@ class Problem:
     cell: str | None = None
 
     def format(self, root: Path | None = None) -> str:
-        file = Path(self.file)
-        if root is not None:
-            try:
-                file = file.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
-        where = str(file)
+        where = str(shown_path(self.file, root))
         if self.line is not None:
             where += f", {self.row_label} {self.line}"
         if self.cell:
