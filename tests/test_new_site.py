@@ -218,3 +218,49 @@ def test_a_council_adds_a_report_kind_in_settings_and_data_alone(site, tmp_path)
         conf.write_text(original)
         shutil.rmtree(folder.parent)
         shutil.rmtree(narrative.parent)
+
+
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
+        '<rect width="120" height="40" fill="#fff"/></svg>\n')
+
+
+def test_branding_reaches_every_page_from_the_settings_alone(site, tmp_path):
+    conf = site / "pelicanconf.py"
+    original = conf.read_text()
+    (site / "logo.svg").write_text(LOGO, encoding="utf-8")
+    conf.write_text(original + (
+        '\nTRANSPARENCY.update({"BRAND_COLOUR": "#4a2470", "LOGO": str(HERE / "logo.svg"),\n'
+        '    "LOGO_ALT": "Northshire County Council logo", "FOOTER_TEXT": "Northshire: a county of '
+        'rivers & hills.",\n    "HOME_INTRODUCTION": "Our **reports** on children in care.",\n'
+        '    "CONTACT_PHONE": "01234 567890", "COUNCIL_URL": "https://www.northshire.example.gov.uk"})\n'))
+    try:
+        out = tmp_path / "out"
+        build = run("pelican", str(site / "content"), "-s", str(conf), "-o", str(out), "--fatal",
+                    "warnings", cwd=site)
+        assert build.returncode == 0, build.stdout + build.stderr
+        assert "--app-brand: #4a2470" in (out / "theme/css/brand.css").read_text()
+        assert (out / "images/logo.svg").read_text() == LOGO
+        for page in ("index.html", "privacy/index.html", "iro/2025-26/index.html"):
+            html = (out / page).read_text(encoding="utf-8")
+            assert '<img class="app-header__logo" src="/images/logo.svg" alt="Northshire County ' \
+                   'Council logo">' in html, page
+            assert "Northshire: a county of rivers &amp; hills." in html
+            assert 'href="tel:01234567890"' in html
+            assert 'href="https://www.northshire.example.gov.uk"' in html
+            assert 'href="/theme/css/brand.css"' in html
+        assert "Our <strong>reports</strong> on children in care." in (out / "index.html").read_text()
+        # A typed count in the home introduction is refused like one in the narrative.
+        conf.write_text(conf.read_text().replace("Our **reports**", "Only 3 children and our reports"))
+        check = run("invoke", "check", "--publish", cwd=site)
+        assert check.returncode == 1
+        assert "TRANSPARENCY['HOME_INTRODUCTION']" in check.stderr and "3 is a number typed by hand" \
+            in check.stderr
+        # A logo that is not there is a problem, not a broken page.
+        conf.write_text(conf.read_text().replace('str(HERE / "logo.svg")', '"missing.svg"'))
+        broken = run("pelican", str(site / "content"), "-s", str(conf), "-o", str(tmp_path / "o2"),
+                     "--fatal", "warnings", cwd=site)
+        assert broken.returncode != 0 and "TRANSPARENCY['LOGO'] is 'missing.svg'" in \
+            broken.stdout + broken.stderr
+    finally:
+        conf.write_text(original)
+        (site / "logo.svg").unlink()

@@ -190,3 +190,30 @@ def test_the_councils_code_and_its_neighbours_are_codes_as_text() -> None:
     message = error_of({"LA_CODE": ["E09999001"], "STATISTICAL_NEIGHBOURS": "E09999002"})
     assert "TRANSPARENCY['LA_CODE'] must be a local-authority code" in message
     assert "TRANSPARENCY['STATISTICAL_NEIGHBOURS'] must be a list of local-authority codes" in message
+
+
+@pytest.mark.parametrize(("colour", "fine"), [("#0b3d5c", True), ("#1d70b8", True), ("#003", True),
+                                              ("#ffdd00", False), ("#78a2c8", False), ("blue", False),
+                                              ("#12345", False)])
+def test_a_brand_colour_must_carry_white_text(colour: str, fine: bool) -> None:
+    if fine:
+        assert resolve({"BRAND_COLOUR": colour}, ".").branding["brand_colour"] == colour
+    else:
+        assert "TRANSPARENCY['BRAND_COLOUR']" in error_of({"BRAND_COLOUR": colour})
+
+
+def test_contrast_is_the_wcag_ratio() -> None:
+    from transparency.settings import contrast
+
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # the lightest grey that passes AA
+
+
+def test_a_logo_needs_its_text_alternative() -> None:
+    assert "LOGO_ALT" in error_of({"LOGO": "logo.svg"})
+    assert resolve({"LOGO": "logo.svg", "LOGO_ALT": "Northshire logo"}, ".").branding["logo"] == "logo.svg"
+
+
+@pytest.mark.parametrize("value", ["www.example.gov.uk", "ftp://example.gov.uk", 3])
+def test_the_council_url_is_a_web_address(value: object) -> None:
+    assert "TRANSPARENCY['COUNCIL_URL']" in error_of({"COUNCIL_URL": value})

@@ -43,6 +43,7 @@ TRENDS_KEY = "TRANSPARENCY_TRENDS"
 PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
 TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
+BRAND_KEY = "TRANSPARENCY_BRAND"  # how the site looks and whom readers contact, for templates
 LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (lint.LogEntry)
 
 
@@ -182,6 +183,7 @@ def initialise(pelican: Any) -> None:
         progress.warn("TRANSPARENCY['CONTACT_EMAIL'] is not set: readers have no address to report "
                       "a mistake or ask for another format (see docs/settings.md)")
     settings[SITE_KEY] = site
+    settings[BRAND_KEY] = branding(config.branding, settings)
     trends = key_measures(site)
     settings[TRENDS_KEY] = trends
     settings[TREND_URLS_KEY] = {f"{t.report}/{t.name}": t.url for t in trends}
@@ -197,8 +199,50 @@ def initialise(pelican: Any) -> None:
     filters.update(FILTERS)
 
 
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+
+
+def branding(values: dict[str, str] | Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """What templates need of the BRAND_COLOUR … COUNCIL_URL settings: the logo's address and
+    file, the home introduction as HTML. A LOGO that is not an image file is a problem."""
+    from markdown import Markdown
+
+    brand = dict(values)
+    logo = Path(brand["logo"]) if brand.get("logo") else None
+    if logo is not None and (not logo.is_file() or logo.suffix.lower() not in LOGO_TYPES):
+        raise DataError(Problems([Problem(
+            "pelicanconf.py", f"TRANSPARENCY['LOGO'] is {str(logo)!r}, which is not "
+            f"{'an image file' if logo.is_file() else 'a file'}", "give the path of an SVG or "
+            "PNG file, from the folder Pelican runs in", field="TRANSPARENCY['LOGO']")]), Path.cwd())
+    brand["logo_file"] = logo
+    brand["logo_url"] = f"/images/{logo.name}" if logo else ""
+    options = dict(settings.get("MARKDOWN") or {})
+    options.setdefault("extensions", list(options.get("extension_configs", {})))
+    brand["home_introduction_html"] = (Markdown(**options).convert(brand["home_introduction"])
+                                       if brand.get("home_introduction") else "")
+    return brand
+
+
 def add_reader(readers: Any) -> None:
     readers.reader_classes["md"] = ReportMarkdownReader
+
+
+def write_brand(brand: dict[str, Any], output: Path) -> list[Path]:
+    """The brand colour as a stylesheet (theme/css/brand.css, after main.css) and the logo
+    copied to images/, so that pages and PDFs load them from the site itself."""
+    import shutil
+
+    css = output / "theme" / "css" / "brand.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(f":root {{ --app-brand: {brand.get('brand_colour', '#0b3d5c')}; }}\n",
+                   encoding="utf-8")
+    written = [css]
+    if brand.get("logo_file"):
+        target = output / "images" / brand["logo_file"].name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(brand["logo_file"], target)
+        written.append(target)
+    return written
 
 
 class DisclosureError(Exception):
@@ -229,6 +273,7 @@ def write_outputs(pelican: Any) -> None:
     pages = sum(1 for _ in output.rglob("*.html"))
     progress.stage(f"pages: {pages} written")
     written = write_downloads(site, output, pelican.settings.get(LOG_KEY, []), Path.cwd())
+    written += write_brand(pelican.settings.get(BRAND_KEY) or {}, output)
     if pelican.settings.get(CHARTS_KEY):
         written.append(write_bundle(output))
     progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script)")

@@ -198,6 +198,11 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
         text = read_text(path, problems)
         if text is not None:
             passages += markdown_passages(path, text, config.markdown, key)
+    # The home page's introduction and the footer's sentence are typed by hand too.
+    for name in ("home_introduction", "footer_text"):
+        if config.branding.get(name):
+            passages += markdown_passages(Path(f"TRANSPARENCY['{name.upper()}']"),
+                                          "\n" + config.branding[name], config.markdown)
     for key in sorted(site.periods):
         folder = config.data_path / key
         yaml_path = folder / "period.yaml"

@@ -81,6 +81,41 @@ def _is_optional_text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text ('' for none)"
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _full_hex(value: str) -> str:
+    return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value
+
+
+def _is_brand_colour(value: Any) -> str | None:
+    """A hex colour that white text on it can be read on (WCAG 2.2 AA, 1.4.3: 4.5:1): the
+    header is white text on the brand colour."""
+    if not isinstance(value, str) or not re.fullmatch(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value):
+        return "must be a colour such as '#0b3d5c'"
+    ratio = contrast(_full_hex(value).lower(), "#ffffff")
+    if ratio < 4.5:
+        return (f"{value} has a contrast of {ratio:.1f}:1 against white, and the header's white "
+                "text needs at least 4.5:1 (WCAG 2.2 AA); choose a darker shade of the colour")
+    return None
+
+
+def _is_web_address_or_empty(value: Any) -> str | None:
+    if value == "" or (isinstance(value, str) and re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value)):
+        return None
+    return "must be a web address such as 'https://www.example.gov.uk', or '' for none"
+
+
 def _is_address(value: Any) -> str | None:
     """Text that holds no password or token: those come from the environment only."""
     if not isinstance(value, str):
@@ -151,6 +186,10 @@ CHILDREN_IN_CARE_IDENTITY = {
     "in": ["children_entering_care"], "out": ["children_leaving_care"], "end": "children_in_care"}
 
 
+# Settings about how the site looks and whom readers contact: Config.branding, keyed in lower case.
+BRANDING = ("BRAND_COLOUR", "LOGO", "LOGO_ALT", "FOOTER_TEXT", "HOME_INTRODUCTION", "CONTACT_PHONE",
+            "COUNCIL_URL")
+
 # The report kinds the engine ships (a site keeps those it publishes, and may add its own).
 DEFAULT_REPORTS: dict[str, dict[str, Any]] = {
         "iro": {"label": "Independent Reviewing Officer annual reports",
@@ -183,6 +222,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AREA", "",
             "The area the figures are for, as chart subtitles and comparator tables name it "
             "(e.g. 'Anytown'); '' leaves it out of subtitles.", _is_optional_text),
+    Setting("BRAND_COLOUR", "#0b3d5c",
+            "The council's colour, for the header behind white text; refused unless white text "
+            "on it has the 4.5:1 contrast WCAG 2.2 AA asks for.", _is_brand_colour),
+    Setting("LOGO", "",
+            "The council's logo (an image file: SVG or PNG), shown in the header of every page "
+            "and PDF; '' for none. Relative paths are taken from the folder Pelican runs in. "
+            "LOGO_ALT must say what it shows.", _is_optional_text),
+    Setting("LOGO_ALT", "",
+            "The logo's text alternative, e.g. 'Northshire County Council logo'; a LOGO without "
+            "it is refused.", _is_optional_text),
+    Setting("FOOTER_TEXT", "",
+            "A sentence of the council's own in every page's footer (plain text); '' for none.",
+            _is_optional_text),
+    Setting("HOME_INTRODUCTION", "",
+            "The home page's introduction, in Markdown; '' for the engine's, which names the "
+            "organisation. Checked for typed numbers like the narrative.", _is_optional_text),
+    Setting("CONTACT_PHONE", "",
+            "A telephone number readers can call, shown beside CONTACT_EMAIL; '' for none.",
+            _is_optional_text),
+    Setting("COUNCIL_URL", "",
+            "The council's own website, linked from every page's footer; '' for none.",
+            _is_web_address_or_empty),
     Setting("SERVICE", "Children's Services",
             "The service whose reports are published.", _is_text),
     Setting("CONTACT_EMAIL", "",
@@ -344,6 +405,8 @@ class Config:
     narrative_allowances: Mapping[str, str | None] = field(default_factory=dict)
     # Pelican's MARKDOWN setting: the lint renders the narrative as the pages do.
     markdown: Mapping[str, Any] = field(default_factory=dict)
+    # How the site looks and whom readers contact (the BRAND_COLOUR … COUNCIL_URL settings).
+    branding: Mapping[str, str] = field(default_factory=dict)
 
 
 def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
@@ -367,6 +430,10 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         values[setting.name] = value
     if errors:
         raise SettingsError("\n".join(errors))
+    if values["LOGO"] and not values["LOGO_ALT"].strip():
+        raise SettingsError(f"{SETTINGS_KEY}['LOGO_ALT'] is empty: say what the logo shows (e.g. "
+                            "'Northshire County Council logo'), so that screen readers and the PDF "
+                            "can name it")
     if values["SENSITIVE_THRESHOLD"] < values["SUPPRESSION_THRESHOLD"]:
         raise SettingsError(f"{SETTINGS_KEY}['SENSITIVE_THRESHOLD'] must be at least "
                             "SUPPRESSION_THRESHOLD")
@@ -396,4 +463,5 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         la_code=str(values["LA_CODE"]).strip(),
         statistical_neighbours=tuple(str(v).strip() for v in values["STATISTICAL_NEIGHBOURS"]),
         narrative_allowances=dict(values["NARRATIVE_ALLOWANCES"]),
+        branding={name.lower(): values[name] for name in BRANDING},
     )
