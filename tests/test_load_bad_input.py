@@ -537,3 +537,31 @@ def test_all_narrative_problems_are_reported_at_once(files: support.PeriodFiles,
     find_problem(problems, "2021-22.md", "'chnage' is not a kind", line=support.line_of(path, "chnage"))
     find_problem(problems, "2021-22.md", "'pie' is not a chart type",
                  line=support.line_of(path, "type=pie"))
+
+
+# YAML 1.2, not 1.1 (issue 13): what an officer typed is never another number.
+@pytest.mark.parametrize(("typed", "read"), [("015", 15), ("090", 90), ("0o17", 15), ("3560", 3560)])
+def test_numbers_are_read_as_typed(files, typed, read) -> None:
+    support.replace_in(files.yaml, "value: 3560", f"value: {typed}")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    assert site.periods[files.key].figures["reviews_held"].value == read
+
+
+def test_a_time_like_value_is_refused_not_read_in_base_60(files) -> None:
+    support.replace_in(files.yaml, "value: 3560", "value: 1:30")
+    assert [p.message for p in load(files).items] == ["'1:30' is not a number"]
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "NO"])
+def test_yes_no_on_off_are_words_not_true_or_false(files, word) -> None:
+    support.replace_in(files.yaml, "    headline: true\n", f"    headline: {word}\n")
+    assert "'headline' must be true or false" in [p.message for p in load(files).items]
+
+
+def test_yes_and_no_as_categories_stay_words(tmp_path) -> None:
+    from transparency.yamlio import read_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text("categories: [Yes, No, Not known]\nflag: off\n", encoding="utf-8")
+    assert read_yaml(path) == {"categories": ["Yes", "No", "Not known"], "flag": "off"}
