@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import references
+from .markdown_shape import shape_problems
 from .model import Site
 from .problems import Problems
 from .problems import read_text as read_file
@@ -81,6 +82,8 @@ def _check_files(content: Path, reports: set[str], keys: set[str], problems: Pro
         if top == PAGES_DIR or (len(rel.parts) > 1 and top in ("images", "extra")):
             if path.suffix == ".md" and top == PAGES_DIR:
                 text = read_text(path, problems)
+                if text is not None:
+                    shape_problems(path, text, body_start(text) + 1, problems)
                 if text is not None and "{{" in text:
                     problems.add(path, "pages cannot use data references",
                                  "data references work only in report narratives, "
@@ -101,6 +104,7 @@ def _check_files(content: Path, reports: set[str], keys: set[str], problems: Pro
         found.append(narrative)
         text = read_text(path, problems)
         if text is not None:
+            shape_problems(path, text, body_start(text) + 1, problems)
             on_narrative(narrative, text)
     narrated = {n.key for n in found}
     for key in sorted(keys - narrated):
