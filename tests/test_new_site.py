@@ -3,6 +3,7 @@ any other council in it (issue 12). Integration: real checks and builds of the n
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -264,3 +265,38 @@ def test_branding_reaches_every_page_from_the_settings_alone(site, tmp_path):
     finally:
         conf.write_text(original)
         (site / "logo.svg").unlink()
+
+
+NASTY = 'Tom & Jerry say "hi" <b>bold</b> \'quoted\''
+
+
+def test_quotes_ampersands_and_angle_brackets_from_data_are_escaped_everywhere(site, tmp_path):
+    # Issue 13: a summary with double quotes broke the page's <meta name="description">.
+    from bs4 import BeautifulSoup
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".cache"))
+    period = copy / "data" / "iro" / "2025-26" / "period.yaml"
+    text = period.read_text()
+    quoted = json.dumps(NASTY)
+    for key in ("summary:", "    label: Child in care reviews chaired by IROs",
+                "    title: Children in care by legal status", "    source: Table 4 (example)"):
+        line = next(line for line in text.splitlines() if line.startswith(key))
+        field = line.split(":")[0]
+        text = text.replace(line, f"{field}: {quoted}", 1)
+    period.write_text(text)
+    legal = copy / "data" / "iro" / "2025-26" / "legal_status.csv"
+    legal.write_text(legal.read_text().replace("Section 20,", '"Section 20 & ""other"" <i>",'))
+    out = tmp_path / "out"
+    build = run("pelican", str(copy / "content"), "-s", str(copy / "pelicanconf.py"), "-o", str(out),
+                "--fatal", "warnings", cwd=copy)
+    assert build.returncode == 0, build.stdout + build.stderr
+    html = (out / "iro" / "2025-26" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find("b") and not soup.find("i"), "markup from data reached the page as markup"
+    assert NASTY in html.replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"') \
+        .replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'")
+    assert NASTY in soup.get_text()
+    category = BeautifulSoup((out / "iro" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert NASTY in category.get_text()
+    assert 'Section 20 & "other" <i>' in soup.get_text()

@@ -6,6 +6,7 @@ reader and templates, and writes downloads at the end.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,9 @@ def contents(content: str, metadata: dict[str, Any]) -> list[tuple[str, str]]:
     narrative's own level-2 headings, then the sections the template adds after it."""
     period: PublishedPeriod = metadata["report_period"]
     items = [("headlines", "Headline figures")] if period.headlines else []
-    items += [(anchor, re.sub(r"<[^>]+>", "", label).strip()) for anchor, label in _H2.findall(content)]
+    # Plain text (entities decoded): the templates escape what they print.
+    items += [(anchor, html.unescape(re.sub(r"<[^>]+>", "", label)).strip())
+              for anchor, label in _H2.findall(content)]
     if metadata.get("other_tables"):
         items.append(("more-tables", "More tables from this report"))
     if metadata.get("withheld_tables"):
@@ -193,6 +196,9 @@ def initialise(pelican: Any) -> None:
                    f"process{'es' if stats.workers > 1 else ''}, {stats.cached} from cache)")
     progress.stage(f"pages: {len(trends)} trend pages; Pelican now reads the narratives and "
                    "writes the pages")
+    # Every text that comes from data (summaries, titles, labels, notes, sources) is escaped
+    # wherever a template prints it; HTML the engine renders is marked safe where it is used.
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     filters = settings.setdefault("JINJA_FILTERS", {})
     from .templating import FILTERS
 
