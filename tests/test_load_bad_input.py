@@ -565,3 +565,13 @@ def test_yes_and_no_as_categories_stay_words(tmp_path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("categories: [Yes, No, Not known]\nflag: off\n", encoding="utf-8")
     assert read_yaml(path) == {"categories": ["Yes", "No", "Not known"], "flag": "off"}
+
+
+@pytest.mark.parametrize("name", ["row", "symbol", "value"])
+def test_a_dimension_named_like_an_engine_column_is_a_problem_not_a_crash(files, name) -> None:
+    # Issue 13: a dimension named `row` crashed invoke check with a traceback.
+    support.replace_in(files.yaml, "      legal_status: Legal status\n", f"      {name}: Legal status\n")
+    files.legal_status.write_text(files.legal_status.read_text().replace("legal_status,value",
+                                                                         f"{name},value"))
+    messages = [p.message for p in load(files).items]
+    assert f"'{name}' is not a valid dimension name" in messages

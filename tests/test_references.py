@@ -329,3 +329,13 @@ def test_substitute_two_references_to_the_same_name_on_one_line(period) -> None:
     body, blocks = references.substitute(text, refs, period, lambda r, p: "")
     assert body.count("[c]") == 2
     assert "{{" not in body and not blocks
+
+
+def test_curly_quotes_from_word_are_read_as_quotes(tmp_path):
+    # Issue 13: title=“…” gave seven "'care' is not an option" errors.
+    problems = Problems()
+    refs = references.parse("{{ chart legal_status title=\u201cChildren in care by order\u201d }}\n\n"
+                            "{{ chart legal_status title=\u2018One more\u2019 }}\n",
+                            tmp_path / "n.md", problems)
+    assert not problems, problems.report()
+    assert [r.options["title"] for r in refs] == ["Children in care by order", "One more"]

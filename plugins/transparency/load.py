@@ -813,11 +813,14 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     not_total = _parse_not_total(ctx)
     dims_raw = ctx.mapping("dimensions", required=True)
     dims: dict[str, str] = {}
+    reserved = False
     if dims_raw is not None:
         for dim, label in dims_raw.items():
-            if not NAME_RE.match(dim) or dim in ("value", "symbol", "row"):
+            if not NAME_RE.match(dim) or dim in RESERVED_COLUMNS:
                 ctx.problem("dimensions", f"'{dim}' is not a valid dimension name",
-                            "use lower-case snake_case, not 'value'")
+                            "use lower-case snake_case, and none of "
+                            f"{', '.join(RESERVED_COLUMNS)} (the engine's own columns)")
+                reserved = True
             dims[dim] = str(label)
         if not 1 <= len(dims) <= 3:
             ctx.problem("dimensions", f"a table has 1 to 3 dimensions, not {len(dims)}",
@@ -842,7 +845,7 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     if file_name:
         frame, path, sheet = _read_table_file(ctx, folder, file_name, list(dims), unit, name, books)
     where = Where(ctx.file, ctx.line())
-    if frame is None:
+    if frame is None or reserved:  # a table with an unusable column is not built: its problem says why
         return None, path
     table = Table(name=name, title=title, dimensions=dims, measure=ctx.text("measure"), unit=unit,
                   counts=counts, source=ctx.text("source"), where=where, frame=frame, file=path,
@@ -880,6 +883,10 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
 
 SOURCE_SYMBOLS_HINT = ("x (not available), z (not applicable), c (confidential), low (rounds to 0 "
                        "but is not 0) or u (low reliability)")
+
+
+# Columns the engine adds to every table's frame: no dimension may take their names.
+RESERVED_COLUMNS = ("value", "symbol", "row")
 
 
 def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:

@@ -17,6 +17,8 @@ from .problems import Problems
 from .published import SYMBOLS, PublishedPeriod, PublishedSite, Value
 
 REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
+CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
+                              "\u2019": "'"})
 INLINE_KINDS = ("value", "change", "previous", "target")
 BLOCK_KINDS = ("table", "chart", "trend")
 KINDS = (*INLINE_KINDS, *BLOCK_KINDS)
@@ -50,7 +52,8 @@ def parse(text: str, file: Path, problems: Problems) -> list[Reference]:
             problems.add(file, "a reference opens with '{{' but does not close with '}}' on the "
                          "same line", "write the whole reference on one line", line=lineno)
         for match in REFERENCE_RE.finditer(line):
-            inner = match.group(1).strip()
+            # Word and most editors turn straight quotes into curly ones: read them as quotes.
+            inner = match.group(1).strip().translate(CURLY_QUOTES)
             try:
                 words = shlex.split(inner)
             except ValueError:
