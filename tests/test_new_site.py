@@ -190,10 +190,10 @@ metrics:
 def test_a_council_adds_a_report_kind_in_settings_and_data_alone(site, tmp_path):
     conf = site / "pelicanconf.py"
     original = conf.read_text()
-    conf.write_text(original + '\nTRANSPARENCY["REPORTS"] = {**TRANSPARENCY["REPORTS"], "lado": {\n'
-                    '    "label": "LADO annual reports", "short_label": "LADO",\n'
-                    '    "description": "How the council handles allegations about adults who work '
-                    'with children."}}\n')
+    # Exactly as docs/new-council.md's worked example writes it.
+    guide = (ROOT / "docs" / "new-council.md").read_text(encoding="utf-8")
+    snippet = guide.split('```python\nTRANSPARENCY["REPORTS"]["lado"]', 1)[1].split("```", 1)[0]
+    conf.write_text(original + '\nTRANSPARENCY["REPORTS"]["lado"]' + snippet)
     folder = site / "data" / "lado" / "2025-26"
     folder.mkdir(parents=True)
     (folder / "period.yaml").write_text(LADO_PERIOD)
@@ -300,3 +300,23 @@ def test_quotes_ampersands_and_angle_brackets_from_data_are_escaped_everywhere(s
     category = BeautifulSoup((out / "iro" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert NASTY in category.get_text()
     assert 'Section 20 & "other" <i>' in soup.get_text()
+
+
+def test_a_publish_build_links_no_report_kind_it_holds_no_period_of(site, tmp_path):
+    # A new-council tester: drafts left out, the navigation still linked /cp/, and
+    # `invoke publish` refused with "links that lead nowhere".
+    from transparency.linkcheck import broken_links
+
+    period = site / "data" / "iro" / "2025-26" / "period.yaml"
+    original = period.read_text()
+    period.write_text(original.replace("status: draft\n", ""))
+    try:
+        out = tmp_path / "out"
+        build = run("pelican", str(site / "content"), "-s", str(site / "publishconf.py"), "-o",
+                    str(out), "--fatal", "warnings", cwd=site)
+        assert build.returncode == 0, build.stdout + build.stderr
+        home = (out / "index.html").read_text(encoding="utf-8")
+        assert 'href="/iro/"' in home and 'href="/cp/"' not in home and 'href="/qa/"' not in home
+        assert broken_links(out, "") == []
+    finally:
+        period.write_text(original)

@@ -36,7 +36,7 @@ def _version() -> str:
 
 def _values(organisation: str, area: str, service: str, contact: str, reports: list[str],
             engine: str) -> dict[str, str]:
-    sitename = f"{organisation}: children's social care reports"
+    sitename = "Children's social care reports"  # the header names the organisation already
     return {
         "organisation": organisation, "organisation_py": repr(organisation),
         "organisation_yaml": json.dumps(organisation, ensure_ascii=False),

@@ -170,19 +170,28 @@ def _check_label(passage: Passage, mention: Mention, rule: Allowance | None, sma
     if not small:
         return
     if rule is not None:
-        lint.log.append(LogEntry(passage.file, passage.line, passage.text,
+        _log_once(lint, LogEntry(passage.file, passage.line, passage.text,
                                  f"allowance '{rule.name}'", rule.why))
         return
-    if any(m.span(group) == (mention.start, mention.end) for m in LABEL_BAND.finditer(passage.text)
-           for group in ("n", "n2", "n3", "n4") if m.group(group)):
-        lint.log.append(LogEntry(passage.file, passage.line, passage.text, "label band",
-                                 "a band of how many each child has (1 placement, 3 or more moves)"))
+    bands = {group: m.span(group) for m in LABEL_BAND.finditer(passage.text)
+             for group in ("n", "n2", "n3", "n4") if m.group(group)}
+    band = next((g for g, span in bands.items() if span == (mention.start, mention.end)), None)
+    if band is not None:
+        why = ("a range of the dimension (1 to 4)" if band in ("n3", "n4") else
+               "a band of how many each child has (1 placement, 3 or more moves)")
+        _log_once(lint, LogEntry(passage.file, passage.line, passage.text, "label band", why))
         return
     _add(lint, passage, f"the label '{passage.text}'{_place(passage)} gives a count of "
          f"{mention.text}", "remove the number from the label: categories name a group, the "
          "table gives its count (and hides it when it is small). A band such as '1 placement' "
          "or '3 or more moves' is allowed; a site can allow another shape with "
          "NARRATIVE_ALLOWANCES", passage.line)
+
+
+def _log_once(lint: Lint, entry: LogEntry) -> None:
+    """A label repeats on many rows; the log lists each label and reason once per file."""
+    if not any(e.file == entry.file and e.text == entry.text and e.by == entry.by for e in lint.log):
+        lint.log.append(entry)
 
 
 def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
@@ -225,7 +234,10 @@ def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
         snippet = _snippet(passage.text, mention.start, mention.end)
         located = passage.locate(mention.text, _occurrence(found, index))
         line = located or passage.line
-        if value > threshold and value in hidden:
+        # Beside a period's figures a typed hidden number is refused whatever its context; a
+        # page of the whole site ("twelve months") is compared with every period, so there
+        # an allowance's shape (a duration, a date) lets it through.
+        if value > threshold and value in hidden and (passage.period or rule is None):
             if not _let_through(passage, located, mention, snippet, lint):
                 _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number "
                      "this site hides in this period",

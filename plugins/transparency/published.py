@@ -380,6 +380,13 @@ class PublishedSite:
     # across periods, reports or versions that required it ('invoke check' lists them).
     combined: tuple[str, ...] = ()
 
+    @property
+    def shown_reports(self) -> dict[str, dict[str, Any]]:
+        """The report kinds this build publishes a period of (navigation, home page, search):
+        a kind whose only periods are drafts left out of a publish build has no page to link."""
+        held = {p.report for p in self.periods.values()}
+        return {k: v for k, v in self.reports.items() if k in held}
+
     def by_report(self, report: str) -> list[PublishedPeriod]:
         return sorted((p for p in self.periods.values() if p.report == report),
                       key=lambda p: (p.end, p.start), reverse=True)

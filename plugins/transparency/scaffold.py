@@ -387,7 +387,7 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
     out["previous"] = prev.name
     source = old.get("source") if isinstance(old.get("source"), dict) else {}
     out["source"] = {
-        "file": f"{FILL}: the source document's file name in shared/seeds/",
+        "file": f"{FILL}: the source document's file name",
         "title": f"{FILL}: the source document's title (last period: {source.get('title', '')})",
         "publisher": source.get("publisher") or f"{FILL}: who published it",
         "date": f"{FILL}: the date it was published or presented, YYYY-MM-DD",
