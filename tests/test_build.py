@@ -169,6 +169,19 @@ def test_data_package_describes_every_download(site):
                for r in model["relations"])
 
 
+def test_the_search_index_keeps_neighbouring_words_apart(site):
+    # Issue 13: results showed "Latest83", "Period coveredMarch 2020", "Published11 January
+    # 2017": Pagefind indexes a <dt> and its <dd> as one word unless text separates them.
+    import gzip
+
+    fragments = list((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert fragments
+    glued = [m.group(0) for path in fragments
+             for m in re.finditer(r"(?:Period covered|Published|Latest|Source document)[A-Z0-9]\S*",
+                                  gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))]
+    assert glued == []
+
+
 def test_output_audit_catches_an_injected_leak(site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
