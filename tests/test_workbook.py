@@ -372,3 +372,30 @@ def test_the_seed_data_still_loads(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     _, problems = support.load_data(tmp_path / "data")
     assert not problems, problems.report()
+
+
+def test_a_formatted_empty_cell_at_the_last_row_does_not_set_the_extent(files, monkeypatch) -> None:
+    # Issue 13: one formatted empty cell at row 1,048,576 made invoke check take 38 s and
+    # 1.1 GB: the data's extent comes from cells that hold values, found without walking
+    # every position up to the sheet's last row.
+    from openpyxl.styles import Font
+
+    from transparency import workbook
+
+    walked: list[int] = []
+    original = workbook._cells
+
+    def counting(sheet, formulas, last_row, last_col):
+        walked.append(last_row)
+        return original(sheet, formulas, last_row, last_col)
+
+    monkeypatch.setattr(workbook, "_cells", counting)
+
+    path = to_workbook(files)
+    book, sheet = edit(path)
+    sheet.cell(row=1_048_576, column=1).font = Font(bold=True)
+    book.save(path)
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    assert site.periods[files.key].tables["legal_status"].frame.shape[0] == 5
+    assert max(walked, default=0) < 1_000, walked  # rows read are the table's, not a million
