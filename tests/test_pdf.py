@@ -324,3 +324,42 @@ def test_run_together_chart_labels_are_known_but_single_digits_do_not_make_any_n
     assert not _made_of("123", known)  # built only of single digits from dates and figure numbers
     assert not _made_of("999999", known)
     assert not _made_of("2005", known)  # "200" and a lone "5"
+
+
+def _wide_table_page(output: Path) -> Path:
+    """A page holding one table of 17 monthly columns, printed with the engine's print.css."""
+    import transparency
+    from factories import published_period, published_table
+    from transparency.tables import render_table
+
+    months = [f"{m} 2015" for m in ("April", "May", "June", "July", "August", "September",
+                                     "October", "November", "December")]
+    months += [f"{m} 2016" for m in ("January", "February", "March", "April", "May", "June",
+                                     "July", "August")]
+    cells = {(area, month): float(1_234_500 + 7 * i + 100 * j) for j, area in enumerate(("North", "South"))
+             for i, month in enumerate(months)}
+    table = published_table("caseloads", ["area", "month"], cells)
+    shutil.copyfile(transparency.THEME_PATH / "static/css/print.css", output / "theme/css/print.css")
+    page = output / "r/p/index.html"
+    page.write_text('<!DOCTYPE html><html lang="en-GB"><head><title>A report</title>'
+                    '<link rel="stylesheet" href="/theme/css/print.css"></head><body><h1>A report</h1>'
+                    + render_table(table, published_period([table])) + "</body></html>")
+    return page
+
+
+def test_a_wide_table_prints_whole_and_the_audit_checks_every_cell(output):
+    # Issue 13: a table of 17 monthly columns was cut after October in the PDF, and both the
+    # build and the output audit passed.
+    page = _wide_table_page(output)
+    assert "app-table-figure--wide" in page.read_text()
+    job = _job(output, page)
+    pdf.write_pdfs([job], output.parent / "cache", 1)
+    assert audit_pdf(job.target) == []
+    # The same table printed portrait (without the wide page rule) loses columns, and the
+    # audit says so.
+    css = output / "theme/css/print.css"
+    css.write_text(css.read_text().replace(".app-table-figure--wide { page: wide; }", ""))
+    job.target.unlink()
+    pdf.write_pdfs([job], output.parent / "cache2", 1)
+    findings = audit_pdf(job.target)
+    assert findings and "beyond the page's edge" in " ".join(findings), findings

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -235,11 +236,74 @@ def printed_numbers(texts: list[str], longest_list: int) -> list[tuple[int, str]
     return found
 
 
+class _TableCells(HTMLParser):
+    """The text of every cell of every table (<td>, <th>) on a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            self._depth += 1
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.cells[-1] += data
+
+
+def table_numbers(html: str) -> Counter[str]:
+    """Every number in every table cell of a page, counted."""
+    parser = _TableCells()
+    parser.feed(html)
+    return Counter(token for cell in parser.cells for token in TOKEN_RE.findall(cell))
+
+
+def pdf_cut_off(path: Path) -> list[tuple[int, str]]:
+    """(page, text) of each run of characters printed beyond the page's edge: a table wider
+    than the page draws its last columns there. They are in the PDF's text, but nobody can
+    see them on paper."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    found: list[tuple[int, str]] = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            text_page = page.get_textpage()
+            run = ""
+            for char in range(text_page.count_chars()):
+                left, bottom, right, top = text_page.get_charbox(char)
+                outside = right > width + 0.5 or left < -0.5 or top > height + 0.5 or bottom < -0.5
+                letter = text_page.get_text_range(char, 1)
+                if outside and letter.strip():
+                    run += letter
+                elif run:
+                    found.append((index + 1, run))
+                    run = ""
+            if run:
+                found.append((index + 1, run))
+            text_page.close()
+            page.close()
+    finally:
+        document.close()
+    return found
+
+
 def audit_pdf(path: Path) -> list[str]:
-    """A report PDF must show no number that the page it is printed from does not.
+    """A report PDF must show no number that the page it is printed from does not, and must
+    show every number of every table on the page.
 
     The page (index.html beside the PDF) passed `audit_html`; this checks that nothing else
-    reached the PDF: no number from print styles, hidden elements or the PDF tool."""
+    reached the PDF (no number from print styles, hidden elements or the PDF tool), and that
+    nothing of a table was lost (a table wider than the page is cut at its edge)."""
     html = path.parent / "index.html"
     if not html.is_file():
         return [f"{path}: a PDF with no page beside it ({html}) to check it against"]
@@ -249,9 +313,21 @@ def audit_pdf(path: Path) -> list[str]:
         texts = pdf_page_texts(path)
     except Exception as error:  # a PDF that cannot be read cannot be published
         return [f"{path}: the PDF cannot be read ({error})"]
-    return [f"{path}: page {page} shows {token}, which its web page {html} does not"
-            for page, token in printed_numbers(texts, longest_list)
-            if token not in known and not _made_of(token, known)]
+    printed = printed_numbers(texts, longest_list)
+    findings = [f"{path}: page {page} shows {token}, which its web page {html} does not"
+                for page, token in printed if token not in known and not _made_of(token, known)]
+    cut = pdf_cut_off(path)
+    if cut:
+        findings.append(f"{path}: {len(cut)} run(s) of text are printed beyond the page's edge, "
+                        f"where no reader sees them (a table wider than the page?): "
+                        + "; ".join(f"page {page}: {text[:40]}" for page, text in cut[:5]))
+    in_pdf = Counter(TOKEN_RE.findall(" ".join(texts)))
+    missing = sorted(token for token, count in table_numbers(html.read_text(encoding="utf-8")).items()
+                     if in_pdf[token] < count)
+    if missing:
+        findings.append(f"{path}: {len(missing)} number(s) in the tables of {html} are not in the "
+                        f"PDF (a table cut at the page's edge?): {', '.join(missing[:10])}")
+    return findings
 
 
 def audit_output(output: Path, threshold: int) -> list[str]:

@@ -22,6 +22,10 @@ def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
 
 
+# More value columns than a portrait A4 page holds at the print size.
+WIDE_COLUMNS = 8
+
+
 def _row_class(label: str) -> str:
     return ' class="app-table__row app-table__row--total"' if label == TOTAL else ' class="app-table__row"'
 
@@ -30,16 +34,18 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
                  download: bool = True) -> str:
     dims = table.dims
     e = html.escape
-    parts = [f'<figure class="app-table-figure" id="table-{e(table.name)}">',
-             '<div class="app-table-wrapper" tabindex="0" role="region" '
-             f'aria-labelledby="caption-{e(table.name)}">',
-             '<table class="app-table">',
-             f'<caption class="app-table__caption" id="caption-{e(table.name)}">{e(table.title)}</caption>']
     row_dim = dims[0]
     col_dims = dims[1:]
     col_keys = list(product(*(table.categories(d) for d in col_dims))) if col_dims else [()]
     col_keys = [k for k in col_keys if any(
         (r, *k) in table.cells for r in table.categories(row_dim))]
+    # A table too wide for a portrait page prints on landscape pages (print.css).
+    wide = " app-table-figure--wide" if len(col_keys) > WIDE_COLUMNS else ""
+    parts = [f'<figure class="app-table-figure{wide}" id="table-{e(table.name)}">',
+             '<div class="app-table-wrapper" tabindex="0" role="region" '
+             f'aria-labelledby="caption-{e(table.name)}">',
+             '<table class="app-table">',
+             f'<caption class="app-table__caption" id="caption-{e(table.name)}">{e(table.title)}</caption>']
     parts.append("<thead>")
     if not col_dims:
         parts.append(f'<tr><th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>'
