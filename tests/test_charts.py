@@ -163,3 +163,25 @@ def test_colours_contrast_with_the_background_and_their_neighbours():
         if i:
             assert _contrast(colour, charts.SERIES_COLOURS[i - 1]) >= 3, colour
     assert len(set(map(str, charts.SERIES_DASHES))) == len(charts.SERIES_DASHES)
+
+
+def test_long_facet_headers_wrap_inside_their_small_chart():
+    # Issue 13: facet headers with long placement names overlapped and were cut at both
+    # edges of the SVG. Each header is now lines no wider than its small chart.
+    import re
+
+    from factories import published_period, published_table
+    from transparency.chart_render import _render
+
+    long = ["Foster placement with relative or friend – outside the local authority",
+            "Placed with own parents or other person with parental responsibility", "Residential"]
+    cells = {(age, s): float(40 + i + 10 * j) for i, age in enumerate(["Under 1", "1 to 4"])
+             for j, s in enumerate(long)}
+    table = published_table("placement_age", ["age", "placement"], cells)
+    svg = _render(charts.build(table, published_period([table]), "bar").to_dict())
+    headers = [m.group(1) for m in re.finditer(r"<text[^>]*>((?:<tspan[^>]*>[^<]*</tspan>)+)</text>", svg)]
+    lines = [re.sub(r"<[^>]+>", "", t) for h in headers for t in re.findall(r"<tspan[^>]*>[^<]*</tspan>", h)]
+    assert "Foster placement with" in lines and "authority" in lines
+    # At 13px a character is at most about 0.6 of the size wide: each line fits its chart.
+    assert max(len(line) for line in lines) * 13 * 0.6 <= charts.FACET_WIDTH
+    assert all(line in " ".join(long) for line in lines)

@@ -113,6 +113,26 @@ def _value_axis(table: PublishedTable) -> alt.Axis:
     return alt.Axis(**options)
 
 
+FACET_WIDTH = 220  # pixels per small chart
+HEADER_CHARACTERS = 26  # a facet header line at 11px fits FACET_WIDTH at this length
+
+
+def wrap_label(label: str, width: int = HEADER_CHARACTERS) -> list[str]:
+    """A label as lines of at most `width` characters (a longer word stands alone)."""
+    import textwrap
+
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]
+
+
+def wrapped_labels(labels: list[str]) -> str:
+    """A Vega expression giving each facet header as lines, so that a long category name
+    wraps inside its small chart instead of running into its neighbours and off the SVG."""
+    import json
+
+    table = {label: wrap_label(label) for label in labels}
+    return f"({json.dumps(table, ensure_ascii=False)})[datum.value] || datum.value"
+
+
 def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
     order = _order(table)
@@ -129,9 +149,10 @@ def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     layered = alt.layer(bars, labels)
     if series:
         # One small chart per series, never colour alone, never stacked.
-        chart = layered.properties(width=220, height=alt.Step(22)).facet(
+        chart = layered.properties(width=FACET_WIDTH, height=alt.Step(22)).facet(
             column=alt.Column("series:N", sort=series, title=table.dimensions[table.dims[1]]
-                              if len(table.dims) > 1 else None))
+                              if len(table.dims) > 1 else None,
+                              header=alt.Header(labelExpr=wrapped_labels(series), labelLimit=0)))
     else:
         chart = layered.properties(width=360, height=alt.Step(24))
     return chart.properties(description=f"{title}. {subtitle}")
