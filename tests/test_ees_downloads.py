@@ -121,7 +121,9 @@ def test_each_table_is_an_ees_file_our_own_importer_reads_back(tmp_path):
     assert release is not None
     assert release.header[:10] == [*ees.TIME, *ees.GEOGRAPHY]
     assert release.time_identifier == "Financial year"
-    assert release.filters == ["legal_status"] and release.meta_filters == {"legal_status"}
+    # legal_status is a snapshot: its day is a one-value filter (not in the meta file).
+    assert release.filters == ["date", "legal_status"] and release.meta_filters == {"legal_status"}
+    assert {row["date"] for _, row in release.rows} == {"2022-03-31"}
     assert list(release.indicators) == ["legal_status_count"]
     indicator = release.indicators["legal_status_count"]
     assert (indicator.label, indicator.unit, indicator.dp) == ("Children in care", "", 0)
@@ -136,7 +138,7 @@ def test_each_table_is_an_ees_file_our_own_importer_reads_back(tmp_path):
     assert all(not ees.parse_cell(text)[2] for text in cells.values())
     two_way = ees.read_release(data.with_name("age_gender.csv"), problems)
     assert not problems and two_way is not None
-    assert two_way.filters == ["age", "gender"]
+    assert two_way.filters == ["age", "gender"]  # a flow over the period: no date
     assert list(two_way.indicators) == ["age_gender_count"]
 
 
@@ -220,7 +222,7 @@ def test_a_reporting_year_says_its_months_in_a_column(tmp_path):
         ("2020", "October 2019 to September 2020")}
     # A column with one value is a filter EES leaves out of the meta file; the importer reads
     # it as a filter all the same.
-    assert release.filters == ["reporting_period", "legal_status"]
+    assert release.filters == ["reporting_period", "date", "legal_status"]
     assert release.meta_filters == {"legal_status"}
 
 
@@ -279,7 +281,7 @@ def test_the_data_package_describes_the_ees_files_and_marks_their_counts(tmp_pat
     assert "ees/ folder" in package["description"]
     data = by_path["iro/2021-22/ees/legal_status.csv"]
     fields = data["schema"]["fields"]
-    assert [f["name"] for f in fields] == [*ees.TIME, *ees.GEOGRAPHY, "legal_status",
+    assert [f["name"] for f in fields] == [*ees.TIME, *ees.GEOGRAPHY, "date", "legal_status",
                                            "legal_status_count"]
     assert fields[-1]["disclosure"] == "count" and fields[-1]["type"] == "integer"
     assert data["schema"]["missingValues"] == ["c", "x", "z"]
@@ -296,7 +298,7 @@ def test_the_output_audit_reads_the_ees_files(tmp_path):
     write_downloads(published, tmp_path / "out")
     path = tmp_path / "out/data/iro/2021-22/ees/legal_status.csv"
     text = path.read_text()
-    assert "Fictional Borough,Remand,c\n" in text
-    path.write_text(text.replace("Fictional Borough,Remand,c\n", "Fictional Borough,Remand,3\n"))
+    assert "Fictional Borough,2022-03-31,Remand,c\n" in text
+    path.write_text(text.replace(",Remand,c\n", ",Remand,3\n"))
     assert audit_downloads(tmp_path / "out/data", 5) == [
         f"{path}: row 5: a count of 3 is published"]

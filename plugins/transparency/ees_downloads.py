@@ -11,12 +11,16 @@ filter column per dimension of the table (its categories, `Total` as EES writes 
 indicator column named from the table and its unit (`legal_status_count`), one row per
 combination of categories.
 
+The time is the report period's (`ees_time`): a table without a date covers the period, as
+the data format declares; a snapshot table adds a one-value `date` column with its day, and a
+'Reporting year' a `reporting_period` column with its months. A period whose span the format
+cannot name has no EES files, and its page says why.
+
 Written from the published site only, cell for cell as the page shows it: a hidden cell is `c`,
-a cell the source does not give is `x` (as the page's [x]), `z` stays `z`, a comparator's `low`
-and `u` stay themselves; never a number the page does not show. Comparators are not written:
-they are other areas' figures, for years of their own, that the DfE publishes in this format
-itself. A period whose span is not one the format can name has no EES files, and its page says
-why (`ees_time`). See docs/data-format.md, "Downloads in the DfE's open data format".
+a cell the source does not give is `x` (as the page's [x]), `z`, `low` and `u` stay themselves;
+never a number the page does not show. Comparators are not written: they are other areas'
+figures, for years of their own, that the DfE publishes in this format itself. See
+docs/data-format.md, "Downloads in the DfE's open data format".
 """
 
 from __future__ import annotations
@@ -36,8 +40,11 @@ LOCAL_AUTHORITY = "Local authority"
 # Our symbols and theirs: the site's symbols are the GSS shorthand the DfE's files use, so
 # each is written as itself. A symbol not here is refused, never written as a number or blank.
 EES_SYMBOLS = {"c": "c", "x": "x", "z": "z", "low": "low", "u": "u"}
-# The one filter column a 'Reporting year' file adds: the months the year covers.
+# Filter columns with one value that say more about the time (EES leaves them out of the
+# meta file): the months a 'Reporting year' covers, and the day a snapshot table is at
+# (yyyy-mm-dd, as the DfE writes dates).
 SPAN_COLUMN = "reporting_period"
+DATE_COLUMN = "date"
 # An indicator's name ends with its unit, as the DfE names indicators (`children_count`).
 UNIT_SUFFIX = {"count": "count", "percent": "percent", "rate_per_10000": "rate_per_10000",
                "fte": "fte", "mean": "mean", "days": "days", "weeks": "weeks"}
@@ -173,8 +180,8 @@ def plan(site: PublishedSite, period: PublishedPeriod) -> EesPlan:
             skipped.append((table, COMPARATOR_REASON))
             continue
         indicator = indicator_name(table)
-        standard = [*EES_TIME, *EES_GEOGRAPHY, *([SPAN_COLUMN] if time.span else [])]
-        clash = [d for d in table.dims if d in standard or d == indicator]
+        standard = [*EES_TIME, *EES_GEOGRAPHY, SPAN_COLUMN, DATE_COLUMN, indicator]
+        clash = [d for d in table.dims if d in standard]
         if clash:
             skipped.append((table, f"its dimension '{clash[0]}' has the name of one of the "
                                    "format's own columns"))
@@ -202,8 +209,15 @@ def _grid(table: PublishedTable) -> list[tuple[str, ...]]:
     return list(product(*(table.categories(d) for d in table.dims)))
 
 
+def _time_filters(table: PublishedTable, time: EesTime) -> list[tuple[str, str]]:
+    """The one-value columns that say more about the time: a reporting year's months, and
+    the day of a snapshot (a table with a date; one without covers the period)."""
+    out = [(SPAN_COLUMN, time.span)] if time.span else []
+    return out + ([(DATE_COLUMN, table.date.isoformat())] if table.date else [])
+
+
 def header(file: EesFile, time: EesTime) -> list[str]:
-    return [*EES_TIME, *EES_GEOGRAPHY, *([SPAN_COLUMN] if time.span else []),
+    return [*EES_TIME, *EES_GEOGRAPHY, *(c for c, _ in _time_filters(file.table, time)),
             *file.table.dims, file.indicator]
 
 
@@ -214,7 +228,8 @@ def data_csv(file: EesFile, time: EesTime, geography: PublishedGeography) -> str
     writer.writerow(header(file, time))
     place = [time.period, time.identifier, LOCAL_AUTHORITY, ENGLAND_CODE, "England",
              geography.region_code, geography.region_name, geography.new_la_code,
-             geography.old_la_code, geography.la_name, *([time.span] if time.span else [])]
+             geography.old_la_code, geography.la_name,
+             *(v for _, v in _time_filters(file.table, time))]
     for key in _grid(file.table):
         writer.writerow([*place, *key, cell_text(file.table.cells.get(key))])
     return out.getvalue()
