@@ -209,6 +209,21 @@ def test_our_symbols_are_the_dfes(tmp_path):
         cell_text(Value(None, "r"))
 
 
+def test_a_dimension_named_like_a_standard_column_is_left_out_with_the_reason():
+    table = PublishedTable(
+        name="by_council", title="Children by council", dimensions={"la_name": "Council"},
+        measure="Children", unit="count", counts="children", source="t", note="",
+        sensitive=False, comparator=False, date=None,
+        cells={("North",): Value(40.0, issuer=Issuer.PUBLISH)})
+    period = published_period([table])
+    site = PublishedSite({period.key: period}, {"iro": {}}, "Council", "Service", 5, 10,
+                         geography=GEOGRAPHY)
+    ees_plan = plan(site, period)
+    assert ees_plan.files == ()
+    assert ees_plan.left_out() == [("its dimension 'la_name' has the name of one of the format's "
+                                    "own columns", ["Children by council"])]
+
+
 def test_a_reporting_year_says_its_months_in_a_column(tmp_path):
     published = publish(tmp_path, period="2019-10-to-2020-09", start="2019-10-01",
                         end="2020-09-30")

@@ -176,7 +176,9 @@ def plan(site: PublishedSite, period: PublishedPeriod) -> EesPlan:
     files: list[EesFile] = []
     skipped: list[tuple[PublishedTable, str]] = []
     for table in period.tables.values():
-        if table.comparator or table.trend:
+        if table.trend:
+            continue  # a measure through the report's periods: not one of the period's tables
+        if table.comparator:
             skipped.append((table, COMPARATOR_REASON))
             continue
         indicator = indicator_name(table)
