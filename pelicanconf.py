@@ -27,6 +27,12 @@ TRANSPARENCY = {
     "CHART_CACHE": str(HERE / ".cache" / "charts"),
     "DATA_CACHE": str(HERE / ".cache" / "data"),
     "PDF_CACHE": str(HERE / ".cache" / "pdf"),
+    # The council in the DfE's statistics: its tables are also published in the DfE's open
+    # data format (Explore Education Statistics), with these geography columns.
+    "LA_CODE": "E08000032",
+    "OLD_LA_CODE": "380",
+    "REGION_CODE": "E12000003",
+    "REGION_NAME": "Yorkshire and The Humber",
     # Local builds and `invoke serve` show draft periods (with a banner) for preview.
     "INCLUDE_DRAFTS": True,
 }

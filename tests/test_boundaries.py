@@ -10,7 +10,8 @@ PACKAGE = Path(__file__).parent.parent / "plugins" / "transparency"
 # Everything that turns the published site into what readers get, and the audit that reads
 # it as an attacker would.
 READERS_OF_THE_PUBLISHED_SITE = (
-    "tables", "charts", "chart_pages", "chart_render", "downloads", "pdf", "references",
+    "tables", "charts", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
+    "references",
     "trends", "templating", "output_audit", "linkcheck", "knowledge", "audit", "published",
     # The narrative lint reads text, with hidden numbers handed to it as plain numbers.
     "lint", "numbers", "reader_text",

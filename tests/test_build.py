@@ -141,8 +141,8 @@ def test_data_package_describes_every_download(site):
     csvs = {str(p.relative_to(site / "data")) for p in (site / "data").rglob("*.csv")}
     assert paths == csvs
     for resource in package["resources"]:
-        if resource["name"] == "disclosure-log":
-            continue
+        if resource["name"] == "disclosure-log" or resource["path"].endswith(".meta.csv"):
+            continue  # the log and the DfE-format metadata files hold no figures
         assert resource["schema"]["missingValues"] == ["c", "x", "z"]
         value = resource["schema"]["fields"][-1]
         if "count of" in value.get("description", "").lower():
@@ -180,6 +180,29 @@ def test_the_search_index_keeps_neighbouring_words_apart(site):
              for m in re.finditer(r"(?:Period covered|Published|Latest|Source document)[A-Z0-9]\S*",
                                   gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))]
     assert glued == []
+
+def test_each_period_links_its_tables_in_the_dfes_open_data_format(site):
+    from transparency import ees
+    from transparency.problems import Problems
+
+    problems = Problems()
+    for key, identifier in (("iro/2021-22", "Financial year"),
+                            ("cp/2019-10-to-2020-09", "Reporting year")):
+        links = [a["href"] for a in page(site, key).select(".app-downloads a")
+                 if "/ees/" in a["href"]]
+        data = [h for h in links if not h.endswith(".meta.csv")]
+        assert data and len(links) == 2 * len(data), key
+        for href in data:
+            assert f"{href.removesuffix('.csv')}.meta.csv" in links
+            release = ees.read_release(site / href.lstrip("/"), problems)
+            assert release is not None and release.time_identifier == identifier, href
+            assert {row["new_la_code"] for _, row in release.rows} == {"E08000032"}
+    assert not problems, problems.report()
+    # April to December 2016 is no span the format can name: the page says so.
+    text = " ".join(page(site, "iro/2016-04-to-2016-12").select_one(".app-downloads").get_text().split())
+    assert ("These tables are not offered in the Department for Education's open data format: "
+            "the report covers April to December 2016") in text
+    assert not (site / "data/iro/2016-04-to-2016-12/ees").exists()
 
 
 def test_output_audit_catches_an_injected_leak(site, tmp_path):

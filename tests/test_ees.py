@@ -623,8 +623,12 @@ def test_invoke_comparators_in_a_copy_of_the_project(tmp_path) -> None:
         else:
             shutil.copy(source, project / name)
     with (project / "pelicanconf.py").open("a", encoding="utf-8") as handle:
+        # The fictional council by its old code, which comparators accept; the downloads in
+        # the DfE's format need the new one, so this copy publishes none.
         handle.write(f"\nTRANSPARENCY['LA_CODE'] = {OLD_CODE!r}\n"
-                     f"TRANSPARENCY['STATISTICAL_NEIGHBOURS'] = {NEIGHBOURS!r}\n")
+                     f"TRANSPARENCY['STATISTICAL_NEIGHBOURS'] = {NEIGHBOURS!r}\n"
+                     "for _key in ('OLD_LA_CODE', 'REGION_CODE', 'REGION_NAME'):\n"
+                     "    TRANSPARENCY.pop(_key, None)\n")
 
     def invoke(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "invoke", "comparators", *args], cwd=project,

@@ -320,3 +320,15 @@ def test_a_publish_build_links_no_report_kind_it_holds_no_period_of(site, tmp_pa
         assert broken_links(out, "") == []
     finally:
         period.write_text(original)
+
+
+def test_a_bad_setting_is_a_message_not_a_traceback(site):
+    conf = site / "pelicanconf.py"
+    original = conf.read_text()
+    conf.write_text(original + '\nTRANSPARENCY["BRAND_COLOUR"] = "#ffdd00"\n')
+    try:
+        result = run("invoke", "check", cwd=site)
+    finally:
+        conf.write_text(original)
+    assert result.returncode == 1
+    assert "TRANSPARENCY['BRAND_COLOUR']" in result.stderr and "Traceback" not in result.stderr

@@ -217,3 +217,25 @@ def test_a_logo_needs_its_text_alternative() -> None:
 @pytest.mark.parametrize("value", ["www.example.gov.uk", "ftp://example.gov.uk", 3])
 def test_the_council_url_is_a_web_address(value: object) -> None:
     assert "TRANSPARENCY['COUNCIL_URL']" in error_of({"COUNCIL_URL": value})
+
+FICTIONAL_PLACE = {"LA_CODE": "E09999001", "OLD_LA_CODE": "999", "REGION_CODE": "E12999001",
+                   "REGION_NAME": "Fictional Region", "AREA": "Fictional Borough"}
+
+
+def test_the_council_in_the_dfes_open_data_is_all_set_or_none() -> None:
+    # None set: no EES-format downloads, and no problem (a site that does not publish them).
+    assert resolve({"LA_CODE": "E09999001"}, "content").old_la_code == ""
+    config = resolve({**FICTIONAL_PLACE, "OLD_LA_CODE": 999}, "content")
+    assert (config.la_code, config.old_la_code, config.region_code, config.region_name) == (
+        "E09999001", "999", "E12999001", "Fictional Region")
+    assert config.la_name == "Fictional Borough"  # AREA, where LA_NAME is not given
+    assert resolve({**FICTIONAL_PLACE, "LA_NAME": "Fictional"}, "content").la_name == "Fictional"
+    # Any one set asks for the rest, each named with what it must be.
+    message = error_of({"REGION_NAME": "Fictional Region", "LA_CODE": "999"})
+    assert "TRANSPARENCY['LA_CODE'] must be the council's nine-character code" in message
+    assert "TRANSPARENCY['OLD_LA_CODE'] must be the council's three-digit old code" in message
+    assert "TRANSPARENCY['REGION_CODE'] must be the region's code" in message
+    assert "TRANSPARENCY['LA_NAME'] (or AREA) must name the council" in message
+    message = error_of({**FICTIONAL_PLACE, "REGION_CODE": "E09999001", "OLD_LA_CODE": "9999"})
+    assert "it is 'E09999001'" in message and "it is '9999'" in message
+    assert "['LA_CODE']" not in message and "['LA_NAME']" not in message

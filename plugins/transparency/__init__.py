@@ -282,7 +282,11 @@ def write_outputs(pelican: Any) -> None:
     written += write_brand(pelican.settings.get(BRAND_KEY) or {}, output)
     if pelican.settings.get(CHARTS_KEY):
         written.append(write_bundle(output))
-    progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script)")
+    in_ees = sum(1 for path in written if path.parent.name == "ees")
+    progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script"
+                   + (f"; {in_ees} of them in the DfE's open data format)" if site.geography
+                      else "; none in the DfE's open data format: its settings LA_CODE, "
+                           "OLD_LA_CODE, REGION_CODE and REGION_NAME are not set)"))
     site_url = pelican.settings.get("SITEURL", "")
     if site_url.startswith(("http://", "https://")):
         written.append(write_sitemap(output, site_url))

@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from .ees_downloads import data_csv, meta_csv, plan
+from .ees_downloads import resources as ees_resources
 from .knowledge import BIG, Model, reader_model
 from .lint import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
 from .published import (
@@ -213,12 +215,14 @@ def _log_resource() -> dict[str, object]:
 
 def write_downloads(site: PublishedSite, output: Path, log: Sequence[LogEntry] = (),
                     source_root: Path | None = None) -> list[Path]:
-    """Write output/data/<report>/<period>/<table>.csv, each period's figures.csv, the
+    """Write output/data/<report>/<period>/<table>.csv, each period's figures.csv, its tables
+    in the DfE's open data format (ees/<table>.csv and .meta.csv, ees_downloads.py), the
     disclosure log (lint.py; its files relative to `source_root`) and
     output/data/datapackage.json (with the disclosure model the audit used)."""
     root = output / "data"
     written: list[Path] = [write_disclosure_log(list(log), root / LOG_NAME, source_root)]
     resources: list[dict[str, object]] = [_log_resource()]
+    ees_written = False
     for key in sorted(site.periods):
         period = site.periods[key]
         path = root / period.report / period.period / "figures.csv"
@@ -239,13 +243,27 @@ def write_downloads(site: PublishedSite, output: Path, log: Sequence[LogEntry] =
                 path.write_text(table_csv(table), encoding="utf-8")
                 written.append(path)
                 resources.append(_resource(period, table, revision))
+        ees = plan(site, period)
+        for file in ees.files:
+            assert ees.time is not None and site.geography is not None
+            for where, text in ((file.path, data_csv(file, ees.time, site.geography)),
+                                (file.meta_path, meta_csv(file))):
+                path = root / where
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+            resources += ees_resources(file, period, ees.time, _missing_values(file.table))
+            ees_written = True
     package = {
         "name": "children-social-care-reports",
         "title": f"{site.organisation} {site.service}: report tables",
         "description": "Tables from the council's published reports on children in care, "
                        "child protection and quality assurance, after small-number suppression. "
                        "Symbols: c = hidden to protect privacy, x = not available, "
-                       "z = not applicable.",
+                       "z = not applicable."
+                       + (" Each period's tables are also in the Department for Education's "
+                          "open data format (Explore Education Statistics), in its ees/ folder: "
+                          "a data file and its .meta.csv per table." if ees_written else ""),
         "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
                       "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}],
         "resources": resources,

@@ -40,7 +40,14 @@ from typing import Any
 from .load import NAME_RE, PERIOD_FILE, is_placeholder
 from .problems import Problems, read_text
 from .settings import Config
-from .terms import UNITS
+from .terms import (
+    EES_GEOGRAPHY,
+    EES_META_COLUMNS,
+    EES_TIME,
+    NEW_LA_CODE_PATTERN,
+    OLD_LA_CODE_PATTERN,
+    UNITS,
+)
 from .yamlio import LinedDict, YamlReadError, read_yaml
 
 DOC = "docs/comparators.md"
@@ -59,17 +66,14 @@ SYMBOLS_HINT = ("a number (digits, a decimal point, no commas) or one of the DfE
                 + ", ".join(f"{s} ({m})" for s, m in SYMBOLS.items())
                 + "; older files also use : (not available), ~ and k (rounds to 0)")
 
-TIME = ("time_period", "time_identifier")
-GEOGRAPHY = ("geographic_level", "country_code", "country_name", "region_code", "region_name",
-             "new_la_code", "old_la_code", "la_name")
-META_COLUMNS = ("col_name", "col_type", "label", "indicator_grouping", "indicator_unit",
-                "indicator_dp", "filter_hint", "filter_grouping_column")
+TIME = EES_TIME
+GEOGRAPHY = EES_GEOGRAPHY
+META_COLUMNS = EES_META_COLUMNS
 NATIONAL, REGIONAL, LOCAL = "National", "Regional", "Local authority"
-ENGLAND_CODE = "E92000001"
 # A children's services council: a unitary (E06), metropolitan district (E08), London borough
 # (E09) or county (E10), or its three-digit old code.
-NEW_LA_CODE = re.compile(r"E(06|08|09|10)\d{6}")
-OLD_LA_CODE = re.compile(r"\d{3}")
+NEW_LA_CODE = re.compile(NEW_LA_CODE_PATTERN)
+OLD_LA_CODE = re.compile(OLD_LA_CODE_PATTERN)
 OTHER_CODES = {"E92": "England", "E12": "a region", "E13": "Inner or Outer London",
                "E07": "a district council, which has no children's services"}
 # Yearly time identifiers: the digits of their time_period, and the month their year starts.

@@ -22,6 +22,7 @@ from .published import (
     Implied,
     Issuer,
     PublishedChange,
+    PublishedGeography,
     PublishedMetric,
     PublishedPeriod,
     PublishedRelation,
@@ -981,6 +982,15 @@ def _site_cure(findings: list[Finding], site: Site,
     return redo
 
 
+def _geography(config: Config) -> PublishedGeography | None:
+    """The council in the DfE's open data, when the settings give it (resolve has checked
+    that they give all of it or none)."""
+    if not config.old_la_code:
+        return None
+    return PublishedGeography(config.la_code, config.old_la_code, config.la_name,
+                              config.region_code, config.region_name)
+
+
 def publish_site(site: Site, config: Config) -> PublishedSite:
     """Compute, suppress and publish every period. The only way raw data reaches output.
 
@@ -999,7 +1009,7 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             organisation=config.organisation, service=config.service,
             contact_email=config.contact_email, threshold=config.suppression_threshold,
             sensitive_threshold=config.sensitive_threshold,
-            min_feasible_range=config.min_feasible_range)
+            min_feasible_range=config.min_feasible_range, geography=_geography(config))
         findings = audit_site(published, config.min_feasible_range)
         redo = _site_cure(findings, site, versions, forced, reasons) if findings else set()
         if not redo:

@@ -361,6 +361,19 @@ class PublishedPeriod:
 
 
 @dataclass(frozen=True)
+class PublishedGeography:
+    """Where the council is in the Department for Education's open data (its settings
+    LA_CODE, OLD_LA_CODE, LA_NAME, REGION_CODE and REGION_NAME): what the EES-format downloads
+    write in their geography columns."""
+
+    new_la_code: str
+    old_la_code: str
+    la_name: str
+    region_code: str
+    region_name: str
+
+
+@dataclass(frozen=True)
 class PublishedSite:
     periods: dict[str, PublishedPeriod]
     reports: dict[str, dict[str, str]]
@@ -379,6 +392,8 @@ class PublishedSite:
     # What the whole-site audit hid beyond each period's own suppression, and the relation
     # across periods, reports or versions that required it ('invoke check' lists them).
     combined: tuple[str, ...] = ()
+    # The council in the DfE's open data, for the EES-format downloads (None: not written).
+    geography: PublishedGeography | None = None
 
     @property
     def shown_reports(self) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .terms import NEW_LA_CODE_PATTERN, OLD_LA_CODE_PATTERN, REGION_CODE_PATTERN
+
 SETTINGS_KEY = "TRANSPARENCY"
 
 
@@ -301,6 +303,21 @@ SETTINGS: tuple[Setting, ...] = (
             "statistical neighbour benchmarking tool lists them: ten local-authority codes, "
             "new or old as for LA_CODE. 'invoke comparators' gives their average as the "
             "'Statistical neighbours' comparator (see docs/comparators.md).", _is_la_codes),
+    Setting("OLD_LA_CODE", "",
+            "The council's three-digit old code in the DfE's statistics (e.g. '380'). With "
+            "LA_CODE as the nine-character code, REGION_CODE and REGION_NAME, each report period's "
+            "tables are also published in the DfE's open data format (docs/data-format.md); '' "
+            "for none.", _is_la_code),
+    Setting("LA_NAME", "",
+            "The council's name as the DfE's statistics write it (their la_name, e.g. 'Anytown'), "
+            "for the downloads in the DfE's open data format; '' uses AREA.", _is_optional_text),
+    Setting("REGION_CODE", "",
+            "The code of the council's region in the DfE's statistics (E12 and six digits, e.g. "
+            "'E12000003'), for the downloads in the DfE's open data format; '' for none.",
+            _is_optional_text),
+    Setting("REGION_NAME", "",
+            "The council's region as the DfE's statistics name it (their region_name), for the "
+            "downloads in the DfE's open data format; '' for none.", _is_optional_text),
     Setting("DEPLOY_TARGET", "",
             "Where 'invoke publish' deploys: 'rsync', 's3' or 'github-pages'; '' for none "
             "('invoke publish' then says so and stops). 'invoke publish --target' overrides it.",
@@ -402,6 +419,12 @@ class Config:
     # The DfE comparators' areas (ees.py): the council's code and its statistical neighbours'.
     la_code: str = ""
     statistical_neighbours: tuple[str, ...] = ()
+    # Where the council is in the DfE's open data, for the EES-format downloads (all set, or
+    # all ''; resolve checks them): its old code, name, region's code and name.
+    old_la_code: str = ""
+    la_name: str = ""
+    region_code: str = ""
+    region_name: str = ""
     narrative_allowances: Mapping[str, str | None] = field(default_factory=dict)
     # Pelican's MARKDOWN setting: the lint renders the narrative as the pages do.
     markdown: Mapping[str, Any] = field(default_factory=dict)
@@ -437,6 +460,9 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
     if values["SENSITIVE_THRESHOLD"] < values["SUPPRESSION_THRESHOLD"]:
         raise SettingsError(f"{SETTINGS_KEY}['SENSITIVE_THRESHOLD'] must be at least "
                             "SUPPRESSION_THRESHOLD")
+    problems = ees_geography_problems(values)
+    if problems:
+        raise SettingsError("\n".join(problems))
     deploy = DeployConfig(**{f.name: values[f"DEPLOY_{f.name.upper()}"] for f in fields(DeployConfig)})
     problems = deploy_problems(deploy, deploy.target)
     if problems:
@@ -464,4 +490,42 @@ def resolve(user: Mapping[str, Any] | None, content_path: Path | str) -> Config:
         statistical_neighbours=tuple(str(v).strip() for v in values["STATISTICAL_NEIGHBOURS"]),
         narrative_allowances=dict(values["NARRATIVE_ALLOWANCES"]),
         branding={name.lower(): values[name] for name in BRANDING},
+        old_la_code=str(values["OLD_LA_CODE"]).strip(),
+        # Set only with the rest (ees_geography_problems): the name, or else the area's.
+        la_name=((values["LA_NAME"].strip() or values["AREA"].strip())
+                 if str(values["OLD_LA_CODE"]).strip() else ""),
+        region_code=values["REGION_CODE"].strip(),
+        region_name=values["REGION_NAME"].strip(),
     )
+
+
+# What the downloads in the DfE's open data format need: the settings that say where the
+# council is, each with the pattern it must match ('' for any non-empty text).
+EES_GEOGRAPHY_SETTINGS = (
+    ("OLD_LA_CODE", OLD_LA_CODE_PATTERN, "the council's three-digit old code (e.g. '380')"),
+    ("REGION_CODE", REGION_CODE_PATTERN, "the region's code (E12 and six digits, e.g. 'E12000003')"),
+    ("REGION_NAME", "", "the region's name as the DfE's files write it"),
+)
+
+
+def ees_geography_problems(values: Mapping[str, Any]) -> list[str]:
+    """Why the settings cannot place the council in the DfE's open data format: none when
+    none of OLD_LA_CODE, LA_NAME, REGION_CODE and REGION_NAME is set (the site then publishes
+    no EES-format files) or when all it needs is set and well formed."""
+    named = [n for n, _, _ in EES_GEOGRAPHY_SETTINGS] + ["LA_NAME"]
+    if not any(str(values.get(n, "")).strip() for n in named):
+        return []
+    why = "to publish the downloads in the DfE's open data format (docs/settings.md)"
+    problems = []
+    code = str(values.get("LA_CODE", "")).strip()
+    if not re.fullmatch(NEW_LA_CODE_PATTERN, code):
+        problems.append(f"{SETTINGS_KEY}['LA_CODE'] must be the council's nine-character code "
+                        f"(E06, E08, E09 or E10 and six digits, e.g. 'E08000032') {why}; it is "
+                        f"{code!r}")
+    for name, pattern, what in EES_GEOGRAPHY_SETTINGS:
+        value = str(values.get(name, "")).strip()
+        if not value or (pattern and not re.fullmatch(pattern, value)):
+            problems.append(f"{SETTINGS_KEY}['{name}'] must be {what} {why}; it is {value!r}")
+    if not (str(values.get("LA_NAME", "")).strip() or str(values.get("AREA", "")).strip()):
+        problems.append(f"{SETTINGS_KEY}['LA_NAME'] (or AREA) must name the council {why}")
+    return problems

@@ -35,6 +35,18 @@ def collection(root: Path) -> Collection:
     return Collection.from_module(sys.modules[__name__])
 
 
+def _config(conf: str):
+    """The engine's settings from the site's Pelican settings file; a bad setting is a message
+    and a non-zero exit, not a traceback."""
+    from transparency.pipeline import config_from
+    from transparency.settings import SettingsError
+
+    try:
+        return config_from(_settings(conf))
+    except SettingsError as error:
+        sys.exit(f"{conf}: {error}")
+
+
 def _settings(conf: str) -> dict:
     from pelican.settings import read_settings
 
@@ -66,9 +78,9 @@ def _build_into(c, conf: str, target: Path) -> None:
 def check(c, publish=False):
     """Validate all data and narrative, run the disclosure audit; list every problem."""
     from transparency.lint import disclosure_log_summary
-    from transparency.pipeline import config_from, information_loss, lint_narrative, prepare
+    from transparency.pipeline import information_loss, lint_narrative, prepare
 
-    config = config_from(_settings("publishconf.py" if publish else "pelicanconf.py"))
+    config = _config("publishconf.py" if publish else "pelicanconf.py")
     site, problems = prepare(config)
     if problems:
         print(problems.report(ROOT), file=sys.stderr)
@@ -98,9 +110,9 @@ def check(c, publish=False):
 
 def _check_or_exit(conf: str) -> None:
     """Validate before Pelican runs, so problems are listed plainly, all at once."""
-    from transparency.pipeline import config_from, lint_narrative, prepare
+    from transparency.pipeline import lint_narrative, prepare
 
-    config = config_from(_settings(conf))
+    config = _config(conf)
     site, problems = prepare(config)
     if site is not None and config.narrative_lint_strict:
         problems.extend(lint_narrative(config, site).problems)
@@ -122,9 +134,9 @@ def build(c, publish=False):
 def catalogue(c, period):
     """List every name a report period offers to the narrative, e.g. `invoke catalogue iro/2021-22`."""
     from transparency.pipeline import catalogue as list_names
-    from transparency.pipeline import config_from, prepare
+    from transparency.pipeline import prepare
 
-    site, problems = prepare(config_from(_settings("pelicanconf.py")))
+    site, problems = prepare(_config("pelicanconf.py"))
     if site is None:
         print(problems.report(ROOT), file=sys.stderr)
         sys.exit(1)
@@ -142,10 +154,9 @@ def catalogue(c, period):
             "excel": "write the tables as one Excel workbook, a sheet per table, instead of CSV files"})
 def new(c, report, period, excel=False):
     """Start a new period from the previous one: data templates and a narrative skeleton to fill in."""
-    from transparency.pipeline import config_from
     from transparency.scaffold import ScaffoldError, new_period
 
-    config = config_from(_settings("pelicanconf.py"))
+    config = _config("pelicanconf.py")
     try:
         made = new_period(config.data_path, config.content_path, config.reports, report, period,
                           excel=excel)
@@ -160,10 +171,9 @@ def revise(c, period):
     """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""
     import datetime as dt
 
-    from transparency.pipeline import config_from
     from transparency.revisions import snapshot
 
-    folder = config_from(_settings("pelicanconf.py")).data_path / period
+    folder = _config("pelicanconf.py").data_path / period
     if not (folder / "period.yaml").is_file():
         sys.exit(f"No period '{period}': there is no {folder / 'period.yaml'}")
     today = dt.date.today()
@@ -260,10 +270,9 @@ def clean(c):
 def _deploy_target(target: str):
     """The configured (or named) deploy target, or exit saying what is missing."""
     from transparency.deploy import DeployError, target_for
-    from transparency.pipeline import config_from
 
     try:
-        return target_for(config_from(_settings("publishconf.py")).deploy, target)
+        return target_for(_config("publishconf.py").deploy, target)
     except DeployError as error:
         sys.exit(f"Cannot deploy: {error}")
 
@@ -327,10 +336,9 @@ def comparators(c, period, file, indicator=None, filter=None, year=None, unit=""
                 counts="children", name="", replace=False, dry_run=False):
     """Import a period's comparators from a DfE open-data file (Explore Education Statistics CSV)."""
     from transparency.ees import import_comparators, parse_filters
-    from transparency.pipeline import config_from
     from transparency.problems import Problems
 
-    config = config_from(_settings("pelicanconf.py"))
+    config = _config("pelicanconf.py")
     problems = Problems()
     filters = parse_filters(filter or [], problems)
     result = import_comparators(Path(file), list(indicator or []), filters, config,

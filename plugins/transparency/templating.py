@@ -7,7 +7,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .published import SYMBOLS, PublishedMetric, Value, format_date
+from .ees_downloads import EesPlan, plan
+from .published import SYMBOLS, PublishedMetric, PublishedPeriod, PublishedSite, Value, format_date
 from .references import symbol_html
 
 
@@ -36,7 +37,13 @@ def symbol_meaning(symbol: str) -> str:
     return SYMBOLS[symbol]
 
 
+def ees_downloads(period: PublishedPeriod, site: PublishedSite) -> EesPlan:
+    """The period's tables in the DfE's open data format, as downloads.py writes them."""
+    return plan(site, period)
+
+
 FILTERS: dict[str, Any] = {
+    "ees_downloads": ees_downloads,
     "value_html": value_html,
     "change_words": change_words,
     "long_date": long_date,

@@ -43,3 +43,19 @@ PEOPLE_DIMENSIONS = (
     "uasc", "asylum", "language", "child", "children", "young people", "young person",
     "person", "people", "care leaver", "care leavers",
 )
+
+# The Department for Education's open-data format (Explore Education Statistics, EES): what
+# the comparators' importer reads (ees.py) and the EES-format downloads write
+# (ees_downloads.py). A data file starts with these time and geography columns; its
+# `.meta.csv` has these columns.
+EES_TIME = ("time_period", "time_identifier")
+EES_GEOGRAPHY = ("geographic_level", "country_code", "country_name", "region_code", "region_name",
+                 "new_la_code", "old_la_code", "la_name")
+EES_META_COLUMNS = ("col_name", "col_type", "label", "indicator_grouping", "indicator_unit",
+                    "indicator_dp", "filter_hint", "filter_grouping_column")
+ENGLAND_CODE = "E92000001"
+# A children's services council's code: a unitary (E06), metropolitan district (E08), London
+# borough (E09) or county (E10) and six digits, or its three-digit old code; a region's is E12.
+NEW_LA_CODE_PATTERN = r"E(06|08|09|10)\d{6}"
+OLD_LA_CODE_PATTERN = r"\d{3}"
+REGION_CODE_PATTERN = r"E12\d{6}"
