@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_ees import SYMBOL_COMPARATOR
 
 from factories import published_period
 from support import append_yaml, config, formatted, load_data, write_period
@@ -45,21 +46,8 @@ GEOGRAPHY = PublishedGeography("E09999001", "999", "Fictional Borough", "E129990
 # Remand (3) is hidden, and Placement order with it, so that the Total cannot give it away.
 LEGAL_STATUS = {"Care order": 845, "Interim care order": 281, "Placement order": 86,
                 "Remand": 3, "Total": 1215}
-COMPARATOR = """\
-comparators:
-  entering_care_rate:
-    title: Children entering care per 10,000 children, 2021 and 2022
-    unit: rate_per_10000
-    counts: none
-    not_people: Rates per 10,000 children published by the DfE for whole areas.
-    source: DfE children looked after statistics
-    years: ["2021", "2022"]
-    values:
-      Fictional Borough: [c, 31]
-      Fictional Region: [low, 28.5]
-      Statistical neighbours: [x, u]
-      England: [z, 25]
-"""
+# The same comparator the importer's tests publish, symbols and all.
+COMPARATOR = SYMBOL_COMPARATOR
 
 
 def publish(tmp_path: Path, place: dict | None = None, **period: object) -> PublishedSite:

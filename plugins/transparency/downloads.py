@@ -140,15 +140,7 @@ def _resource(period: PublishedPeriod, table: PublishedTable,
               revision: PublishedRevision | None = None) -> dict[str, object]:
     fields: list[dict[str, object]] = [
         {"name": dim, "title": label, "type": "string"} for dim, label in table.dimensions.items()]
-    value_field: dict[str, object] = {
-        "name": "value", "title": table.measure,
-        "type": "integer" if table.unit == "count" else "number",
-        "description": f"Unit: {table.unit}."}
-    if table.of_people:
-        value_field["disclosure"] = "count"
-        value_field["description"] = (f"Count of {table.counts}. Values of 1 to the suppression "
-                                      "threshold, and cells that would reveal them, are 'c'.")
-    fields.append(value_field)
+    fields.append(table.value_field("value", table.measure))
     before = f" (as published before the correction of {revision.date.isoformat()})" if revision else ""
     return {
         "name": (f"{period.report}-{period.period}-{table.name}"

@@ -265,14 +265,7 @@ def resources(file: EesFile, period: PublishedPeriod, time: EesTime,
     table = file.table
     name = f"{period.report}-{period.period}-{table.name}-ees".replace("_", "-")
     source = [{"title": period.source.title, "path": period.source.file}]
-    indicator: dict[str, object] = {
-        "name": file.indicator, "title": indicator_label(table),
-        "type": "integer" if table.unit == "count" else "number",
-        "description": f"Unit: {table.unit}."}
-    if table.of_people:
-        indicator["disclosure"] = "count"
-        indicator["description"] = (f"Count of {table.counts}. Values of 1 to the suppression "
-                                    "threshold, and cells that would reveal them, are 'c'.")
+    indicator = table.value_field(file.indicator, indicator_label(table))
     fields = [{"name": c, "type": "string"} for c in header(file, time)[:-1 - len(table.dims)]]
     fields += [{"name": d, "title": label, "type": "string"}
                for d, label in table.dimensions.items()]

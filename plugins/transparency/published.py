@@ -125,6 +125,19 @@ class PublishedTable:
         protects and the output audit checks."""
         return self.unit == "count" and self.counts in PEOPLE
 
+    def value_field(self, name: str, title: str) -> dict[str, object]:
+        """The data package schema of a column holding this table's values: its type, unit,
+        and for a count of children or records the `disclosure: count` mark the output
+        audit reads."""
+        field: dict[str, object] = {
+            "name": name, "title": title, "type": "integer" if self.unit == "count" else "number",
+            "description": f"Unit: {self.unit}."}
+        if self.of_people:
+            field["disclosure"] = "count"
+            field["description"] = (f"Count of {self.counts}. Values of 1 to the suppression "
+                                    "threshold, and cells that would reveal them, are 'c'.")
+        return field
+
     def categories(self, dim: str) -> list[str]:
         i = self.dims.index(dim)
         seen: list[str] = []
