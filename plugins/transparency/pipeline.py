@@ -64,9 +64,23 @@ def _outside_drafts(site: Site, problems: Problems) -> Problems:
                      if not any(Path(p.file).resolve().is_relative_to(d) for d in drafts)])
 
 
+def _cache_path(config: Config, kind: str, fingerprint: str) -> Path:
+    return config.data_cache / f"{kind}-{fingerprint}.pickle"
+
+
+def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> None:
+    """Keep `value` as the only cached file of its kind."""
+    config.data_cache.mkdir(parents=True, exist_ok=True)
+    for old in config.data_cache.glob(f"{kind}-*.pickle"):
+        old.unlink()
+    with _cache_path(config, kind, fingerprint).open("wb") as handle:
+        pickle.dump(value, handle)
+
+
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
                                                                           Site, Problems]:
-    path = config.data_cache / f"published-{_fingerprint(config)}.pickle"
+    fingerprint = _fingerprint(config)
+    path = _cache_path(config, "published", fingerprint)
     if path.is_file():
         note("from cache: data unchanged")
         with path.open("rb") as handle:
@@ -80,14 +94,13 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
             site, excluded = without_drafts(site, problems)
     if problems:
         return None, site, problems
-    published = replace(publish_site(site, config), excluded_drafts=excluded)
+    published = replace(publish_site(site, config), excluded_drafts=excluded,
+                        fingerprint=fingerprint)
     note("validated, suppressed and audited")
     if not published.findings:
-        config.data_cache.mkdir(parents=True, exist_ok=True)
-        for old in config.data_cache.glob("published-*.pickle"):
-            old.unlink()
-        with path.open("wb") as handle:
-            pickle.dump(published, handle)
+        _write_cache(config, "published", fingerprint, published)
+        # The narrative lint's hidden numbers, from the raw data already loaded here.
+        _write_cache(config, "hidden", fingerprint, hidden_numbers(site, published))
     return published, site, problems
 
 
@@ -140,20 +153,16 @@ def prepare_or_raise(config: Config, note: Callable[[str], None] | None = None) 
 
 
 def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[float]]:
-    """publish.hidden_numbers for this data, kept beside the published site's cache (the
-    cache is local, like the data; nothing of it is ever in the output)."""
-    path = config.data_cache / f"hidden-{_fingerprint(config)}.pickle"
-    if path.is_file():
+    """publish.hidden_numbers for this data: written beside the published site's cache when
+    it is published (the cache is local, like the data; nothing of it is ever in the output),
+    else worked out from the raw data. A draft's problems in a publish build do not matter:
+    only the published periods are read."""
+    path = _cache_path(config, "hidden", site.fingerprint)
+    if site.fingerprint and path.is_file():
         with path.open("rb") as handle:
             return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own cache
-    raw, problems = load_site(config.data_path, config.reports)
-    hidden = hidden_numbers(raw, site) if not problems else {}
-    config.data_cache.mkdir(parents=True, exist_ok=True)
-    for old in config.data_cache.glob("hidden-*.pickle"):
-        old.unlink()
-    with path.open("wb") as handle:
-        pickle.dump(hidden, handle)
-    return hidden
+    raw, _ = load_site(config.data_path, config.reports)
+    return hidden_numbers(raw, site)
 
 
 def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float, bool], tuple[str, ...]]]:
@@ -238,12 +247,11 @@ def lint_narrative(config: Config, site: PublishedSite) -> Lint:
 
     problems = Problems()
     passages = reader_passages(config, site, problems)
-    knowns = Knowns(hidden={k: frozenset(v for v in numbers if v > config.suppression_threshold)
-                            for k, numbers in _hidden_cached(config, site).items()},
+    knowns = Knowns(hidden=_hidden_cached(config, site),
                     figures=_figures(site, config.sensitive_threshold),
                     counts={key: _people_counts(period) for key, period in site.periods.items()})
-    lint = check(passages, config.sensitive_threshold, config.suppression_threshold,
-                 allowances(config.narrative_allowances), knowns)
+    lint = check(passages, config.sensitive_threshold, allowances(config.narrative_allowances),
+                 knowns)
     problems.extend(lint.problems)
     lint.problems = problems
     return lint

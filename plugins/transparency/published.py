@@ -407,6 +407,9 @@ class PublishedSite:
     combined: tuple[str, ...] = ()
     # The council in the DfE's open data, for the EES-format downloads (None: not written).
     geography: PublishedGeography | None = None
+    # The hash of the data, settings and engine code this was published from
+    # (pipeline._fingerprint): names the cached files that belong with it.
+    fingerprint: str = ""
 
     @property
     def shown_reports(self) -> dict[str, dict[str, Any]]:
