@@ -211,7 +211,7 @@ LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 def branding(values: dict[str, str] | Any, settings: dict[str, Any]) -> dict[str, Any]:
     """What templates need of the BRAND_COLOUR … COUNCIL_URL settings: the logo's address and
     file, the home introduction as HTML. A LOGO that is not an image file is a problem."""
-    from markdown import Markdown
+    from .reader_text import markdown_renderer
 
     brand = dict(values)
     logo = Path(brand["logo"]) if brand.get("logo") else None
@@ -222,10 +222,9 @@ def branding(values: dict[str, str] | Any, settings: dict[str, Any]) -> dict[str
             "PNG file, from the folder Pelican runs in", field="TRANSPARENCY['LOGO']")]), Path.cwd())
     brand["logo_file"] = logo
     brand["logo_url"] = f"/images/{logo.name}" if logo else ""
-    options = dict(settings.get("MARKDOWN") or {})
-    options.setdefault("extensions", list(options.get("extension_configs", {})))
-    brand["home_introduction_html"] = (Markdown(**options).convert(brand["home_introduction"])
-                                       if brand.get("home_introduction") else "")
+    brand["home_introduction_html"] = (
+        markdown_renderer(settings.get("MARKDOWN")).convert(brand["home_introduction"])
+        if brand.get("home_introduction") else "")
     return brand
 
 

@@ -6,16 +6,18 @@ Rules, in a publish build each a problem naming the file, the line and a hint:
 - **Small numbers** (prose): any number from 0 to the sensitive threshold that no reference
   produced, in digits or in words, is a problem unless an allowance says what else it is (a
   year, a date, an age, a duration, a code, a ratio about a wider population …: numbers.py)
-  or its line carries `<!-- reviewed: reason -->`.
-- **Labels** (categories in period.yaml, CSV files and sheets): a small number before a word
-  for people ("Indian (3 children)"), alone in brackets ("Indian (3)"), or as a fraction or
-  share ("4/14", "1 (5%)").
+  or the sentence ends with `<!-- reviewed: reason -->`.
+- **Labels** (categories, dimension titles, comparator areas): any small number is a count
+  unless an allowance or a band shape ("1 placement", "1 to 4") says otherwise; a hidden
+  number is refused unless it is an age, a year, a date, a code or a duration.
 - **Hidden numbers**: a typed number above the sensitive threshold equal to a number the
-  site hides in that period (a secondary-suppressed 30; for a page of the whole site, in any
-  period) is always a problem; no allowance applies, only a reviewed mark. Numbers up to
-  the threshold are the first rule's business: they are all treated as possibly hidden.
-- **Published figures**: a typed number (not allowed as a year, date, code …) equal to a
-  published figure of the period says which `{{ name }}` to write instead.
+  site hides in that period (a secondary-suppressed 30) is a problem whatever its context;
+  only a reviewed mark lets it through. A page of the whole site is compared with every
+  period, and there an allowance's shape lets it through too. Numbers up to the threshold
+  are the first rule's business: they are all treated as possibly hidden.
+- **Published figures** (a period's narrative): a typed number (not allowed as a year, date,
+  code …) equal to a published figure says which `{{ name }}` to write instead; one within
+  the threshold of a published count is refused, as a reader could subtract.
 - **Placeholders**: "[Write …]" and "FILL IN" are unfinished text.
 
 Every allowance used and every reviewed mark is written to the disclosure log, so that a
@@ -73,8 +75,8 @@ class Lint:
 class Knowns:
     """The numbers typed text is compared with, per period key ("" for the whole site).
 
-    `hidden`: the true numbers behind the period's [c] above the suppression threshold (from
-    publish.hidden_numbers; never published). `figures`: published figure values to the
+    `hidden`: the true numbers behind the period's [c] (from publish.hidden_numbers; never
+    published); the lint compares those above its threshold. `figures`: published figure values to the
     names that give them, as (value, is_percent)."""
 
     hidden: Mapping[str, frozenset[float]] = field(default_factory=dict)
@@ -205,8 +207,8 @@ def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
     return None
 
 
-def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
-                  rules: tuple[Allowance, ...], knowns: Knowns, lint: Lint) -> None:
+def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...], knowns: Knowns,
+                  lint: Lint) -> None:
     """Apply every rule (module docstring) to one passage; add problems and log entries."""
     placeholders(passage, lint)
     found = mentions(passage.text)
@@ -278,15 +280,15 @@ def check_passage(passage: Passage, threshold: int, suppression_threshold: int,
                  "remove the number, or refer to figures the data holds", line)
 
 
-def check(passages: Iterable[Passage], threshold: int, suppression_threshold: int,
-          rules: tuple[Allowance, ...] | None = None, knowns: Knowns | None = None) -> Lint:
+def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, ...] | None = None,
+          knowns: Knowns | None = None) -> Lint:
     """Every rule over every passage. `threshold` is the sensitive threshold (numbers from 0
     to it are small); `rules` the allowances (numbers.allowances()); `knowns` what typed
     numbers are compared with."""
     lint = Lint()
     rules = allowances() if rules is None else rules
     for passage in passages:
-        check_passage(passage, threshold, suppression_threshold, rules, knowns or Knowns(), lint)
+        check_passage(passage, threshold, rules, knowns or Knowns(), lint)
     return lint
 
 
@@ -294,7 +296,7 @@ def lint_file(path: Path, text: str, threshold: int, problems: Problems,
               markdown: Mapping[str, object] | None = None) -> list[LogEntry]:
     """The lint of one Markdown file on its own (no hidden numbers or figures to compare
     with): its problems are added to `problems`; returns the log."""
-    lint = check(markdown_passages(path, text, markdown), threshold, threshold)
+    lint = check(markdown_passages(path, text, markdown), threshold)
     problems.extend(lint.problems)
     return lint.log
 

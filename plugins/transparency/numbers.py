@@ -272,11 +272,6 @@ def allowed_spans(text: str, rules: tuple[Allowance, ...]) -> dict[tuple[int, in
     return spans
 
 
-def allowed_by(text: str, mention: Mention, rules: tuple[Allowance, ...]) -> Allowance | None:
-    """The first allowance whose number group is exactly this mention, or None."""
-    return allowed_spans(text, rules).get((mention.start, mention.end))
-
-
 _QUOTES = "[\\s\"'“”‘’()]*"
 COMMA_GAP = re.compile("^" + _QUOTES + "," + _QUOTES + "$")
 LAST_GAP = re.compile("^" + _QUOTES + "(?:,\\s*)?(?:and|or|to|-|–)" + _QUOTES + "$", re.IGNORECASE)

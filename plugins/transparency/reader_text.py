@@ -241,13 +241,22 @@ def _metadata(path: Path, lines: list[str], marks: dict[int, str], period: str) 
     return out
 
 
+def markdown_renderer(markdown: Mapping[str, Any] | None) -> Any:
+    """A Python-Markdown renderer as Pelican's reader makes it from the MARKDOWN setting: the
+    extensions are the keys of extension_configs (Pelican adds them after the 'initialized'
+    signal, so the setting does not list them yet when the engine reads it)."""
+    from markdown import Markdown
+
+    options = dict(markdown or {})
+    options.setdefault("extensions", list(options.get("extension_configs", {})))
+    return Markdown(**options)
+
+
 def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None = None,
                       period: str = "") -> list[Passage]:
     """Every passage a reader sees of a narrative or page (see the module docstring).
     `markdown` is Pelican's MARKDOWN setting: its extension_configs name the extensions, as
     Pelican's reader takes them."""
-    from markdown import Markdown
-
     from .narrative import body_start
 
     all_lines = text.splitlines()
@@ -275,9 +284,7 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
         if definition:  # a link's title, shown wherever the link is (rendered blocks lose it)
             out.append(Passage(path, number, normalise(definition.group("title")), "link title",
                                ((number, line),), marks, period=period, covered=covered))
-    options = dict(markdown or {})
-    options.setdefault("extensions", list(options.get("extension_configs", {})))
-    renderer = Markdown(**options)
+    renderer = markdown_renderer(markdown)
     for first, block in _blocks(body, start + 1):
         rendered = renderer.reset().convert("\n".join(block))
         texts, attributes = html_texts(rendered)
