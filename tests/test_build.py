@@ -127,7 +127,7 @@ def test_small_counts_are_suppressed_in_pages_and_downloads(site):
             for tr in table.tbody.find_all("tr")}
     remand = next(v for k, v in rows.items() if k.lower().startswith("remand"))
     assert remand == "[c]"
-    with (site / "data/iro/2021-22/legal_status.csv").open() as handle:
+    with (site / "data/iro/2021-22/legal_status.csv").open(encoding="utf-8-sig") as handle:
         values = [row["value"] for row in csv.DictReader(handle)]
     assert "c" in values
     assert not any(v.isdigit() and 1 <= int(v) <= 5 for v in values)
@@ -153,7 +153,7 @@ def test_data_package_describes_every_download(site):
     assert model["threshold"] == 5 and model["min_feasible_range"] == 3
     # The narrative check's disclosure log: every reviewed mark with its file, line and reason.
     assert model["narrative_log"] == "disclosure-log.csv"
-    with (site / "data/disclosure-log.csv").open(encoding="utf-8", newline="") as handle:
+    with (site / "data/disclosure-log.csv").open(encoding="utf-8-sig", newline="") as handle:
         log = list(csv.DictReader(handle))
     reviewed = [(r["file"], int(r["line"])) for r in log if r["let_through_by"] == "reviewed"]
     assert all(r["file"] and int(r["line"]) > 0 and r["reason"] for r in log)

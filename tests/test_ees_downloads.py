@@ -59,7 +59,7 @@ def publish(tmp_path: Path, place: dict | None = None, **period: object) -> Publ
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

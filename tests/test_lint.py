@@ -286,7 +286,8 @@ def test_does_not_flag_ordinary_brackets(text):
 def test_the_disclosure_log_is_written_and_summarised(tmp_path):
     result = lint("Within 6 months. 2 left. <!-- reviewed: staff -->")
     path = write_disclosure_log(result.log, tmp_path / "disclosure-log.csv")
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a byte-order mark, for Excel
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["line"], r["let_through_by"]) for r in rows] == [
         ("3", "allowance 'durations'"), ("3", "reviewed")]
     summary = disclosure_log_summary(result.log)

@@ -78,6 +78,53 @@ def test_download_audit_finds_a_small_count(site, tmp_path):
     assert audit_downloads(tmp_path / "data", 5) == [f"{path}: row 3: a count of 1 is published"]
 
 
+def test_csv_downloads_open_in_excel_and_declare_their_encoding(tmp_path):
+    """Issue 13 item 4: Excel reads a CSV without a byte-order mark as the Windows code page,
+    so an en dash shows as "â€“". Every download starts with the mark, and the data package
+    declares the encoding that reads it back to the schema's field names exactly."""
+    label = "Asian/British Asian – Bangladeshi"
+    table = raw_table("ethnicity", ["ethnicity"], {(label,): 40, ("White",): 60, (T,): 100})
+    site = publish_site(site_of(raw_period([table])), CONFIG)
+    write_downloads(site, tmp_path)
+    data = tmp_path / "data"
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    csvs = sorted(data.rglob("*.csv"))
+    assert {p.relative_to(data).as_posix() for p in csvs} == {r["path"] for r in package["resources"]}
+    for path in csvs:
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path
+    assert {r["encoding"] for r in package["resources"]} == {"utf-8-sig"}
+    raw = (data / "iro/2021-22/ethnicity.csv").read_bytes()
+    assert "–".encode() in raw and raw.decode("utf-8-sig").splitlines()[1] == f"{label},40"
+    # What Excel would show without the mark is what the issue reported:
+    assert "â€“" in raw[3:].decode("cp1252", errors="replace")
+    assert audit_downloads(data, 5) == []
+
+
+def test_download_audit_refuses_an_untrue_encoding_or_header(site, tmp_path):
+    write_downloads(site, tmp_path)
+    data = tmp_path / "data"
+    package_path = data / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["path"].endswith("placement.csv"))
+    resource["encoding"] = "utf-8"  # read so, the mark becomes part of the first field's name
+    package_path.write_text(json.dumps(package), encoding="utf-8")
+    path = data / resource["path"]
+    assert audit_downloads(data, 5) == [
+        f"{path}: read as 'utf-8', its header ['\\ufeffplacement', 'value'] is not its schema's "
+        "fields ['placement', 'value']"]
+    resource["encoding"] = "utf-16"
+    package_path.write_text(json.dumps(package), encoding="utf-8")
+    [finding] = audit_downloads(data, 5)
+    assert finding.startswith(f"{path}: ")
+    resource["encoding"] = "utf-8-sig"
+    package_path.write_text(json.dumps(package), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("placement,value", "place,value"),
+                    encoding="utf-8-sig")
+    assert audit_downloads(data, 5) == [
+        f"{path}: read as 'utf-8-sig', its header ['place', 'value'] is not its schema's fields "
+        "['placement', 'value']"]
+
+
 def test_html_audit_accepts_symbols_and_large_numbers_only(tmp_path):
     page = tmp_path / "index.html"
     page.write_text('<td data-disclosure="count">1,446</td><td data-disclosure="count">'

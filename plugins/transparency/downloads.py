@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from .csvio import CSV_ENCODING, write_csv_text
 from .ees_downloads import data_csv, meta_csv, plan
 from .ees_downloads import resources as ees_resources
 from .knowledge import BIG, Model, reader_model
@@ -49,11 +50,12 @@ def _figures_resource(period: PublishedPeriod) -> dict[str, object]:
         "title": f"{period.title}: figures",
         "description": f"Every headline figure and metric of {period.title}, as its page shows "
                        f"them. Source: {period.source.title}.",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING,
+        # In the file's column order; `value` is checked by the output audit where the row's
+        # unit is a count of people.
         "schema": {"fields": [
-            *({"name": n, "type": "string"} for n in FIGURE_FIELDS if n != "value"),
-            # Checked by the output audit where the row's unit is a count of people.
-            {"name": "value", "type": "number", "disclosure": "count-where-unit-is-count"}],
+            {"name": "value", "type": "number", "disclosure": "count-where-unit-is-count"}
+            if n == "value" else {"name": n, "type": "string"} for n in FIGURE_FIELDS],
             "missingValues": ["c", "x", "z"], "primaryKey": ["name"]},
         "sources": [{"title": period.source.title, "path": period.source.file}],
     }
@@ -150,7 +152,7 @@ def _resource(period: PublishedPeriod, table: PublishedTable,
         "title": table.title + before,
         "description": f"{table.title}{before}. Source: {period.source.title}, {table.source}."
                        + (f" {table.note}" if table.note else ""),
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING,
         "schema": {"fields": fields, "missingValues": _missing_values(table),
                    "primaryKey": list(table.dims)},
         "sources": [{"title": period.source.title, "path": period.source.file}],
@@ -199,7 +201,7 @@ def _log_resource() -> dict[str, object]:
         "description": "Each number in the narrative, pages, labels and notes that the build let "
                        "through, and why: an allowance (a year, a date, a duration …) or a "
                        "reviewer's reason. For whoever signs the release off.",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING,
         "schema": {"fields": [{"name": n, "type": "integer" if n == "line" else "string"}
                               for n in LOG_FIELDS]},
     }
@@ -217,33 +219,24 @@ def write_downloads(site: PublishedSite, output: Path, log: Sequence[LogEntry] =
     ees_written = False
     for key in sorted(site.periods):
         period = site.periods[key]
-        path = root / period.report / period.period / "figures.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(figures_csv(period), encoding="utf-8")
-        written.append(path)
+        written.append(write_csv_text(root / period.report / period.period / "figures.csv",
+                                      figures_csv(period)))
         resources.append(_figures_resource(period))
         for table in period.tables.values():
-            path = root / period.report / period.period / f"{table.name}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(table_csv(table), encoding="utf-8")
-            written.append(path)
+            written.append(write_csv_text(
+                root / period.report / period.period / f"{table.name}.csv", table_csv(table)))
             resources.append(_resource(period, table))
         for revision in period.revisions:
             for table in revision.tables.values():
-                path = root / revision_path(period, revision, table)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(table_csv(table), encoding="utf-8")
-                written.append(path)
+                written.append(write_csv_text(root / revision_path(period, revision, table),
+                                              table_csv(table)))
                 resources.append(_resource(period, table, revision))
         ees = plan(site, period)
         for file in ees.files:
             assert ees.time is not None and site.geography is not None
             for where, text in ((file.path, data_csv(file, ees.time, site.geography)),
                                 (file.meta_path, meta_csv(file))):
-                path = root / where
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-                written.append(path)
+                written.append(write_csv_text(root / where, text))
             resources += ees_resources(file, period, ees.time, _missing_values(file.table))
             ees_written = True
     package = {

@@ -32,6 +32,7 @@ import io
 from dataclasses import dataclass
 from itertools import product
 
+from .csvio import CSV_ENCODING
 from .published import PublishedGeography, PublishedPeriod, PublishedSite, PublishedTable, Value
 from .terms import EES_GEOGRAPHY, EES_META_COLUMNS, EES_TIME, ENGLAND_CODE
 
@@ -279,7 +280,7 @@ def resources(file: EesFile, period: PublishedPeriod, time: EesTime,
                        f"the same figures as {table.name}.csv, one row per combination of "
                        f"categories (x where the report gives none). Source: "
                        f"{period.source.title}, {table.source}.",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING,
         "schema": {"fields": fields, "missingValues": missing,
                    "primaryKey": ["time_period", "time_identifier", "new_la_code", *table.dims]},
         "sources": source,
@@ -289,7 +290,7 @@ def resources(file: EesFile, period: PublishedPeriod, time: EesTime,
         "description": f"Which columns of {file.path.rsplit('/', 1)[-1]} are filters and which "
                        "is the indicator, with their labels, the indicator's unit and decimal "
                        "places, in the Department for Education's metadata format.",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "format": "csv", "mediatype": "text/csv", "encoding": CSV_ENCODING,
         "schema": {"fields": [{"name": c, "type": "integer" if c == "indicator_dp" else "string"}
                               for c in EES_META_COLUMNS],
                    "missingValues": [""]},

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csvio import write_csv_text
 from .numbers import (
     LIST_ALLOWANCES,
     Allowance,
@@ -320,12 +321,12 @@ def write_disclosure_log(log: list[LogEntry], path: Path, root: Path | None = No
     """The disclosure log as CSV: one row per number let through (LOG_FIELDS), with `file`
     relative to `root`."""
     import csv
+    import io
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(LOG_FIELDS)
-        for entry in log:
-            writer.writerow((shown_path(entry.file, root).as_posix(), entry.line, entry.text,
-                             entry.by, entry.reason))
-    return path
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LOG_FIELDS)
+    for entry in log:
+        writer.writerow((shown_path(entry.file, root).as_posix(), entry.line, entry.text,
+                         entry.by, entry.reason))
+    return write_csv_text(path, out.getvalue())

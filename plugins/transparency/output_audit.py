@@ -122,14 +122,27 @@ def audit_downloads(data_dir: Path, threshold: int) -> list[str]:
     findings = []
     for resource in package["resources"]:
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        path = data_dir / resource["path"]
+        # The declared encoding must be true: read as declared, the header is the schema's
+        # field names exactly (a byte-order mark read as UTF-8 would be part of the first).
+        try:
+            with path.open(encoding=resource["encoding"], newline="") as handle:
+                header = next(csv.reader(handle), [])
+        except (OSError, UnicodeError, LookupError) as exc:
+            findings.append(f"{path}: cannot be read as its declared encoding "
+                            f"{resource['encoding']!r} ({exc})")
+            continue
+        if header != list(fields):
+            findings.append(f"{path}: read as {resource['encoding']!r}, its header "
+                            f"{header!r} is not its schema's fields {list(fields)!r}")
+            continue
         count_fields = [n for n, f in fields.items() if f.get("disclosure") == "count"]
         # figures.csv: a value is a count of people where its row says so.
         where_unit = [n for n, f in fields.items()
                       if f.get("disclosure") == "count-where-unit-is-count"]
         if not count_fields and not where_unit:
             continue
-        path = data_dir / resource["path"]
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding=resource["encoding"], newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
                 counted = row.get("unit") == "count" and row.get("counts") in PEOPLE
                 for name in count_fields + (where_unit if counted else []):
