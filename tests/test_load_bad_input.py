@@ -340,8 +340,21 @@ def test_csv_in_latin1(files: support.PeriodFiles) -> None:
         b"legal_status,value\nCare order,845\nInterim care order,281\nPlacement order,86\n"
         b"Remand caf\xe9,20\nTotal,1232\n")
     problems = load(files)
-    text = find_problem(problems, "iro/2021-22/legal_status.csv", "the file is not valid UTF-8 text")
+    text = find_problem(problems, "iro/2021-22/legal_status.csv", "the file is not valid UTF-8 text",
+                        line=5)
+    assert "byte 0xE9 at character 11 reads as 'é' in Windows-1252" in text
     assert "CSV UTF-8" in text
+
+
+def test_csv_saved_by_excel_as_plain_csv(files: support.PeriodFiles) -> None:
+    """Excel's 'CSV (Comma delimited)' writes Windows-1252: an en dash is the byte 0x96."""
+    text = files.legal_status.read_text(encoding="utf-8").replace("Remand", "Remand \u2013 youth")
+    files.legal_status.write_bytes(text.encode("cp1252"))
+    problems = load(files)
+    line = 1 + text.splitlines().index(next(ln for ln in text.splitlines() if "\u2013" in ln))
+    message = find_problem(problems, "iro/2021-22/legal_status.csv",
+                           "reads as '\u2013' in Windows-1252", line=line)
+    assert "in Excel: Save As, CSV UTF-8" in message
 
 
 def test_csv_with_a_missing_cell(files: support.PeriodFiles) -> None:

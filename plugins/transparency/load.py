@@ -378,11 +378,37 @@ VALUE_HINT = ("a non-negative number without commas or % signs, or x (not availa
               "applicable)")
 
 
+# How other publishers, and Excel, write what is not a number, and what to write instead.
+SUPPRESSION_MARKS = frozenset({"*", "c", "[c]", "~", "<5", "< 5", "s", "supp", "suppressed",
+                               "[u]", "[low]", "low"})
+DASHES = frozenset({"-", "\u2013", "\u2014", "\u2212"})
+MISSING_MARKS = frozenset({"..", "...", ":", "n/a", "na", "#n/a", "null", "none", "-9"})
+
+
+def _value_hint(text: str, unit: str) -> str:
+    """What to write instead of `text`, a value cell that is not a number, in words that fit
+    what it looks like."""
+    mark = text.strip().lower()
+    if mark in SUPPRESSION_MARKS:
+        return ("write the true figure: the site hides small numbers itself, publishes only "
+                "[c] and proves the hidden figure cannot be worked out, so the true figure is "
+                "never published; if the source gives only the hidden mark, write x (not "
+                "available)")
+    if mark in DASHES:
+        return ("a dash can mean none, not applicable or not available: write 0, z or x, as "
+                "the source means it")
+    if mark in MISSING_MARKS:
+        return "write x if the figure is not available, or z if it does not apply"
+    return "write " + VALUE_HINT + ("; counts are whole numbers" if unit == "count" else "")
+
+
 def _parse_value_cell(text: str, unit: str) -> tuple[float, str, str | None]:
-    """Return (value, symbol, error) for one CSV value cell."""
+    """Return (value, symbol, error) for one CSV value cell. The symbols x and z may also be
+    written as the GSS write them in spreadsheets, `[x]` and `[z]`, in either case."""
     text = text.strip()
-    if text in (NOT_AVAILABLE, NOT_APPLICABLE):
-        return math.nan, text, None
+    symbol = text.lower().removeprefix("[").removesuffix("]") if text.startswith("[") else text.lower()
+    if symbol in (NOT_AVAILABLE, NOT_APPLICABLE) and len(text) in (1, 3):
+        return math.nan, symbol, None
     if text == "":
         return math.nan, "", "the value is empty: fill it in"
     try:
@@ -432,13 +458,13 @@ def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], 
     from: header, categories, values, duplicates. `bad` holds (row, column) cells the reader
     has already reported. Returns the tidy frame, or None if anything is wrong."""
     expected = [*dims, "value"]
+    rows = _without_empty_trailing_columns(rows)
     header_row, header = rows[0] if rows else (1, [])
     header = [h.strip() for h in header]
     if header != expected:
         problems.add(path, f"the header is '{','.join(header)}' but the table declares "
-                     f"'{','.join(expected)}'",
-                     "make the first row the dimension names from period.yaml, in order, then "
-                     "'value'", **place(header_row, None))
+                     f"'{','.join(expected)}'", _header_hint(header, expected),
+                     **place(header_row, None))
         return None
     records = []
     seen: dict[tuple[str, ...], int] = {}
@@ -452,7 +478,8 @@ def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], 
                          width_hint, **place(number, None))
             ok = False
             continue
-        key = tuple(cell.strip() for cell in row[:-1])
+        # As a reader sees it: a non-breaking space, a tab or two spaces read as one space.
+        key = tuple(" ".join(cell.split()) for cell in row[:-1])
         for col, (dim, cell) in enumerate(zip(dims, key, strict=True)):
             if (number, col) in bad:
                 ok = False
@@ -481,8 +508,7 @@ def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], 
             continue
         value, symbol, error = _parse_value_cell(row[-1], unit)
         if error:
-            problems.add(path, error, "write " + VALUE_HINT + ("; counts are whole numbers" if unit == "count"
-                                                    else ""), **place(number, len(dims)))
+            problems.add(path, error, _value_hint(row[-1], unit), **place(number, len(dims)))
             ok = False
         records.append((*key, value, symbol, number))
     if empty_values and len(empty_values) == len(seen):
@@ -498,9 +524,49 @@ def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], 
         problems.add(path, "the file has a header but no data rows", "add the table's rows",
                      **place(header_row, None))
         return None
+    ok = _same_but_for_case(path, records, dims, problems, place) and ok
     if not ok:
         return None
     return pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
+
+
+def _without_empty_trailing_columns(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """`rows` without columns at the right that have no header and no value in any row: Excel
+    writes them (`a,b,,`) when cells beyond the table were ever formatted."""
+    width = max((len(row) for _, row in rows), default=0)
+    while width and all(len(row) < width or not row[width - 1].strip() for _, row in rows):
+        width -= 1
+    return [(number, row[:width]) for number, row in rows]
+
+
+def _header_hint(header: list[str], expected: list[str]) -> str:
+    hint = "make the first row the dimension names from period.yaml, in order, then 'value'"
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        separator = "semicolons" if ";" in header[0] else "tabs"
+        return (f"the file's columns are separated by {separator}, not commas: in Excel, save "
+                "it with Save As, CSV UTF-8 (Comma delimited)")
+    if [h.casefold() for h in header] == [e.casefold() for e in expected]:
+        return hint + " (they differ only in capital letters; write them as period.yaml does)"
+    return hint
+
+
+def _same_but_for_case(path: Path, records: list[tuple[Any, ...]], dims: list[str],
+                       problems: Problems, place: Place) -> bool:
+    """False, with a problem, where two categories of one dimension differ only in capitals
+    ('Care order' and 'care order'): a reader takes them for one, the site would not."""
+    ok = True
+    for col, dim in enumerate(dims):
+        first: dict[str, tuple[str, int]] = {}
+        for record in records:
+            label, number = record[col], record[-1]
+            seen = first.setdefault(label.casefold(), (label, number))
+            if seen[0] != label:
+                problems.add(path, f"'{label}' and '{seen[0]}' (row {seen[1]}) differ only in "
+                             "capital letters", f"spell the '{dim}' category one way in every "
+                             "row", **place(number, col))
+                first[label.casefold()] = (label, number)  # one problem per spelling
+                ok = False
+    return ok
 
 
 def read_table_csv(path: Path, dims: list[str], unit: str, problems: Problems) -> pd.DataFrame | None:

@@ -85,13 +85,28 @@ def read_text(path: Path, problems: Problems, *, save_as: str, empty_hint: str) 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(path, f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
-                     f"save it as {save_as}")
+        problems.add(path, _not_utf8(raw, exc), f"save it as {save_as}",
+                     line=raw[:exc.start].count(b"\n") + 1)
         return None
     if not text.strip():
         problems.add(path, "the file is empty", empty_hint)
         return None
     return text
+
+
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Why `raw` is not UTF-8, naming the character as Windows-1252 (what Excel's plain
+    'CSV (Comma delimited)' and older Word save) would read it, when it reads so."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    column = exc.start - line_start + 1
+    byte = raw[exc.start]
+    message = f"the file is not valid UTF-8 text (byte 0x{byte:02X} at character {column} "
+    try:
+        guess = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return message + "cannot be read)"
+    return (message + f"reads as {guess!r} in Windows-1252, the encoding of Excel's plain "
+            "'CSV (Comma delimited)')")
 
 
 class DataError(Exception):
