@@ -212,11 +212,16 @@ def test_non_numeric_count_in_csv(files: support.PeriodFiles) -> None:
                  row=support.line_of(files.legal_status, "Placement order"), field="value")
 
 
-def test_number_with_thousands_separator_in_csv(files: support.PeriodFiles) -> None:
-    support.replace_in(files.legal_status, "Total,1232", 'Total,"1,232"')
+def test_number_with_a_decimal_comma_in_csv(files: support.PeriodFiles) -> None:
+    # "1,232" is read as Excel's thousands separator (tests/real_inputs); a comma that is not
+    # one (a decimal comma, or a misplaced separator) is not a number.
+    support.replace_in(files.legal_status, "Total,1232", 'Total,"1232,0"')
+    support.replace_in(files.legal_status, "Remand,20", 'Remand,"2,0"')
     problems = load(files)
-    find_problem(problems, "legal_status.csv", "'1,232' is not a number",
+    find_problem(problems, "legal_status.csv", "'1232,0' is not a number",
                  row=support.line_of(files.legal_status, "Total"))
+    find_problem(problems, "legal_status.csv", "'2,0' is not a number",
+                 row=support.line_of(files.legal_status, "Remand"))
 
 
 def test_negative_count_in_csv(files: support.PeriodFiles) -> None:
@@ -418,10 +423,10 @@ def test_negative_figure_in_yaml(files: support.PeriodFiles) -> None:
 
 
 def test_non_numeric_figure_in_yaml(files: support.PeriodFiles) -> None:
-    support.replace_in(files.yaml, "value: 3560", "value: 3,560")
+    support.replace_in(files.yaml, "value: 3560", "value: 35,60")
     problems = load(files)
-    find_problem(problems, "period.yaml", "'3,560' is not a number",
-                 line=support.line_of(files.yaml, "value: 3,560"), field="figures.reviews_held.value")
+    find_problem(problems, "period.yaml", "'35,60' is not a number",
+                 line=support.line_of(files.yaml, "value: 35,60"), field="figures.reviews_held.value")
 
 
 # --- all at once ----------------------------------------------------------------------

@@ -156,9 +156,12 @@ class _Ctx:
             return None
         if allow_x and value == NOT_AVAILABLE:
             return None
+        if isinstance(value, str) and GROUPED.fullmatch(value.strip()):
+            value = float(ungrouped(value.strip()))
+            value = int(value) if value == int(value) else value
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
             self.problem(key, f"'{value}' is not a number",
-                         "write digits only, without commas or % signs"
+                         "write digits only (1232 or 1,232), without % signs"
                          + (" (or x if the source does not give it)" if allow_x else ""))
             return None
         if value < 0:
@@ -374,8 +377,18 @@ def _parse_target(ctx: _Ctx, name: str) -> Target:
                   range=rng)
 
 
-VALUE_HINT = ("a non-negative number without commas or % signs, or x (not available) or z (not "
-              "applicable)")
+VALUE_HINT = ("a non-negative number without % signs (1232 or 1,232), or x (not available) or z "
+              "(not applicable)")
+
+
+GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+
+def ungrouped(text: str) -> str:
+    """`text` without thousands separators when it is a number written with them as Excel's
+    number format writes them ('1,232' or '12,345.5'); otherwise `text` unchanged ('1,5' and
+    '12,34' are not read as numbers)."""
+    return text.replace(",", "") if GROUPED.fullmatch(text) else text
 
 
 # How other publishers, and Excel, write what is not a number, and what to write instead.
@@ -412,7 +425,7 @@ def _parse_value_cell(text: str, unit: str) -> tuple[float, str, str | None]:
     if text == "":
         return math.nan, "", "the value is empty: fill it in"
     try:
-        value = float(text)
+        value = float(ungrouped(text))
     except ValueError:
         return math.nan, "", f"'{text}' is not a number"
     if math.isnan(value) or math.isinf(value):

@@ -97,6 +97,9 @@ def read_text(path: Path, problems: Problems, *, save_as: str, empty_hint: str) 
 def _not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
     """Why `raw` is not UTF-8, naming the character as Windows-1252 (what Excel's plain
     'CSV (Comma delimited)' and older Word save) would read it, when it reads so."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("the file is UTF-16 text (what Excel's 'Unicode Text' saves, with tabs between "
+                "columns), not UTF-8")
     line_start = raw.rfind(b"\n", 0, exc.start) + 1
     column = exc.start - line_start + 1
     byte = raw[exc.start]
