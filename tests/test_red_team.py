@@ -152,6 +152,61 @@ PROTECTED_2 = {
 }
 
 
+# Age bands at two levels (found while closing issue 10's shipped classifications).
+
+def test_age_bands_at_two_levels_leaked_and_are_now_protected_without_over_hiding(
+        monkeypatch, tmp_path):
+    # Children in care by age (Under 1 = 3, 1 to 4 = 50, …, 16 to 17 = 20) beside the same
+    # children by broader bands (Under 5 = 53): 53 − 50 = 3 when the complement of Under 1 is
+    # the smallest other cell, 16 to 17. Read from the labels, 'Under 5' is 'Under 1' and
+    # '1 to 4', for any council's bands.
+    import transparency.knowledge as knowledge
+
+    monkeypatch.setattr(knowledge, "age_groups", lambda labels: [])
+    _, _, leaky = publish("age-bands-coarse-and-fine")
+    fine, coarse = shown(leaky, "cp/2021-22", "age_fine"), shown(leaky, "cp/2021-22", "age_coarse")
+    assert fine["Under 1"] == "[c]" and fine["1 to 4"] == "50" and coarse["Under 5"] == "53"
+    monkeypatch.undo()
+    _, problems, published = publish("age-bands-coarse-and-fine")
+    assert not problems and published.findings == ()
+    fine = shown(published, "cp/2021-22", "age_fine")
+    # Hidden: Under 1 and the one complement that protects it; the rest is shown (the first
+    # complement chosen, 16 to 17, is shown again once 1 to 4 is hidden instead).
+    assert [k for k, v in fine.items() if v == "[c]"] == ["Under 1", "1 to 4"]
+    assert audit_site(published, 3) == []
+    write_downloads(published, tmp_path)
+    assert attack(tmp_path / "data") == []
+
+
+def test_bands_of_something_other_than_age_are_not_grouped(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "age-bands-coarse-and-fine", data)
+    path = next(data.rglob("period.yaml"))
+    path.write_text(path.read_text().replace("age: Age", "placements: Number of placements"))
+    for csv_path in path.parent.glob("*.csv"):
+        csv_path.write_text(csv_path.read_text().replace("age,value", "placements,value"))
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    from transparency.knowledge import reader_model
+
+    model = reader_model(publish_site(site, config))
+    assert not [h for h in model.hierarchies if h.ages]
+    # Two different ages of the same children (now, and at entry) are not one classification.
+    path.write_text(path.read_text().replace("placements: Number of placements", "age: Age", 1)
+                    .replace("placements: Number of placements", "age_at_entry: Age at entry"))
+    for csv_path, dim in ((path.parent / "age_fine.csv", "age"),
+                          (path.parent / "age_coarse.csv", "age_at_entry")):
+        csv_path.write_text(csv_path.read_text().replace("placements,value", f"{dim},value"))
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    model = reader_model(publish_site(site, config))
+    assert [h for h in model.hierarchies if h.ages]  # each table's own bands are still read
+    assert not [r for r in model.relations if "is made of" in r.why]
+
+
 # Both passes ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(STOPS | STOPS_2))

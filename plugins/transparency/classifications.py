@@ -10,6 +10,10 @@ not matched; declare its groups (docs/data-format.md, Relations).
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable, Iterable
+
 # Major group -> its minor groups (DfE, children looked after in England: ethnic origin).
 ETHNICITY: dict[str, tuple[str, ...]] = {
     "White": ("White British", "White Irish", "Traveller of Irish heritage", "Gypsy/Roma",
@@ -23,3 +27,77 @@ ETHNICITY: dict[str, tuple[str, ...]] = {
 
 # Shipped classifications by name, as `invoke check` and the docs list them.
 SHIPPED: dict[str, dict[str, tuple[str, ...]]] = {"dfe_ethnicity": ETHNICITY}
+
+
+# Age bands ------------------------------------------------------------------------------
+# Councils band ages in many ways ("Under 1", "1 to 4", "5-9", "16 and over", "Under 5",
+# "5 to 17"); any band that is exactly the union of narrower bands is their group, and a
+# reader who sees both levels, in one table or in two of the same children, subtracts. The
+# bands are read from the labels themselves, so no council has to declare them.
+
+_NUMBER = r"(\d{1,3})"
+_AGED = r"(?:aged\s+|age\s+)?"
+_YEARS = r"(?:\s*(?:years?|yrs?)(?:\s*old)?|\s*year\s*olds?)?"
+_AGE_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[int], tuple[float, float]]
+                           | Callable[[int, int], tuple[float, float]]], ...] = (
+    (re.compile(rf"{_AGED}(?:under|less than|younger than)\s+{_NUMBER}{_YEARS}"),
+     lambda n: (0.0, float(n))),
+    (re.compile(rf"{_AGED}{_NUMBER}\s*(?:to|-|\u2013|\u2014)\s*{_NUMBER}{_YEARS}"),
+     lambda a, b: (float(a), float(b) + 1)),
+    (re.compile(rf"{_AGED}{_NUMBER}{_YEARS}\s*(?:\+|and over|or over|and above|or above|"
+                rf"and older|or older|plus)"),
+     lambda n: (float(n), math.inf)),
+    (re.compile(rf"{_AGED}(?:over|older than)\s+{_NUMBER}{_YEARS}"),
+     lambda n: (float(n) + 1, math.inf)),
+    (re.compile(rf"{_AGED}{_NUMBER}{_YEARS}"), lambda n: (float(n), float(n) + 1)),
+)
+
+
+def age_band(label: str) -> tuple[float, float] | None:
+    """The ages a band label covers, as [start, end) in whole years ('Under 1' is (0, 1),
+    '1 to 4' and '1-4' are (1, 5), '16 and over' and '16+' are (16, inf), 'Aged 10' is
+    (10, 11)), or None when the label is not an age band."""
+    text = " ".join(label.lower().split())
+    for pattern, interval in _AGE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            band = interval(*(int(g) for g in match.groups()))  # type: ignore[call-arg]
+            return band if band[0] < band[1] else None
+    return None
+
+
+def age_groups(labels: Iterable[str], limit: int = 8) -> list[tuple[str, tuple[str, ...]]]:
+    """Every (group, members) where the band `group` is exactly the union of narrower,
+    non-overlapping bands among `labels` ('Under 5' of 'Under 1' and '1 to 4'), up to `limit`
+    ways per group, and where two labels name one band ('0 to 4' and 'Under 5', as a group
+    of one). Labels that are not age bands are ignored."""
+    bands = {label: band for label in set(labels) if (band := age_band(label)) is not None}
+    # The same band under two labels ('Under 5' and '0 to 4') is one number.
+    found: list[tuple[str, tuple[str, ...]]] = [
+        (a, (b,)) for a in sorted(bands) for b in sorted(bands) if a < b and bands[a] == bands[b]]
+    for group, (start, end) in sorted(bands.items()):
+        inside = sorted((b, label) for label, b in bands.items()
+                        if label != group and start <= b[0] and b[1] <= end and b != (start, end))
+        ways: list[tuple[str, ...]] = []
+
+        def extend(chain: tuple[str, ...], at: float, *, end: float = end,
+                   inside: list = inside, ways: list = ways) -> None:
+            if len(ways) >= limit:
+                return
+            if at == end:
+                ways.append(chain)
+                return
+            for (b_start, b_end), label in inside:
+                if b_start == at:
+                    extend((*chain, label), b_end)
+
+        extend((), start)
+        found += [(group, members) for members in ways if len(members) > 1]
+    return found
+
+
+def is_age_dimension(name: str, label: str) -> bool:
+    """Whether a dimension holds age bands, by its name ('age', 'age_group', 'age_at_entry')
+    or its label ('Age', 'Age group'). Bands of other things ('1 to 2 placements') are not
+    ages, and are not grouped."""
+    return bool(re.search(r"(?:^|_)age(?:$|_)", name.lower())) or label.lower().startswith("age")

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
-from .classifications import SHIPPED
+from .classifications import SHIPPED, age_groups, is_age_dimension
 from .published import (
     Implied,
     PublishedMetric,
@@ -69,15 +69,30 @@ class Quantity:
     unit: str = "count"
 
 
+@dataclass(frozen=True)
+class Hierarchy:
+    """A category group and its members, as a reader knows them: shipped (the DfE ethnic
+    groups), declared in a period (`hierarchy`), or age bands read from their labels, which
+    hold only in dimensions of age (classifications.is_age_dimension)."""
+
+    group: str
+    members: tuple[str, ...]
+    declared: bool
+    ages: bool = False
+
+    def applies_to(self, table: PublishedTable, dim: str) -> bool:
+        return not self.ages or is_age_dimension(dim, table.dimensions[dim])
+
+
 @dataclass
 class Model:
     """Quantities by reference, the relations between them, and the thresholds of the rule."""
 
     threshold: int
     sensitive_threshold: int
-    # Category groups a reader knows: (group, members, declared). A reader takes the members a
-    # table shows for the whole of a shipped group; a declared group is exactly its members.
-    hierarchies: list[tuple[str, tuple[str, ...], bool]] = field(default_factory=list)
+    # Category groups a reader knows. A reader takes the members a table shows for the whole
+    # of a shipped group; a declared group, or an age band, is exactly its members.
+    hierarchies: list[Hierarchy] = field(default_factory=list)
     quantities: dict[Ref, Quantity] = field(default_factory=dict)
     relations: list[PublishedRelation] = field(default_factory=list)
     # Relations a reader derives from the tables themselves (lines and their Total rows); the
@@ -167,7 +182,10 @@ def _add_groups_in_table(model: Model, version: str, table: PublishedTable,
         cats = set(table.categories(dim))
         if TOTAL in cats:
             continue  # a Total adds every category: they are siblings, not a group and members
-        for group, members, exact in model.hierarchies:
+        for hierarchy in model.hierarchies:
+            if not hierarchy.applies_to(table, dim):
+                continue
+            group, members, exact = hierarchy.group, hierarchy.members, hierarchy.declared
             present = [m for m in members if m in cats]
             if group not in cats or not present:
                 continue
@@ -356,12 +374,17 @@ def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable,
                        m_table: PublishedTable) -> None:
     """Two tables of one population, one by a group and the other by its members: the group's
     margin is its members' margin (as in one table)."""
-    for group, members, exact in model.hierarchies:
-        present = {m for m in members if any(m in m_table.categories(d) for d in m_table.dims)}
-        if not present or not any(group in g_table.categories(d) for d in g_table.dims):
+    for hierarchy in model.hierarchies:
+        group, members, exact = hierarchy.group, hierarchy.members, hierarchy.declared
+        g_dims = [d for d in g_table.dims if hierarchy.applies_to(g_table, d)]
+        m_dims = [d for d in m_table.dims if hierarchy.applies_to(m_table, d)]
+        if hierarchy.ages:  # one age in both ('age' now is not 'age_at_entry')
+            g_dims = m_dims = [d for d in g_dims if d in m_dims]
+        present = {m for m in members if any(m in m_table.categories(d) for d in m_dims)}
+        if not present or not any(group in g_table.categories(d) for d in g_dims):
             continue
-        if any(group in m_table.categories(d) for d in m_table.dims) or any(
-                m in g_table.categories(d) for d in g_table.dims for m in members):
+        if any(group in m_table.categories(d) for d in m_dims) or any(
+                m in g_table.categories(d) for d in g_dims for m in members):
             continue  # the group beside its members in one table: not a different level
         _group_relation(model, f"{why}: {group} is made of {', '.join(sorted(present))}",
                         _cells_where(vg, g_table, {group}), _cells_where(vm, m_table, present),
@@ -490,12 +513,19 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
             tolerance=sum(halves)))
 
 
-def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[tuple[str, tuple[str, ...], bool]]:
-    """The shipped classifications' groups, then every group a period declares (exact)."""
-    out = [(group, members, False) for groups in SHIPPED.values()
+def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[Hierarchy]:
+    """The shipped classifications' groups, every group a period declares (exact), and the
+    age bands of every age dimension that are unions of narrower bands (exact)."""
+    periods = list(periods)
+    out = [Hierarchy(group, members, False) for groups in SHIPPED.values()
            for group, members in groups.items()]
     for period in periods:
-        out += [(group, members, True) for group, members in period.hierarchies]
+        out += [Hierarchy(group, members, True) for group, members in period.hierarchies]
+    ages = {c for period in periods for versions in (period.tables.values(),
+                                                    *(r.tables.values() for r in period.revisions))
+            for table in versions for dim in table.dims
+            if is_age_dimension(dim, table.dimensions[dim]) for c in table.categories(dim)}
+    out += [Hierarchy(group, members, True, ages=True) for group, members in age_groups(ages)]
     return out
 
 

@@ -126,9 +126,11 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
             hidden = suppress_table(values, symbols, len(table.dims), rule)
         extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
-            # Complements the audit asked for; re-run the line rule so lines stay safe.
-            hidden = secondary(values, symbols, hidden | extra_hidden,
-                               lines_of(values, len(table.dims)), rule)
+            # Complements the audit asked for: choose the table's other complements again
+            # with them fixed (a count table), so that one chosen before them and no longer
+            # needed is shown; the line rule keeps every line safe either way.
+            fixed = (primary if table.base is None else hidden) | extra_hidden
+            hidden = secondary(values, symbols, fixed, lines_of(values, len(table.dims)), rule)
     else:
         # No rule for this table here, but another version of the period hides these cells
         # (its table counted children): they stay hidden in every version. Keys that differ
@@ -592,6 +594,41 @@ def _hideable(kind: str, name: str, key: Key, result: Suppressed, extra: dict[st
             and key not in extra.get(name, set()))
 
 
+COMPLEMENT_TRIALS = 4
+
+
+def _hide(ref: Ref, key_of: str, extra: dict[str, set[Key]], extra_metrics: set[str]) -> set[Ref]:
+    _, kind, name, key = ref
+    if kind == "table":
+        extra.setdefault(name, set()).add(key)
+    else:
+        extra_metrics.add(name)
+    return {(key_of, kind, name, key)}
+
+
+def _complement_that_widens(finding: Finding, result: Suppressed, extra: dict[str, set[Key]],
+                            extra_metrics: set[str],
+                            attempt: Callable[[dict[str, set[Key]], set[str]], Suppressed],
+                            ) -> Ref | None:
+    """Of the first COMPLEMENT_TRIALS numbers the audit ranks as tied to `finding` (least
+    information first), the first whose hiding alone settles it, tried by publishing and
+    auditing the period again: a number that is only in the same relations (a 5 to 9 beside
+    'Under 5' = 'Under 1' + '1 to 4') would be hidden for nothing. None when none does; the
+    caller then hides the first usable one, and the next round goes on from there."""
+    hideable = [ref for ref in finding.complements
+                if _hideable(ref[1], ref[2], ref[3], result, extra, extra_metrics)]
+    if len(hideable) < 2:
+        return None  # no choice to make
+    same = (finding.period, finding.table, finding.cell)
+    for ref in hideable[:COMPLEMENT_TRIALS]:
+        trial_extra = {name: set(keys) for name, keys in extra.items()}
+        trial_metrics = set(extra_metrics)
+        _hide(ref, "", trial_extra, trial_metrics)
+        if not any((f.period, f.table, f.cell) == same for f in attempt(trial_extra, trial_metrics)[3]):
+            return ref
+    return None
+
+
 def _hide_complement(finding: Finding, result: Suppressed, key_of: str,
                      extra: dict[str, set[Key]], extra_metrics: set[str],
                      ndims: dict[str, int]) -> set[Ref]:
@@ -647,25 +684,34 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = _raw_quantities(period, compute_all(period))
     known = _known_totals(period, raws, config)
-    # Cells and figures hidden in another version of this period start hidden here.
-    extra: dict[str, set[Key]] = {name: set(keys) for name, keys in (forced or {}).items()}
-    extra_metrics: set[str] = set(forced_metrics or ()) & set(raws)
-    for _ in range(MAX_AUDIT_ROUNDS):
+
+    def attempt(extra: dict[str, set[Key]], extra_metrics: set[str]) -> Suppressed:
+        """Publish the period with `extra` cells and figures hidden besides the rule's, and
+        audit it."""
         tables = {name: _publish_table(t, config, extra.get(name, set()), known.get(name))
                   for name, t in period.tables.items()}
         hidden = extra_metrics | {n for n, r in raws.items()
                                   if _is_disclosive(r, config, tables, ndims)}
-        findings = audit_period(_build_period(period, raws, hidden, tables, {}),
-                                config.min_feasible_range,
-                                (config.suppression_threshold, config.sensitive_threshold))
+        return raws, hidden, tables, audit_period(
+            _build_period(period, raws, hidden, tables, {}), config.min_feasible_range,
+            (config.suppression_threshold, config.sensitive_threshold))
+
+    # Cells and figures hidden in another version of this period start hidden here.
+    extra: dict[str, set[Key]] = {name: set(keys) for name, keys in (forced or {}).items()}
+    extra_metrics: set[str] = set(forced_metrics or ()) & set(raws)
+    for _ in range(MAX_AUDIT_ROUNDS):
+        result = attempt(extra, extra_metrics)
+        raws, hidden, tables, findings = result
         if not findings:
-            return raws, hidden, tables, []
+            return result
         touched: set[Ref] = set()
         for finding in findings:
             if touched & set(finding.complements):
                 continue  # this round already hid a number tied to it: audit again first
-            touched |= _hide_complement(finding, (raws, hidden, tables, findings), period.key,
-                                        extra, extra_metrics, ndims)
+            chosen = _complement_that_widens(finding, result, extra, extra_metrics, attempt)
+            touched |= (_hide(chosen, period.key, extra, extra_metrics) if chosen else
+                        _hide_complement(finding, result, period.key, extra, extra_metrics,
+                                         ndims))
         if not touched:
             break
     # Give up: return what we have with its findings; the pipeline reports them and the
