@@ -64,3 +64,39 @@ def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):
         (tmp_path / "probe.py").write_text(text + "\n", encoding="utf-8")
         monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
         assert _imports("probe") & RAW, text
+
+
+# What only the audit may read of the published model: the number of children each
+# percentage is of (never printed; the audit turns percentages back into counts with them).
+AUDIT_ONLY_FIELDS = {"bases"}
+AUDIT_MODULES = {"knowledge", "audit", "published"}
+
+
+def _attributes_read(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    read = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    # Copying every field (asdict, vars, __dict__) reads them all.
+    calls = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+             for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    if calls & {"asdict", "astuple", "vars"} or "__dict__" in read:
+        read |= AUDIT_ONLY_FIELDS
+    # getattr(table, "bases") is a read too.
+    read |= {node.args[1].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+             and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)}
+    return read
+
+
+def test_only_the_audit_reads_the_bases_of_percentages():
+    readers = {m.stem for m in PACKAGE.glob("*.py")} - AUDIT_MODULES - RAW
+    for module in sorted(readers):
+        assert not _attributes_read(module) & AUDIT_ONLY_FIELDS, module
+    assert "bases" in _attributes_read("knowledge")
+
+
+def test_the_audit_only_check_sees_a_read(tmp_path, monkeypatch):
+    for text in ("x = table.bases", "x = getattr(table, 'bases')", "x = asdict(table)",
+                 "x = dataclasses.asdict(table)", "x = vars(table)", "x = table.__dict__"):
+        (tmp_path / "probe.py").write_text(text + "\n", encoding="utf-8")
+        monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
+        assert _attributes_read("probe") & AUDIT_ONLY_FIELDS, text
