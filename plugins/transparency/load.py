@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import presets
 from .model import (
     COUNTS,
     METRIC_TYPES,
@@ -745,6 +746,24 @@ def _parse_selector(ctx: _Ctx, key: str, raw: Any) -> Selector | None:
     return None
 
 
+def _apply_preset(ctx: _Ctx, report: str, section: str, name: str) -> None:
+    """Fill in what a standard measure of the report kind (presets.py) leaves out; a standard
+    figure given another unit, or counting something else, is a problem: it measures
+    something else and takes its own name."""
+    measure = presets.for_section(report, section).get(name)
+    if measure is None:
+        return
+    for key, value in presets.defaults(measure, section).items():
+        given = ctx.m.get(key)
+        if given is None:
+            ctx.m[key] = value
+        elif key in ("unit", "counts") and given != value:
+            ctx.problem(key, f"'{name}' is a standard {report} measure with {key} '{value}', "
+                        f"not '{given}'", f"remove '{key}:' to use the standard measure, or give "
+                        "this figure a name of its own: a standard name means one thing on "
+                        "every site (see docs/report-kinds.md)")
+
+
 def _parse_metric(ctx: _Ctx, name: str) -> MetricSpec | None:
     ctx.unknown_keys({"label", "definition", "type", "of", "numerator", "denominator",
                       "decimals", "target", "headline", "covers"})
@@ -1143,6 +1162,7 @@ def load_period(folder: Path, report: str, problems: Problems,
                 continue
             sub = ctx.sub(field, entry)
             sub.path = field
+            _apply_preset(sub, report, section, entry_name)
             if section == "figures":
                 period.figures[entry_name] = _parse_figure(sub, entry_name)
             elif section == "targets":
