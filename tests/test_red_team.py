@@ -173,6 +173,10 @@ def test_age_bands_at_two_levels_leaked_and_are_now_protected_without_over_hidin
     # Hidden: Under 1 and the one complement that protects it; the rest is shown (the first
     # complement chosen, 16 to 17, is shown again once 1 to 4 is hidden instead).
     assert [k for k, v in fine.items() if v == "[c]"] == ["Under 1", "1 to 4"]
+    # `invoke check` names the relation that required the complement.
+    assert [r.split(" hidden, as ")[0] for r in published.combined] == [
+        "cp/2021-22: 'age_fine' [1 to 4]"]
+    assert "Under 5 is made of 1 to 4, Under 1" in published.combined[0]
     assert audit_site(published, 3) == []
     write_downloads(published, tmp_path)
     assert attack(tmp_path / "data") == []

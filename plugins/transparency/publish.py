@@ -675,7 +675,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
 
 
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
-                     forced_metrics: set[str] | None = None,
+                     forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
                      ) -> tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
@@ -709,9 +709,12 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
             if touched & set(finding.complements):
                 continue  # this round already hid a number tied to it: audit again first
             chosen = _complement_that_widens(finding, result, extra, extra_metrics, attempt)
-            touched |= (_hide(chosen, period.key, extra, extra_metrics) if chosen else
-                        _hide_complement(finding, result, period.key, extra, extra_metrics,
-                                         ndims))
+            hid = (_hide(chosen, period.key, extra, extra_metrics) if chosen else
+                   _hide_complement(finding, result, period.key, extra, extra_metrics, ndims))
+            touched |= hid
+            if reasons is not None:
+                reasons += [f"{period.key}: {_what(ref)} hidden, as {finding.describe()}"
+                            for ref in sorted(hid)]
         if not touched:
             break
     # Give up: return what we have with its findings; the pipeline reports them and the
@@ -722,8 +725,13 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
 Suppressed = tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]
 
 
+def _what(ref: Ref) -> str:
+    """A published number in words, for `invoke check`: "'legal_status' [Remand]"."""
+    return f"'{ref[2]}'" + (f" [{', '.join(ref[3])}]" if ref[3] else "")
+
+
 def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
-                       forced_metrics: set[str] | None = None,
+                       forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
                        ) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
     version is hidden in all, repeated until nothing more is hidden, so that comparing two
@@ -733,13 +741,16 @@ def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key
     forced = {name: set(keys) for name, keys in (forced or {}).items()}
     forced_metrics = set(forced_metrics or ())
     while True:
-        results = [_suppress_period(v, config, forced, forced_metrics) for v in versions]
+        found: list[str] = []
+        results = [_suppress_period(v, config, forced, forced_metrics, found) for v in versions]
         union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
         for _, _, tables, _ in results:
             for name, result in tables.items():
                 union.setdefault(name, set()).update(result.hidden)
         union_metrics = forced_metrics.union(*(hidden for _, hidden, _, _ in results))
         if len(versions) == 1 or (union == forced and union_metrics == forced_metrics):
+            if reasons is not None:
+                reasons[:] = list(dict.fromkeys(found))
             return results[0], results[1:]
         forced, forced_metrics = union, union_metrics
 
@@ -1022,8 +1033,8 @@ def _site_cure(findings: list[Finding], site: Site,
                 metrics.add(name)
             redo.add(period_key)
             touched.add((version, kind, name, key))
-            what = f"'{name}'" + (f" [{', '.join(key)}]" if key else "")
-            reasons.append(f"{period_key}: {what} hidden, as {finding.describe()}")
+            reasons.append(f"{period_key}: {_what((version, kind, name, key))} hidden, as "
+                           f"{finding.describe()}")
             break
     return redo
 
@@ -1044,7 +1055,10 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     the whole site is audited as one reader's knowledge (`knowledge.reader_model`), and what
     ties periods together hides more, period by period, until nothing can be narrowed."""
     forced: dict[str, tuple[dict[str, set[Key]], set[str]]] = {}
-    versions = {key: _suppress_versions(period, config) for key, period in site.periods.items()}
+    # What each period's own cure hid beyond its tables' line rule, and why.
+    in_period: dict[str, list[str]] = {key: [] for key in site.periods}
+    versions = {key: _suppress_versions(period, config, reasons=in_period[key])
+                for key, period in site.periods.items()}
     findings: list[Finding] = []
     reasons: list[str] = []
     for _ in range(MAX_SITE_ROUNDS):
@@ -1061,9 +1075,11 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
         if not redo:
             break
         for key in redo:
-            versions[key] = _suppress_versions(site.periods[key], config, *forced[key])
+            versions[key] = _suppress_versions(site.periods[key], config, *forced[key],
+                                               reasons=in_period[key])
     return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)),
-                   combined=tuple(reasons))
+                   combined=tuple(r for key in sorted(in_period) for r in in_period[key])
+                   + tuple(reasons))
 
 
 def hidden_numbers(site: Site, published: PublishedSite) -> dict[str, frozenset[float]]:

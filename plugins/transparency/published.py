@@ -402,8 +402,9 @@ class PublishedSite:
     excluded_drafts: tuple[str, ...] = ()
     # The fewest whole values a hidden count must keep (MIN_FEASIBLE_RANGE), as audited.
     min_feasible_range: int = 3
-    # What the whole-site audit hid beyond each period's own suppression, and the relation
-    # across periods, reports or versions that required it ('invoke check' lists them).
+    # What the audits hid beyond each table's own line rule (a period's linked tables and
+    # figures, then what ties periods, reports and versions), each with the relation that
+    # required it ('invoke check' lists them).
     combined: tuple[str, ...] = ()
     # The council in the DfE's open data, for the EES-format downloads (None: not written).
     geography: PublishedGeography | None = None

@@ -100,7 +100,8 @@ def check(c, publish=False):
     print("Information loss (what suppression hides, per period):")
     print("\n".join(information_loss(site)))
     if site.combined:
-        print("Hidden because of what a reader can combine across periods, reports or versions:")
+        print("Hidden beyond each table's own rule, because of what a reader can combine "
+              "(linked tables, periods, reports, versions), and the relation that required it:")
         print("\n".join(f"  {reason}" for reason in site.combined))
     print(disclosure_log_summary(lint.log, ROOT, full=publish))
     if site.excluded_drafts:
