@@ -100,3 +100,28 @@ def test_the_audit_only_check_sees_a_read(tmp_path, monkeypatch):
         (tmp_path / "probe.py").write_text(text + "\n", encoding="utf-8")
         monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
         assert _attributes_read("probe") & AUDIT_ONLY_FIELDS, text
+
+
+# The Pelican adapter is the only module that imports Pelican; importing the package (as any
+# core module does) loads none of it (issue 16: a thin adapter).
+PELICAN_MODULES = {"adapter", "tasks"}
+
+
+def test_the_core_imports_without_pelican():
+    import subprocess
+    import sys
+
+    core = sorted(m.stem for m in PACKAGE.glob("*.py")
+                  if m.stem not in PELICAN_MODULES and m.stem not in ("__init__", "__main__"))
+    assert {"suppress", "audit", "load", "publish", "charts", "pages"} <= set(core)
+    probe = ("import sys, importlib\n"
+             f"for name in {core!r}:\n"
+             "    importlib.import_module('transparency.' + name)\n"
+             "print(sorted(m for m in sys.modules if m == 'pelican' or m.startswith('pelican.')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+    # And the package itself registers the adapter only when Pelican asks.
+    init = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    top_imports = [n for n in init.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert all(not (isinstance(n, ast.ImportFrom) and n.level) for n in top_imports)
