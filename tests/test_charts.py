@@ -83,7 +83,8 @@ def test_svg_is_rendered_accessible_and_cached(tmp_path):
     assert stats.rendered == 1 and stats.cached == 0
     assert (tmp_path / f"{spec_hash(spec)}.svg").is_file()
     svg = accessible_svg(svgs["k"], "fig-1", "Figure 1: t", "A description.")
-    assert '<svg role="img" aria-labelledby="fig-1-title"' in svg
+    # Hidden from screen readers: the heading, description and table beside it say it all.
+    assert '<svg aria-hidden="true" focusable="false"' in svg and 'role="img"' not in svg
     assert '<title id="fig-1-title">Figure 1: t</title><desc id="fig-1-desc">A description.</desc>' in svg
     assert "aria-label=" not in svg
     assert "[c]" in texts_in([svg]) and "3" not in texts_in([svg])

@@ -39,7 +39,11 @@ def test_table_html_has_caption_scopes_numeric_cells_and_symbols(site):
     assert table.caption.get_text(strip=True) == "placement"
     assert [th["scope"] for th in table.thead.find_all("th")] == ["col", "col"]
     rows = {tr.th.get_text(strip=True): tr.td for tr in table.tbody.find_all("tr")}
-    assert rows["Hospital"].get_text(strip=True) == "[c]"
+    # Shown as [c]; said as words, not "left bracket c right bracket" (issue 14).
+    hospital = rows["Hospital"]
+    assert hospital.find(attrs={"aria-hidden": "true"}).get_text() == "[c]"
+    assert hospital.find(class_="app-visually-hidden").get_text(strip=True) == (
+        "hidden to protect privacy")
     assert rows["Foster"].get_text(strip=True) == "561"
     assert "app-table__cell--numeric" in rows["Foster"]["class"]
     assert rows["Foster"]["data-disclosure"] == "count"

@@ -269,9 +269,9 @@ def test_render_percent_value(period) -> None:
 
 def test_render_suppressed_value_shows_c_and_explains_it(period) -> None:
     html = references.render_inline(ref("{{ uasc }}"), period)
-    assert "[c]" in html
+    assert '<span aria-hidden="true">[c]</span>' in html
     assert 'class="app-symbol"' in html
-    assert "confidential" in html
+    assert '<span class="app-visually-hidden"> hidden to protect privacy</span>' in html
     assert ">3<" not in html and "3</span>" not in html
 
 

@@ -84,10 +84,9 @@ _ARIA_RE = re.compile(r'\s(aria-label|aria-roledescription|role)="[^"]*"')
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
-    """Give the SVG an accessible name and description, and make it scale.
-
-    The marks' own aria-labels are removed: the figure's description and data table carry
-    the data for screen readers, and role="img" makes the marks presentational anyway."""
+    """Give the SVG a title and description (for tools that read it alone), hide it from
+    screen readers (the figure's heading, description and data table carry what it shows),
+    and make it scale. The marks' own aria-labels are removed."""
     svg = _ARIA_RE.sub("", svg)
     head_end = svg.index(">") + 1
     head = svg[:head_end]
@@ -95,9 +94,11 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     # height and print the chart square. main.css scales the height on screen.
     head = re.sub(r'\swidth="([\d.]+)"\sheight="([\d.]+)"',
                   r' width="\1" height="\2" style="max-width:100%"', head, count=1)
-    # Named by its title only: the description is the visible paragraph under the chart, so a
-    # screen reader does not hear it twice. <desc> stays for tools that read SVG alone.
-    head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title" ', 1)
+    # Hidden from screen readers: the heading above names the figure, and the description
+    # and data table under it say what it shows (WAI's "redundant image"), so nothing is
+    # read twice and no bar is read as "plotted: 0". <title> and <desc> stay for tools that
+    # read the SVG alone.
+    head = head.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     inner = (f'<title id="{ident}-title">{html.escape(title)}</title>'
              f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
     return head + inner + svg[head_end:]

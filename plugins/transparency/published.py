@@ -14,6 +14,11 @@ from typing import Any
 
 from .terms import PEOPLE, TOTAL
 
+# What a screen reader says for each symbol, instead of "left bracket c right bracket": the
+# page shows the symbol, hidden from assistive technology, and these words, hidden on screen.
+SPOKEN = {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable",
+          "low": "rounds to 0", "u": "low reliability", "r": "revised"}
+
 SYMBOLS = {
     "c": "confidential: a small number hidden to protect children's privacy, or a figure "
          "hidden so that a small number cannot be worked out",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problems
-from .published import SYMBOLS, PublishedPeriod, PublishedSite, Value
+from .published import SPOKEN, PublishedPeriod, PublishedSite, Value
 
 REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
 CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
@@ -178,14 +178,22 @@ def _check_trend(ref: Reference, period: PublishedPeriod, file: Path, problems: 
                      line=ref.line)
 
 
-REVISED_HTML = ' <abbr class="app-revised" title="revised">[r]</abbr>'
+def spoken_symbol(symbol: str, css: str = "app-symbol") -> str:
+    """A symbol as the page shows it ([c]) and as a screen reader says it ("hidden to protect
+    privacy"): the bracketed symbol is hidden from assistive technology, the words on screen."""
+    return (f'<span class="{css}"><span aria-hidden="true">[{html.escape(symbol)}]</span>'
+            f'<span class="app-visually-hidden"> {html.escape(SPOKEN[symbol])}</span></span>')
+
+
+REVISED_HTML = " " + spoken_symbol("r", "app-revised")
 
 
 def symbol_html(value: Value) -> str:
+    """A published value in HTML: its number ('1,446', with [r] where revised) or its
+    symbol, spoken in words (spoken_symbol)."""
     if value.number is not None:
         return html.escape(value.text()) + (REVISED_HTML if value.revised else "")
-    return (f'<span class="app-symbol" title="{html.escape(SYMBOLS[value.symbol])}">'
-            f"{html.escape(value.text())}</span>")
+    return spoken_symbol(value.symbol)
 
 
 def render_inline(ref: Reference, period: PublishedPeriod) -> str:
