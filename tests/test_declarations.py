@@ -72,7 +72,8 @@ def test_a_total_under_another_label_is_refused(files, label) -> None:
     support.replace_in(files.legal_status, "Total,1232", f"{label},1232")
     problems = load(files)
     text = find_problem(problems, "iro/2021-22/legal_status.csv",
-                        f"'{label.strip()}' looks like a total but is not spelt 'Total'",
+                        f"'{' '.join(label.split())}' looks like a total but is not spelt "
+                        "'Total'",
                         row=support.line_of(files.legal_status, ",1232"), field="legal_status")
     assert "write Total" in text
     # One problem for the row: not a second one asking whether the sum is a total.
@@ -243,9 +244,16 @@ def test_a_reason_lets_it_through_and_is_kept(files) -> None:
     assert site.periods["iro/2021-22"].tables["caseload"].not_people == reason
 
 
-def test_fractions_on_other_dimensions_need_no_reason(files) -> None:
+def test_a_percentage_table_of_no_one_always_says_why(files) -> None:
+    # Fractions on dimensions that do not describe people once needed no reason; a red team
+    # showed reviews on time by quarter, "of no one", beside the reviews held give the late
+    # ones. A percentage is a share of some count: it says why that count is no one's.
     add_table(files, "moderation", none_table("percent", "outcome: Outcome of moderation"),
               ["outcome", "value"], [("Same grade", 62.5), ("Reduced", 37.5)])
+    find_problem(load(files), "period.yaml", "but a percentage is a share of some count",
+                 field="tables.moderation.counts")
+    support.replace_in(files.yaml, "    counts: none\n", "    counts: none\n    not_people: how "
+                       "grades changed on a second check of auditors' work\n")
     assert not load(files), load(files).report()
 
 
@@ -364,6 +372,9 @@ def test_of_without_the_part_the_period_gives_asks_for_it(files) -> None:
         "reviews_on_time]" in text
     support.append_yaml(files.yaml, "relations:\n  - distinct: [reviews_on_time_percent, "
                         "reviews_on_time]\n")
+    # A declaration that switches a check off must say why (a red-team finding).
+    find_problem(load(files), "period.yaml", "a 'distinct' relation must say why")
+    support.append_yaml(files.yaml, "    reason: the percentage is of a sample of reviews\n")
     assert not load(files), load(files).report()
 
 

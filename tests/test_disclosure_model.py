@@ -353,7 +353,8 @@ def test_a_figure_equal_to_a_hidden_cell_without_a_declaration_is_a_problem(tmp_
         "iro/2021-22: 'placement_orders' (iro/2021-22) is the same number as the hidden cell "
         "[Placement order] of 'legal_status' (iro/2021-22; {table: legal_status, where: "
         "{legal_status: Placement order}}); declare which it is under 'relations:': 'same' (or "
-        "'stock_flow') if they count the same children, 'distinct' if they do not"]
+        "'stock_flow') if they count the same children, 'distinct' if they do not (with a "
+        "'reason:' a reviewer can check)"]
     # Declared distinct (a coincidence), nothing is left to settle.
     site.periods["iro/2021-22"].relations = [Relation("distinct", "distinct", HERE, terms=(
         RelationTerm(fig("placement_orders")),
@@ -369,7 +370,8 @@ def test_figures_that_fit_a_stock_and_flow_without_a_declaration_are_a_problem()
         "iro/2021-22: 'children_in_care' (iro/2020-21) + 'children_entered' (iro/2021-22) − "
         "'children_left' (iro/2021-22) = 'children_in_care' (iro/2021-22), with a hidden count "
         "among them; declare which it is under 'relations:': 'same' (or 'stock_flow') if they "
-        "count the same children, 'distinct' if they do not"]
+        "count the same children, 'distinct' if they do not (with a 'reason:' a reviewer "
+        "can check)"]
 
 
 def test_a_report_kind_ships_the_children_in_care_identity(tmp_path):

@@ -360,3 +360,19 @@ def test_optimal_secondary_keeps_the_line_rule_and_never_hides_more(rows):
     assert _line_rule_holds(values, optimal, lines, NORMAL)
     assert len(optimal) <= len(greedy_secondary(values, {}, primary, lines, NORMAL))
     assert not any(values[k] == 0 for k in optimal - primary), "a zero is no complement"
+
+
+def test_a_choice_of_complement_a_reader_can_invert_is_found():
+    # Section 20 and Remand add to 11; the complement is the smallest shown cell, so only
+    # 5 + 6 and 6 + 5 give this page (a red-team finding): a third cell must be hidden.
+    from transparency.suppress import Rule, lines_the_choice_reveals, suppress_table
+
+    values = {("Care order",): 120.0, ("Interim care order",): 40.0, ("Placement order",): 6.0,
+              ("Section 20",): 6.0, ("Remand",): 5.0, ("Total",): 177.0}
+    rule = Rule(5)
+    hidden = suppress_table(values, {}, 1, rule)
+    assert hidden == {("Remand",), ("Section 20",)} or hidden == {("Remand",), ("Placement order",)}
+    assert lines_the_choice_reveals(values, {}, 1, rule, hidden, 3)
+    # With a larger gap to the next cell, many splits give the same page.
+    roomy = {**values, ("Section 20",): 30.0, ("Placement order",): 40.0, ("Total",): 235.0}
+    assert not lines_the_choice_reveals(roomy, {}, 1, rule, suppress_table(roomy, {}, 1, rule), 3)

@@ -44,12 +44,13 @@ from .solver import new_highs
 from .terms import TOTAL
 
 # A reading of one hidden cell is checked on the unknowns of relations with at most
-# MAX_NEIGHBOUR_UNKNOWNS unknowns around it; a reading of two, for pairs in one relation of at
-# most MAX_PAIR_UNKNOWNS unknowns, on that relation's unknowns and the pair's neighbours. In a
-# longer line the other hidden cells take up whatever small ones leave. (The independent
-# attacker in the tests reads every pair of every line and relation.)
+# MAX_NEIGHBOUR_UNKNOWNS unknowns around it; a reading of two, for every pair of a relation's
+# hidden cells that could be small, when there are at most MAX_PAIR_MEMBERS of them, on that
+# relation's unknowns and the pair's neighbours. (A limit on the relation's length let a pair
+# through in a line of 10 hidden cells, 8 of them large complements: a red-team finding.)
+# The independent attacker in the tests reads every pair of every line and relation.
 MAX_NEIGHBOUR_UNKNOWNS = 4
-MAX_PAIR_UNKNOWNS = 8
+MAX_PAIR_MEMBERS = 16
 
 __all__ = ["BIG", "AuditError", "Finding", "audit_model", "audit_period", "audit_site"]
 
@@ -423,7 +424,7 @@ def _readings(model: Model, system: _System, comp: _Component,
             # Every hidden cell of the relation read as small at once: three [c] beside a
             # total that leaves 15 are 5, 5 and 5 to a reader.
             check(tuple(sorted(members)), set(system.rows[r][0]) & set(base))
-        if len(system.rows[r][0]) > MAX_PAIR_UNKNOWNS:
+        if len(members) > MAX_PAIR_MEMBERS:
             continue
         for i, j in combinations(sorted(members), 2):
             check((i, j), (comp.neighbours[i] | comp.neighbours[j] | set(system.rows[r][0]))

@@ -101,3 +101,12 @@ def is_age_dimension(name: str, label: str) -> bool:
     or its label ('Age', 'Age group'). Bands of other things ('1 to 2 placements') are not
     ages, and are not grouped."""
     return bool(re.search(r"(?:^|_)age(?:$|_)", name.lower())) or label.lower().startswith("age")
+
+
+_BAND_WORDS = {"band", "bands", "group", "groups", "range", "ranges", "years", "year"}
+
+
+def age_kind(name: str) -> str:
+    """Which age a dimension holds, for matching two tables: 'age', 'age_band' and
+    'age_group' are one ('age'); 'age_at_entry' is another."""
+    return "_".join(w for w in name.lower().split("_") if w and w not in _BAND_WORDS)

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
-from .classifications import SHIPPED, age_groups, is_age_dimension
+from .classifications import SHIPPED, age_groups, age_kind, is_age_dimension
+from .presets import PARTS
 from .published import (
     Implied,
     PublishedMetric,
@@ -278,6 +279,26 @@ def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
             terms=(*num, (1.0, rest_ref), *((-c, r) for c, r in den)), implied=(rest,)))
 
 
+def _add_parts(model: Model, version: str, period: PublishedPeriod) -> None:
+    """A standard figure that is part of another (presets.PARTS), both published: what is
+    left of the whole is a count too, protected like the rest of a percentage's denominator."""
+    for part, whole in PARTS.get(period.report, ()):
+        a, b = period.values.get(part), period.values.get(whole)
+        if a is None or b is None or a.kind != "figure" or b.kind != "figure":
+            continue
+        if a.value.unit != "count" or b.value.unit != "count" or a.counts not in PEOPLE:
+            continue
+        rest = Implied(f"{whole}:less:{part}", f"'{whole}' less '{part}'", a.counts,
+                       a.sensitive or b.sensitive)
+        rest_ref: Ref = (version, "implied", rest.name, ())
+        model.quantities[rest_ref] = Quantity(rest_ref, IMPLIED, f"{version}: {rest.label}",
+                                              low=0.0, sensitive=rest.sensitive, counts=a.counts)
+        model.relations.append(PublishedRelation(
+            "linear", f"{version}: '{part}' is part of '{whole}'",
+            terms=((1.0, (version, "figure", part, ())), (1.0, rest_ref),
+                   (-1.0, (version, "figure", whole, ()))), implied=(rest,)))
+
+
 def _add_declared(model: Model, relation: PublishedRelation) -> None:
     for implied in relation.implied:
         version = next(r[0] for r in relation.refs() if r[1] == "implied" and r[2] == implied.name)
@@ -294,6 +315,7 @@ def _add_period(model: Model, period: PublishedPeriod) -> None:
         _add_table(model, version, table)
     for metric in period.values.values():
         _add_metric(model, version, metric)
+    _add_parts(model, version, period)
     for relation in period.relations:
         _add_declared(model, relation)
     span = f"{period.start}..{period.end}"
@@ -339,29 +361,49 @@ def _add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]]
         for (va, a), (vb, b) in combinations(members, 2):
             if across and va == vb:
                 continue  # within one period: already linked by _add_period
-            shared = [d for d in a.dims if d in b.dims]
-            cats = {d: (set(a.categories(d)) & set(b.categories(d))) - {TOTAL} for d in shared}
+            # One dimension in both: the same name, or the same label ('order' and
+            # 'legal_status' both "Legal status"); categories match whatever their capitals.
+            pairs = _shared_dimensions(a, b)
+            cats = [{_same(c) for c in a.categories(da)} & {_same(c) for c in b.categories(db)}
+                    - {_same(TOTAL)} for da, db in pairs]
             combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
             grand: tuple[list[Ref], list[Ref]] = ([], [])
             for version, table, side in ((va, a, 0), (vb, b, 1)):
+                dims = [pair[side] for pair in pairs]
                 for key in table.cells:
                     if TOTAL in key:
                         continue
                     ref: Ref = (version, "table", table.name, key)
                     grand[side].append(ref)
-                    combo = tuple(key[table.dims.index(d)] for d in shared)
-                    if shared and all(c in cats[d] for c, d in zip(combo, shared, strict=True)):
+                    combo = tuple(_same(key[table.dims.index(d)]) for d in dims)
+                    if pairs and all(c in cats[i] for i, c in enumerate(combo)):
                         combos.setdefault(combo, ([], []))[side].append(ref)
             why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
             # Categories may differ (one table collapsed, or coarser): the grand totals agree
             # whatever they are.
-            for (left, right), what in [(grand, ""), *((c, f" by {', '.join(shared)}")
-                                                      for c in combos.values())]:
+            by = ", ".join(da for da, _ in pairs)
+            for (left, right), what in [(grand, ""), *((c, f" by {by}") for c in combos.values())]:
                 if left and right:
                     model.relations.append(_linear(why + what, [*((1.0, r) for r in left),
                                                                 *((-1.0, r) for r in right)]))
             for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
+
+
+def _same(label: str) -> str:
+    """A category as a reader compares it: 'Placement Order' is 'Placement order'."""
+    return " ".join(label.casefold().split())
+
+
+def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, str]]:
+    """The dimensions two tables share, as (a's name, b's name): by name, else by label."""
+    pairs = []
+    for da in a.dims:
+        db = da if da in b.dims else next(
+            (d for d in b.dims if _same(b.dimensions[d]) == _same(a.dimensions[da])), None)
+        if db is not None and db not in (p[1] for p in pairs):
+            pairs.append((da, db))
+    return pairs
 
 
 def _cells_where(version: str, table: PublishedTable, labels: set[str]) -> list[Ref]:
@@ -379,7 +421,9 @@ def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable,
         g_dims = [d for d in g_table.dims if hierarchy.applies_to(g_table, d)]
         m_dims = [d for d in m_table.dims if hierarchy.applies_to(m_table, d)]
         if hierarchy.ages:  # one age in both ('age' now is not 'age_at_entry')
-            g_dims = m_dims = [d for d in g_dims if d in m_dims]
+            kinds = {age_kind(d) for d in g_dims} & {age_kind(d) for d in m_dims}
+            g_dims = [d for d in g_dims if age_kind(d) in kinds]
+            m_dims = [d for d in m_dims if age_kind(d) in kinds]
         present = {m for m in members if any(m in m_table.categories(d) for d in m_dims)}
         if not present or not any(group in g_table.categories(d) for d in g_dims):
             continue

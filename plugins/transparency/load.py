@@ -282,19 +282,36 @@ def _check_not_people(ctx: _Ctx, unit: str, counts: str, dimensions: Mapping[str
                       values: list[float], not_people: str, what: str = "table") -> None:
     """`counts: none` switches small-number suppression off. On a table that looks like people
     (dimensions of people's characteristics, or nothing but whole numbers) it must say why."""
-    if not_people and counts != "none":
-        ctx.problem("not_people", f"'not_people' is only for a {what} that says 'counts: none'",
+    if not_people and counts not in ("none", "staff"):
+        ctx.problem("not_people", f"'not_people' is only for a {what} that says 'counts: none' "
+                    "or 'counts: staff'",
                     "remove it: this one counts people, so its small numbers are hidden")
+        return
+    people = describes_people(dimensions)
+    if counts == "staff" and people and not not_people:
+        # Staff are people too, but not the ones suppression protects: a table of children
+        # declared as staff would publish their small numbers (a red-team finding).
+        ctx.problem("counts", f"this {what} says 'counts: staff', so nothing in it is "
+                    "suppressed, but its dimensions describe people (" + ", ".join(
+                        dimensions[d] for d in people) + ")",
+                    "if it counts children or their records, say so ('counts: children' or "
+                    "'counts: records') and small numbers are hidden; if it truly counts staff, "
+                    "say whose characteristics these are in words: 'not_people: <reason>' (e.g. "
+                    "'IROs by length of service') (see 'Units and what a number counts' in "
+                    + FORMAT_DOC + ")")
         return
     if counts != "none" or not_people or unit == "count":
         return  # a count that says 'none' is refused by _unit_counts
-    people = describes_people(dimensions)
     reasons = []
     if people:
         reasons.append("its dimensions describe people (" + ", ".join(
             f"{dimensions[d]}" for d in people) + ")")
     if values and all(v == int(v) for v in values):
         reasons.append("its values are all whole numbers")
+    if unit == "percent" and not reasons:
+        # A percentage is a share of some number: of reviews by quarter, say, beside the
+        # reviews held gives the late ones (a red-team finding). As for a percentage figure.
+        reasons.append("a percentage is a share of some count")
     if reasons:
         ctx.problem("counts", f"this {what} says 'counts: none' (unit '{unit}'), so nothing in it is "
                     f"suppressed, but {' and '.join(reasons)}",
@@ -955,6 +972,11 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
     if base is None:
         _check_not_people(ctx, unit, counts, dims,
                           [float(v) for v in frame["value"] if v == v], not_people)
+    if table.population and counts not in PEOPLE:
+        ctx.problem("population", f"'population: {table.population}' names a group of people, "
+                    f"but the table says 'counts: {counts}'",
+                    "a table of a population counts children or records ('counts: children'); "
+                    "if it truly counts no one, remove 'population'")
     present = {str(c) for dim in dims for c in frame[dim]}
     for category in not_total:
         if category not in present:
@@ -1244,7 +1266,7 @@ _RELATION_FIELDS = {
     "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},
     "same": {"same", "as"},
     "rate": {"rate", "population", "per", "counts"},
-    "distinct": {"distinct"},
+    "distinct": {"distinct", "reason"},
     "hierarchy": {"hierarchy", "members"},
 }
 
@@ -1313,7 +1335,15 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
                 sub.problem("distinct", "a 'distinct' relation lists the figures or table "
                             "selections it is about", RELATION_HINT)
                 continue
-            out.append(Relation(kind, "distinct", where, terms=terms))
+            reason = _reason(sub, "reason")
+            if not reason:
+                # It switches a fail-closed check off: a reviewer must be able to check why.
+                sub.problem("reason", "a 'distinct' relation must say why the numbers are not "
+                            "related", "add 'reason: <why>' in words (e.g. 'children who "
+                            "identify as trans are some of those who entered, not a flow of "
+                            "their own'); " + RELATION_HINT)
+                continue
+            out.append(Relation(kind, reason, where, terms=terms))
         else:
             rate = _relation_term(sub, "rate", entry["rate"])
             population = _relation_term(sub, "population", entry.get("population"))
@@ -1412,7 +1442,8 @@ def _check_percent_ties(period: Period, name: str, fig: Figure, problems: Proble
                      f"'{fig.of}' ({whole.value:g}): is it the count this percentage is the "
                      "share of?", f"if it is, add 'part: {other_name}' to the figure, so the "
                      "audit knows they are one number; if it is another count that happens to "
-                     f"match, say so under 'relations:': '- distinct: [{name}, {other_name}]'",
+                     f"match, say so under 'relations:': '- distinct: [{name}, {other_name}]' with "
+                     "'reason: <why>'",
                      field=f"figures.{name}", **where)
 
 

@@ -128,6 +128,18 @@ METRICS: dict[str, dict[str, Measure]] = {
 }
 
 
+# Standard figures that are part of another (part, whole): reviews held on time are some of
+# the reviews held. Wherever a period publishes both, the audit knows their difference is a
+# count too (the late reviews), as it does for a percentage's numerator and denominator:
+# "200 reviews, 197 on time" would otherwise publish 3 late ones (a red-team finding).
+PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "iro": (("reviews_on_time", "reviews_held"),),
+    "cp": (("icpcs_within_15_days", "icpcs_held"),
+           ("review_conferences_on_time", "review_conferences_held")),
+    "qa": (("audits_good_or_better", "audits_completed"),),
+}
+
+
 def for_section(report: str, section: str) -> Mapping[str, Measure]:
     """The standard measures of one report kind for a `period.yaml` section ('figures' or
     'metrics'); empty for other sections and for kinds a site adds itself."""

@@ -43,6 +43,7 @@ from .suppress import (
     collapse_groups,
     derived_is_disclosive,
     lines_of,
+    lines_the_choice_reveals,
     rule_for,
     secondary,
     suppress_table,
@@ -95,6 +96,25 @@ def _decimals(values: Iterable[float], unit: str) -> int:
     return max((len(f"{v:g}".partition(".")[2]) for v in values if v == v), default=0)
 
 
+def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, rule: Rule,
+                 hidden: set[Key], min_range: int) -> set[Key]:
+    """`hidden`, with one more cell in each line where knowing how complements are chosen
+    would narrow its two hidden cells (suppress.lines_the_choice_reveals): the line's smallest
+    other shown member, then the table's complements chosen again around it."""
+    for _ in range(len(values)):
+        lines = lines_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range)
+        extra = set()
+        for line in lines:
+            shown = sorted((k for k in line.members if k not in hidden and not symbols.get(k)
+                            and values[k] > 0), key=lambda k: (values[k], k))
+            if shown:
+                extra.add(shown[0])
+        if not extra:
+            return hidden
+        hidden = secondary(values, symbols, hidden | extra, lines_of(values, ndims), rule)
+    return hidden
+
+
 def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
                    known_total: float | None = None) -> _TableResult:
     values, symbols = _table_cells(table)
@@ -124,6 +144,8 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         else:
             primary = {k for k, v in values.items() if not symbols.get(k) and rule.is_small(v)}
             hidden = suppress_table(values, symbols, len(table.dims), rule)
+            hidden = _unrevealing(values, symbols, len(table.dims), rule, hidden,
+                                  config.min_feasible_range)
         extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
             # Complements the audit asked for: choose the table's other complements again
@@ -597,6 +619,18 @@ def _hideable(kind: str, name: str, key: Key, result: Suppressed, extra: dict[st
 COMPLEMENT_TRIALS = 4
 
 
+def _about_small_count(finding: Finding, result: Suppressed, config: Config) -> bool:
+    """Whether a finding is about a count hidden for being small (not a complement)."""
+    raws, _, tables, _ = result
+    if finding.kind == "table" and finding.table in tables:
+        value = tables[finding.table].values.get(finding.cell)
+    elif finding.kind == "figure" and finding.table in raws:
+        value = raws[finding.table].value
+    else:
+        return False
+    return value is not None and value == value and 0 < value <= config.suppression_threshold
+
+
 def _hide(ref: Ref, key_of: str, extra: dict[str, set[Key]], extra_metrics: set[str]) -> set[Ref]:
     _, kind, name, key = ref
     if kind == "table":
@@ -705,7 +739,11 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         if not findings:
             return result
         touched: set[Ref] = set()
-        for finding in findings:
+        # Small counts first: protecting one can make an earlier complement unneeded (shown
+        # again when its table's complements are chosen anew), which settles a finding about
+        # that complement without hiding more.
+        small = [f for f in findings if _about_small_count(f, result, config)]
+        for finding in small or findings:
             if touched & set(finding.complements):
                 continue  # this round already hid a number tied to it: audit again first
             chosen = _complement_that_widens(finding, result, extra, extra_metrics, attempt)
@@ -932,7 +970,7 @@ def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Kn
 
 
 _HINT = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if they count the "
-         "same children, 'distinct' if they do not")
+         "same children, 'distinct' if they do not (with a 'reason:' a reviewer can check)")
 
 
 def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:

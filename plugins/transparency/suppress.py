@@ -204,3 +204,39 @@ def derived_is_disclosive(parts: Iterable[float | None], rule: Rule) -> bool:
     """A percentage, rate, mean or change is suppressed when a numerator, denominator or
     their difference is a small count (parts are those counts, already differenced)."""
     return any(p is not None and rule.is_small(abs(p)) for p in parts)
+
+
+def lines_the_choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
+                             rule: Rule, hidden: set[Key], min_range: int) -> list[Line]:
+    """Lines whose two hidden members a reader who knows this module's rules could narrow by
+    asking which true values give the same page. With a total shown and two cells hidden, a
+    reader tries every split of their sum in which one of them is small, suppresses each with
+    `suppress_table` as the site does, and keeps the splits that hide exactly these cells:
+    "Section 20 [c], Remand [c], Placement order 6" leaves only 5 and 6, since a complement
+    larger than 6 would have been the 6 instead (a red-team finding). Returns each line where
+    fewer than `min_range` splits remain. Only for a table hidden by these rules alone."""
+    found = []
+    small = rule.threshold
+    for line in lines_of(values, ndims):
+        if line.total is None or line.total in hidden:
+            continue
+        members = [k for k in line.members if k in hidden]
+        if len(members) != 2 or any(symbols.get(k) for k in members):
+            continue
+        a, b = members
+        whole = values[a] + values[b]
+        if whole != int(whole):
+            continue
+        lowest = 0 if rule.hide_zero else 1
+        splits = 0
+        for x in range(lowest, int(whole) - lowest + 1):
+            if min(x, whole - x) > small:
+                continue
+            trial = {**values, a: float(x), b: whole - x}
+            if suppress_table(trial, symbols, ndims, rule) == hidden:
+                splits += 1
+                if splits >= min_range:
+                    break
+        if splits < min_range:
+            found.append(line)
+    return found
