@@ -1,6 +1,11 @@
 """Benchmarks, run by `invoke bench`. They print measured ratios against baselines run in
 the same session; nothing here asserts a time.
 
+They measure Bradford's site (this repository's content/ and data/; "the seed site"), as
+docs/performance.md reports; `invoke bench` is a task of Bradford's own tasks.py and pytest
+does not run this file. A council that starts from this repository points them at its own
+site or deletes them with Bradford's content.
+
 1. Chart rendering: our pipeline (cache off, worker processes) against raw vl-convert
    rendering of the same specs in this process.
 2. Builds of the seed site, cold (no chart cache) and warm (after a narrative edit), against
