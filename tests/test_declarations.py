@@ -272,7 +272,7 @@ comparators:
     unit: count
 {counts}    source: Table 10
     values:
-      Bradford: 70
+      Northmoor: 70
       Statistical neighbours: 52
 tables:
 """
