@@ -1,6 +1,10 @@
 """Benchmarks, run by `invoke bench`. They print measured ratios against baselines run in
 the same session; nothing here asserts a time.
 
+They measure the site in this repository (content/ and data/; "the seed site": Bradford's,
+as docs/performance.md reports) and copy its latest IRO period for the synthetic site.
+pytest does not run this file.
+
 1. Chart rendering: our pipeline (cache off, worker processes) against raw vl-convert
    rendering of the same specs in this process.
 2. Builds of the seed site, cold (no chart cache) and warm (after a narrative edit), against
@@ -60,6 +64,14 @@ def _copy_project(target: Path) -> Path:
     return target
 
 
+def _latest_iro() -> str:
+    """The site's latest IRO period, which the synthetic site copies (Bradford's: 2021-22)."""
+    import yaml
+
+    folders = [p.parent for p in (ROOT / "data" / "iro").glob("*/period.yaml")]
+    return max(folders, key=lambda f: str(yaml.safe_load((f / "period.yaml").read_text())["period_end"])).name
+
+
 PLAIN = {"PLUGINS": [], "THEME": "notmyidea", "ARTICLE_URL": "{category}/{slug}/",
          "ARTICLE_SAVE_AS": "{category}/{slug}/index.html", "DIRECT_TEMPLATES": ["index"]}
 
@@ -102,7 +114,7 @@ def bench_builds(tmp: Path) -> None:
     settings = {"TRANSPARENCY": {"DATA_PATH": str(project / "data"), "CHART_CACHE": str(cache)}}
     plain_cold = _pelican(project, tmp / "plain", PLAIN)
     ours_cold = _pelican(project, tmp / "ours", settings)
-    narrative = project / "content" / "iro" / "2021-22.md"
+    narrative = project / "content" / "iro" / f"{_latest_iro()}.md"
     narrative.write_text(narrative.read_text() + "\nAn edited sentence.\n")
     plain_warm = _pelican(project, tmp / "plain", PLAIN)
     rendered_before = len(list(cache.glob("*.svg")))
@@ -161,7 +173,7 @@ def _perturbed_tables(meta: dict, csvs: dict[str, list[list[str]]], rng: random.
 def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20,
                    charts_per_page: int = 2) -> Path:
     """About `pages` report periods: `authorities` × 3 report kinds × enough monthly-named
-    periods, each a perturbed copy of the seed's IRO 2021/22 data and narrative, keeping its
+    periods, each a perturbed copy of the seed's latest IRO period's data and narrative, keeping its
     first `charts_per_page` charts (the others become tables)."""
     import yaml
 
@@ -172,7 +184,7 @@ def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20,
     (project / "content" / "pages").mkdir(parents=True)
     for page in (ROOT / "content" / "pages").glob("*.md"):
         shutil.copy(page, project / "content" / "pages" / page.name)
-    template = ROOT / "data" / "iro" / "2021-22"
+    template = ROOT / "data" / "iro" / _latest_iro()
     meta0 = yaml.safe_load((template / "period.yaml").read_text())
     meta0.pop("previous", None)
     meta0.pop("printed", None)
@@ -181,7 +193,7 @@ def synthetic_site(target: Path, pages: int = 2000, authorities: int = 20,
         spec.pop("population", None)
     csvs = {spec["file"]: list(csv.reader(io.StringIO((template / spec["file"]).read_text())))
             for spec in meta0["tables"].values()}
-    narrative = (ROOT / "content" / "iro" / "2021-22.md").read_text()
+    narrative = (ROOT / "content" / "iro" / f"{template.name}.md").read_text()
     narrative = re.sub(r"^\{\{ trend .*$", "", narrative, flags=re.M)
     narrative = re.sub(r"\{\{ (change|previous) [a-z_]+ \}\}", "", narrative)
     charts = iter(range(10**6))

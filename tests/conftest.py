@@ -1,5 +1,5 @@
 """Shared test set-up: tests import the installed engine package `transparency`, and the
-helper module `support` from this folder."""
+helper modules `support` and `sites` from this folder."""
 
 from __future__ import annotations
 
@@ -21,3 +21,15 @@ def files(tmp_path: Path):
     import support
 
     return support.write_period(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def council_site(tmp_path_factory) -> Path:
+    """The fictional fixture council's site (tests/fixtures/council/), built once for every
+    test module that only reads it, as `invoke build` builds it."""
+    import sites
+
+    output = tmp_path_factory.mktemp("council-site")
+    result = sites.build(output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output

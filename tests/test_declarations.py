@@ -280,7 +280,7 @@ comparators:
     unit: count
 {counts}    source: Table 10
     values:
-      Bradford: 70
+      Northmoor: 70
       Statistical neighbours: 52
 tables:
 """

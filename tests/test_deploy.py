@@ -2,7 +2,7 @@
 (`rclone serve s3`) on loopback, and a bare git repository for GitHub Pages. No tool is mocked.
 
 The target tests use small fake site folders; the `invoke publish` tests at the end run real
-builds of a copy of the project (two builds).
+builds of a copy of the fictional fixture council's site (tests/fixtures/council/; two builds).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_build import _copy_project
 
+from sites import copy_project
 from transparency.deploy import DeployError, target_for
 from transparency.deploy.ghpages import GitHubPagesTarget
 from transparency.deploy.rsync import RsyncTarget
@@ -502,8 +502,8 @@ def test_link_check_finds_missing_files_and_fragments(tmp_path):
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the project whose publishconf.py deploys with rsync to tmp_path/live."""
-    copy = _copy_project(tmp_path)
+    """A copy of the fixture council's site whose publishconf.py deploys with rsync to tmp_path/live."""
+    copy = copy_project(tmp_path)
     with (copy / "publishconf.py").open("a") as handle:
         handle.write(f'\nTRANSPARENCY = {{**TRANSPARENCY, "DEPLOY_TARGET": "rsync", '
                      f'"DEPLOY_PATH": {str(tmp_path / "live")!r}}}\n')
@@ -517,8 +517,8 @@ def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_publish_with_invalid_data_deploys_nothing(project, tmp_path):
-    csv_path = project / "data/iro/2021-22/legal_status.csv"
-    csv_path.write_text(csv_path.read_text().replace("920", "nine hundred", 1))
+    csv_path = project / "data/iro/2022-23/legal_status.csv"
+    csv_path.write_text(csv_path.read_text().replace("668", "nine hundred", 1))
     result = invoke(project, "publish")
     assert result.returncode != 0
     assert "'nine hundred' is not a number" in result.stderr
@@ -535,23 +535,23 @@ def test_publish_deploys_a_checked_build_and_a_broken_link_deploys_nothing(proje
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Warning: SITEURL is not set" in result.stderr  # no feed, sitemap or PDF addresses
-    assert "  deleted  old/index.html" in output and "  new      iro/2015-16/index.html" in output
+    assert "  deleted  old/index.html" in output and "  new      iro/2019-04-to-2019-12/index.html" in output
     published = live_release(root)
     assert published > standin and releases(root) == [standin, published]
     current = root / "current"
     assert not (current / "old/index.html").exists()
-    for period in ("iro/2021-22", "cp/2019-10-to-2020-09", "qa/2020-03-to-2021-02"):
+    for period in ("iro/2022-23", "cp/2022-10-to-2023-09", "qa/2023-04-to-2023-09"):
         assert "<h1" in (current / period / "index.html").read_text(), period
-    assert (current / "data/iro/2021-22/legal_status.csv").is_file()
+    assert (current / "data/iro/2022-23/legal_status.csv").is_file()
     assert broken_links(current) == []
     live = snapshot(root)
 
     # A narrative link to a page that does not exist: the build succeeds, the check stops it.
-    narrative = project / "content/iro/2021-22.md"
+    narrative = project / "content/iro/2022-23.md"
     narrative.write_text(narrative.read_text() + "\nSee [last year's figures](/iro/2099-00/).\n")
     result = invoke(project, "publish")
     assert result.returncode != 0
     assert "Not deployed: links that lead nowhere" in result.stderr
-    assert "iro/2021-22/index.html: /iro/2099-00/" in result.stderr
+    assert "iro/2022-23/index.html: /iro/2099-00/" in result.stderr
     assert snapshot(root) == live
     assert live_release(root) == published

@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sites import copy_project
 from support import (
     REPORTS,
     append_yaml,
@@ -612,22 +612,13 @@ def test_files_that_cannot_be_read_are_problems_not_tracebacks(period, tmp_path)
 # --- the task -------------------------------------------------------------------------------
 
 def test_invoke_comparators_in_a_copy_of_the_project(tmp_path) -> None:
-    root = Path(__file__).parent.parent
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("content", "data", "plugins", "theme", "pelicanconf.py", "publishconf.py",
-                 "tasks.py"):
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, project / name)
+    project = copy_project(tmp_path)  # the fixture council's site
     with (project / "pelicanconf.py").open("a", encoding="utf-8") as handle:
-        # The fictional council by its old code, which comparators accept; the downloads in
-        # the DfE's format need the new one, so this copy publishes none.
+        # The fictional council of the DfE file by its old code, which comparators accept; the
+        # downloads in the DfE's format need the new one, so this copy publishes none.
         handle.write(f"\nTRANSPARENCY['LA_CODE'] = {OLD_CODE!r}\n"
                      f"TRANSPARENCY['STATISTICAL_NEIGHBOURS'] = {NEIGHBOURS!r}\n"
-                     "for _key in ('OLD_LA_CODE', 'REGION_CODE', 'REGION_NAME'):\n"
+                     "for _key in ('OLD_LA_CODE', 'LA_NAME', 'REGION_CODE', 'REGION_NAME'):\n"
                      "    TRANSPARENCY.pop(_key, None)\n")
 
     def invoke(*args: str) -> subprocess.CompletedProcess:

@@ -14,14 +14,31 @@ COUNCIL_WORDS = re.compile(r"Bradford|Yorkshire and the Humber|West Yorkshire|Ca
                            re.IGNORECASE)
 
 
-def test_no_council_is_named_in_the_engine_or_its_theme():
+def _council_words(root: Path, paths: list[Path]) -> list[str]:
     found = []
-    for path in sorted(ENGINE.rglob("*")):
+    for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix in (
                 ".py", ".html", ".css", ".js", ".md", ".yaml", ".txt", ".svg", ".csv", ".toml", ""):
             text = path.read_text(encoding="utf-8", errors="replace")
-            found += [f"{path.relative_to(ENGINE)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+            found += [f"{path.relative_to(root)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
                       for m in COUNCIL_WORDS.finditer(text)]
+    return found
+
+
+def test_no_council_is_named_in_the_engine_or_its_theme():
+    found = _council_words(ENGINE, list(ENGINE.rglob("*")))
+    assert not found, "\n".join(found)
+
+
+def test_the_fixture_council_the_engine_tests_build_is_no_real_one():
+    """The engine's integration tests build a fictional council (tests/fixtures/council/):
+    nothing of this repository's own council is in its settings, data or content."""
+    from sites import COUNCIL, SITE_FILES
+
+    paths = [p for name in SITE_FILES for p in ([COUNCIL / name] if (COUNCIL / name).is_file()
+                                                 else (COUNCIL / name).rglob("*"))]
+    assert len(paths) > 30
+    found = _council_words(COUNCIL, paths)
     assert not found, "\n".join(found)
 
 

@@ -1,22 +1,20 @@
-"""Key measures and their trend pages' series, from the published seed site."""
+"""Key measures and their trend pages' series, from the published fictional fixture council
+(tests/fixtures/council/)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from sites import COUNCIL
 from transparency.pipeline import prepare
 from transparency.settings import resolve
 from transparency.trends import key_measures
 
-ROOT = Path(__file__).parent.parent
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    config = resolve({"DATA_PATH": str(ROOT / "data"),
-                      "DATA_CACHE": str(tmp_path_factory.mktemp("cache"))}, ROOT / "content")
+    config = resolve({"DATA_PATH": str(COUNCIL / "data"),
+                      "DATA_CACHE": str(tmp_path_factory.mktemp("cache"))}, COUNCIL / "content")
     published, problems = prepare(config)
     assert not problems
     return published
@@ -39,14 +37,13 @@ def test_key_measures_are_headlines_with_a_series(site):
 
 def test_the_series_holds_every_period_and_marks_the_gap(site):
     trend = next(t for t in key_measures(site) if t.name == "children_in_care")
-    assert [p.period for p in trend.periods] == ["2015-16", "2016-04-to-2016-12",
-                                                 "2019-10-to-2020-09", "2020-21", "2021-22"]
+    assert [p.period for p in trend.periods] == ["2019-04-to-2019-12", "2021-22", "2022-23"]
     cells = trend.table.cells
     numbers = [v.number for v in cells.values() if v.number is not None]
     assert numbers == [p.values["children_in_care"].value.number for p in trend.periods]
     gaps = [k for k, v in cells.items() if v.symbol == "x"]
-    assert [k[0] for k in gaps] == ["No figures between Dec 2016 and Sep 2020"]
-    assert trend.table.title == "Children in care, 31 March 2016 to 31 March 2022"
+    assert [k[0] for k in gaps] == ["No figures between Dec 2019 and Mar 2022"]
+    assert trend.table.title == "Children in care, 31 December 2019 to 31 March 2023"
 
 
 def test_a_hidden_value_stays_hidden_in_the_series():
@@ -79,8 +76,8 @@ def test_a_hidden_value_stays_hidden_in_the_series():
 def test_counts_over_periods_of_different_lengths_are_separate_series(site):
     trend = next(t for t in key_measures(site) if t.name == "children_entering_care")
     series = {k[0]: k[1] for k in trend.table.cells}
-    assert series["April to December 2016"] == "9-month periods"
-    assert series["April 2021 to March 2022"] == "12-month periods"
+    assert series["April to December 2019"] == "9-month periods"
+    assert series["April 2022 to March 2023"] == "12-month periods"
 
 
 def test_definitions_are_listed_with_the_periods_they_apply_to(site):
@@ -89,8 +86,7 @@ def test_definitions_are_listed_with_the_periods_they_apply_to(site):
         assert sorted(listed) == sorted(p.period_label for p in trend.periods)
     participation = next(t for t in key_measures(site) if t.name == "participation_rate")
     assert [labels for _, labels in participation.definitions] == [
-        "April 2015 to March 2016, April 2020 to March 2021, April 2021 to March 2022",
-        "April to December 2016"]
+        "April to December 2019", "April 2021 to March 2022, April 2022 to March 2023"]
 
 
 def test_a_definition_that_differs_only_by_its_date_is_one_definition(site):

@@ -13,11 +13,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_load_bad_input import find_problem
 
 import support
+from sites import COUNCIL
 from transparency import pipeline
 from transparency.problems import Problems
 from transparency.settings import resolve
 
-ROOT = Path(__file__).parent.parent
 BOOK = "tables.xlsx"
 
 
@@ -368,8 +368,8 @@ def test_sheet_is_only_for_workbooks(files: support.PeriodFiles) -> None:
                  field="tables.legal_status.sheet")
 
 
-def test_the_seed_data_still_loads(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+def test_the_fixture_councils_csv_data_still_loads(tmp_path: Path) -> None:
+    shutil.copytree(COUNCIL / "data", tmp_path / "data")
     _, problems = support.load_data(tmp_path / "data")
     assert not problems, problems.report()
 

@@ -17,11 +17,17 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .published import SPOKEN
 from .terms import PEOPLE
 
-# A published number, optionally marked revised ("1,448 [r]").
-NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\[r\])?\s*$")
-SYMBOL_RE = re.compile(r"^\s*\[(c|x|z|low|u)\]\s*$")
+# A published number, optionally marked revised ("1,448 [r]", said "1,448 [r] revised"), or a
+# symbol, as the page shows it and, after it, the words a screen reader says (SPOKEN):
+# "[c] hidden to protect privacy". Exactly those words: anything else in a count is a finding.
+NUMBER_RE = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*\[r\](?:\s*"
+                       + re.escape(SPOKEN["r"]) + r")?)?\s*$")
+SYMBOL_RE = re.compile(r"^\s*(?:" + "|".join(
+    rf"\[{re.escape(s)}\](?:\s*{re.escape(SPOKEN[s])})?" for s in ("c", "x", "z", "low", "u"))
+    + r")\s*$")
 ANY_NUMBER_RE = re.compile(r"(?<![\w.])([0-9][0-9,]*(?:\.[0-9]+)?)(?![\w.])")
 
 
