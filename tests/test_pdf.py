@@ -304,7 +304,13 @@ def test_resources_resolve_in_the_output_folder_and_scripts_are_dropped(tmp_path
             '<svg><text opacity="0">550</text><text opacity="1">600</text></svg>')
     printed = pdf.localise(html, tmp_path)
     assert f'href="{tmp_path.resolve().as_uri()}/theme/css/main.css"' in printed
-    assert '<a href="/iro/">' in printed  # links stay as the site writes them
+    assert '<a href="/iro/">' in printed  # a local build has no address: links stay
+    # With the site's address, a PDF emailed to a committee keeps working links (issue 14).
+    addressed = pdf.localise(html + '<a href="#top">Top</a><a href="//cdn.example/x">x</a>',
+                             tmp_path, "https://reports.example.org")
+    assert '<a href="https://reports.example.org/iro/">' in addressed
+    assert '<a href="#top">' in addressed and '<a href="//cdn.example/x">' in addressed
+    assert f'href="{tmp_path.resolve().as_uri()}/theme/css/main.css"' in addressed
     assert "script" not in printed and "550" not in printed and "600" in printed
     assert re.search(r"<text[^>]*>600</text>", printed)
 

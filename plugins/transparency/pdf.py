@@ -124,8 +124,7 @@ def output_fetcher(output: Path, site_url: str = "") -> Any:
 
 
 # Root-relative addresses of stylesheets and images ("/theme/css/main.css", as local builds
-# write them) are given the output folder's address. Links (<a href>) are left as they are, so
-# a PDF opened from the site follows them; publish builds write them with the site's address.
+# write them) are given the output folder's address.
 _RESOURCE_RE = re.compile(r'(<link\b[^>]*?\shref="|<(?:img|source|image|use)\b[^>]*?\s(?:src|href)=")/(?!/)')
 
 
@@ -136,10 +135,18 @@ _HIDDEN_LABEL_RE = re.compile(r'<text\b[^>]*\sopacity="0"[^>]*>[^<]*</text>')
 _SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 
 
-def localise(html: str, output: Path) -> str:
-    """The page as WeasyPrint is given it: resources in the output folder, nothing unprinted."""
+# Root-relative links (<a href="/glossary/">, as the narrative writes them): dead once a PDF
+# is emailed to a committee, so given the site's address when it has one.
+_LINK_RE = re.compile(r'(<a\b[^>]*?\shref=")/(?!/)')
+
+
+def localise(html: str, output: Path, site_url: str = "") -> str:
+    """The page as WeasyPrint is given it: resources in the output folder, nothing unprinted,
+    and, where the site has an address (`site_url`, http or https), every link absolute."""
     root = output.resolve().as_uri().rstrip("/") + "/"
     html = _SCRIPT_RE.sub("", _HIDDEN_LABEL_RE.sub("", html))
+    if site_url.startswith(("http://", "https://")):
+        html = _LINK_RE.sub(lambda m: m.group(1) + site_url.rstrip("/") + "/", html)
     return _RESOURCE_RE.sub(lambda m: m.group(1) + root, html)
 
 
@@ -174,7 +181,7 @@ def render(job: PdfJob) -> PdfResult:
     """Print one page to PDF. Runs in the build process or in a worker process."""
     weasyprint = load_weasyprint()
     started = time.perf_counter()
-    html = localise(job.page.read_text(encoding="utf-8"), job.output)
+    html = localise(job.page.read_text(encoding="utf-8"), job.output, job.site_url)
     fetcher = output_fetcher(job.output, job.site_url)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
