@@ -93,3 +93,27 @@ def test_a_definition_that_differs_only_by_its_date_is_one_definition(site):
     trend = next(t for t in key_measures(site) if t.name == "children_in_care")
     assert len(trend.definitions) == 1
     assert trend.definitions[0][1].count(",") == len(trend.periods) - 1
+
+
+def test_a_trend_joins_only_points_with_one_definition(site):
+    # Issue 14: a trend joined 2016's share of all challenges with 2021/22's stage 1 rate.
+    # Under different definitions the points are separate series, and the note says why.
+    participation = next(t for t in key_measures(site) if t.name == "participation_rate")
+    series = {k[0]: k[1] for k in participation.table.cells}
+    assert series["April to December 2019"] == "Over each period, definition A"
+    assert series["April 2022 to March 2023"] == "Over each period, definition B"
+    assert series["April 2021 to March 2022"] == "Over each period, definition B"
+    assert "The definition changed" in participation.table.note
+    # One definition (dates aside): one series, no letters.
+    in_care = next(t for t in key_measures(site) if t.name == "children_in_care")
+    assert {k[1] for k in in_care.table.cells if not k[0].startswith("No figures")} == {
+        "Snapshot on the date shown"}
+
+
+def test_definitions_are_compared_without_their_dates_case_or_spacing():
+    from transparency.charts import definition_key
+
+    assert definition_key("Children in care at 31 March 2022.") == definition_key(
+        "Children in  care at 31 March 2023.")
+    assert definition_key("Stage 1 challenges resolved") != definition_key(
+        "All challenges resolved")

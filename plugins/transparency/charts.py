@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from .published import PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
 from .terms import TOTAL
 
 THEME = "app"
@@ -192,6 +192,25 @@ def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
                                                     description=f"{title}. {subtitle}")
 
 
+_WHEN = re.compile(r"\b(on|at|as at|at the end of|in) (<date> ?)+")
+_DATES = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|"
+                    r"October|November|December)( \d{4})?\b|\b(19|20)\d\d(/\d\d)?\b")
+
+
+def definition_key(text: str) -> str:
+    """A measure's definition without its dates: "at 31 March 2022" and "at 31 March 2021"
+    are one definition; "children in care" and "children in care, excluding respite" two."""
+    return " ".join(_WHEN.sub("<when>", _DATES.sub("<date>", text)).casefold().split())
+
+
+def definition_letters(metrics: list[PublishedMetric]) -> dict[str, str]:
+    """Each distinct definition (definition_key) a letter, A first, in order of appearance."""
+    letters: dict[str, str] = {}
+    for metric in metrics:
+        letters.setdefault(definition_key(metric.definition), chr(ord("A") + len(letters)))
+    return letters
+
+
 def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> PublishedTable:
     """A metric's published values in every period of the report up to this one. Periods of
     a different length (for flows) or kind start a new segment, drawn as a separate line so
@@ -204,6 +223,11 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     gaps = {b for a, b in itertools.pairwise(ends) if (b - a).days > 400}
     span = f"{_when(periods[0], name, 'start')} to {_when(period, name)}"
     note = ("There are no figures for some years: the line breaks there." if gaps else "")
+    # Only like with like is joined: points under different definitions are separate series.
+    letters = definition_letters([p.values[name] for p in periods])
+    if len(letters) > 1:
+        note = (note + " The definition changed: each definition is its own series, and "
+                "points under different definitions are not joined.").strip()
     previous_end = None
     for p, end in zip(periods, ends, strict=True):
         metric = p.values[name]
@@ -213,6 +237,8 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         segment = ("Snapshot on the date shown" if metric.date
                    else "Over each period" if first.value.unit != "count"
                    else f"{months}-month period{'s' if months != 1 else ''}")
+        if len(letters) > 1:
+            segment += f", definition {letters[definition_key(metric.definition)]}"
         if end in gaps and previous_end is not None:
             # Snapshots: between two dates. Flows: the months no report covers.
             gap = (f"No figures between {previous_end:%b %Y} and {end:%b %Y}" if metric.date else

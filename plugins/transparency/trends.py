@@ -7,16 +7,12 @@ the adapter turns each `Trend` into a page.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from .charts import trend_table
+from .charts import definition_key, trend_table
 from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
 
 MIN_PERIODS = 2
-_WHEN = re.compile(r"\b(on|at|as at|at the end of|in) (<date> ?)+")
-_DATES = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|"
-                    r"October|November|December)( \d{4})?\b|\b(19|20)\d\d(/\d\d)?\b")
 
 
 @dataclass(frozen=True)
@@ -46,14 +42,14 @@ class Trend:
 
     @property
     def definitions(self) -> list[tuple[str, str]]:
-        """Each distinct definition with the periods it applies to, so a change of definition
-        (a break in the series) is stated, not hidden."""
+        """Each distinct definition with the periods it applies to, in the order of the
+        letters the chart's series carry (charts.definition_letters), so a change of
+        definition (a break in the series) is stated, not hidden."""
         out: dict[str, tuple[str, list[str]]] = {}
         for p in self.periods:
             text = p.values[self.name].definition
             # "at 31 March 2022" and "at 31 March 2021" are the same definition.
-            key = _WHEN.sub("<when>", _DATES.sub("<date>", text))
-            out.setdefault(key, (text, []))[1].append(p.period_label)
+            out.setdefault(definition_key(text), (text, []))[1].append(p.period_label)
         return [(text, ", ".join(labels)) for text, labels in out.values()]
 
     @property
