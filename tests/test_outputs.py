@@ -158,3 +158,21 @@ def test_yaml_keeps_line_numbers_and_reports_problems(tmp_path: Path):
     path.write_text("  \n")
     with pytest.raises(YamlReadError, match="empty"):
         read_yaml(path)
+
+
+def test_a_rate_table_says_its_unit_once_not_in_every_cell():
+    # Issue 14: "per 10,000" in every cell of a comparator table wrapped each value onto three
+    # lines on a phone. The unit is in the header and the caption; cells hold the number.
+    import dataclasses
+
+    rates = raw_table("entering_rate", ["area"], {("Council",): 38.0, ("England",): 24.0},
+                      counts="none")
+    rates = dataclasses.replace(rates, measure="Children entering care", unit="rate_per_10000",
+                                not_people="rates per 10,000 children, not counts")
+    published = publish_site(site_of(raw_period([rates])), CONFIG)
+    period = published.periods["iro/2021-22"]
+    soup = BeautifulSoup(render_table(period.tables["entering_rate"], period), "html.parser")
+    assert [td.get_text(strip=True) for td in soup.tbody.find_all("td")] == ["38", "24"]
+    assert soup.thead.find_all("th")[-1].get_text(strip=True) == (
+        "Children entering care (per 10,000 children)")
+    assert "Figures are rates per 10,000 children." in soup.find("figcaption").get_text()

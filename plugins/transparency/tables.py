@@ -6,7 +6,7 @@ import html
 from itertools import product
 
 from .published import PublishedPeriod, PublishedTable, Value, format_date
-from .references import symbol_html
+from .references import REVISED_HTML, symbol_html
 from .terms import TOTAL
 
 
@@ -14,12 +14,25 @@ def download_path(period: PublishedPeriod, table: PublishedTable) -> str:
     return f"data/{period.report}/{period.period}/{table.name}.csv"
 
 
+# Units said once, in the table's header and caption, not in every cell: "3.8 per 10,000"
+# in each cell of a comparator table wrapped each value onto three lines on a phone.
+UNIT_WORDS = {"rate_per_10000": "per 10,000 children", "fte": "full-time equivalent (FTE)",
+              "days": "days", "weeks": "weeks"}
+UNIT_CAPTIONS = {"rate_per_10000": "Figures are rates per 10,000 children.",
+                 "fte": "Figures are full-time equivalents (FTE).",
+                 "days": "Figures are in days.", "weeks": "Figures are in weeks."}
+
+
 def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     value = table.cells.get(key)
     if value is None:  # a combination the source does not give
         value = Value(None, "x", table.unit, 0)
     mark = ' data-disclosure="count"' if table.of_people else ""
-    return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{symbol_html(value)}</td>'
+    text = symbol_html(value)
+    if value.number is not None and table.unit in UNIT_WORDS:
+        text = html.escape(f"{value.number:,.{value.decimals}f}") + (
+            REVISED_HTML if value.revised else "")
+    return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{text}</td>'
 
 
 # More value columns than a portrait A4 page holds at the print size.
@@ -48,9 +61,11 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
              f'<caption class="app-table__caption" id="caption-{e(table.name)}">{e(table.title)}</caption>']
     parts.append("<thead>")
     if not col_dims:
+        words = UNIT_WORDS.get(table.unit, "")
+        unit = f" ({words})" if words and words.casefold() not in table.measure.casefold() else ""
         parts.append(f'<tr><th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>'
                      f'<th scope="col" class="app-table__header app-table__header--numeric">'
-                     f"{e(table.measure)}</th></tr>")
+                     f"{e(table.measure)}{e(unit)}</th></tr>")
     else:
         # One header row per column dimension; the last row names each column fully.
         for level, dim in enumerate(col_dims):
@@ -87,6 +102,8 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
         caption.append(f"Figures at {e(format_date(table.date))}.")
     elif not table.comparator and not table.trend:
         caption.append(f"Figures for {e(period.period_label)}.")
+    if table.unit in UNIT_CAPTIONS:
+        caption.append(UNIT_CAPTIONS[table.unit])
     if table.note:
         caption.append(e(table.note))
     if table.collapsed:
