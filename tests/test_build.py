@@ -43,6 +43,29 @@ def test_every_period_has_a_page_with_headlines_and_tables(site):
         assert "{{" not in soup.get_text(), f"{key} has an unresolved reference"
 
 
+def test_each_report_says_when_it_was_published_updated_and_is_next_due(site):
+    # Issue 14: currency, the source on the council's site, part years, where to report a
+    # mistake. From the fixture's period.yaml files.
+    def rows(key: str) -> dict[str, str]:
+        soup = page(site, key)
+        return {row.dt.get_text(strip=True): row.dd for row in soup.select(".app-summary-list__row")}
+
+    iro = rows("iro/2022-23")
+    assert iro["Next update"].get_text(strip=True) == "June 2024"
+    assert iro["Source document"].a["href"] == (
+        "https://www.northmoor.example/council/committees/corporate-parenting/2023-06-19/iro-report")
+    assert "Last updated" not in iro  # never corrected
+    assert iro["Found a mistake?"].a["href"].startswith(
+        "mailto:childrens.statistics@northmoor.example?subject=Mistake%20in%20")
+    assert not iro["Period covered"].select(".app-tag--part-year")
+    corrected = rows("cp/2022-10-to-2023-09")
+    assert corrected["Last updated"].get_text(" ", strip=True).startswith("15 January 2024")
+    assert corrected["Last updated"].a["href"] == "#corrections"
+    assert "Next update" not in corrected  # not given
+    part = rows("iro/2019-04-to-2019-12")["Period covered"].select_one(".app-tag--part-year")
+    assert part.get_text(strip=True) == "Part year: 9 months"
+
+
 def test_site_pages_exist(site):
     home = page(site, "")
     for report in ("iro", "cp", "qa"):

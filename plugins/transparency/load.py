@@ -60,6 +60,7 @@ SECTIONS = ("figures", "targets", "comparators", "tables", "metrics")
 PLACEHOLDER = "FILL IN"
 TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "period_end",
               "status", "published", "previous", "source", "summary", "notes", "printed",
+              "next_update",
               "revisions", "relations", *SECTIONS}
 
 
@@ -1142,10 +1143,16 @@ def load_period(folder: Path, report: str, problems: Problems,
     source = None
     if source_map is not None:
         sctx = ctx.sub("source", source_map)
-        sctx.unknown_keys({"file", "title", "publisher", "date", "presented_to"})
+        sctx.unknown_keys({"file", "title", "publisher", "date", "presented_to", "url"})
+        url = sctx.text("url", required=False)
+        if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+            sctx.problem("url", f"'{url}' is not a web address",
+                         "give the address of the document on the council's site, starting "
+                         "https://, or leave 'url' out")
+            url = ""
         source = Source(file=sctx.text("file"), title=sctx.text("title"),
                         publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
-                        presented_to=sctx.text("presented_to", required=False))
+                        presented_to=sctx.text("presented_to", required=False), url=url)
     notes_raw = data.get("notes", [])
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
         ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
@@ -1156,7 +1163,8 @@ def load_period(folder: Path, report: str, problems: Problems,
                     source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
                     folder=folder, previous=ctx.text("previous", required=False) or None,
                     notes=list(notes_raw),
-                    previous_line=data.line_of("previous") if "previous" in data else None)
+                    previous_line=data.line_of("previous") if "previous" in data else None,
+                    next_update=ctx.text("next_update", required=False))
     declared_files: set[Path] = set()
     books = _Books()
     seen_names: dict[str, str] = {}

@@ -39,6 +39,7 @@ class Source:
     publisher: str
     date: dt.date
     presented_to: str = ""
+    url: str = ""  # where the council publishes the source document, when known
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,8 @@ class Period:
     previous_line: int | None = None
     # A draft is built for preview only; publish builds leave it out (INCLUDE_DRAFTS).
     draft: bool = False
+    # When the next report is due, in words ("June 2024", "not planned"), when known.
+    next_update: str = ""
     # Corrections after publication, oldest first, each with the data as it was before it.
     revisions: list[Revision] = field(default_factory=list)
     # Tables declared in period.yaml whose CSV could not be read (already reported).

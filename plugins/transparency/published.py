@@ -325,6 +325,7 @@ class PublishedSource:
     publisher: str
     date: dt.date
     presented_to: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,7 @@ class PublishedPeriod:
     tables: dict[str, PublishedTable]
     # Built for preview only (INCLUDE_DRAFTS); a publish build never holds a draft.
     draft: bool = False
+    next_update: str = ""  # when the next report is due, in words, when known
     # Corrections log, oldest first: each with the tables as published before it.
     revisions: tuple[PublishedRevision, ...] = ()
     # What a reader can combine beyond table lines: declared in the data (stock and flow, a
@@ -358,6 +360,16 @@ class PublishedPeriod:
     @property
     def key(self) -> str:
         return f"{self.report}/{self.period}"
+
+    @property
+    def months(self) -> int:
+        """How many months the period covers, to the nearest month."""
+        return round(((self.end - self.start).days + 1) / 30.4375)
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The latest correction's date, else the date the period was published."""
+        return max((r.date for r in self.revisions), default=self.published)
 
     @property
     def headlines(self) -> list[PublishedMetric]:
