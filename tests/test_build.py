@@ -66,6 +66,19 @@ def test_each_report_says_when_it_was_published_updated_and_is_next_due(site):
     assert part.get_text(strip=True) == "Part year: 9 months"
 
 
+def test_the_home_page_says_how_old_each_reports_latest_figures_are(site):
+    import datetime as dt
+
+    from transparency.templating import months_before
+
+    home = page(site, "")
+    section = home.find(id="report-iro").find_parent("section")
+    assert "figures to 31 March 2023, published 19 June 2023" in section.get_text(" ", strip=True)
+    age = months_before(dt.date(2023, 3, 31), dt.date.today())  # the fixture is years old
+    warning = section.select_one(".app-warning--old")
+    assert warning is not None and f"These figures are {age} months old." in warning.get_text()
+
+
 def test_site_pages_exist(site):
     home = page(site, "")
     for report in ("iro", "cp", "qa"):

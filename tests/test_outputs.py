@@ -176,3 +176,17 @@ def test_a_rate_table_says_its_unit_once_not_in_every_cell():
     assert soup.thead.find_all("th")[-1].get_text(strip=True) == (
         "Children entering care (per 10,000 children)")
     assert "Figures are rates per 10,000 children." in soup.find("figcaption").get_text()
+
+
+def test_months_before_and_the_build_date(monkeypatch):
+    import datetime as dt
+
+    from transparency.templating import build_date, months_before
+
+    assert months_before(dt.date(2023, 3, 31), dt.date(2026, 11, 29)) == 43
+    assert months_before(dt.date(2023, 3, 31), dt.date(2024, 6, 30)) == 14
+    assert months_before(dt.date(2023, 3, 31), dt.date(2024, 7, 1)) == 15
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    assert build_date() == dt.date(2023, 11, 14)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_date() == dt.date.today()

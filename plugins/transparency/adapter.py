@@ -185,9 +185,12 @@ def initialise(pelican: Any) -> None:
     # wherever a template prints it; HTML the engine renders is marked safe where it is used.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     filters = settings.setdefault("JINJA_FILTERS", {})
-    from .templating import FILTERS
+    from .templating import FILTERS, OLD_AFTER_MONTHS, build_date
 
     filters.update(FILTERS)
+    # How old each report's latest figures are, on the day the site is built.
+    settings["TRANSPARENCY_BUILT"] = build_date()
+    settings["TRANSPARENCY_OLD_AFTER_MONTHS"] = OLD_AFTER_MONTHS
 
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")

@@ -42,7 +42,29 @@ def ees_downloads(period: PublishedPeriod, site: PublishedSite) -> EesPlan:
     return plan(site, period)
 
 
+def build_date() -> dt.date:
+    """The day the site is built: SOURCE_DATE_EPOCH where set (the reproducible-builds
+    convention, so a rebuild of the same commit says the same), else today."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def months_before(earlier: dt.date, later: dt.date) -> int:
+    """Whole months from `earlier` to `later` (31 March 2023 to 29 November 2026: 43)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+# Figures older than this on the day a page is built are flagged as old (issue 14).
+OLD_AFTER_MONTHS = 15
+
+
 FILTERS: dict[str, Any] = {
+    "months_before": months_before,
     "ees_downloads": ees_downloads,
     "value_html": value_html,
     "change_words": change_words,
