@@ -102,8 +102,11 @@ def test_keyboard_reaches_skip_link_first_with_visible_focus(browser, server):
 def test_keyboard_reaches_every_link_in_order(browser, server):
     page = browser.new_page()
     page.goto(server + "iro/")
+    # Displayed ones only: the header's links are in the page twice, folded under a Menu
+    # button for phones and in a row for wider screens, and only one of the two is shown.
     links = page.evaluate(
-        "Array.from(document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')).length")
+        "Array.from(document.querySelectorAll('a[href], summary, [tabindex=\"0\"]'))"
+        ".filter(e => e.getClientRects().length > 0).length")
     seen = []
     for _ in range(links + 2):
         page.keyboard.press("Tab")
@@ -157,6 +160,25 @@ def test_a_chart_with_a_hidden_cell_is_read_once_and_in_words(browser, server):
     # The breadcrumb's separator has no words.
     assert "›" not in page.locator("nav.app-breadcrumbs").aria_snapshot()
     page.close()
+
+
+def test_on_a_phone_the_header_folds_its_links_under_a_menu_without_javascript(browser, server):
+    # Issue 14: the header and navigation took 30-55% of a phone's first screen.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "iro/2022-23/")
+    header = page.locator("header.app-header").bounding_box()
+    assert header is not None and header["height"] <= 0.25 * 844, header
+    menu = page.locator(".app-header__menu")
+    assert menu.is_visible() and not page.locator(".app-header__list--wide").is_visible()
+    first = menu.locator("a").first
+    assert not first.is_visible()
+    menu.locator("summary").click()
+    assert first.is_visible()
+    # On a laptop the links are a row and there is no Menu button.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not menu.is_visible() and page.locator(".app-header__list--wide a").first.is_visible()
+    context.close()
 
 
 def test_charts_are_complete_svg_without_javascript(browser, server):
