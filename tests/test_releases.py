@@ -58,6 +58,10 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
         assert stage in log, stage
     assert "CONTACT_EMAIL" not in log and "] no warnings" in log
     assert _page(site, "").select_one('footer a[href="mailto:reports@example.gov.uk"]')
+    # Each report says where to report a mistake in it (issue 14).
+    mistake = next(row.dd for row in _page(site, "iro/2021-22").select(".app-summary-list__row")
+                   if row.dt.get_text(strip=True) == "Found a mistake?")
+    assert mistake.a["href"].startswith("mailto:reports@example.gov.uk?subject=Mistake%20in%20")
     draft = _page(site, "iro/2022-23")
     assert "Draft for preview" in draft.select_one(".app-warning").get_text()
     assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})
@@ -66,7 +70,9 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
     assert "Placement orders made in March were recorded late" in log
     assert "Children in care by legal status" in log
     cell = next(td for td in corrected.select("td") if td.get_text(strip=True).startswith("76"))
-    assert cell.select_one("abbr.app-revised").get_text() == "[r]"
+    revised = cell.select_one(".app-revised")
+    assert revised.select_one('[aria-hidden="true"]').get_text() == "[r]"  # shown
+    assert revised.select_one(".app-visually-hidden").get_text(strip=True) == "revised"  # said
     assert "[r]" in corrected.select_one(".app-symbol-key").get_text()
     today = dt.date.today().isoformat()
     before = site / f"data/iro/2021-22/revisions/{today}/legal_status.csv"
