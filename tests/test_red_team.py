@@ -257,6 +257,32 @@ PROTECTED_3 = {
 }
 
 
+def test_tables_that_look_like_the_same_children_must_name_their_population(tmp_path):
+    # The red team's variant of population-category-in-other-capitals: the qa report leaves
+    # out `population:`, so nothing linked its table to the cp report's (Remand = 3).
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "population-category-in-other-capitals", data)
+    qa = data / "qa/2021-22/period.yaml"
+    text = qa.read_text()
+    qa.write_text(text.replace("    population: children_in_care\n", "", 1))
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    published = publish_site(site, config)
+    assert [f.describe() for f in published.findings] == [
+        "qa/2021-22: 'legal_status' (cp/2021-22) and 'legal_status' (qa/2021-22) look like the "
+        "same children: both at 2022-03-31, both 333 in all, both by Legal status; "
+        "'legal_status' (qa/2021-22) declares no 'population'. Give both tables a "
+        "'population:' name, the same one if they count the same children (they are then "
+        "protected together) and different ones if they do not"]
+    # Named as different children, they are taken at the declaration's word.
+    qa.write_text(text.replace("population: children_in_care", "population: qa_sample", 1))
+    site, _ = load_site(config.data_path, config.reports)
+    assert publish_site(site, config).findings == ()
+
+
 @pytest.mark.parametrize("name", sorted(PROTECTED_3))
 def test_a_third_pass_leak_is_protected(name, tmp_path):
     _, problems, published = publish(name)

@@ -974,6 +974,48 @@ _HINT = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if th
          "same children, 'distinct' if they do not (with a 'reason:' a reviewer can check)")
 
 
+def _unnamed_populations(site: Site) -> list[Finding]:
+    """Two count tables of children or records at one date, in any periods or reports, whose
+    grand totals are equal and which share a dimension (by name or label) and at least two of
+    its categories look like the same children. Unless both name their `population` (one name
+    if they are the same children, two if not), the audit cannot link them, and one could
+    give away what the other hides (a red-team finding: a report left out `population:`)."""
+    def same(label: object) -> str:
+        return " ".join(str(label).casefold().split())
+
+    tables = []
+    for key, period in sorted(site.periods.items()):
+        for table in period.tables.values():
+            if table.unit != "count" or table.counts not in PEOPLE or table.date is None:
+                continue
+            frame = table.frame
+            is_total = frame[table.dims].eq(TOTAL).all(axis=1)
+            total = (float(frame.loc[is_total, "value"].iloc[0]) if is_total.any()
+                     else float(frame.loc[~frame[table.dims].eq(TOTAL).any(axis=1), "value"].sum()))
+            if total != total:
+                continue
+            cats = {d: {same(c) for c in frame[d]} - {same(TOTAL)} for d in table.dims}
+            tables.append((key, table, total, cats))
+    found = []
+    for (ka, a, total_a, cats_a), (kb, b, total_b, cats_b) in combinations(tables, 2):
+        if a.date != b.date or total_a != total_b or (a.population and b.population):
+            continue
+        shared = [(da, db) for da in a.dims for db in b.dims
+                  if (da == db or same(a.dimensions[da]) == same(b.dimensions[db]))
+                  and len(cats_a[da] & cats_b[db]) >= 2]
+        if not shared:
+            continue
+        missing = " and ".join(f"'{t.name}' ({k})" for k, t in ((ka, a), (kb, b))
+                               if not t.population)
+        found.append(Finding(kb, b.name, (), 0, 0, "undeclared", through=(
+            f"'{a.name}' ({ka}) and '{b.name}' ({kb}) look like the same children: both at "
+            f"{a.date}, both {total_a:g} in all, both by {a.dimensions[shared[0][0]]}; "
+            f"{missing} declare{'s' if ' and ' not in missing else ''} no 'population'. Give "
+            "both tables a 'population:' name, the same one if they count the same children "
+            "(they are then protected together) and different ones if they do not",)))
+    return found
+
+
 def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:
     """Fail closed where the data looks related but declares nothing: a published count equal
     to a hidden count of the same time (in any report), or counts that fit a stock and flow
@@ -1116,7 +1158,8 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
         for key in redo:
             versions[key] = _suppress_versions(site.periods[key], config, *forced[key],
                                                reasons=in_period[key])
-    return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions)),
+    return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions))
+                   + tuple(_unnamed_populations(site)),
                    combined=tuple(r for key in sorted(in_period) for r in in_period[key])
                    + tuple(reasons))
 
