@@ -268,15 +268,22 @@ def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
         "ratio", why, value=ref, numerator=num, denominator=den,
         scale=100.0 if formula.kind == "percent" else 1.0))
     if formula.subset:
-        rest = Implied(f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less "
-                       "numerator)", formula.subset, metric.sensitive)
-        rest_ref: Ref = (version, "implied", rest.name, ())
-        model.quantities[rest_ref] = Quantity(rest_ref, IMPLIED, f"{version}: {rest.label}",
-                                              low=0.0, sensitive=metric.sensitive,
-                                              counts=formula.subset)
-        model.relations.append(PublishedRelation(
-            "linear", f"{version}: '{metric.name}' is a share of its denominator",
-            terms=(*num, (1.0, rest_ref), *((-c, r) for c, r in den)), implied=(rest,)))
+        _add_rest(model, version, Implied(
+            f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less numerator)",
+            formula.subset, metric.sensitive), num, den,
+            f"{version}: '{metric.name}' is a share of its denominator")
+
+
+def _add_rest(model: Model, version: str, rest: Implied, part: tuple[tuple[float, Ref], ...],
+              whole: tuple[tuple[float, Ref], ...], why: str) -> None:
+    """What is left of `whole` once `part` is taken, a count never printed (`rest`): an
+    unknown of at least 0 that the audit protects like any hidden count."""
+    ref: Ref = (version, "implied", rest.name, ())
+    model.quantities[ref] = Quantity(ref, IMPLIED, f"{version}: {rest.label}", low=0.0,
+                                     sensitive=rest.sensitive, counts=rest.counts)
+    model.relations.append(PublishedRelation(
+        "linear", why, terms=(*part, (1.0, ref), *((-c, r) for c, r in whole)),
+        implied=(rest,)))
 
 
 def _add_parts(model: Model, version: str, period: PublishedPeriod) -> None:
@@ -288,15 +295,10 @@ def _add_parts(model: Model, version: str, period: PublishedPeriod) -> None:
             continue
         if a.value.unit != "count" or b.value.unit != "count" or a.counts not in PEOPLE:
             continue
-        rest = Implied(f"{whole}:less:{part}", f"'{whole}' less '{part}'", a.counts,
-                       a.sensitive or b.sensitive)
-        rest_ref: Ref = (version, "implied", rest.name, ())
-        model.quantities[rest_ref] = Quantity(rest_ref, IMPLIED, f"{version}: {rest.label}",
-                                              low=0.0, sensitive=rest.sensitive, counts=a.counts)
-        model.relations.append(PublishedRelation(
-            "linear", f"{version}: '{part}' is part of '{whole}'",
-            terms=((1.0, (version, "figure", part, ())), (1.0, rest_ref),
-                   (-1.0, (version, "figure", whole, ()))), implied=(rest,)))
+        _add_rest(model, version, Implied(f"{whole}:less:{part}", f"'{whole}' less '{part}'",
+                                          a.counts, a.sensitive or b.sensitive),
+                  ((1.0, (version, "figure", part, ())),), ((1.0, (version, "figure", whole, ())),),
+                  f"{version}: '{part}' is part of '{whole}'")
 
 
 def _add_declared(model: Model, relation: PublishedRelation) -> None:
@@ -364,8 +366,8 @@ def _add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]]
             # One dimension in both: the same name, or the same label ('order' and
             # 'legal_status' both "Legal status"); categories match whatever their capitals.
             pairs = _shared_dimensions(a, b)
-            cats = [{_same(c) for c in a.categories(da)} & {_same(c) for c in b.categories(db)}
-                    - {_same(TOTAL)} for da, db in pairs]
+            cats = [{same_label(c) for c in a.categories(da)} & {same_label(c) for c in b.categories(db)}
+                    - {same_label(TOTAL)} for da, db in pairs]
             combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
             grand: tuple[list[Ref], list[Ref]] = ([], [])
             for version, table, side in ((va, a, 0), (vb, b, 1)):
@@ -375,7 +377,7 @@ def _add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]]
                         continue
                     ref: Ref = (version, "table", table.name, key)
                     grand[side].append(ref)
-                    combo = tuple(_same(key[table.dims.index(d)]) for d in dims)
+                    combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
                     if pairs and all(c in cats[i] for i, c in enumerate(combo)):
                         combos.setdefault(combo, ([], []))[side].append(ref)
             why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
@@ -390,7 +392,7 @@ def _add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]]
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
 
 
-def _same(label: str) -> str:
+def same_label(label: str) -> str:
     """A category as a reader compares it: 'Placement Order' is 'Placement order'."""
     return " ".join(label.casefold().split())
 
@@ -400,7 +402,7 @@ def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, 
     pairs = []
     for da in a.dims:
         db = da if da in b.dims else next(
-            (d for d in b.dims if _same(b.dimensions[d]) == _same(a.dimensions[da])), None)
+            (d for d in b.dims if same_label(b.dimensions[d]) == same_label(a.dimensions[da])), None)
         if db is not None and db not in (p[1] for p in pairs):
             pairs.append((da, db))
     return pairs

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations, product
 
 from .audit import Finding, audit_period, audit_site
-from .knowledge import current_version
+from .knowledge import current_version, same_label
 from .metrics import MetricResult, Part, compute_all, percent_change, round_half_up, select
 from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
 from .published import (
@@ -633,6 +633,8 @@ def _about_small_count(finding: Finding, result: Suppressed, config: Config) -> 
 
 
 def _hide(ref: Ref, key_of: str, extra: dict[str, set[Key]], extra_metrics: set[str]) -> set[Ref]:
+    """Add a published number to the cells (`extra`) or figures (`extra_metrics`) to hide;
+    returns it as a reference in version `key_of`."""
     _, kind, name, key = ref
     if kind == "table":
         extra.setdefault(name, set()).add(key)
@@ -672,13 +674,9 @@ def _hide_complement(finding: Finding, result: Suppressed, key_of: str,
     it, else the derived figures that use its table. Returns what it hid (nothing when nothing
     is left to hide)."""
     raws, hidden, tables, _ = result
-    for _, kind, name, key in finding.complements:
-        if _hideable(kind, name, key, result, extra, extra_metrics):
-            if kind == "table":
-                extra.setdefault(name, set()).add(key)
-            else:
-                extra_metrics.add(name)
-            return {(key_of, kind, name, key)}
+    for ref in finding.complements:
+        if _hideable(ref[1], ref[2], ref[3], result, extra, extra_metrics):
+            return _hide(ref, key_of, extra, extra_metrics)
     if finding.kind == "table" and finding.table in tables:
         complement = _complement_for(tables[finding.table], ndims[finding.table], finding.cell)
         if complement is not None:
@@ -980,9 +978,6 @@ def _unnamed_populations(site: Site) -> list[Finding]:
     its categories look like the same children. Unless both name their `population` (one name
     if they are the same children, two if not), the audit cannot link them, and one could
     give away what the other hides (a red-team finding: a report left out `population:`)."""
-    def same(label: object) -> str:
-        return " ".join(str(label).casefold().split())
-
     tables = []
     for key, period in sorted(site.periods.items()):
         for table in period.tables.values():
@@ -994,14 +989,15 @@ def _unnamed_populations(site: Site) -> list[Finding]:
                      else float(frame.loc[~frame[table.dims].eq(TOTAL).any(axis=1), "value"].sum()))
             if total != total:
                 continue
-            cats = {d: {same(c) for c in frame[d]} - {same(TOTAL)} for d in table.dims}
+            cats = {d: {same_label(str(c)) for c in frame[d]} - {same_label(TOTAL)}
+                    for d in table.dims}
             tables.append((key, table, total, cats))
     found = []
     for (ka, a, total_a, cats_a), (kb, b, total_b, cats_b) in combinations(tables, 2):
         if a.date != b.date or total_a != total_b or (a.population and b.population):
             continue
         shared = [(da, db) for da in a.dims for db in b.dims
-                  if (da == db or same(a.dimensions[da]) == same(b.dimensions[db]))
+                  if (da == db or same_label(a.dimensions[da]) == same_label(b.dimensions[db]))
                   and len(cats_a[da] & cats_b[db]) >= 2]
         if not shared:
             continue
@@ -1108,12 +1104,8 @@ def _site_cure(findings: list[Finding], site: Site,
             cells, metrics = forced.setdefault(period_key, ({}, set()))
             if not _hideable(kind, name, key, versions[period_key][0], cells, metrics):
                 continue
-            if kind == "table":
-                cells.setdefault(name, set()).add(key)
-            else:
-                metrics.add(name)
+            touched |= _hide((version, kind, name, key), version, cells, metrics)
             redo.add(period_key)
-            touched.add((version, kind, name, key))
             reasons.append(f"{period_key}: {_what((version, kind, name, key))} hidden, as "
                            f"{finding.describe()}")
             break
