@@ -78,22 +78,22 @@ def age_groups(labels: Iterable[str], limit: int = 8) -> list[tuple[str, tuple[s
     for group, (start, end) in sorted(bands.items()):
         inside = sorted((b, label) for label, b in bands.items()
                         if label != group and start <= b[0] and b[1] <= end and b != (start, end))
-        ways: list[tuple[str, ...]] = []
-
-        def extend(chain: tuple[str, ...], at: float, *, end: float = end,
-                   inside: list = inside, ways: list = ways) -> None:
-            if len(ways) >= limit:
-                return
-            if at == end:
-                ways.append(chain)
-                return
-            for (b_start, b_end), label in inside:
-                if b_start == at:
-                    extend((*chain, label), b_end)
-
-        extend((), start)
-        found += [(group, members) for members in ways if len(members) > 1]
+        found += [(group, members) for members in _tilings(inside, (), start, end, limit)
+                  if len(members) > 1]
     return found
+
+
+def _tilings(bands: list[tuple[tuple[float, float], str]], chain: tuple[str, ...], at: float,
+             end: float, limit: int) -> list[tuple[str, ...]]:
+    """Up to `limit` ways to cover [at, end) with `bands` ((start, end), label) end to end,
+    each after `chain`."""
+    if at == end:
+        return [chain]
+    ways: list[tuple[str, ...]] = []
+    for (start, stop), label in bands:
+        if start == at and len(ways) < limit:
+            ways += _tilings(bands, (*chain, label), stop, end, limit - len(ways))
+    return ways
 
 
 def is_age_dimension(name: str, label: str) -> bool:

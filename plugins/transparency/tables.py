@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from itertools import product
 
-from .published import PublishedPeriod, PublishedTable, Value, format_date
+from .published import PublishedPeriod, PublishedTable, Value, format_date, format_number
 from .references import REVISED_HTML, symbol_html
 from .terms import TOTAL
 
@@ -30,7 +30,7 @@ def _cell(table: PublishedTable, key: tuple[str, ...]) -> str:
     mark = ' data-disclosure="count"' if table.of_people else ""
     text = symbol_html(value)
     if value.number is not None and table.unit in UNIT_WORDS:
-        text = html.escape(f"{value.number:,.{value.decimals}f}") + (
+        text = html.escape(format_number(value.number, "count", value.decimals)) + (
             REVISED_HTML if value.revised else "")
     return f'<td class="app-table__cell app-table__cell--numeric"{mark}>{text}</td>'
 
