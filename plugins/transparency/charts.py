@@ -231,7 +231,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     previous_end = None
     for p, end in zip(periods, ends, strict=True):
         metric = p.values[name]
-        months = round(((p.end - p.start).days + 1) / 30.4375)
+        months = p.months
         # Counts over periods of different lengths are separate series; a rate or average
         # over a period is comparable across lengths, and a snapshot is a point in time.
         segment = ("Snapshot on the date shown" if metric.date

@@ -21,6 +21,7 @@ from .terms import (  # noqa: F401 - the raw model's vocabulary, re-exported for
     PEOPLE,
     TOTAL,
     UNITS,
+    months_covered,
 )
 
 
@@ -276,7 +277,7 @@ class Period:
     @property
     def months(self) -> int:
         """Length in months, to the nearest month (1 April to 1 December is 8)."""
-        return round(((self.end - self.start).days + 1) / 30.4375)
+        return months_covered(self.start, self.end)
 
     def preceding(self, periods: dict[str, Period]) -> Period | None:
         """The period this one follows: its `previous:`, or else the period of the same report

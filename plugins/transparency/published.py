@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from .terms import PEOPLE, TOTAL
+from .terms import PEOPLE, TOTAL, months_covered
 
 # What a screen reader says for each symbol, instead of "left bracket c right bracket": the
 # page shows the symbol, hidden from assistive technology, and these words, hidden on screen.
@@ -364,7 +364,7 @@ class PublishedPeriod:
     @property
     def months(self) -> int:
         """How many months the period covers, to the nearest month."""
-        return round(((self.end - self.start).days + 1) / 30.4375)
+        return months_covered(self.start, self.end)
 
     @property
     def last_updated(self) -> dt.date:

@@ -4,12 +4,20 @@ import the raw model or the loader: tests/test_boundaries.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 UNITS = ("count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks")
 COUNTS = ("children", "records", "staff", "none")
 # What small-number suppression protects: counts of children, and of records about a child.
 # 'staff' (posts, people at work) and 'none' (rates, percentages of no one) are not suppressed.
 PEOPLE = ("children", "records")
 METRIC_TYPES = ("value", "sum", "percent", "ratio")
+
+
+def months_covered(start: dt.date, end: dt.date) -> int:
+    """How many months a period from `start` to `end` (dates, both days included) covers, to
+    the nearest month (1 April to 1 December is 8; a financial year 12)."""
+    return round(((end - start).days + 1) / 30.4375)
 TOTAL = "Total"
 NOT_AVAILABLE = "x"
 NOT_APPLICABLE = "z"
