@@ -76,6 +76,21 @@ def test_a_single_hidden_cell_beside_a_total_is_pinned(tmp_path: Path) -> None:
     assert attack(data) == [Finding(f"{P}/legal_status.csv[Remand]", 20, 20)]
 
 
+def test_the_disclosure_log_is_read_as_text_not_as_a_table(tmp_path: Path) -> None:
+    # A built site's data/ holds the narrative check's log (no `value` column): the attack
+    # on a real build stopped with KeyError: 'value' (found by a red team on built sites).
+    data = write(tmp_path, {f"{P}/legal_status.csv": table(["legal_status"], [
+        ("Care order", 845), ("Interim care order", 281), ("Placement order", 86), ("Remand", "c"),
+        ("Total", 1232)])})
+    (data / "disclosure-log.csv").write_text(
+        "file,line,text,let_through_by,reason\ncontent/iro/2021-22.md,3,2021,allowance 'years',\n",
+        encoding="utf-8-sig")
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    package["disclosure"]["narrative_log"] = "disclosure-log.csv"
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    assert attack(data) == [Finding(f"{P}/legal_status.csv[Remand]", 20, 20)]
+
+
 def stock_and_flow(tmp_path: Path, left: Any) -> Path:
     start, end = "iro/2020-21/figures.csv", f"{P}/figures.csv"
     return write(tmp_path, {
