@@ -19,7 +19,7 @@ READERS_OF_THE_PUBLISHED_SITE = (
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
 RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
-       "ees"}
+       "ees", "balances"}
 
 
 def _imports(module: str) -> set[str]:
@@ -67,8 +67,10 @@ def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):
 
 
 # What only the audit may read of the published model: the number of children each
-# percentage is of (never printed; the audit turns percentages back into counts with them).
-AUDIT_ONLY_FIELDS = {"bases"}
+# percentage is of (never printed; the audit turns percentages back into counts with them),
+# and how far a stock and flow's raw figures are from balancing (a hidden flow's value, given
+# the published ones).
+AUDIT_ONLY_FIELDS = {"bases", "own_difference"}
 AUDIT_MODULES = {"knowledge", "audit", "published"}
 
 
@@ -92,6 +94,7 @@ def test_only_the_audit_reads_the_bases_of_percentages():
     for module in sorted(readers):
         assert not _attributes_read(module) & AUDIT_ONLY_FIELDS, module
     assert "bases" in _attributes_read("knowledge")
+    assert "own_difference" in _attributes_read("audit")
 
 
 def test_the_audit_only_check_sees_a_read(tmp_path, monkeypatch):

@@ -225,7 +225,37 @@ REFUSED_3 = {
                                         "people, but the table says 'counts: none'",
     # A one-name `distinct` that settled a stock and flow (310 − 300 + 24 − 30 = 4).
     "distinct-alone-settles-a-stock-flow": "a 'distinct' relation must say why",
+    # 0.3 per 10,000 of 125,400 children is 4 children.
+    "rate-without-relation": "a rate per 10,000 children is a count of children over a "
+                             "population: it must be tied to the population",
 }
+
+
+def test_a_rate_tied_to_its_population_is_protected_and_a_reason_is_taken_at_its_word(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "rate-without-relation", data)
+    path = next(data.rglob("period.yaml"))
+    text = path.read_text()
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    _, problems = load_site(config.data_path, config.reports)
+    assert [(p.field, p.line) for p in problems.items] == [("figures.uasc_rate.counts", 22)]
+    path.write_text(text + "relations:\n  - rate: uasc_rate\n    population: child_population\n"
+                    "    counts: children\n")
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    published = publish_site(site, config)
+    assert published.findings == ()
+    assert shown(published, "cp/2021-22") == {"child_population": "125,400", "uasc_rate": "[c]"}
+    write_downloads(published, tmp_path / "out")
+    assert attack(tmp_path / "out" / "data") == []
+    # A reason is for a reviewer to check; the build takes it at its word.
+    path.write_text(text.replace("    counts: none\n", "    counts: none\n    not_people: test "
+                                 "reason\n"))
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    assert shown(publish_site(site, config), "cp/2021-22")["uasc_rate"] == "0.3 per 10,000"
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED_3))
@@ -254,7 +284,38 @@ PROTECTED_3 = {
     # 200 reviews held, 197 on time: 3 late (reviews on time are part of reviews held).
     "part-and-whole-counts-without-a-metric": lambda p: shown(p, "iro/2021-22")[
         "reviews_on_time"] == "[c]",
+    # A tolerance of 50 on figures that balance exactly: 330 − 300 = 34 − leaving, so 4.
+    "stock-flow-tolerance-wider-than-flows": lambda p: shown(p, "iro/2021-22")[
+        "children_entering_care"] == shown(p, "iro/2021-22")["children_leaving_care"] == "[c]",
 }
+
+
+def test_a_stock_and_flow_further_from_balancing_than_declared_stops_the_build(tmp_path):
+    # 300 + 34 − 4 = 330 exactly; with 331 at the end and no tolerance, the published figures
+    # (leaving hidden) still fit, since the hidden flow absorbs the difference, but the
+    # declaration contradicts the numbers.
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "stock-flow-tolerance-wider-than-flows", data)
+    path = data / "iro/2021-22/period.yaml"
+    path.write_text(path.read_text().replace("value: 330", "value: 331").replace(
+        "    tolerance: 50\n", "    tolerance: 0\n"))
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    assert [(f.kind, f.describe()) for f in publish_site(site, config).findings] == [
+        ("contradiction", "iro/2021-22: the published figures contradict each other or a "
+         "declared relation: stock and flow of children in care (period.yaml line 36): start "
+         "+ in − out − end on the source's own figures is 1 from balancing, but the relation "
+         "declares no tolerance (they must balance exactly)")]
+    # Declared as the source's own difference, it publishes, and the audit bounds the
+    # relation by that difference (1), so leaving (hidden) keeps 3 possible values.
+    path.write_text(path.read_text().replace("    tolerance: 0\n", "    tolerance: 1\n"))
+    site, _ = load_site(config.data_path, config.reports)
+    published = publish_site(site, config)
+    assert published.findings == ()
+    assert shown(published, "iro/2021-22")["children_leaving_care"] == "[c]"
 
 
 def test_tables_that_look_like_the_same_children_must_name_their_population(tmp_path):

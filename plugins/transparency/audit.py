@@ -141,7 +141,7 @@ def _add_row(system: _System, coeffs: dict[int, float], rhs: float, eq: bool, wh
         system.contradictions.setdefault(why, (home or seen[0][0], abs(rhs)))
 
 
-def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None:
+def _add_relation(model: Model, system: _System, rel: PublishedRelation, tight: bool) -> None:
     seen: list[Ref] = []
     if rel.kind in ("linear", "bound"):
         expr = _expression(model, system, rel.terms, seen)
@@ -149,10 +149,15 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None
             return
         coeffs, const = expr
         const += rel.constant
-        if rel.kind == "linear" and rel.tolerance == 0:
+        tolerance = rel.tolerance
+        if tight and rel.kind == "linear" and rel.own_difference is not None:
+            # A reader who knows the definition takes the figures to balance; a published
+            # tolerance wider than the figures' own difference protects nothing.
+            tolerance = min(tolerance, abs(rel.own_difference))
+        if rel.kind == "linear" and tolerance == 0:
             _add_row(system, coeffs, -const, True, rel.why, seen, rel.home)
             return
-        low, high = (-rel.tolerance, rel.tolerance) if rel.kind == "linear" else (rel.low, rel.high)
+        low, high = (-tolerance, tolerance) if rel.kind == "linear" else (rel.low, rel.high)
         _add_row(system, coeffs, high - const, False, rel.why, seen, rel.home)
         _add_row(system, {i: -c for i, c in coeffs.items()}, const - low, False, rel.why, seen,
                  rel.home)
@@ -178,7 +183,15 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation) -> None
         _add_row(system, coeffs, -const, False, rel.why, seen, rel.home)
 
 
-def _system(model: Model) -> _System:
+def _is_loose(rel: PublishedRelation) -> bool:
+    """A stock and flow whose published tolerance is wider than its figures' own difference."""
+    return (rel.kind == "linear" and rel.own_difference is not None
+            and abs(rel.own_difference) < rel.tolerance)
+
+
+def _system(model: Model, tight: bool = False) -> _System:
+    """The model's relations as rows over its unknowns; `tight`: stock-and-flow relations
+    bounded by their figures' own difference instead of their published tolerance."""
     system = _System()
     for ref, q in model.quantities.items():
         if q.role in (HIDDEN, IMPLIED, BOUNDED):
@@ -187,7 +200,7 @@ def _system(model: Model) -> _System:
             system.lower.append(q.low)
             system.upper.append(q.high)
     for rel in (*model.lines, *model.relations):
-        _add_relation(model, system, rel)
+        _add_relation(model, system, rel, tight)
     return system
 
 
@@ -359,8 +372,22 @@ def _complement_rank(model: Model, ref: Ref, distance: int) -> tuple[int, int, i
 
 
 def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Finding]:
-    """Every finding in a reader's model (see the module docstring)."""
-    system = _system(model)
+    """Every finding in a reader's model (see the module docstring). Where a stock and flow
+    publishes a tolerance wider than its figures' own difference, two readers are audited:
+    one who takes the tolerance at its word (the readings of [c] it allows), and one who
+    knows the figures balance as the definition says."""
+    found = _audit_system(model, _system(model), min_range, reading)
+    if any(_is_loose(rel) for rel in model.relations):
+        seen = {(f.kind, f.period, f.table, f.cell, f.through) for f in found}
+        found += [f for f in _audit_system(model, _system(model, tight=True), min_range, reading)
+                  if (f.kind, f.period, f.table, f.cell, f.through) not in seen
+                  and not any(g.kind != "contradiction" and (g.period, g.table, g.cell)
+                              == (f.period, f.table, f.cell) for g in found)]
+    return found
+
+
+def _audit_system(model: Model, system: _System, min_range: int,
+                  reading: bool) -> list[Finding]:
     findings: dict[Ref, Finding] = {}
     for unknowns, rows in _components(system):
         reported = [i for i in unknowns

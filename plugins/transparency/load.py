@@ -1386,6 +1386,41 @@ def _check_relations(period: Period, problems: Problems) -> None:
             _check_selector(period, sel, relation.where, field, problems)
     for name, fig in period.figures.items():
         _check_percent_ties(period, name, fig, problems)
+    _check_rate_ties(period, problems)
+
+
+RATE_UNITS = ("rate_per_10000",)
+
+
+def _check_rate_ties(period: Period, problems: Problems) -> None:
+    """A rate per 10,000 children is a count of children per 10,000 of a population: beside
+    that population (published here, or public anywhere) it gives the count, 0.3 per 10,000
+    of 125,400 children is 4 (a red-team finding). A rate figure, table or comparator that says
+    `counts: none` must be the `rate` of a `rate` relation (the audit then protects the count
+    behind it) or say why no count of children can be worked out from it (`not_people:`)."""
+    rated = {(t.selector.figure, t.selector.table) for r in period.relations
+             if r.kind == "rate" and (t := r.rate) is not None}
+    hint = ("if a population it is per is published (a figure of children living in the "
+            "area, say), declare the rate under 'relations:' ('- rate: <this rate>', "
+            "'population: <the figure>', 'counts: children'), and the audit protects the count "
+            "behind it; if no count of children can be worked out from it (a rate the DfE "
+            "publishes for the whole council area, of counts in the hundreds), say why in "
+            f"words: 'not_people: <reason>' (see 'Relations' in {FORMAT_DOC})")
+    for name, fig in period.figures.items():
+        if (fig.unit in RATE_UNITS and fig.counts == "none" and not fig.not_people
+                and (name, None) not in rated):
+            problems.add(fig.where.file, "a rate per 10,000 children is a count of children "
+                         "over a population: it must be tied to the population or say why "
+                         "no count can be worked out from it", hint,
+                         line=fig.where.line, field=f"figures.{name}.counts")
+    for name, table in period.tables.items():
+        if (table.unit in RATE_UNITS and table.counts == "none" and not table.not_people
+                and not any(t == name for _, t in rated)):
+            section = "comparators" if table.comparator else "tables"
+            problems.add(table.where.file, f"'{name}' gives rates per 10,000 children, counts "
+                         "of children over a population: it must be tied to the population "
+                         "or say why no count can be worked out from it", hint,
+                         line=table.where.line, field=f"{section}.{name}.counts")
 
 
 def _half_of_last_digit(value: float) -> float:

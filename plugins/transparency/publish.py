@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations, product
 
 from .audit import Finding, audit_period, audit_site
+from .balances import own_difference, unbalanced
 from .knowledge import current_version, same_label
 from .metrics import MetricResult, Part, compute_all, percent_change, round_half_up, select
 from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
@@ -479,9 +480,11 @@ def _negated(terms: tuple[tuple[float, Ref], ...]) -> tuple[tuple[float, Ref], .
     return tuple((-c, r) for c, r in terms)
 
 
-def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation, ...]:
+def _relations(period: Period, raws: dict[str, _Raw],
+               site: Site | None = None) -> tuple[PublishedRelation, ...]:
     """The period's declared relations, and those its figures' definitions imply, as
-    published facts over published quantities (structure only)."""
+    published facts over published quantities (structure only, but for a stock and flow's
+    own difference, which only the audit reads). `site`: to read `previous.NAME` terms."""
     out: list[PublishedRelation] = []
     where = f"{period.key}: "
     for rel in period.relations:
@@ -495,7 +498,8 @@ def _relations(period: Period, raws: dict[str, _Raw]) -> tuple[PublishedRelation
                      *(t for x in rel.outflow for t in _negated(_relation_refs(period, x))),
                      *_negated(_relation_refs(period, rel.end)))
             out.append(PublishedRelation("linear", f"{where}stock and flow of {rel.label}{line}",
-                                         terms=terms, tolerance=rel.tolerance, home=period.key))
+                                         terms=terms, tolerance=rel.tolerance, home=period.key,
+                                         own_difference=own_difference(period, rel, site)))
         elif rel.kind == "same":
             figure, cells = (_relation_refs(period, t) for t in rel.terms)
             out.append(PublishedRelation("linear", f"{where}'{rel.label}' is a cell or margin of "
@@ -551,7 +555,8 @@ def _percent_relations(period: Period, name: str, fig: Figure,
 
 
 def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
-                  tables: dict[str, _TableResult], changes: dict[str, PublishedChange]) -> PublishedPeriod:
+                  tables: dict[str, _TableResult], changes: dict[str, PublishedChange],
+                  site: Site | None = None) -> PublishedPeriod:
     values: dict[str, PublishedMetric] = {}
     for name, raw in raws.items():
         value = _value(raw, name in hidden)
@@ -572,7 +577,7 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
         notes=tuple(period.notes), previous=period.previous, values=values,
         targets={n: t for n in period.targets if (t := _target(period, n))},
         tables={n: r.published for n, r in tables.items()}, draft=period.draft,
-        relations=_relations(period, raws),
+        relations=_relations(period, raws, site),
         hierarchies=tuple((r.label, r.members) for r in period.relations if r.kind == "hierarchy"))
 
 
@@ -709,6 +714,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
 
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                      forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
+                     site: Site | None = None,
                      ) -> tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
@@ -726,7 +732,7 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         hidden = extra_metrics | {n for n, r in raws.items()
                                   if _is_disclosive(r, config, tables, ndims)}
         return raws, hidden, tables, audit_period(
-            _build_period(period, raws, hidden, tables, {}), config.min_feasible_range,
+            _build_period(period, raws, hidden, tables, {}, site), config.min_feasible_range,
             (config.suppression_threshold, config.sensitive_threshold))
 
     # Cells and figures hidden in another version of this period start hidden here.
@@ -769,7 +775,7 @@ def _what(ref: Ref) -> str:
 
 def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                        forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
-                       ) -> tuple[Suppressed, list[Suppressed]]:
+                       site: Site | None = None) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
     version is hidden in all, repeated until nothing more is hidden, so that comparing two
     versions cannot reveal a value either of them hides. `forced`: cells and figures the
@@ -779,7 +785,8 @@ def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key
     forced_metrics = set(forced_metrics or ())
     while True:
         found: list[str] = []
-        results = [_suppress_period(v, config, forced, forced_metrics, found) for v in versions]
+        results = [_suppress_period(v, config, forced, forced_metrics, found, site)
+                   for v in versions]
         union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
         for _, _, tables, _ in results:
             for name, result in tables.items():
@@ -841,10 +848,10 @@ def _changes_between(old: PublishedPeriod, new: PublishedPeriod) -> tuple[str, .
 
 
 def _with_revisions(period: Period, current: PublishedPeriod, computed: Suppressed,
-                    earlier: list[Suppressed]) -> PublishedPeriod:
+                    earlier: list[Suppressed], site: Site) -> PublishedPeriod:
     if not period.revisions:
         return current
-    olds = [_build_period(r.previous, raws, hidden, tables, {})
+    olds = [_build_period(r.previous, raws, hidden, tables, {}, site)
             for r, (raws, hidden, tables, _) in zip(period.revisions, earlier, strict=True)]
     chain = [*olds, current]
     log = tuple(PublishedRevision(date=r.date, note=r.note,
@@ -1080,8 +1087,9 @@ def _assemble(site: Site, config: Config,
                 if name in prev_raws:
                     changes[name] = _change(raw, name in hidden, prev_raws[name],
                                             name in prev_hidden, period, prev_period, config)
-        periods[key] = _with_revisions(period, _build_period(period, raws, hidden, tables, changes),
-                                       computed[key], versions[key][1])
+        periods[key] = _with_revisions(
+            period, _build_period(period, raws, hidden, tables, changes, site), computed[key],
+            versions[key][1], site)
     return periods
 
 
@@ -1112,6 +1120,26 @@ def _site_cure(findings: list[Finding], site: Site,
     return redo
 
 
+def _unbalanced(site: Site, found: Iterable[Finding]) -> list[Finding]:
+    """Stock-and-flow relations whose raw figures are further from balancing than their
+    tolerance: the declaration contradicts the numbers, even where a hidden flow would let
+    the published ones fit. Those the audit `found` from the published numbers alone are
+    not reported twice."""
+    reported = {why.split(" (the published numbers are")[0] for f in found
+                if f.kind == "contradiction" for why in f.through}
+    out = []
+    for period, rel, difference in unbalanced(site):
+        line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+        if f"{period.key}: stock and flow of {rel.label}{line}" in reported:
+            continue
+        declared = (f"its tolerance of {rel.tolerance:g}" if rel.tolerance else
+                    "no tolerance (they must balance exactly)")
+        out.append(Finding(period.key, "", (), 0, 0, "contradiction", through=(
+            f"stock and flow of {rel.label}{line}: start + in − out − end on the source's own "
+            f"figures is {difference:g} from balancing, but the relation declares {declared}",)))
+    return out
+
+
 def _geography(config: Config) -> PublishedGeography | None:
     """The council in the DfE's open data, when the settings give it (resolve has checked
     that they give all of it or none)."""
@@ -1130,7 +1158,7 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
     forced: dict[str, tuple[dict[str, set[Key]], set[str]]] = {}
     # What each period's own cure hid beyond its tables' line rule, and why.
     in_period: dict[str, list[str]] = {key: [] for key in site.periods}
-    versions = {key: _suppress_versions(period, config, reasons=in_period[key])
+    versions = {key: _suppress_versions(period, config, reasons=in_period[key], site=site)
                 for key, period in site.periods.items()}
     findings: list[Finding] = []
     reasons: list[str] = []
@@ -1149,9 +1177,9 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
             break
         for key in redo:
             versions[key] = _suppress_versions(site.periods[key], config, *forced[key],
-                                               reasons=in_period[key])
+                                               reasons=in_period[key], site=site)
     return replace(published, findings=tuple(findings) + tuple(_undeclared(site, versions))
-                   + tuple(_unnamed_populations(site)),
+                   + tuple(_unnamed_populations(site)) + tuple(_unbalanced(site, findings)),
                    combined=tuple(r for key in sorted(in_period) for r in in_period[key])
                    + tuple(reasons))
 

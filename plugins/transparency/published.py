@@ -238,7 +238,8 @@ class Implied:
 
 @dataclass(frozen=True)
 class PublishedRelation:
-    """A fact a reader can use to combine published numbers: structure only, never values.
+    """A fact a reader can use to combine published numbers: structure only, never values
+    (but for `own_difference`, which only the audit reads).
 
     linear: |sum(coef * q) + constant| <= tolerance (stock and flow, a figure equal to a cell,
             a part of a period no larger than the whole, ...).
@@ -262,6 +263,10 @@ class PublishedRelation:
     high: float = 0.0
     # The period whose period.yaml declares it ('' when the engine derives it).
     home: str = ""
+    # linear (stock and flow): how far the raw figures are from balancing, when all are
+    # numbers. A raw value, read only by the audit (tests/test_boundaries.py), which bounds
+    # the relation by it where it is tighter than the published `tolerance`; never printed.
+    own_difference: float | None = None
 
     def refs(self) -> list[Ref]:
         out = [r for _, r in (*self.terms, *self.numerator, *self.denominator)]
