@@ -135,6 +135,24 @@ def test_headline_figures_computed_from_the_data(site):
     assert "Not met" in timely.get_text(" ", strip=True)
 
 
+def test_main_points_come_first_then_the_headline_figures(site):
+    # ONS bulletins open with their main points: the narrative's "Main points" section is
+    # shown above the headline cards, the period's details and the contents list.
+    soup = page(site, "iro/2022-23")
+    article = soup.select_one("article.app-report")
+    order = [h.get("id") for h in article.find_all("h2")]
+    assert order[:3] == ["main-points", "headlines", "contents-heading"]
+    points = [" ".join(li.get_text().split()) for li in soup.select("#main-points + ul li")]
+    assert points == ["On 31 March 2023 there were 1,061 children in care in Northmoor, up 49 "
+                      "(4.8%) from 1,012 at 31 March 2022.",
+                      "352 children entered care during the year and 300 left."]
+    assert len(soup.find_all(id="main-points")) == 1  # moved, not repeated
+    contents = [a.get_text(strip=True) for a in soup.select(".app-contents__list a")]
+    assert contents[0] == "About the service" and "Main points" not in contents
+    # A page whose narrative has no main points shows none.
+    assert not page(site, "iro/2021-22").find(id="main-points")
+
+
 def test_tables_are_accessible_html(site):
     soup = page(site, "iro/2022-23")
     for table in soup.select("table.app-table"):

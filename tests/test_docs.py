@@ -82,3 +82,10 @@ def test_every_task_is_listed_with_a_description():
     assert {"build", "check", "serve", "catalogue", "test", "bench"} <= set(listed)
     for task in listed:
         assert f"invoke {task}" in readme, f"{task} is not in the README"
+
+
+def test_editing_guide_names_the_main_points_heading_the_engine_looks_for():
+    from transparency.narrative import MAIN_POINTS
+
+    text = (DOCS / "editing.md").read_text()
+    assert f"### {MAIN_POINTS}\n" in text and f"`## {MAIN_POINTS}`" in text

@@ -330,6 +330,9 @@ def test_skeleton_keeps_structure_and_references_only() -> None:
             "More prose.\n")
     assert scaffold.skeleton(text, "Report 2022/23", "New summary.") == (
         "Title: Report 2022/23\nSummary: New summary.\n\n"
+        # A narrative without main points is asked for them (every report page opens with
+        # them); one that has them keeps them, as any section, with their references.
+        "## Main points\n\n" + scaffold.MAIN_POINTS_PROMPT + "\n\n"
         "[Write the introduction.]\n\n"
         "## Children in care\n\n"
         "[Write about children in care, using {{ children_in_care }} and {{ change children_in_care }}.]\n\n"
@@ -337,7 +340,13 @@ def test_skeleton_keeps_structure_and_references_only() -> None:
         "[Write about children in care, using {{ reviews_held }}.]\n\n"
         "### About the IRO team\n\n"
         "[Write about the IRO team.]\n")
-    assert len(placeholder_lines(scaffold.skeleton(text, "T", "S"))) == 4
+    assert len(placeholder_lines(scaffold.skeleton(text, "T", "S"))) == 5
+    with_points = text.replace("Intro with", "## Main points\n\n- {{ children_in_care }} in "
+                               "care.\n\n## About\n\nIntro with")
+    assert scaffold.skeleton(with_points, "T", "S").startswith(
+        "Title: T\nSummary: S\n\n## Main points\n\n[Write about main points, using "
+        "{{ children_in_care }}.]\n\n## About\n\n")
+    assert scaffold.MAIN_POINTS_PROMPT not in scaffold.skeleton(with_points, "T", "S")
 
 
 # --- the task ------------------------------------------------------------------------------

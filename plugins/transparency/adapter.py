@@ -130,6 +130,7 @@ class ReportMarkdownReader(MarkdownReader):
         content, metadata = MarkdownReader({**self.settings, "MARKDOWN": markdown}).read(source_path)
         metadata = pages.period_metadata(metadata, period, site, refs, site_url,
                                          self.process_metadata)
+        metadata["main_points"], content = pages.main_points(content)
         metadata["contents"] = pages.contents(content, metadata)
         return content, metadata
 

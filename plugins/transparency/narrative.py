@@ -14,6 +14,8 @@ from .problems import read_text as read_file
 from .published import PublishedSite
 
 PAGES_DIR = "pages"
+# The heading of the section every report page opens with (pages.main_points).
+MAIN_POINTS = "Main points"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from . import references
 from .chart_pages import RenderedChart, chart_html, chart_key
 from .charts import trend_table
+from .narrative import MAIN_POINTS
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
@@ -88,13 +89,30 @@ def period_metadata(metadata: dict[str, Any], period: PublishedPeriod, site: Pub
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 
 
+def main_points(content: str) -> tuple[str, str]:
+    """The narrative's "Main points" section (its level-2 heading, wherever it is) taken out
+    of the page's HTML, for the template to show first, above the headline figures, as ONS
+    bulletins do: (the section's HTML without its heading, the rest of the page). ("", content)
+    when the narrative has none."""
+    headings = list(re.finditer(r"<h2\b[^>]*>(.*?)</h2>", content, re.S))
+    for index, heading in enumerate(headings):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).split())
+        if text.casefold() != MAIN_POINTS.casefold():
+            continue
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(content)
+        return (content[heading.end():end].strip(),
+                content[:heading.start()].rstrip() + ("\n" + content[end:] if end < len(content)
+                                                      else "\n"))
+    return "", content
+
+
 def contents(content: str, metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    """The report page's sections in order, for its contents list: the headline figures, the
-    narrative's own level-2 headings, then the sections the template adds after it."""
+    """The report page's sections below its contents list, in order: the narrative's own
+    level-2 headings, then the sections the template adds after it. (The main points and the
+    headline figures come first, above the contents list, so they are not listed.)"""
     period: PublishedPeriod = metadata["report_period"]
-    items = [("headlines", "Headline figures")] if period.headlines else []
     # Plain text (entities decoded): the templates escape what they print.
-    items += [(anchor, html.unescape(re.sub(r"<[^>]+>", "", label)).strip())
+    items = [(anchor, html.unescape(re.sub(r"<[^>]+>", "", label)).strip())
               for anchor, label in _H2.findall(content)]
     if metadata.get("other_tables"):
         items.append(("more-tables", "More tables from this report"))

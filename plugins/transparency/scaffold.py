@@ -36,6 +36,7 @@ import yaml
 
 from . import load, narrative
 from .model import Period
+from .narrative import MAIN_POINTS
 from .problems import Problems
 from .references import BLOCK_KINDS, REFERENCE_RE
 from .workbook import MAX_SHEET_NAME
@@ -553,8 +554,16 @@ def skeleton(text: str, title: str, summary: str) -> str:
                        f"{refs[-1]}.]")
         elif not (out and out[-1].startswith(prompt)):  # one prompt for a run of prose
             out.append(f"{prompt}.]")
+    if not any(line.startswith("#") and " ".join(line.lstrip("#").split()).casefold()
+               == MAIN_POINTS.casefold() for line in out):
+        # Every report page opens with its main points (pages.main_points): ask for them.
+        out[:0] = [f"## {MAIN_POINTS}", MAIN_POINTS_PROMPT]
     body = "\n\n".join(out)
     return ("\n".join(meta) + "\n\n" if meta else "") + body + "\n"
+
+
+MAIN_POINTS_PROMPT = ("[Write the main points: the few findings that matter most, as a bulleted "
+                      "list of one short sentence each, giving figures by reference]")
 
 
 # --- the whole period -----------------------------------------------------------------------
