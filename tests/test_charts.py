@@ -186,3 +186,60 @@ def test_long_facet_headers_wrap_inside_their_small_chart():
     # At 13px a character is at most about 0.6 of the size wide: each line fits its chart.
     assert max(len(line) for line in lines) * 13 * 0.6 <= charts.FACET_WIDTH
     assert all(line in " ".join(long) for line in lines)
+
+
+def test_every_chart_subtitle_says_when():
+    # A narrative's own title states a finding ("Most children are on care orders"), so the
+    # subtitle carries the date or span (issue 14: 23 charts did not say when).
+    table, period = published_table({("Foster",): 561, ("Residential",): 145, (T,): 706})
+    assert charts.subtitle_for(table, period) == "Children, April 2021 to March 2022"
+    import dataclasses
+    import datetime as dt
+
+    snapshot = dataclasses.replace(table, date=dt.date(2022, 3, 31))
+    assert charts.subtitle_for(snapshot, period) == "Children, at 31 March 2022"
+    spec = charts.build(table, period, title="Most live in foster care").to_dict()
+    assert spec["description"] == "Most live in foster care. Children, April 2021 to March 2022"
+    assert charts.span_words(dt.date(2022, 3, 1), dt.date(2022, 3, 31)) == "March 2022"
+
+
+def test_unordered_bars_are_largest_first_by_published_numbers_only():
+    table, _ = published_table({("Other",): 90, ("Foster",): 561, ("Hospital",): 2,
+                                ("Residential",): 145, ("Placed with parents",): 30, (T,): 828})
+    # Hospital is hidden (2), and its complement too; hidden cells follow the shown ones in
+    # their listed order, whatever their true size, and "Other" is last.
+    hidden = [c for (c,), v in table.cells.items() if v.suppressed]
+    assert "Hospital" in hidden
+    order = charts.category_order(table)
+    shown = [c for c in order if c not in hidden and c != "Other"]
+    assert shown == sorted(shown, key=lambda c: -table.cells[(c,)].number)
+    assert order[-1] == "Other" and order[len(shown):-1] == [
+        c for c in ["Foster", "Hospital", "Residential", "Placed with parents"] if c in hidden]
+    spec = charts.build(table, _).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == order
+
+
+def test_ordered_categories_keep_their_order():
+    import dataclasses
+
+    ages = {("Under 1",): 10, ("1 to 4",): 50, ("5 to 9",): 30, (T,): 90}
+    table, _ = published_table(ages, dims=("age",))
+    assert charts.category_order(table) == ["Under 1", "1 to 4", "5 to 9"]
+    codes, _ = published_table({("PN1",): 10, ("PN2",): 50, ("PN3",): 30, (T,): 90}, dims=("code",))
+    assert charts.category_order(codes) == ["PN1", "PN2", "PN3"]
+    grades, _ = published_table({("Outstanding",): 10, ("Good",): 50, ("Inadequate",): 30,
+                                 (T,): 90}, dims=("grade",))
+    assert charts.category_order(grades) == ["Good", "Inadequate", "Outstanding"]
+    # Declared in the data: grades are listed best first; ages may be sorted by value.
+    assert charts.category_order(dataclasses.replace(grades, order="listed")) == [
+        "Outstanding", "Good", "Inadequate"]
+    assert charts.category_order(dataclasses.replace(table, order="value")) == [
+        "1 to 4", "5 to 9", "Under 1"]
+
+
+def test_two_way_bars_are_ordered_by_their_category_totals():
+    cells = {("Foster", "F"): 40, ("Foster", "M"): 50, ("Foster", T): 90,
+             ("Residential", "F"): 60, ("Residential", "M"): 70, ("Residential", T): 130,
+             (T, "F"): 100, (T, "M"): 120, (T, T): 220}
+    table, _ = published_table(cells, dims=("placement", "gender"))
+    assert charts.category_order(table) == ["Residential", "Foster"]

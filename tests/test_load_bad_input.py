@@ -595,3 +595,15 @@ def test_a_dimension_named_like_an_engine_column_is_a_problem_not_a_crash(files,
                                                                          f"{name},value"))
     messages = [p.message for p in load(files).items]
     assert f"'{name}' is not a valid dimension name" in messages
+
+
+def test_a_chart_order_that_is_not_listed_or_value(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "      legal_status: Legal status\n",
+                       "      legal_status: Legal status\n    order: alphabetical\n")
+    text = find_problem(load(files), "period.yaml", "'alphabetical' is not a valid order",
+                        line=support.line_of(files.yaml, "order: alphabetical"),
+                        field="tables.legal_status.order")
+    assert "use one of: listed, value" in text
+    support.replace_in(files.yaml, "order: alphabetical", "order: listed")
+    site, problems = support.load_data(files.data)
+    assert not problems and site.periods["iro/2021-22"].tables["legal_status"].order == "listed"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from .classifications import is_age_dimension
 from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
 from .terms import TOTAL
 
@@ -100,8 +101,58 @@ def _category_dim(table: PublishedTable) -> str:
     return table.dims[1] if _transposed(table) else table.dims[0]
 
 
-def _order(table: PublishedTable) -> list[str]:
+def _listed(table: PublishedTable) -> list[str]:
     return [c for c in table.categories(_category_dim(table)) if c != TOTAL]
+
+
+# Categories that are what is left over, or not known: last, whatever their size.
+RESIDUAL = re.compile(r"^(other\b|any other|not known|not recorded|not stated|unknown|"
+                      r"information not|refused|declined|missing)", re.IGNORECASE)
+
+
+def is_ordered(table: PublishedTable, labels: list[str]) -> bool:
+    """Whether the categories have an order of their own, kept on a chart: declared
+    (`order: listed`), or read from them: times, ages, numbered codes or stages (every label
+    has a digit), and ethnic groups (the DfE's standard order)."""
+    if table.order:
+        return table.order == "listed"
+    dim = _category_dim(table)
+    name, label = dim, table.dimensions.get(dim, dim)
+    return (table.trend or table.comparator or _time_like(table, dim, 2)
+            or is_age_dimension(name, label) or "ethnic" in f"{name} {label}".lower()
+            or all(re.search(r"\d", c) for c in labels))
+
+
+def category_order(table: PublishedTable) -> list[str]:
+    """The order of a chart's categories: as listed where they are ordered (is_ordered);
+    otherwise largest first, by published numbers only (the category's Total where it is
+    shown, else the sum of its shown cells), hidden ones after the shown ones and leftovers
+    ("Other", "Not known") last, so a hidden number's size never decides a place."""
+    labels = _listed(table)
+    if is_ordered(table, labels):
+        return labels
+    dim = table.dims.index(_category_dim(table))
+    size: dict[str, float] = {}
+    margin: dict[str, float] = {}
+    for key, value in table.cells.items():
+        category = key[dim]
+        if category == TOTAL or value.number is None:
+            continue
+        if all(k == TOTAL for i, k in enumerate(key) if i != dim) and len(key) > 1:
+            margin[category] = value.number
+        elif TOTAL not in key:
+            size[category] = size.get(category, 0.0) + value.number
+    size.update(margin)
+
+    def rank(item: tuple[int, str]) -> tuple[int, float, int]:
+        index, category = item
+        if RESIDUAL.match(category):
+            return (2, 0.0, index)
+        if category not in size:
+            return (1, 0.0, index)
+        return (0, -size[category], index)
+
+    return [c for _, c in sorted(enumerate(labels), key=rank)]
 
 
 def _value_axis(table: PublishedTable) -> alt.Axis:
@@ -135,7 +186,7 @@ def wrapped_labels(labels: list[str]) -> str:
 
 def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
-    order = _order(table)
+    order = category_order(table)
     series = [s for s in dict.fromkeys(frame["series"]) if s]
     y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     x = alt.X("value:Q", title=table.measure, axis=_value_axis(table))
@@ -160,7 +211,7 @@ def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
 
 def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     frame = chart_frame(table)
-    order = _order(table)
+    order = _listed(table)  # a line joins its categories in their own order
     series = [s for s in dict.fromkeys(frame["series"]) if s]
     if len(series) == 1 and table.trend:
         series = []  # one unbroken segment: no legend needed
@@ -265,15 +316,25 @@ def _when(period: PublishedPeriod, name: str, edge: str = "end") -> str:
     return f"{period.start if edge == 'start' else period.end:%B %Y}"
 
 
+def span_words(start: dt.date, end: dt.date) -> str:
+    """A period in words, by month: "April 2021 to March 2022", or "March 2022" for one month."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{end:%B %Y}"
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
-    """Measure and geography; the date is in the title, or here for a snapshot."""
+    """Measure, geography and when: the snapshot date ("at 31 March 2022"), or the span the
+    counts cover ("April 2021 to March 2022"), whatever the title says (a narrative's own
+    title states a finding, not a date). Comparators and trends have their years on an axis."""
     area = f", {period.area}" if period.area else ""
     if table.trend:
         return f"{table.measure}{area}, each period the council has reported. {table.note}".strip()
     if table.comparator:
         return f"{table.measure}: {period.area or 'the council'} and comparator areas"
-    when = f", at {table.date.day} {table.date:%B %Y}" if table.date else ""
-    return f"{table.measure}{area}{when}"
+    when = (f"at {table.date.day} {table.date:%B %Y}" if table.date
+            else span_words(period.start, period.end))
+    return f"{table.measure}{area}, {when}"
 
 
 def build(table: PublishedTable, period: PublishedPeriod, kind: str | None = None,

@@ -893,7 +893,7 @@ def _parse_not_total(ctx: _Ctx) -> dict[str, str]:
 def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
                       "population", "source", "note", "sensitive", "collapse", "base",
-                      "not_people", "not_total"})
+                      "not_people", "not_total", "order"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -969,7 +969,8 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
                   population=ctx.text("population", required=False) or None,
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
                   collapse=collapse, base=base, sheet=sheet, not_people=not_people,
-                  not_total=not_total)
+                  not_total=not_total,
+                  order=ctx.choice("order", ORDERS) if "order" in ctx.m else "")
     if base is None:
         _check_not_people(ctx, unit, counts, dims,
                           [float(v) for v in frame["value"] if v == v], not_people)
@@ -1269,6 +1270,7 @@ def _check_selector(period: Period, sel: Selector, where: Where, field: str,
                              line=where.line, field=field)
 
 
+ORDERS = ("listed", "value")  # a table's `order:` (model.Table.order)
 RELATION_HINT = "see 'Relations' in " + FORMAT_DOC
 _RELATION_FIELDS = {
     "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},

@@ -157,6 +157,9 @@ class Table:
     # Categories that equal the sum of the other categories of their line yet are not totals:
     # {category: why}.
     not_total: dict[str, str] = field(default_factory=dict)
+    # How a chart orders the categories: 'listed' (as in the file: grades, stages), 'value'
+    # (largest first), or '' to let the engine choose (charts.category_order).
+    order: str = ""
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
         if self.base is None or isinstance(self.base, str):

@@ -180,7 +180,7 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
                and table.unit == "percent" else None),
         partitions=_partitions(table, values) if table.base is not None else (),
-        primary_hidden=len(primary & hidden))
+        primary_hidden=len(primary & hidden), order=table.order)
     return _TableResult(published, hidden, values)
 
 

@@ -119,6 +119,8 @@ class PublishedTable:
     # Of the hidden cells, how many are hidden for being small (primary suppression); the rest
     # are complements (secondary): the information loss `invoke check` reports.
     primary_hidden: int = 0
+    # How charts order the categories: 'listed', 'value' or '' (charts.category_order).
+    order: str = ""
 
     @property
     def dims(self) -> list[str]:
