@@ -73,6 +73,27 @@ def test_no_horizontal_scrolling(browser, server, path, width):
     page.close()
 
 
+ESCAPES = """() => [...document.querySelectorAll('body *')].filter(e => {
+    if (getComputedStyle(e).position !== 'absolute') return false;
+    let box = e.parentElement;
+    while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+    if (!box || box === document.body || box === document.documentElement) return false;
+    const placed = e.offsetParent;  // the containing block
+    return !(placed && (placed === box || box.contains(placed)));
+}).map(e => e.className + ' in ' + e.closest('[id]')?.id)"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_absolutely_placed_escapes_its_scroll_box(browser, server, path):
+    # The words a screen reader says for [c] are absolutely placed; in a table that scrolls
+    # sideways, placed against the page instead of its box, they widened Bradford's pages by
+    # 65px on a phone, wherever a hidden cell sat beyond the screen's edge.
+    page = browser.new_page(viewport={"width": 320, "height": 900})
+    page.goto(server + path)
+    assert page.evaluate(ESCAPES) == []
+    page.close()
+
+
 def test_report_page_reads_completely_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
