@@ -80,7 +80,7 @@ def bench_charts() -> None:
     import vl_convert
     from pelican.settings import read_settings
 
-    from transparency.chart_pages import collect
+    from transparency.chart_pages import chart_tables, collect
     from transparency.chart_render import render_all
     from transparency.pipeline import config_from, prepare
     from transparency.trends import key_measures
@@ -88,7 +88,7 @@ def bench_charts() -> None:
     config = config_from(read_settings(str(ROOT / "pelicanconf.py")))
     site, _ = prepare(config)
     assert site is not None
-    base = list(collect(config, site, key_measures(site)).values())
+    base = list(collect(chart_tables(config, site, key_measures(site))).values())
     # Vary the specs so nothing is cached or repeated: 120 distinct charts.
     specs = {}
     for i in range(120):
@@ -133,13 +133,12 @@ def _gz(data: bytes) -> int:
 
 def page_weights(output: Path) -> None:
     css = (output / "theme/css/main.css").read_bytes()
-    bundle = output / "theme/js/vega-bundle.js"
-    js = (bundle.read_bytes() if bundle.exists() else b"") + (output / "theme/js/charts.js").read_bytes()
-    print("page weight (gzipped; HTML includes inline SVG charts):")
+    js = (output / "theme/js/charts.js").read_bytes()
+    print("page weight (gzipped; HTML includes inline SVG charts, two layouts each):")
     for page in sorted(output.glob("*/*/index.html")):
         html = page.read_bytes()
         without = _gz(html) + _gz(css)
-        has_js = b"vega-bundle.js" in html
+        has_js = b"charts.js" in html
         with_js = without + (_gz(js) if has_js else 0)
         print(f"  {page.parent.relative_to(output)}: {without / 1024:.0f} KB without JS"
               + (f", {with_js / 1024:.0f} KB with the chart JS" if has_js else " (no charts)"))

@@ -136,21 +136,78 @@ def test_keyboard_reaches_every_link_in_order(browser, server):
     page.close()
 
 
-def test_charts_are_enhanced_with_tooltips_from_the_local_bundle(browser, server):
-    page = browser.new_page()
+def test_chart_marks_have_titles_on_hover_and_touch_and_no_vega_runtime(browser, server):
+    # Issue 15: the page loaded the whole Vega runtime (900 KB) only to redraw charts already
+    # on the page, for tooltips. Each mark's <title> is the browser's own hover tooltip;
+    # charts.js shows it where a mark is touched.
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(server + "iro/2022-23/")
-    page.wait_for_selector("figure.app-chart[id$='-placement_type'] .app-chart__graphic[data-enhanced=true]")
-    svg = page.locator("figure.app-chart[id$='-placement_type'] .app-chart__interactive svg")
-    assert svg.get_attribute("aria-hidden") == "true"  # heading, description and table say it
-    bar = svg.locator(".mark-rect path").first
-    bar.hover()
-    tooltip = page.locator("#vg-tooltip-element")
-    tooltip.wait_for(state="visible")
-    assert "Foster care" in tooltip.inner_text()
-    assert any(u.endswith("/theme/js/vega-bundle.js") for u in requests)
+    figure = page.locator("figure.app-chart[id$='-placement_type']")
+    assert figure.locator(".app-chart__graphic--wide").is_visible()
+    assert not figure.locator(".app-chart__graphic--narrow").is_visible()
+    bar = figure.locator(".app-chart__graphic--wide svg path:has(> title)").first
+    title = bar.locator("title").text_content()
+    assert title.startswith("Foster care: ") and title.split(": ")[1].replace(",", "").isdigit()
+    bar.click()
+    tip = page.locator(".app-chart__tip")
+    assert tip.is_visible() and tip.inner_text() == title
+    box = tip.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    page.mouse.click(5, 5)
+    assert not tip.is_visible()
+    assert not any("vega" in u for u in requests), requests
     assert all(u.startswith(server) for u in requests)
+    page.close()
+
+
+def _gzipped(site: Path, server: str, urls: list[str]) -> int:
+    import gzip
+
+    total = 0
+    for url in dict.fromkeys(urls):
+        path = site / urlparse(url).path.lstrip("/")
+        path = path / "index.html" if path.is_dir() else path
+        total += len(gzip.compress(path.read_bytes(), 9))
+    return total
+
+
+def test_a_chart_page_with_javascript_weighs_as_little_as_without(browser, server,
+                                                                   council_site):
+    # Issue 15: 309-335 KB gzipped with JavaScript against 10-36 KB without. Same-origin
+    # files only, each gzipped as a server would send it.
+    sizes = {}
+    for js in (True, False):
+        context = browser.new_context(java_script_enabled=js)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r, requests=requests: requests.append(r.url))
+        page.goto(server + "iro/2022-23/")
+        page.wait_for_load_state("networkidle")
+        sizes[js] = _gzipped(council_site, server, [u for u in requests if u.startswith(server)])
+        context.close()
+    assert page.url  # the page loaded
+    assert sizes[True] <= 60_000, sizes
+    assert sizes[True] - sizes[False] <= 5_000, sizes  # charts.js and nothing heavier
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("path", ["iro/2022-23/", "cp/2022-10-to-2023-09/",
+                                  "iro/2019-04-to-2019-12/", "trends/iro/children-in-care/"])
+def test_on_a_phone_no_chart_is_wider_than_the_screen(browser, server, path, width):
+    # Issue 14: charts kept their desktop width in a scroll box, so the point of a chart was
+    # off-screen. A phone gets the narrow layout, which fits.
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(server + path)
+    shown = page.locator(".app-chart__graphic:visible")
+    assert shown.count() == page.locator("figure.app-chart").count() > 0
+    assert page.locator(".app-chart__graphic--narrow:visible").count() == shown.count()
+    wide = page.evaluate("""Array.from(document.querySelectorAll('.app-chart__graphic'))
+        .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+        .map(b => b.closest('figure').id + ' ' + b.scrollWidth + '>' + b.clientWidth)""")
+    assert wide == []
+    assert page.locator(".app-chart__graphic[tabindex]").count() == 0  # nothing to scroll
     page.close()
 
 
@@ -159,7 +216,7 @@ def test_a_chart_with_a_hidden_cell_is_read_once_and_in_words(browser, server):
     # three times, and "[c]" as characters. The accessibility tree as a screen reader gets it.
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(server + "iro/2022-23/")
-    page.wait_for_selector(".app-chart__graphic[data-enhanced=true]")
+    page.wait_for_load_state("networkidle")
     index = page.evaluate("""Array.from(document.querySelectorAll('figure.app-chart')).findIndex(
         f => Array.from(f.querySelectorAll('table .app-symbol')).some(
             s => s.textContent.includes('[c]')))""")
@@ -207,22 +264,23 @@ def test_charts_are_complete_svg_without_javascript(browser, server):
     page = context.new_page()
     page.goto(server + "iro/2022-23/")
     figure = page.locator("figure.app-chart[id$='-placement_type']")
-    svg = figure.locator(".app-chart__graphic svg")
+    svg = figure.locator(".app-chart__graphic--wide svg")
     assert svg.get_attribute("aria-hidden") == "true"
-    assert svg.locator("title").text_content().startswith("Figure ")
+    assert svg.locator("> title").text_content().startswith("Figure ")
+    assert svg.locator("path > title").first.text_content().startswith("Foster care: ")
     assert "Foster care was the largest" in figure.locator(".app-chart__description").inner_text()
     figure.locator("summary").click()
     assert figure.locator("table.app-table").is_visible()
     context.close()
 
 
-def test_pages_without_charts_do_not_load_the_bundle(browser, server):
+def test_pages_without_charts_do_not_load_the_chart_script(browser, server):
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(server + "qa/2023-04-to-2023-09/")
     assert page.locator("figure.app-chart").count() == 0
-    assert not any("vega-bundle" in u for u in requests)
+    assert not any("charts.js" in u for u in requests)
     page.close()
 
 

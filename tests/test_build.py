@@ -276,17 +276,24 @@ def test_output_audit_catches_an_injected_leak(site, tmp_path):
     assert any("an attribute of a count holds 2" in f for f in audit_output(copy, 5))
 
 
-def test_output_audit_reads_chart_labels_and_specs(site, tmp_path):
+def test_output_audit_reads_chart_labels_and_hover_titles(site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     target = copy / "iro/2022-23/index.html"
     html = target.read_text()
-    assert 'data-disclosure="count-chart"' in html and 'data-disclosure="count-spec"' in html
+    # Two layouts of each chart of counts, both audited; no Vega spec or runtime on the page.
+    assert html.count('app-chart__graphic--narrow" data-disclosure="count-chart"') == html.count(
+        'app-chart__graphic--wide" data-disclosure="count-chart"') > 0
+    assert "app-chart__spec" not in html and "vega" not in html.lower()
     assert audit_output(copy, 5) == []
-    target.write_text(html.replace(">[c]</text>", ">5</text>", 1))
+    narrow = html.index("app-chart__graphic--narrow")
+    target.write_text(html[:narrow] + html[narrow:].replace(">[c]</text>", ">5</text>", 1))
     assert any("a chart labels a count of 5" in f for f in audit_output(copy, 5))
-    target.write_text(html.replace('"value":null,"label":"[c]"', '"value":5,"label":"[c]"', 1))
-    assert any("a chart's data holds a count of 5" in f for f in audit_output(copy, 5))
+    hidden = re.search(r"<title>([^<]*): \[c\]</title>", html)
+    assert hidden, "the fixture has a chart with a hidden cell"
+    target.write_text(html.replace(hidden.group(0), f"<title>{hidden.group(1)}: 4</title>", 1))
+    assert any(f"a chart's hover title gives a count of 4 ({hidden.group(1)}: 4)" in f
+               for f in audit_output(copy, 5))
 
 
 def test_the_independent_attacker_recovers_nothing_from_the_downloads(tmp_path):

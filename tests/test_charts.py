@@ -33,7 +33,8 @@ def test_bar_chart_spec_has_gaps_not_numbers_for_hidden_cells():
     assert all(r["value"] not in (1, 5) for r in rows)
     assert "712" not in json.dumps(spec)  # totals are never charted
     assert spec["layer"][0]["mark"]["type"] == "bar"
-    assert spec["layer"][0]["encoding"]["tooltip"]
+    assert spec["layer"][0]["encoding"]["description"] == {"field": "tip", "type": "nominal"}
+    assert {r["tip"] for r in hidden} == {"Hospital: [c]", "Remand: [c]"}
 
 
 def test_two_way_tables_are_small_multiples_not_stacked_or_colour_coded():
@@ -201,6 +202,9 @@ def test_every_chart_subtitle_says_when():
     spec = charts.build(table, period, title="Most live in foster care").to_dict()
     assert spec["description"] == "Most live in foster care. Children, April 2021 to March 2022"
     assert charts.span_words(dt.date(2022, 3, 1), dt.date(2022, 3, 31)) == "March 2022"
+    months, period = published_table({("April 2021",): 40, ("May 2021",): 50, (T,): 90},
+                                     dims=("month",))
+    assert charts.subtitle_for(months, period) == "Children"  # the months are on the axis
 
 
 def test_unordered_bars_are_largest_first_by_published_numbers_only():
@@ -243,3 +247,17 @@ def test_two_way_bars_are_ordered_by_their_category_totals():
              (T, "F"): 100, (T, "M"): 120, (T, T): 220}
     table, _ = published_table(cells, dims=("placement", "gender"))
     assert charts.category_order(table) == ["Residential", "Foster"]
+
+
+def test_narrow_bars_are_drawn_under_their_labels():
+    import re
+
+    import vl_convert
+
+    table, period = published_table({("Foster care",): 561, ("Residential",): 145, (T,): 706})
+    svg = vl_convert.vegalite_to_svg(charts.build(table, period, narrow=True).to_dict())
+    groups = re.findall(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg)
+    bars = [b for g in groups for b in re.findall(r'd="M0,[\d.]+h([\d.]+)v([\d.]+)h', g)]
+    assert len(bars) == 2 and all(float(h) >= 10 for _, h in bars), bars  # visible, not 0 high
+    assert float(bars[0][0]) > float(bars[1][0])  # 561 longer than 145
+    assert float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1)) <= charts.NARROW_MAX

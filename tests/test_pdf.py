@@ -93,7 +93,7 @@ def test_pdf_has_every_chart_as_a_tagged_figure(site):
     checked = 0
     for key in PERIODS:
         soup = _page(site, key)
-        titles = [_flat(svg.find("title").get_text()) for svg in soup.select(".app-chart__graphic svg")]
+        titles = [_flat(svg.find("title").get_text()) for svg in soup.select(".app-chart__graphic--wide svg")]
         assert len(titles) == len(soup.select("figure.app-chart")), key
         reader = PdfReader(_pdf(site, key))
         figures = [str(e["/Alt"]) for e in _struct_elements(reader)
@@ -153,6 +153,8 @@ def test_pdf_shows_no_hidden_cell_value(site):
         page_soup = _page(site, key)
         for tag in page_soup(["script", "style", "title", "desc"]):
             tag.decompose()  # not printed (an SVG's title and desc are its accessible name)
+        for tag in page_soup.select(".app-chart__graphic--narrow"):
+            tag.decompose()  # each chart's phone layout is not printed (print.css)
         on_page = set(TOKEN_RE.findall(page_soup.get_text(" ")))
         texts = pdf_page_texts(path)
         pdf_text = " ".join(texts)
@@ -362,3 +364,35 @@ def test_a_wide_table_prints_whole_and_the_audit_checks_every_cell(output):
     pdf.write_pdfs([job], output.parent / "cache2", 1)
     findings = audit_pdf(job.target)
     assert findings and "beyond the page's edge" in " ".join(findings), findings
+
+
+def _text_sizes(path: Path) -> list[tuple[int, float, str]]:
+    """(page, size in points as printed, text) of every piece of text in a PDF."""
+    found: list[tuple[int, float, str]] = []
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        def visit(text, cm, tm, _font, size, number=number):
+            if text.strip():
+                a, b = tm[0], tm[1]
+                scale = ((a * cm[0] + b * cm[2]) ** 2 + (a * cm[1] + b * cm[3]) ** 2) ** 0.5
+                found.append((number, size * scale, text.strip()))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_pdf_text_prints_at_9pt_or_more_but_page_furniture_and_wide_tables(site):
+    # Issue 14: chart labels printed at about 7pt, shrunk with charts wider than the page.
+    # Charts wider than the page now print in their phone layout, at their own size.
+    checked = 0
+    for key in PERIODS:
+        soup = _page(site, key)
+        # The running header (the report's title) and footer (its source) are 8pt by design.
+        furniture = " ".join(_flat(soup.select_one(s).get_text()) for s in ("h1", ".app-print-footer"))
+        sizes = _text_sizes(_pdf(site, key))
+        # A table with more columns than a portrait page holds prints landscape at 7.5pt.
+        wide = " ".join(_flat(t.get_text(" ")) for t in soup.select(".app-table-figure--wide"))
+        small = [(page, round(size, 2), text) for page, size, text in sizes
+                 if size < 8.95 and _flat(text) not in furniture and _flat(text) not in wide
+                 and not re.fullmatch(r"Page \d+ of \d+", _flat(text))]
+        assert small == [], f"{key}: {small[:10]}"
+        checked += len(sizes)
+    assert checked > 1000

@@ -22,7 +22,7 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
 from . import pages, references
-from .chart_pages import chart_html, prepare_charts, trend_page_key, write_bundle
+from .chart_pages import chart_html, prepare_charts, trend_page_key
 from .downloads import build_search_index, write_downloads, write_sitemap
 from .lint import disclosure_log_summary
 from .narrative import body_start, locate
@@ -268,10 +268,8 @@ def write_outputs(pelican: Any) -> None:
     progress.stage(f"pages: {pages} written")
     written = write_downloads(site, output, pelican.settings.get(LOG_KEY, []), Path.cwd())
     written += write_brand(pelican.settings.get(BRAND_KEY) or {}, output)
-    if pelican.settings.get(CHARTS_KEY):
-        written.append(write_bundle(output))
     in_ees = sum(1 for path in written if path.parent.name == "ees")
-    progress.stage(f"downloads: {len(written)} files (CSV, data package, chart script"
+    progress.stage(f"downloads: {len(written)} files (CSV, data package"
                    + (f"; {in_ees} of them in the DfE's open data format)" if site.geography
                       else "; none in the DfE's open data format: its settings LA_CODE, "
                            "OLD_LA_CODE, REGION_CODE and REGION_NAME are not set)"))

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import html
-import json
+import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import charts, references
 from .chart_render import RenderStats, accessible_svg, render_all
 from .narrative import narrative_path
 from .problems import Problems
-from .published import PublishedPeriod, PublishedSite
+from .published import PublishedPeriod, PublishedSite, PublishedTable
 from .settings import Config
 from .trends import Trend
 
@@ -25,9 +24,12 @@ class RenderedChart:
     title: str
     subtitle: str
     description: str
-    svg: str
-    spec: dict
+    svg: str  # for a screen wider than a phone's, and for print
+    svg_narrow: str  # for a phone (charts.build(narrow=True))
     counts: bool
+
+
+WIDE, NARROW = "wide", "narrow"
 
 
 def chart_key(period: PublishedPeriod, ref: references.Reference,
@@ -41,9 +43,10 @@ def chart_key(period: PublishedPeriod, ref: references.Reference,
     return (period.key, ref.name, kind, ref.options.get("title") or table.title)
 
 
-def collect(config: Config, site: PublishedSite, trends: list[Trend]) -> dict[ChartKey, dict]:
-    """The Vega-Lite spec of every chart the narratives place, and of each trend page's."""
-    specs: dict[ChartKey, dict] = {}
+def chart_tables(config: Config, site: PublishedSite,
+                 trends: list[Trend]) -> dict[ChartKey, tuple[PublishedTable, PublishedPeriod]]:
+    """The table (and period) of every chart the narratives place, and of each trend page's."""
+    tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]] = {}
     for period in site.periods.values():
         path = narrative_path(config.content_path, period.report, period.period)
         if not path.is_file():
@@ -51,15 +54,20 @@ def collect(config: Config, site: PublishedSite, trends: list[Trend]) -> dict[Ch
         refs = references.parse(path.read_text(encoding="utf-8-sig"), path, Problems())
         for ref in refs:
             if ref.kind == "trend" and ref.name in period.values:
-                ck = chart_key(period, ref, site)
-                specs[ck] = charts.build(charts.trend_table(site, period, ref.name), period,
-                                         "line").to_dict()
+                tables[chart_key(period, ref, site)] = (
+                    charts.trend_table(site, period, ref.name), period)
             elif ref.kind == "chart" and ref.name in period.tables:
-                ck = chart_key(period, ref)
-                specs[ck] = charts.build(period.tables[ref.name], period, ck[2]).to_dict()
+                tables[chart_key(period, ref)] = (period.tables[ref.name], period)
     for trend in trends:
-        specs[trend_page_key(trend)] = charts.build(trend.table, trend.latest, "line").to_dict()
-    return specs
+        tables[trend_page_key(trend)] = (trend.table, trend.latest)
+    return tables
+
+
+def collect(tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]],
+            ) -> dict[tuple[ChartKey, str], dict]:
+    """The Vega-Lite specs of the charts: two each, keyed (chart, WIDE) and (chart, NARROW)."""
+    return {(ck, variant): charts.build(table, period, ck[2], narrow=variant == NARROW).to_dict()
+            for ck, (table, period) in tables.items() for variant in (WIDE, NARROW)}
 
 
 def trend_page_key(trend: Trend) -> ChartKey:
@@ -67,54 +75,90 @@ def trend_page_key(trend: Trend) -> ChartKey:
     return (trend.latest.key, f"trend:{trend.name}", "line", trend.table.title)
 
 
+def _svg_width(svg: str) -> float:
+    match = re.search(r'<svg\b[^>]*?\swidth="([\d.]+)"', svg)
+    return float(match.group(1)) if match else 0.0
+
+
+FIT_PASSES = 3
+# Pixels a chart may be wide to print at its own size on A4 (210 − 2 × 16 mm is 672 at 96 per
+# inch, less the page's own spacing), so its 13px text prints at 9.75pt, over 9pt.
+PRINT_WIDTH = 620
+
+
+def _fit_narrow(specs: dict[tuple[ChartKey, str], dict], svgs: dict[tuple[ChartKey, str], str],
+                tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]], config: Config,
+                stats: RenderStats) -> None:
+    """Narrow charts that labels made wider than a phone's screen (charts.NARROW_MAX) are
+    drawn again with a plot narrower by the excess, up to FIT_PASSES times (a legend or
+    slanted labels do not shrink with the plot), then left to scroll in their box."""
+    widths = {ck: charts.NARROW_LINE_WIDTH if ck[2] == "line" else charts.NARROW_WIDTH
+              for ck in tables}
+    for _ in range(FIT_PASSES):
+        redo: dict[tuple[ChartKey, str], dict] = {}
+        for (ck, variant), svg in svgs.items():
+            excess = _svg_width(svg) - charts.NARROW_MAX
+            if variant != NARROW or excess <= 0 or widths[ck] <= MIN_PLOT:
+                continue
+            widths[ck] = max(MIN_PLOT, int(widths[ck] - excess - 2))
+            table, period = tables[ck]
+            redo[(ck, variant)] = charts.build(table, period, ck[2], narrow=True,
+                                               narrow_width=widths[ck]).to_dict()
+        if not redo:
+            return
+        again, more = render_all(redo, config.chart_cache, config.chart_workers)
+        specs.update(redo)
+        svgs.update(again)
+        stats.rendered += more.rendered
+        stats.cached += more.cached
+
+
+MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrinks
+
+
 def prepare_charts(config: Config, site: PublishedSite,
                    trends: list[Trend]) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
-    specs = collect(config, site, trends)
+    tables = chart_tables(config, site, trends)
+    specs = collect(tables)
     svgs, stats = render_all(specs, config.chart_cache, config.chart_workers)
+    _fit_narrow(specs, svgs, tables, config, stats)
     out: dict[ChartKey, RenderedChart] = {}
-    for ck, spec in specs.items():
-        period = site.periods[ck[0]]
-        table = (charts.trend_table(site, period, ck[1].removeprefix("trend:"))
-                 if ck[1].startswith("trend:") else period.tables[ck[1]])
+    for ck, (table, period) in tables.items():
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
-            description=charts.describe(table, ck[2]), svg=svgs[ck], spec=spec,
-            counts=table.of_people)
+            description=charts.describe(table, ck[2]), svg=svgs[(ck, WIDE)],
+            svg_narrow=svgs[(ck, NARROW)], counts=table.of_people)
     return out, stats
 
 
 def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
     e = html.escape
     ident = f"figure-{number}-{chart.key[1].replace(':', '-')}"
-    svg = accessible_svg(chart.svg, ident, f"Figure {number}: {chart.title}", chart.description)
-    mark = ' data-disclosure="count-spec"' if chart.counts else ""
+    label = f"Figure {number}: {chart.title}"
     svg_mark = ' data-disclosure="count-chart"' if chart.counts else ""
-    spec = json.dumps(chart.spec, separators=(",", ":")).replace("</", "<\\/")
+    graphics = [
+        # On a phone the narrow layout shows (labels above bars, series one under another);
+        # elsewhere and in print the wide one (main.css). A box that still overflows scrolls,
+        # and is focusable so a keyboard can scroll it (charts.js drops the tab stop where the
+        # chart fits).
+        f'<div class="app-chart__graphic app-chart__graphic--{variant}"{svg_mark} tabindex="0" '
+        f'role="group" aria-label="Figure {number}, scrolls sideways">'
+        f'{accessible_svg(svg, f"{ident}-{variant}", label, chart.description)}</div>'
+        for variant, svg in ((WIDE, chart.svg), (NARROW, chart.svg_narrow))]
+    # A chart wider than an A4 page's text would be shrunk to print, its labels under 9pt:
+    # the phone layout prints instead, at its own size (print.css).
+    narrow_print = " app-chart--print-narrow" if _svg_width(chart.svg) > PRINT_WIDTH else ""
     return "\n".join([
         # Read once: the heading names the figure; the picture repeats what the description
         # and the table beside it say, so it is hidden from screen readers (accessible_svg).
-        f'<figure class="app-chart" id="{e(ident)}">',
-        f'<h3 class="app-chart__title" id="{e(ident)}-heading">Figure {number}: {e(chart.title)}</h3>',
+        f'<figure class="app-chart{narrow_print}" id="{e(ident)}">',
+        f'<h3 class="app-chart__title" id="{e(ident)}-heading">{e(label)}</h3>',
         f'<p class="app-chart__subtitle">{e(chart.subtitle)}</p>',
-        # On a phone the chart keeps its size and scrolls sideways: the box is focusable so
-        # a keyboard can scroll it (charts.js drops the tab stop where the chart fits).
-        f'<div class="app-chart__graphic"{svg_mark} tabindex="0" '
-        f'role="group" aria-label="Figure {number}, scrolls sideways">{svg}</div>',
+        *graphics,
         f'<p class="app-chart__description">{e(chart.description)}</p>',
         '<details class="app-details app-chart__data">',
         f'<summary class="app-details__summary">Figure {number} as a table</summary>',
         table_html,
         "</details>",
-        f'<script type="application/json" class="app-chart__spec"{mark}>{spec}</script>',
         "</figure>",
     ])
-
-
-def write_bundle(output: Path) -> Path:
-    """The self-contained Vega bundle (no CDN), served from our own site."""
-    import vl_convert
-
-    path = output / "theme" / "js" / "vega-bundle.js"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
-    return path

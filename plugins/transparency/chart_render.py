@@ -81,12 +81,41 @@ def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
 
 
 _ARIA_RE = re.compile(r'\s(aria-label|aria-roledescription|role)="[^"]*"')
+# A mark Vega labelled from its description (charts: each bar's or point's tip), as an
+# element that closes itself: <path aria-label="Foster care: 561" role="graphics-symbol" .../>
+_MARK_RE = re.compile(r'<(\w+)(\s[^<>]*?\srole="graphics-symbol"[^<>]*?)/>')
+# ... and a text mark (a value label, or the [c] where a bar is missing): <text ...>[c]</text>
+_TEXT_MARK_RE = re.compile(r'<text(\s[^<>]*?\srole="graphics-symbol"[^<>]*)>')
+_LABEL_RE = re.compile(r'\saria-label="([^"]*)"')
+
+
+def _titled(match: re.Match[str]) -> str:
+    tag, attributes = match.group(1), match.group(2)
+    label = _LABEL_RE.search(attributes)
+    if label is None:
+        return match.group(0)
+    # The label is already escaped as an attribute; as text it needs no more.
+    return f"<{tag}{attributes}><title>{label.group(1)}</title></{tag}>"
+
+
+def _titled_text(match: re.Match[str]) -> str:
+    label = _LABEL_RE.search(match.group(1))
+    return match.group(0) + (f"<title>{label.group(1)}</title>" if label else "")
+
+
+def mark_titles(svg: str) -> list[str]:
+    """The hover titles of an SVG's marks ("Foster care: 561"), unescaped: for audits."""
+    return [html.unescape(t) for t in re.findall(
+        r"<(?:path|text|rect|circle|line)\b[^<>]*><title>([^<]*)</title>", svg)]
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     """Give the SVG a title and description (for tools that read it alone), hide it from
     screen readers (the figure's heading, description and data table carry what it shows),
-    and make it scale. The marks' own aria-labels are removed."""
+    and make it scale. Each mark's description becomes its <title>, which browsers show on
+    hover, with no script (issue 15: no Vega runtime on the page); the marks' ARIA
+    attributes are removed."""
+    svg = _TEXT_MARK_RE.sub(_titled_text, _MARK_RE.sub(_titled, svg))
     svg = _ARIA_RE.sub("", svg)
     head_end = svg.index(">") + 1
     head = svg[:head_end]
@@ -108,5 +137,6 @@ def texts_in(svgs: Iterable[str]) -> list[str]:
     """Every text node of the given SVGs (for audits and tests)."""
     found: list[str] = []
     for svg in svgs:
+        svg = re.sub(r"<title>[^<]*</title>", "", svg)  # a mark's hover title is not its text
         found.extend(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     return found

@@ -16,7 +16,15 @@ import altair as alt
 import pandas as pd
 
 from .classifications import is_age_dimension
-from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, Value, format_number
+from .published import (
+    PublishedMetric,
+    PublishedPeriod,
+    PublishedSite,
+    PublishedTable,
+    PublishedTarget,
+    Value,
+    format_number,
+)
 from .terms import TOTAL
 
 THEME = "app"
@@ -35,8 +43,12 @@ CHART_TYPES = ("bar", "line")
 
 @alt.theme.register(THEME, enable=True)
 def app_theme() -> alt.theme.ThemeConfig:
-    """One registered theme: system font, high-contrast text, no chart border."""
-    font = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
+    """One registered theme: high-contrast text, no chart border, and Arial (or Liberation
+    Sans, its metric twin on Linux): the SVG's text is measured when it is rendered, so the
+    font the reader's browser uses must be as wide as the one measured, or labels run past
+    the chart's edge and are clipped ("ritish Asian", issue 14). System fonts differ from
+    one reader to the next; Arial's widths do not."""
+    font = "Arial, 'Liberation Sans', Helvetica, sans-serif"
     return {
         "config": {
             "font": font,
@@ -50,7 +62,7 @@ def app_theme() -> alt.theme.ThemeConfig:
             "bar": {"color": BLUE},
             "line": {"color": BLUE, "strokeWidth": 3},
             "point": {"color": BLUE, "size": 50, "filled": True},
-            "text": {"color": DARK, "fontSize": 12},
+            "text": {"color": DARK, "fontSize": 13},
         }
     }
 
@@ -93,8 +105,9 @@ def chart_frame(table: PublishedTable) -> pd.DataFrame:
             key = (key[1], key[0])
         series = " – ".join(key[1:]) if len(key) > 1 else ""
         rows.append({"category": key[0], "series": series,
-                     "value": value.number, "label": value.text()})
-    return pd.DataFrame(rows, columns=["category", "series", "value", "label"])
+                     "value": value.number, "label": value.text(),
+                     "tip": f"{key[0]}{' – ' + series if series else ''}: {value.text()}"})
+    return pd.DataFrame(rows, columns=["category", "series", "value", "label", "tip"])
 
 
 def _category_dim(table: PublishedTable) -> str:
@@ -175,29 +188,68 @@ def wrap_label(label: str, width: int = HEADER_CHARACTERS) -> list[str]:
     return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]
 
 
-def wrapped_labels(labels: list[str]) -> str:
+def wrapped_labels(labels: list[str], width: int = HEADER_CHARACTERS) -> str:
     """A Vega expression giving each facet header as lines, so that a long category name
     wraps inside its small chart instead of running into its neighbours and off the SVG."""
     import json
 
-    table = {label: wrap_label(label) for label in labels}
+    table = {label: wrap_label(label, width) for label in labels}
     return f"({json.dumps(table, ensure_ascii=False)})[datum.value] || datum.value"
 
 
-def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
+NARROW_WIDTH = 230  # pixels of bar in a chart for a phone: with its labels, within 290
+NARROW_HEADER_CHARACTERS = 36  # a category label line above a bar at 13px fits in 260
+
+
+def _bar_layers(base: alt.Chart, y: alt.Y | None, x: alt.X) -> alt.LayerChart:
+    """Bars, and each bar's printed value (or symbol) at its end. Each mark carries its tip
+    ("Foster care: 561") as its description, which the SVG keeps as a hover title
+    (chart_render.accessible_svg); the value labels repeat it, so they have none."""
+    where = {"y": y} if y is not None else {}
+    # Without a y channel (one bar per row of a narrow chart) a bar's height must be given.
+    bars = (base.mark_bar() if y is not None else base.mark_bar(height=14)).encode(
+        x=x, description="tip:N", **where)
+    labels = base.mark_text(align="left", dx=4, baseline="middle").encode(
+        x=alt.X("plotted:Q"), text="label:N", description="tip:N", **where).transform_calculate(
+        plotted="isValid(datum.value) ? datum.value : 0")
+    return alt.layer(bars, labels)
+
+
+def _narrow_bars(frame: pd.DataFrame, table: PublishedTable, order: list[str],
+                 top: float, width: int) -> alt.FacetChart:
+    """One bar per row under its category's label, for a phone's width (issue 14)."""
+    x = alt.X("value:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top or 1]))
+    rows = alt.Row("category:N", sort=order, title=None, header=alt.Header(
+        labelAngle=0, labelAlign="left", labelOrient="top", labelAnchor="start", labelLimit=0,
+        labelPadding=2, labelExpr=wrapped_labels(order, NARROW_HEADER_CHARACTERS)))
+    return (_bar_layers(alt.Chart(frame), None, x)
+            .properties(width=width, height=18).facet(row=rows, spacing=10))
+
+
+def bar_chart(table: PublishedTable, title: str, subtitle: str,
+              narrow: bool = False, width: int | None = None) -> alt.TopLevelMixin:
+    """Horizontal bars of a table's categories (one small chart per series of a two-way
+    table, never stacked). `narrow`: a layout for a phone, each label above its bar and the
+    series' charts one under another; `width`: its bars' greatest length in pixels."""
+    width = width or NARROW_WIDTH
     frame = chart_frame(table)
     order = category_order(table)
     series = [s for s in dict.fromkeys(frame["series"]) if s]
+    chart: alt.TopLevelMixin
+    if narrow:
+        top = float(frame["value"].max()) if frame["value"].notna().any() else 1.0
+        if series:
+            chart = alt.vconcat(*[
+                _narrow_bars(frame[frame["series"] == s], table, order, top, width).properties(
+                    title=alt.TitleParams(wrap_label(s, NARROW_HEADER_CHARACTERS - 4),
+                                          anchor="start", fontSize=13))
+                for s in series], spacing=16)
+        else:
+            chart = _narrow_bars(frame, table, order, top, width)
+        return chart.properties(description=f"{title}. {subtitle}")
     y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     x = alt.X("value:Q", title=table.measure, axis=_value_axis(table))
-    base = alt.Chart(frame)
-    tooltip = [alt.Tooltip("category:N", title=table.dimensions[table.dims[0]]),
-               alt.Tooltip("label:N", title=table.measure)]
-    bars = base.mark_bar().encode(y=y, x=x, tooltip=tooltip)
-    labels = base.mark_text(align="left", dx=4, baseline="middle").encode(
-        y=y, x=alt.X("plotted:Q"), text="label:N").transform_calculate(
-        plotted="isValid(datum.value) ? datum.value : 0")
-    layered = alt.layer(bars, labels)
+    layered = _bar_layers(alt.Chart(frame), y, x)
     if series:
         # One small chart per series, never colour alone, never stacked.
         chart = layered.properties(width=FACET_WIDTH, height=alt.Step(22)).facet(
@@ -209,38 +261,76 @@ def bar_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
     return chart.properties(description=f"{title}. {subtitle}")
 
 
-def line_chart(table: PublishedTable, title: str, subtitle: str) -> alt.Chart:
+NARROW_LINE_WIDTH = 240  # pixels of plot in a line chart for a phone
+NARROW_LABEL_LIMIT = 130  # pixels of a time label on a phone's line chart
+
+
+def line_chart(table: PublishedTable, title: str, subtitle: str,
+               narrow: bool = False, width: int | None = None) -> alt.LayerChart:
+    """A line per series along the categories (times), gaps where a value is hidden or
+    missing. `narrow`: the same, fitted to a phone's width; `width`: its plot's width."""
+    width = width or NARROW_LINE_WIDTH
     frame = chart_frame(table)
     order = _listed(table)  # a line joins its categories in their own order
     series = [s for s in dict.fromkeys(frame["series"]) if s]
     if len(series) == 1 and table.trend:
         series = []  # one unbroken segment: no legend needed
         frame["series"] = ""
-    x = alt.X("category:N", sort=order, title=table.dimensions[_category_dim(table)],
-              axis=alt.Axis(labelAngle=-45, labelLimit=0))
+    # On a phone, labels run straight down, so a long one ("No figures between Dec 2016 and
+    # Sep 2020") takes height, not width, and stops at NARROW_LABEL_LIMIT pixels.
+    x = alt.X("category:N", sort=order,
+              title=None if narrow else table.dimensions[_category_dim(table)],
+              axis=alt.Axis(labelAngle=-90, labelLimit=NARROW_LABEL_LIMIT) if narrow
+              else alt.Axis(labelAngle=-45, labelLimit=0))
     y = alt.Y("value:Q", title=None, axis=_value_axis(table))  # the subtitle names the measure
     encode = {"x": x, "y": y}
     if series:
+        # On a phone a long series name wraps onto lines within the chart's width.
+        narrow_labels = {"labelExpr": wrapped_labels(series, max(12, (width - 40) // 7)),
+                         "labelLimit": 0} if narrow else {"labelLimit": 0}
         legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3,
-                            symbolSize=400, labelLimit=0, columns=1, labelFontSize=13)
+                            symbolSize=400, columns=1, labelFontSize=13, **narrow_labels)
         encode["color"] = alt.Color("series:N", sort=series, legend=legend, scale=alt.Scale(
             domain=series, range=SERIES_COLOURS[:len(series)]))
         # Dashes as well as colours: colour is never the only way to tell series apart.
         encode["strokeDash"] = alt.StrokeDash("series:N", sort=series, legend=legend, scale=alt.Scale(
             domain=series, range=SERIES_DASHES[:len(series)]))
     base = alt.Chart(frame)
-    line = base.mark_line(invalid="break-paths-show-domains").encode(**encode)
-    tooltip = [alt.Tooltip("category:N", title=table.dimensions[_category_dim(table)]),
-               alt.Tooltip("label:N", title=table.measure)]
-    if series:
-        tooltip.insert(0, alt.Tooltip("series:N", title="Series"))
-    points = base.mark_point().encode(tooltip=tooltip,
+    line = base.mark_line(invalid="break-paths-show-domains", aria=False).encode(**encode)
+    # Each point carries its tip as its description: a hover title in the SVG.
+    points = base.mark_point().encode(description="tip:N",
                                       **{k: v for k, v in encode.items() if k != "strokeDash"})
     # Gap labels sit on the axis line, where they cannot be read as values.
     gaps = base.transform_filter("!isValid(datum.value)").mark_text(dy=-4, baseline="bottom").encode(
-        x=x, y=alt.value(240), text="label:N")
-    return alt.layer(line, points, gaps).properties(width=560, height=240,
-                                                    description=f"{title}. {subtitle}")
+        x=x, y=alt.value(240), text="label:N", description="tip:N")
+    layers: list[alt.Chart] = [line, points, gaps]
+    if table.target is not None and table.target.low is not None:
+        layers[:0] = _target_layers(table.target, table.unit)
+    return alt.layer(*layers).properties(
+        width=width if narrow else 560, height=240,
+        description=f"{title}. {subtitle}")
+
+
+TARGET_COLOUR = "#505a5f"
+
+
+def _target_layers(target: PublishedTarget, unit: str) -> list[alt.Chart]:
+    """A target drawn behind a trend's line: a dashed rule at an aim (98%), or a shaded band
+    for a range (50 to 70), labelled in words at its left end."""
+    low, high = target.low, target.high
+    assert low is not None and high is not None
+    word = "Range" if high != low else "Target"
+    frame = pd.DataFrame([{"low": low, "high": high, "text": f"{word}: {target.text}"}])
+    base = alt.Chart(frame)
+    if high != low:
+        shape = base.mark_rect(color=TARGET_COLOUR, opacity=0.12, aria=False).encode(
+            y="low:Q", y2="high:Q")
+    else:
+        shape = base.mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2,
+                               aria=False).encode(y="low:Q")
+    label = base.mark_text(align="left", baseline="bottom", dx=4, dy=-3, x=0, fontSize=13,
+                           color=TARGET_COLOUR, aria=False).encode(y="high:Q", text="text:N")
+    return [shape, label]
 
 
 _WHEN = re.compile(r"\b(on|at|as at|at the end of|in) (<date> ?)+")
@@ -304,7 +394,17 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
         unit=first.value.unit, counts=first.counts if first.value.unit == "count" else "none",
         source="each period's report", note=note, sensitive=False, comparator=False, date=None,
-        cells=cells, trend=True)
+        cells=cells, trend=True, target=_series_target([p.values[name] for p in periods]))
+
+
+def _series_target(metrics: list[PublishedMetric]) -> PublishedTarget | None:
+    """The target a series is measured against, drawn on its chart: the latest period's, where
+    every period that states a target states the same (an aim that changed is not drawn as
+    if it had always held)."""
+    targets = [m.target for m in metrics if m.target is not None]
+    if not targets or metrics[-1].target is None or len({t.text for t in targets}) > 1:
+        return None
+    return metrics[-1].target
 
 
 def _when(period: PublishedPeriod, name: str, edge: str = "end") -> str:
@@ -326,23 +426,34 @@ def span_words(start: dt.date, end: dt.date) -> str:
 def subtitle_for(table: PublishedTable, period: PublishedPeriod) -> str:
     """Measure, geography and when: the snapshot date ("at 31 March 2022"), or the span the
     counts cover ("April 2021 to March 2022"), whatever the title says (a narrative's own
-    title states a finding, not a date). Comparators and trends have their years on an axis."""
+    title states a finding, not a date). Comparators, trends and tables by month have their
+    times along an axis instead."""
     area = f", {period.area}" if period.area else ""
     if table.trend:
         return f"{table.measure}{area}, each period the council has reported. {table.note}".strip()
     if table.comparator:
         return f"{table.measure}: {period.area or 'the council'} and comparator areas"
-    when = (f"at {table.date.day} {table.date:%B %Y}" if table.date
-            else span_words(period.start, period.end))
-    return f"{table.measure}{area}, {when}"
+    if table.date:
+        return f"{table.measure}{area}, at {table.date.day} {table.date:%B %Y}"
+    if _time_like(table, _category_dim(table), 2):
+        return f"{table.measure}{area}"  # the times are along the axis
+    return f"{table.measure}{area}, {span_words(period.start, period.end)}"
+
+
+NARROW_MAX = 290  # pixels: a narrow chart fits a 320px screen less the page's margins
 
 
 def build(table: PublishedTable, period: PublishedPeriod, kind: str | None = None,
-          title: str | None = None) -> alt.Chart:
+          title: str | None = None, narrow: bool = False,
+          narrow_width: int | None = None) -> alt.TopLevelMixin:
+    """The chart of a published table: bars or lines (chart_kind); `narrow` for a phone, its
+    plot `narrow_width` pixels wide (chart_pages narrows it where labels make it too wide)."""
     kind = chart_kind(table, kind)
     title = title or table.title
     subtitle = subtitle_for(table, period)
-    return line_chart(table, title, subtitle) if kind == "line" else bar_chart(table, title, subtitle)
+    if kind == "line":
+        return line_chart(table, title, subtitle, narrow, narrow_width)
+    return bar_chart(table, title, subtitle, narrow, narrow_width)
 
 
 def describe(table: PublishedTable, kind: str) -> str:
@@ -400,6 +511,12 @@ def describe(table: PublishedTable, kind: str) -> str:
                 second = rows.iloc[1]
                 text += f", followed by {second['category']} ({fmt(second['value'])})"
             parts.append(text + ".")
+    if table.target is not None and table.target.low is not None:
+        ranged = table.target.high != table.target.low
+        label = table.target.label
+        label = label[:1].lower() + label[1:] if label[1:2].islower() else label
+        parts.append(f"The {'shaded band' if ranged else 'dashed line'} is the {label}, "
+                     f"{table.target.text}.")
     if hidden:
         parts.append(f"{hidden} value{'s are' if hidden != 1 else ' is'} hidden ([c]) to protect "
                      "children's privacy and shown as gaps.")

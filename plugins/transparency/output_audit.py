@@ -11,6 +11,7 @@ such marks, so `audit_pdf` checks instead that the PDF shows no number its page 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from collections import Counter
@@ -95,28 +96,27 @@ def audit_html(path: Path, threshold: int) -> list[str]:
     return findings
 
 
-CHART_DIV_RE = re.compile(r'<div class="app-chart__graphic" data-disclosure="count-chart"[^>]*>(.*?)</div>',
-                          re.S)
+CHART_DIV_RE = re.compile(r'<div class="app-chart__graphic[^"]*" data-disclosure="count-chart"[^>]*>'
+                          r'(.*?)</div>', re.S)
 MARK_TEXT_RE = re.compile(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', re.S)
-SPEC_RE = re.compile(r'<script type="application/json" class="app-chart__spec" '
-                     r'data-disclosure="count-spec">(.*?)</script>', re.S)
 
 
 def audit_charts(path: Path, text: str, threshold: int) -> list[str]:
-    """Data labels in chart SVGs and values in embedded chart specs of count tables."""
+    """Data labels and marks' hover titles in the chart SVGs of count tables."""
     findings = []
     for chart in CHART_DIV_RE.findall(text):
+        # A mark's hover title says "<category>: <value>": the value is a count.
+        for title in re.findall(r"<(?:path|text|rect|circle|line)\b[^<>]*><title>([^<]*)</title>",
+                                chart):
+            value = html.unescape(title).rpartition(": ")[2]
+            if _small(value, threshold):
+                findings.append(f"{path}: a chart's hover title gives a count of {value} "
+                                f"({html.unescape(title)})")
+        chart = re.sub(r"<title>[^<]*</title>", "", chart)
         for group in MARK_TEXT_RE.findall(chart):
             for label in re.findall(r"<text[^>]*>([^<]*)</text>", group):
                 if _small(label, threshold):
                     findings.append(f"{path}: a chart labels a count of {label}")
-    for raw in SPEC_RE.findall(text):
-        spec = json.loads(raw.replace("<\\/", "</"))
-        for dataset in spec.get("datasets", {}).values():
-            for row in dataset:
-                value = row.get("value")
-                if isinstance(value, (int, float)) and 1 <= value <= threshold:
-                    findings.append(f"{path}: a chart's data holds a count of {value:g}")
     return findings
 
 

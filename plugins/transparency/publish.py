@@ -439,8 +439,9 @@ def _target(period: Period, name: str | None) -> PublishedTarget | None:
         low, high = target.range
         text = f"{format_number(low, target.unit, 0)} to {format_number(high, target.unit, 0)}"
     else:
-        text = format_number(target.value or 0, target.unit, 0 if (target.value or 0) % 1 == 0 else 1)
-    return PublishedTarget(name, target.label, text, target.source)
+        low = high = target.value or 0.0
+        text = format_number(low, target.unit, 0 if low % 1 == 0 else 1)
+    return PublishedTarget(name, target.label, text, target.source, low=low, high=high)
 
 
 def _status(period: Period, raw: _Raw, value: Value) -> str:

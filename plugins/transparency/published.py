@@ -116,6 +116,8 @@ class PublishedTable:
     # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
     # one base. Structure only; the audit reads each such line as a hidden total.
     partitions: tuple[int, ...] = ()
+    # A trend's target, drawn on its chart (charts.trend_table).
+    target: PublishedTarget | None = None
     # Of the hidden cells, how many are hidden for being small (primary suppression); the rest
     # are complements (secondary): the information loss `invoke check` reports.
     primary_hidden: int = 0
@@ -217,6 +219,10 @@ class PublishedTarget:
     label: str
     text: str  # '98%' or '50 to 70'
     source: str
+    # What a chart draws: a line at `low` (low == high), or a band from `low` to `high`. A
+    # target is a declared aim, not a count of anyone.
+    low: float | None = None
+    high: float | None = None
 
 
 Term = tuple[str, str, tuple[str, ...]]  # ('table', name, key) or ('figure', name, ())
