@@ -231,9 +231,18 @@ def test_selector_describe() -> None:
 
 @pytest.mark.parametrize(("value", "decimals", "expected"), [
     (2.5, 0, 3.0), (3.5, 0, 4.0), (0.5, 0, 1.0), (97.84, 1, 97.8), (6.25, 1, 6.3), (1.005, 0, 1.0),
+    (12.5, 0, 13.0), (2.675, 2, 2.68), (0.125, 2, 0.13), (-2.5, 0, -3.0),
+    (3910 / 4000 * 100, 1, 97.8), (99.94999, 1, 99.9),
 ])
-def test_round_half_up(value: float, decimals: int, expected: float) -> None:
-    assert metrics.round_half_up(value, decimals) == pytest.approx(expected)
+def test_numbers_round_half_away_from_zero_as_written(value: float, decimals: int,
+                                                       expected: float) -> None:
+    # Python's round gives 2, 4, 0, 97.8, 6.2, 1, 12, 2.67, 0.12, -2, 97.7 for these.
+    from transparency.published import format_number, plain_number, round_half_up
+
+    assert round_half_up(value, decimals) == expected
+    assert plain_number(value, decimals) == f"{expected:.{decimals}f}"
+    assert format_number(value, "percent", decimals) == f"{expected:,.{decimals}f}%"
+    assert format_number(12345.5, "count", 0) == "12,346"
 
 
 def test_percent_change() -> None:

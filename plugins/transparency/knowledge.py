@@ -38,6 +38,7 @@ from .published import (
     Ref,
     Term,
     Value,
+    round_half_up,
 )
 from .suppress import lines_of
 from .terms import PEOPLE, TOTAL
@@ -116,7 +117,7 @@ def _value_quantity(model: Model, ref: Ref, value: Value, label: str, *, counts:
     else:
         role = UNUSABLE
     # The number as a reader sees it: printed to its decimals (99.3, not 99.3197...).
-    shown = None if value.number is None else float(f"{value.number:.{value.decimals}f}")
+    shown = None if value.number is None else round_half_up(value.number, value.decimals)
     model.quantities[ref] = Quantity(ref, role, label, shown, model.lower(sensitive),
                                      float(BIG), sensitive, total, headline, value.decimals, counts,
                                      value.unit)
@@ -220,9 +221,12 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
         label = f"{version}: the count behind '{table.name}' [{', '.join(key)}]"
         lower = model.lower(table.sensitive)
         if value.number is not None:
+            # What a reader sees is the printed number: 45.3 is 45.25 to 45.35, whatever the
+            # unrounded share was.
+            shown = round_half_up(value.number, value.decimals)
             half = 0.5 * 10 ** (-value.decimals)
-            low = max(0.0, math.ceil((value.number - half) * base / 100 - 1e-9))
-            high = math.floor((value.number + half) * base / 100 + 1e-9)
+            low = max(0.0, math.ceil((shown - half) * base / 100 - 1e-9))
+            high = math.floor((shown + half) * base / 100 + 1e-9)
             model.quantities[ref] = Quantity(ref, BOUNDED, label, None, low, max(low, high),
                                              table.sensitive, counts=table.counts)
         elif value.symbol == "c":
@@ -555,7 +559,7 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
         model.relations.append(_linear(
             f"the change in '{name}' from {change.previous_label} to {period.period_label}",
             [(1.0, (period.key, "figure", name, ())), (-1.0, prev)],
-            -float(f"{change.difference.number:.{change.difference.decimals}f}"),
+            -round_half_up(change.difference.number, change.difference.decimals),
             tolerance=sum(halves)))
 
 

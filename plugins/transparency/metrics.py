@@ -7,7 +7,6 @@ suppression step can decide whether a derived figure is safe to publish.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -109,12 +108,6 @@ def compute(period: Period, spec: MetricSpec) -> MetricResult:
 
 def compute_all(period: Period) -> dict[str, MetricResult]:
     return {name: compute(period, spec) for name, spec in period.metrics.items()}
-
-
-def round_half_up(value: float, decimals: int) -> float:
-    """Round as people do (2.5 -> 3), not banker's rounding."""
-    factor = 10 ** decimals
-    return math.floor(value * factor + 0.5) / factor
 
 
 def percent_change(new: float, old: float) -> float | None:

@@ -16,7 +16,7 @@ from itertools import combinations, product
 from .audit import Finding, audit_period, audit_site
 from .balances import own_difference, unbalanced
 from .knowledge import current_version, same_label
-from .metrics import MetricResult, Part, compute_all, percent_change, round_half_up, select
+from .metrics import MetricResult, Part, compute_all, percent_change, select
 from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
 from .published import (
     Formula,
@@ -36,6 +36,7 @@ from .published import (
     Value,
     format_date,
     format_number,
+    round_half_up,
 )
 from .settings import Config
 from .suppress import (
@@ -448,7 +449,7 @@ def _status(period: Period, raw: _Raw, value: Value) -> str:
     if not raw.target or value.number is None:
         return ""
     target = period.targets[raw.target]
-    number = round(value.number, value.decimals)
+    number = round_half_up(value.number, value.decimals)
     if target.range:
         low, high = target.range
         if low <= number <= high:

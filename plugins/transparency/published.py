@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .terms import PEOPLE, TOTAL, months_covered
@@ -31,8 +32,34 @@ SYMBOLS = {
 }
 
 
+# Significant digits a computed number is taken to: 3910 / 4000 × 100 is 97.75 to a reader,
+# though a computer's arithmetic makes it 97.74999999999999.
+SIGNIFICANT = 12
+
+
+def _rounded(number: float, decimals: int) -> Decimal:
+    return Decimal(format(number, f".{SIGNIFICANT}g")).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def round_half_up(number: float, decimals: int) -> float:
+    """A number to `decimals` places as people, Excel and the DfE's and ONS's tables round it:
+    halves away from zero, on the number as a reader would write it (12.5% is 13%, 2.675 is
+    2.68, and 3910 of 4000 is 97.8%; Python's round and format give 12, 2.67 and 97.7). Every
+    printed number (HTML, CSV, PDF) is rounded so; the disclosure audit reads a printed 97.8
+    as anything from 97.75 to 97.85."""
+    return float(_rounded(number, decimals))
+
+
+def plain_number(number: float, decimals: int) -> str:
+    """A number as a CSV writes it: '1446', '97.8' (round_half_up)."""
+    return f"{_rounded(number, decimals):.{decimals}f}"
+
+
 def format_number(number: float, unit: str, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
+    """A number as a page prints it, with its unit: '1,446', '97.8%', '35 per 10,000',
+    '4.5 FTE' (round_half_up)."""
+    text = f"{_rounded(number, decimals):,.{decimals}f}"
     if unit == "percent":
         return f"{text}%"
     if unit == "rate_per_10000":
@@ -87,7 +114,7 @@ class Value:
         """For CSV: '1446', '97.8' or 'c'."""
         if self.number is None:
             return self.symbol
-        return f"{self.number:.{self.decimals}f}"
+        return plain_number(self.number, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -197,7 +224,7 @@ class PublishedChange:
             return f"compared with {self.previous_value.text()} {when}"
         if self.difference.number is None:
             return f"compared with {self.previous_value.text()} {when} (change not available)"
-        diff = round(self.difference.number, self.difference.decimals)
+        diff = round_half_up(self.difference.number, self.difference.decimals)
         if diff == 0:
             return f"unchanged from {self.previous_value.text()} {when}"
         direction = "up" if diff > 0 else "down"
