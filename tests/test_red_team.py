@@ -376,3 +376,74 @@ def test_a_combination_the_model_knows_is_protected(name, tmp_path):
     assert audit_site(published, 3) == []
     write_downloads(published, tmp_path)
     assert attack(tmp_path / "data") == []
+
+
+# A fourth pass: rates and metrics of hidden figures that are not counts.
+
+REFUSED_4 = {
+    # Only the latest year tied: the 2021 rate, 0.3 of 124,800 published a year earlier, is 4.
+    "rate-comparator-earlier-years": "every rate of the area it ties must be tied to its "
+                                     "population, but [Test Borough, 2020], [Test Borough, "
+                                     "2021] is not",
+    # A relation naming the council's whole row was dropped when published.
+    "rate-relation-on-a-row": "the rate names 3 cells of 'uasc_rate'; a rate relation is about "
+                              "one rate, per one population",
+    # A population of x: last year's, or the ONS estimate, gives the count (4).
+    "rate-population-not-available": "the population 'child_population' is not given ([x])",
+    # per: 1000 on a rate printed per 10,000 made the audit read 37.6 children, not 4.
+    "rate-relation-per-other-than-unit": "'per: 1000' but the rate is in 'rate_per_10000', per "
+                                         "10,000",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_4))
+def test_a_rate_must_be_tied_to_its_population_one_rate_at_a_time(name):
+    _, problems, _ = publish(name)
+    assert [p.message for p in problems.items if REFUSED_4[name] in p.message], problems.report()
+
+
+PROTECTED_4 = {
+    # A headline metric quoting a hidden 98.5% of 200 reviews (3 late).
+    "metric-copies-a-hidden-percentage": lambda p: shown(p, "iro/2021-22")["review_timeliness"]
+    == "[c]",
+    # Metrics quoting a hidden rate (0.30 per 10,000 of 125,400: 4), or dividing it by another.
+    "metric-copies-a-hidden-rate": lambda p: [shown(p, "cp/2021-22")[n] for n in (
+        "uasc_rate_headline", "uasc_share")] == ["[c]", "[c]"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED_4))
+def test_a_metric_of_a_hidden_share_or_rate_is_hidden_with_it(name, tmp_path):
+    _, problems, published = publish(name)
+    assert not problems, problems.report()
+    assert [f.describe() for f in published.findings] == []
+    assert PROTECTED_4[name](published), name
+    assert audit_site(published, 3) == []
+    write_downloads(published, tmp_path)
+    assert attack(tmp_path / "data") == []
+
+
+def test_a_rate_relation_follows_its_unit_and_a_comparator_ties_each_year(tmp_path):
+    # Tying every year of the council's row (each to that year's population) is accepted;
+    # other areas' rates are of other children and need no tie.
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "rate-comparator-earlier-years", data)
+    path = data / "cp/2021-22/period.yaml"
+    text = path.read_text()
+    assert 'where: {area: Test Borough, year: "2022"}' in text
+    extra = "".join(f'  - rate: {{table: uasc_rate, where: {{area: Test Borough, year: "{y}"}}}}\n'
+                    f"    population: child_population\n    counts: children\n"
+                    for y in ("2020", "2021"))
+    path.write_text(text.rstrip("\n") + "\n" + extra)
+    config = resolve({"DATA_PATH": str(data)}, tmp_path)
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report()
+    rates = [r for r in site.periods["cp/2021-22"].relations if r.kind == "rate"]
+    assert [r.per for r in rates] == [10000.0] * 3  # from the unit: none says 'per'
+    published = publish_site(site, config)
+    assert published.findings == ()
+    # 0.3 per 10,000 of 125,400 is 4 children: the 2021 rate is hidden now it is tied.
+    cells = published.periods["cp/2021-22"].tables["uasc_rate"].cells
+    assert cells[("Test Borough", "2021")].text() == "[c]"

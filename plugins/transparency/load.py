@@ -12,7 +12,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1361,7 +1361,7 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
                 sub.problem("population", "a 'rate' relation needs the rate and the "
                             "'population' it is per", RELATION_HINT)
                 continue
-            per = sub.number("per", required=False) or 10000.0
+            per = sub.number("per", required=False) or 0.0  # 0: as the rate's unit says
             counts = sub.choice("counts", ("children", "records"), default="children")
             out.append(Relation(kind, rate.selector.describe(), where, rate=rate,
                                 population=population, per=per, counts=counts))
@@ -1391,38 +1391,117 @@ def _check_relations(period: Period, problems: Problems) -> None:
     _check_rate_ties(period, problems)
 
 
-RATE_UNITS = ("rate_per_10000",)
+RATE_UNITS = {"rate_per_10000": 10000.0}  # a rate's unit, and the `per` it is a count over
+PER = {**RATE_UNITS, "percent": 100.0}
+
+
+def _selected_cells(table: Table, sel: Selector) -> list[tuple[str, ...]]:
+    """The cells (keys) a selection names: one cell, a margin, or several cells."""
+    frame = table.frame
+    if not sel.where:
+        mask = pd.Series(True, index=frame.index)
+        for dim in table.dims:
+            mask &= frame[dim] == TOTAL
+        if mask.any():
+            return [tuple(str(v) for v in frame.loc[i, table.dims]) for i in frame.index[mask]]
+        return [tuple(str(v) for v in row) for row in frame[table.dims].itertuples(index=False)]
+    mask = pd.Series(True, index=frame.index)
+    for dim, values in sel.where:
+        if dim in table.dimensions:
+            mask &= frame[dim].isin(values)
+    for dim in table.dims:
+        if dim not in dict(sel.where):
+            mask &= frame[dim] != TOTAL
+    return [tuple(str(v) for v in frame.loc[i, table.dims]) for i in frame.index[mask]]
 
 
 def _check_rate_ties(period: Period, problems: Problems) -> None:
     """A rate per 10,000 children is a count of children per 10,000 of a population: beside
     that population (published here, or public anywhere) it gives the count, 0.3 per 10,000
-    of 125,400 children is 4 (a red-team finding). A rate figure, table or comparator that says
-    `counts: none` must be the `rate` of a `rate` relation (the audit then protects the count
-    behind it) or say why no count of children can be worked out from it (`not_people:`)."""
-    rated = {(t.selector.figure, t.selector.table) for r in period.relations
-             if r.kind == "rate" and (t := r.rate) is not None}
-    hint = ("if a population it is per is published (a figure of children living in the "
-            "area, say), declare the rate under 'relations:' ('- rate: <this rate>', "
-            "'population: <the figure>', 'counts: children'), and the audit protects the count "
-            "behind it; if no count of children can be worked out from it (a rate the DfE "
-            "publishes for the whole council area, of counts in the hundreds), say why in "
-            f"words: 'not_people: <reason>' (see 'Relations' in {FORMAT_DOC})")
+    of 125,400 children is 4 (red-team findings). So:
+
+    * a `rate` relation names one rate (a figure, or one cell of a table), per what its unit
+      says, of a population the period gives as a number;
+    * a rate figure that says `counts: none` is the rate of a relation, or says why no count
+      of children can be worked out from it (`not_people:`);
+    * so is every cell of a rate table; in a comparator, every year of each area one of whose
+      cells is tied (the council's own: other areas' rates are of other children)."""
+    tied: dict[str | None, set[tuple[str, ...]]] = {}
+    for index, rel in enumerate(period.relations):
+        if rel.kind != "rate" or rel.rate is None or rel.rate.previous:
+            continue
+        where = {"line": rel.where.line, "field": f"relations[{index + 1}]"}
+        sel = rel.rate.selector
+        if sel.figure is not None:
+            fig = period.figures.get(sel.figure)
+            tied.setdefault(None, set()).add((sel.figure,))
+            unit = fig.unit if fig is not None else None
+        else:
+            table = period.tables.get(sel.table or "")
+            if table is None:
+                continue  # reported by _check_selector
+            cells = _selected_cells(table, sel)
+            if len(cells) != 1:
+                problems.add(rel.where.file, f"the rate names {len(cells)} cells of "
+                             f"'{table.name}'; a rate relation is about one rate, per one "
+                             "population", "name one cell ('where:' with a category of every "
+                             "dimension, e.g. the council and one year), and give each other "
+                             "year its own relation and that year's population; "
+                             + RELATION_HINT, **where)
+                continue
+            tied.setdefault(table.name, set()).update(cells)
+            unit = table.unit
+        if unit in PER and rel.per and rel.per != PER[unit]:
+            problems.add(rel.where.file, f"'per: {rel.per:g}' but the rate is in '{unit}', "
+                         f"per {PER[unit]:,.0f}", "remove 'per' (it follows the unit), or "
+                         "correct the rate's unit; " + RELATION_HINT, **where)
+        elif not rel.per:
+            period.relations[index] = replace(rel, per=PER.get(unit or "", 10000.0))
+        population = (period.figures.get(rel.population.selector.figure or "")
+                      if rel.population is not None and not rel.population.previous else None)
+        if population is not None and population.value is None:
+            problems.add(rel.where.file, f"the population '{population.name}' is not given "
+                         "([x]), but a child population is public anyway (ONS mid-year "
+                         "estimates), so the rate still gives its count away",
+                         "give the population as a figure with its source (e.g. 'source: ONS "
+                         "mid-year estimates 2021'); the audit then protects the count behind "
+                         "the rate", **where)
+    hint = ("if a population it is per is published, or public (the ONS mid-year estimate of "
+            "the children living in the area), declare each rate under 'relations:' ('- rate: "
+            "<the rate>', 'population: <the figure>', 'counts: children'), and the audit "
+            "protects the count behind it; if no count of children can be worked out from it "
+            "(a rate the DfE publishes for the whole council area, of counts in the hundreds), "
+            f"say why in words: 'not_people: <reason>' (see 'Relations' in {FORMAT_DOC})")
     for name, fig in period.figures.items():
         if (fig.unit in RATE_UNITS and fig.counts == "none" and not fig.not_people
-                and (name, None) not in rated):
+                and (name,) not in tied.get(None, set())):
             problems.add(fig.where.file, "a rate per 10,000 children is a count of children "
                          "over a population: it must be tied to the population or say why "
                          "no count can be worked out from it", hint,
                          line=fig.where.line, field=f"figures.{name}.counts")
     for name, table in period.tables.items():
-        if (table.unit in RATE_UNITS and table.counts == "none" and not table.not_people
-                and not any(t == name for _, t in rated)):
-            section = "comparators" if table.comparator else "tables"
-            problems.add(table.where.file, f"'{name}' gives rates per 10,000 children, counts "
-                         "of children over a population: it must be tied to the population "
-                         "or say why no count can be worked out from it", hint,
-                         line=table.where.line, field=f"{section}.{name}.counts")
+        if table.unit not in RATE_UNITS or table.counts != "none" or table.not_people:
+            continue
+        section = "comparators" if table.comparator else "tables"
+        cells = [k for k in _selected_cells(table, Selector(table=name, where=tuple(
+            (d, tuple(str(c) for c in table.frame[d].unique() if c != TOTAL))
+            for d in table.dims))) if TOTAL not in k]
+        done = tied.get(name, set())
+        areas = {k[0] for k in done}
+        need = [k for k in cells if k[0] in areas] if table.comparator else cells
+        untied = [k for k in need if k not in done]
+        if done and not untied:
+            continue
+        what = (f"'{name}' gives rates per 10,000 children, counts of children over a "
+                "population: " + ("it must be tied to the population or say why no count "
+                                  "can be worked out from it" if not done else
+                                  "every rate of " + ("the area it ties" if table.comparator
+                                                      else "it") + " must be tied to its "
+                                  "population, but " + ", ".join(
+                                      "[" + ", ".join(k) + "]" for k in untied[:4])
+                                  + (" …" if len(untied) > 4 else "") + " is not"))
+        problems.add(table.where.file, what, hint, line=table.where.line,
+                     field=f"{section}.{name}.counts")
 
 
 def _half_of_last_digit(value: float) -> float:

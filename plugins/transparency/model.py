@@ -101,7 +101,7 @@ class Relation:
     terms: tuple[RelationTerm, ...] = ()
     rate: RelationTerm | None = None
     population: RelationTerm | None = None
-    per: float = 10000.0
+    per: float = 10000.0  # the loader sets it from the rate's unit where the data leaves it out
     counts: str = "children"
     # hierarchy: the group (label) is made of exactly these member categories.
     members: tuple[str, ...] = ()

@@ -379,6 +379,34 @@ def _is_disclosive(raw: _Raw, config: Config, tables: dict[str, _TableResult],
     return bool(rule and raw.unit == "count" and rule.is_small(raw.value))
 
 
+def _with_derived(hidden: set[str], raws: dict[str, _Raw]) -> set[str]:
+    """`hidden` and the metrics that would show what it hides: a metric that is the value of
+    a hidden figure (it is the same number), and one computed from a hidden figure that is not
+    a count of people (a percentage or rate: the audit can read a count's relations, but not
+    a hidden share's). A red team showed a headline quoting a hidden 98.5% of 200 reviews."""
+    out = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for name, raw in raws.items():
+            res = raw.result
+            if name in out or res is None:
+                continue
+            parts = [*res.parts, *(p for p in (res.numerator, res.denominator) if p)]
+            for part in parts:
+                if part.figure is None or part.figure not in out:
+                    continue
+                source = raws.get(part.figure)
+                copies = res.spec.type == "value"
+                unmodelled = source is not None and (source.unit != "count"
+                                                     or source.counts not in PEOPLE)
+                if copies or unmodelled:
+                    out.add(name)
+                    changed = True
+                    break
+    return out
+
+
 def _value(raw: _Raw, hidden: bool) -> Value:
     if raw.value is None:
         return Value(None, "x", raw.unit, raw.decimals)
@@ -731,8 +759,9 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         audit it."""
         tables = {name: _publish_table(t, config, extra.get(name, set()), known.get(name))
                   for name, t in period.tables.items()}
-        hidden = extra_metrics | {n for n, r in raws.items()
-                                  if _is_disclosive(r, config, tables, ndims)}
+        hidden = _with_derived(extra_metrics | {n for n, r in raws.items()
+                                                if _is_disclosive(r, config, tables, ndims)},
+                               raws)
         return raws, hidden, tables, audit_period(
             _build_period(period, raws, hidden, tables, {}, site), config.min_feasible_range,
             (config.suppression_threshold, config.sensitive_threshold))
