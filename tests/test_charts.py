@@ -261,3 +261,24 @@ def test_narrow_bars_are_drawn_under_their_labels():
     assert len(bars) == 2 and all(float(h) >= 10 for _, h in bars), bars  # visible, not 0 high
     assert float(bars[0][0]) > float(bars[1][0])  # 561 longer than 145
     assert float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1)) <= charts.NARROW_MAX
+
+
+def test_category_order_by_published_numbers_in_awkward_tables():
+    # A category with a hidden cell and no shown Total has no known size: it goes with the
+    # hidden ones, not ranked by the part of it that is shown.
+    cells = {("Foster", "F"): 400, ("Foster", "M"): 2, ("Residential", "F"): 60,
+             ("Residential", "M"): 70, ("Secure", "F"): 40, ("Secure", "M"): 45}
+    table, _ = published_table(cells, dims=("placement", "gender"))
+    assert [k for k, v in table.cells.items() if v.suppressed] == [("Foster", "M")]
+    # Foster's shown 400 would put it first; its size is not known, so it is last.
+    assert charts.category_order(table) == ["Residential", "Secure", "Foster"]
+    # Three dimensions, no Total anywhere: no crash, every category once.
+    three = {(a, b, c): 10 + i for i, (a, b, c) in enumerate(
+        [(a, b, c) for a in ("X", "Y") for b in ("F", "M") for c in ("p", "q")])}
+    table3, _ = published_table(three, dims=("a", "b", "c"))
+    assert sorted(charts.category_order(table3)) == ["X", "Y"]
+    # A hidden margin: the category's cells decide where all are shown.
+    margin = {("A", "F"): 30, ("A", "M"): 3, ("A", T): 33, ("B", "F"): 50, ("B", "M"): 60,
+              ("B", T): 110, (T, "F"): 80, (T, "M"): 63, (T, T): 143}
+    table_m, _ = published_table(margin, dims=("k", "gender"))
+    assert charts.category_order(table_m)[0] == "B"

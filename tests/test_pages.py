@@ -23,3 +23,11 @@ def test_main_points_as_the_last_section_and_in_other_capitals():
 def test_a_page_without_main_points_is_unchanged():
     text = '<h2 id="a">Main points of order</h2><p>Not it.</p>'
     assert main_points(text) == ("", text)
+
+
+def test_main_points_end_before_the_footnotes_markdown_puts_last():
+    text = ('<h2 id="a">A</h2><p>x</p>\n<h2 id="m">Main points</h2><ul><li>One.</li></ul>\n'
+            '<div class="footnote"><ol><li>A note.</li></ol></div>')
+    points, rest = main_points(text)
+    assert points == "<ul><li>One.</li></ul>"
+    assert rest.endswith('<div class="footnote"><ol><li>A note.</li></ol></div>')

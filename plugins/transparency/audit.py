@@ -74,6 +74,9 @@ class Finding:
     through: tuple[str, ...] = ()
     # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
     complements: tuple[Ref, ...] = field(default=(), compare=False)
+    # A contradiction: the relations it is about (their descriptions), to tell two reports
+    # of one contradiction apart from two contradictions.
+    relations: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
         if self.kind == "undeclared":
@@ -378,11 +381,12 @@ def audit_model(model: Model, min_range: int, reading: bool = True) -> list[Find
     knows the figures balance as the definition says."""
     found = _audit_system(model, _system(model), min_range, reading)
     if any(_is_loose(rel) for rel in model.relations):
-        seen = {(f.kind, f.period, f.table, f.cell, f.through) for f in found}
+        # One report per hidden number, and per contradicted relation.
+        cells = {(f.period, f.table, f.cell) for f in found if f.kind != "contradiction"}
+        relations = {r for f in found if f.kind == "contradiction" for r in f.relations}
         found += [f for f in _audit_system(model, _system(model, tight=True), min_range, reading)
-                  if (f.kind, f.period, f.table, f.cell, f.through) not in seen
-                  and not any(g.kind != "contradiction" and (g.period, g.table, g.cell)
-                              == (f.period, f.table, f.cell) for g in found)]
+                  if ((f.period, f.table, f.cell) not in cells if f.kind != "contradiction"
+                      else not set(f.relations) & relations)]
     return found
 
 
@@ -401,7 +405,7 @@ def _audit_system(model: Model, system: _System, min_range: int,
             if found is None:  # no value of the hidden numbers satisfies every relation
                 whys = tuple(dict.fromkeys(system.why[r] for r in rows))
                 findings[system.refs[i]] = Finding(system.refs[i][0], "", (), 0, 0,
-                                                   "contradiction", through=whys)
+                                                   "contradiction", through=whys, relations=whys)
                 base = {}
                 break
             base[i] = found
@@ -410,7 +414,8 @@ def _audit_system(model: Model, system: _System, min_range: int,
         if reading and base:
             _readings(model, system, comp, base, min_range, findings)
     contradictions = [Finding(version, "", (), 0, 0, "contradiction",
-                              through=(f"{why} (the published numbers are {off:g} outside it)",))
+                              through=(f"{why} (the published numbers are {off:g} outside it)",),
+                              relations=(why,))
                       for why, (version, off) in system.contradictions.items()]
     return contradictions + list(findings.values())
 

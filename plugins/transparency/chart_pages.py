@@ -81,12 +81,13 @@ def _svg_width(svg: str) -> float:
 
 
 FIT_PASSES = 3
+MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrinks
 # Pixels a chart may be wide to print at its own size on A4 (210 − 2 × 16 mm is 672 at 96 per
 # inch, less the page's own spacing), so its 13px text prints at 9.75pt, over 9pt.
 PRINT_WIDTH = 620
 
 
-def _fit_narrow(specs: dict[tuple[ChartKey, str], dict], svgs: dict[tuple[ChartKey, str], str],
+def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
                 tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]], config: Config,
                 stats: RenderStats) -> None:
     """Narrow charts that labels made wider than a phone's screen (charts.NARROW_MAX) are
@@ -107,13 +108,9 @@ def _fit_narrow(specs: dict[tuple[ChartKey, str], dict], svgs: dict[tuple[ChartK
         if not redo:
             return
         again, more = render_all(redo, config.chart_cache, config.chart_workers)
-        specs.update(redo)
         svgs.update(again)
         stats.rendered += more.rendered
         stats.cached += more.cached
-
-
-MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrinks
 
 
 def prepare_charts(config: Config, site: PublishedSite,
@@ -121,7 +118,7 @@ def prepare_charts(config: Config, site: PublishedSite,
     tables = chart_tables(config, site, trends)
     specs = collect(tables)
     svgs, stats = render_all(specs, config.chart_cache, config.chart_workers)
-    _fit_narrow(specs, svgs, tables, config, stats)
+    _fit_narrow(svgs, tables, config, stats)
     out: dict[ChartKey, RenderedChart] = {}
     for ck, (table, period) in tables.items():
         out[ck] = RenderedChart(
@@ -141,7 +138,9 @@ def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
         # elsewhere and in print the wide one (main.css). A box that still overflows scrolls,
         # and is focusable so a keyboard can scroll it (charts.js drops the tab stop where the
         # chart fits).
+        # The phone layout repeats the wide one's words: search indexes them once.
         f'<div class="app-chart__graphic app-chart__graphic--{variant}"{svg_mark} tabindex="0" '
+        f'{"data-pagefind-ignore " if variant == NARROW else ""}'
         f'role="group" aria-label="Figure {number}, scrolls sideways">'
         f'{accessible_svg(svg, f"{ident}-{variant}", label, chart.description)}</div>'
         for variant, svg in ((WIDE, chart.svg), (NARROW, chart.svg_narrow))]

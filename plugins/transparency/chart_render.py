@@ -13,7 +13,7 @@ import multiprocessing
 import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,6 @@ class RenderStats:
     rendered: int = 0
     cached: int = 0
     workers: int = 1
-    hashes: list[str] = field(default_factory=list)
 
 
 def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
@@ -101,12 +100,6 @@ def _titled(match: re.Match[str]) -> str:
 def _titled_text(match: re.Match[str]) -> str:
     label = _LABEL_RE.search(match.group(1))
     return match.group(0) + (f"<title>{label.group(1)}</title>" if label else "")
-
-
-def mark_titles(svg: str) -> list[str]:
-    """The hover titles of an SVG's marks ("Foster care: 561"), unescaped: for audits."""
-    return [html.unescape(t) for t in re.findall(
-        r"<(?:path|text|rect|circle|line)\b[^<>]*><title>([^<]*)</title>", svg)]
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:

@@ -139,22 +139,30 @@ def is_ordered(table: PublishedTable, labels: list[str]) -> bool:
 def category_order(table: PublishedTable) -> list[str]:
     """The order of a chart's categories: as listed where they are ordered (is_ordered);
     otherwise largest first, by published numbers only (the category's Total where it is
-    shown, else the sum of its shown cells), hidden ones after the shown ones and leftovers
-    ("Other", "Not known") last, so a hidden number's size never decides a place."""
+    shown, else the sum of its cells where all are shown), the others (a hidden cell and no
+    shown Total) after them in their listed order, and leftovers ("Other", "Not known") last,
+    so a hidden number's size never decides a place."""
     labels = _listed(table)
     if is_ordered(table, labels):
         return labels
     dim = table.dims.index(_category_dim(table))
     size: dict[str, float] = {}
     margin: dict[str, float] = {}
+    partial: set[str] = set()  # a category with a cell not shown: its size is not known
     for key, value in table.cells.items():
         category = key[dim]
-        if category == TOTAL or value.number is None:
+        if category == TOTAL:
             continue
         if all(k == TOTAL for i, k in enumerate(key) if i != dim) and len(key) > 1:
-            margin[category] = value.number
+            if value.number is not None:
+                margin[category] = value.number
         elif TOTAL not in key:
-            size[category] = size.get(category, 0.0) + value.number
+            if value.number is None:
+                partial.add(category)
+            else:
+                size[category] = size.get(category, 0.0) + value.number
+    for category in partial:
+        size.pop(category, None)
     size.update(margin)
 
     def rank(item: tuple[int, str]) -> tuple[int, float, int]:
@@ -204,7 +212,8 @@ NARROW_HEADER_CHARACTERS = 36  # a category label line above a bar at 13px fits 
 def _bar_layers(base: alt.Chart, y: alt.Y | None, x: alt.X) -> alt.LayerChart:
     """Bars, and each bar's printed value (or symbol) at its end. Each mark carries its tip
     ("Foster care: 561") as its description, which the SVG keeps as a hover title
-    (chart_render.accessible_svg); the value labels repeat it, so they have none."""
+    (chart_render.accessible_svg); the value labels carry it too, since a hidden cell has no
+    bar, only its "[c]"."""
     where = {"y": y} if y is not None else {}
     # Without a y channel (one bar per row of a narrow chart) a bar's height must be given.
     bars = (base.mark_bar() if y is not None else base.mark_bar(height=14)).encode(
@@ -305,7 +314,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
         x=x, y=alt.value(240), text="label:N", description="tip:N")
     layers: list[alt.Chart] = [line, points, gaps]
     if table.target is not None and table.target.low is not None:
-        layers[:0] = _target_layers(table.target, table.unit)
+        layers[:0] = _target_layers(table.target)
     return alt.layer(*layers).properties(
         width=width if narrow else 560, height=240,
         description=f"{title}. {subtitle}")
@@ -314,7 +323,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
 TARGET_COLOUR = "#505a5f"
 
 
-def _target_layers(target: PublishedTarget, unit: str) -> list[alt.Chart]:
+def _target_layers(target: PublishedTarget) -> list[alt.Chart]:
     """A target drawn behind a trend's line: a dashed rule at an aim (98%), or a shaded band
     for a range (50 to 70), labelled in words at its left end."""
     low, high = target.low, target.high
@@ -398,11 +407,11 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
 
 
 def _series_target(metrics: list[PublishedMetric]) -> PublishedTarget | None:
-    """The target a series is measured against, drawn on its chart: the latest period's, where
-    every period that states a target states the same (an aim that changed is not drawn as
-    if it had always held)."""
-    targets = [m.target for m in metrics if m.target is not None]
-    if not targets or metrics[-1].target is None or len({t.text for t in targets}) > 1:
+    """The target a series is measured against, drawn on its chart: where every period in it
+    states the same target (an aim that changed, or was set part way, is not drawn as if it
+    had always held)."""
+    targets = [m.target for m in metrics]
+    if any(t is None for t in targets) or len({t.text for t in targets if t}) != 1:
         return None
     return metrics[-1].target
 

@@ -105,13 +105,16 @@ def audit_charts(path: Path, text: str, threshold: int) -> list[str]:
     """Data labels and marks' hover titles in the chart SVGs of count tables."""
     findings = []
     for chart in CHART_DIV_RE.findall(text):
-        # A mark's hover title says "<category>: <value>": the value is a count.
-        for title in re.findall(r"<(?:path|text|rect|circle|line)\b[^<>]*><title>([^<]*)</title>",
-                                chart):
+        # Every title but the chart's own (its figure's name) is a mark's hover title, which
+        # says "<category>: <value>": any small whole number in the value is a count.
+        for ident, title in re.findall(r'<title(?:\s+id="([^"]*)")?>([^<]*)</title>', chart):
+            if ident.endswith("-title"):
+                continue
             value = html.unescape(title).rpartition(": ")[2]
-            if _small(value, threshold):
-                findings.append(f"{path}: a chart's hover title gives a count of {value} "
-                                f"({html.unescape(title)})")
+            for number in ANY_NUMBER_RE.findall(value.replace("\u00a0", " ")):
+                if 1 <= float(number.replace(",", "")) <= threshold:
+                    findings.append(f"{path}: a chart's hover title gives a count of {number} "
+                                    f"({html.unescape(title)})")
         chart = re.sub(r"<title>[^<]*</title>", "", chart)
         for group in MARK_TEXT_RE.findall(chart):
             for label in re.findall(r"<text[^>]*>([^<]*)</text>", group):

@@ -89,17 +89,22 @@ def period_metadata(metadata: dict[str, Any], period: PublishedPeriod, site: Pub
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 
 
+_SECTION_END = re.compile(r'<h[12]\b|<div class="footnote"')
+
+
 def main_points(content: str) -> tuple[str, str]:
     """The narrative's "Main points" section (its level-2 heading, wherever it is) taken out
     of the page's HTML, for the template to show first, above the headline figures, as ONS
     bulletins do: (the section's HTML without its heading, the rest of the page). ("", content)
     when the narrative has none."""
     headings = list(re.finditer(r"<h2\b[^>]*>(.*?)</h2>", content, re.S))
-    for index, heading in enumerate(headings):
+    for heading in headings:
         text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).split())
         if text.casefold() != MAIN_POINTS.casefold():
             continue
-        end = headings[index + 1].start() if index + 1 < len(headings) else len(content)
+        # The section ends where the next section (or the footnotes Markdown puts last) starts.
+        after = _SECTION_END.search(content, heading.end())
+        end = after.start() if after else len(content)
         return (content[heading.end():end].strip(),
                 content[:heading.start()].rstrip() + ("\n" + content[end:] if end < len(content)
                                                       else "\n"))

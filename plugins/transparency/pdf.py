@@ -130,8 +130,9 @@ _RESOURCE_RE = re.compile(r'(<link\b[^>]*?\shref="|<(?:img|source|image|use)\b[^
 
 # Chart labels Vega hid because they would overlap (opacity 0): invisible on screen, but in a
 # PDF they would still be in the text layer, read out and copied as overlapping numbers.
-_HIDDEN_LABEL_RE = re.compile(r'<text\b[^>]*\sopacity="0"[^>]*>[^<]*</text>')
-# Scripts never print; dropping them spares the HTML parser the charts' embedded specs.
+_HIDDEN_LABEL_RE = re.compile(
+    r'<text\b[^>]*\sopacity="0"[^>]*>(?:<title>[^<]*</title>)?[^<]*</text>')
+# Scripts never print.
 _SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 
 

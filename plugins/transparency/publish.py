@@ -511,7 +511,7 @@ def _negated(terms: tuple[tuple[float, Ref], ...]) -> tuple[tuple[float, Ref], .
 
 
 def _relations(period: Period, raws: dict[str, _Raw],
-               site: Site | None = None) -> tuple[PublishedRelation, ...]:
+               site: Site) -> tuple[PublishedRelation, ...]:
     """The period's declared relations, and those its figures' definitions imply, as
     published facts over published quantities (structure only, but for a stock and flow's
     own difference, which only the audit reads). `site`: to read `previous.NAME` terms."""
@@ -586,7 +586,7 @@ def _percent_relations(period: Period, name: str, fig: Figure,
 
 def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
                   tables: dict[str, _TableResult], changes: dict[str, PublishedChange],
-                  site: Site | None = None) -> PublishedPeriod:
+                  site: Site) -> PublishedPeriod:
     values: dict[str, PublishedMetric] = {}
     for name, raw in raws.items():
         value = _value(raw, name in hidden)
@@ -744,7 +744,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
 
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                      forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
-                     site: Site | None = None,
+                     *, site: Site,
                      ) -> tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
@@ -806,7 +806,7 @@ def _what(ref: Ref) -> str:
 
 def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                        forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
-                       site: Site | None = None) -> tuple[Suppressed, list[Suppressed]]:
+                       *, site: Site) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
     version is hidden in all, repeated until nothing more is hidden, so that comparing two
     versions cannot reveal a value either of them hides. `forced`: cells and figures the
@@ -816,7 +816,7 @@ def _suppress_versions(period: Period, config: Config, forced: dict[str, set[Key
     forced_metrics = set(forced_metrics or ())
     while True:
         found: list[str] = []
-        results = [_suppress_period(v, config, forced, forced_metrics, found, site)
+        results = [_suppress_period(v, config, forced, forced_metrics, found, site=site)
                    for v in versions]
         union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
         for _, _, tables, _ in results:
@@ -1156,8 +1156,7 @@ def _unbalanced(site: Site, found: Iterable[Finding]) -> list[Finding]:
     tolerance: the declaration contradicts the numbers, even where a hidden flow would let
     the published ones fit. Those the audit `found` from the published numbers alone are
     not reported twice."""
-    reported = {why.split(" (the published numbers are")[0] for f in found
-                if f.kind == "contradiction" for why in f.through}
+    reported = {r for f in found if f.kind == "contradiction" for r in f.relations}
     out = []
     for period, rel, difference in unbalanced(site):
         line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
@@ -1167,7 +1166,8 @@ def _unbalanced(site: Site, found: Iterable[Finding]) -> list[Finding]:
                     "no tolerance (they must balance exactly)")
         out.append(Finding(period.key, "", (), 0, 0, "contradiction", through=(
             f"stock and flow of {rel.label}{line}: start + in − out − end on the source's own "
-            f"figures is {difference:g} from balancing, but the relation declares {declared}",)))
+            f"figures is {difference:g} from balancing, but the relation declares {declared}",),
+            relations=(f"{period.key}: stock and flow of {rel.label}{line}",)))
     return out
 
 

@@ -554,7 +554,8 @@ def skeleton(text: str, title: str, summary: str) -> str:
                        f"{refs[-1]}.]")
         elif not (out and out[-1].startswith(prompt)):  # one prompt for a run of prose
             out.append(f"{prompt}.]")
-    if not any(line.startswith("#") and " ".join(line.lstrip("#").split()).casefold()
+    # Only a level-2 heading is the page's main points (pages.main_points reads <h2>).
+    if not any(line.startswith("## ") and " ".join(line[3:].split()).casefold()
                == MAIN_POINTS.casefold() for line in out):
         # Every report page opens with its main points (pages.main_points): ask for them.
         out[:0] = [f"## {MAIN_POINTS}", MAIN_POINTS_PROMPT]
