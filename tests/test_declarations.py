@@ -204,7 +204,17 @@ def none_table(unit: str, dim: str = "age: Age group", not_people: str = "") -> 
             + "    source: Table 9\n")
 
 
-@pytest.mark.parametrize("unit", ["fte", "days", "weeks", "mean", "rate_per_10000", "percent"])
+def test_a_rate_table_by_age_must_tie_each_rate_or_say_why(files) -> None:
+    # Rates by age are counts of children of each age over that age's population: each is
+    # tied, or the table says why no count can be worked out (rates have their own rule).
+    add_table(files, "by_age", none_table("rate_per_10000"), ["age", "value"],
+              [("Under 1", 12.5), ("1 to 4", 7.5)])
+    text = find_problem(load(files), "period.yaml", "'by_age' gives rates per 10,000 children",
+                        field="tables.by_age.counts")
+    assert "not_people:" in text and "'- rate: <the rate>'" in text
+
+
+@pytest.mark.parametrize("unit", ["fte", "days", "weeks", "mean", "percent"])
 def test_counts_none_on_a_table_of_people_must_say_why(files, unit) -> None:
     add_table(files, "by_age", none_table(unit), ["age", "value"],
               [("Under 1", 12.5), ("1 to 4", 7.5)])
@@ -307,12 +317,17 @@ def test_a_comparator_count_of_children_is_valid(files) -> None:
     assert not load(files), load(files).report()
 
 
-def test_a_comparator_rate_of_whole_numbers_must_say_why(files) -> None:
+def test_a_comparator_rate_must_be_tied_to_its_population_or_say_why(files) -> None:
+    # One message, about what a rate is (a count over a population), whatever its values:
+    # "its values are all whole numbers" with a hint to say 'counts: children' misled a new
+    # council's officer, since a rate is never a count.
     support.replace_in(files.yaml, "tables:\n", COMPARATOR.format(counts="").replace(
         "unit: count", "unit: rate_per_10000"))
-    find_problem(load(files), "period.yaml", "this comparator says 'counts: none' (unit "
-                 "'rate_per_10000'), so nothing in it is suppressed, but its values are all "
-                 "whole numbers", field="comparators.adoptions_compared.counts")
+    problems = load(files)
+    text = find_problem(problems, "period.yaml", "'adoptions_compared' gives rates per 10,000 "
+                        "children, counts of children over a population: it must be tied to the "
+                        "population or say why", field="comparators.adoptions_compared.counts")
+    assert "whole numbers" not in problems.report() and "not_people" in text
 
 
 # --- 5. a percentage figure of no one is tied to its counts, or says why -----------------

@@ -74,3 +74,31 @@ def test_every_shipped_kind_has_standard_measures_and_the_doc_lists_them() -> No
                      *identity["out"], identity["end"]]
             assert set(names) <= set(presets.FIGURES[kind]), names
             assert all(f"`{n}`" in doc.split("Identity")[1] for n in names)
+
+
+def test_a_standard_figure_can_be_a_headline_card_and_a_metric_of_its_name_takes_its_words(
+        files) -> None:
+    # A new council's officer wanted children_in_care as a headline card: only metrics could
+    # be, and a metric of that name was asked for a label and definition the standard figure
+    # already has. A figure can now be a headline itself, with its standard definition.
+    support.replace_in(files.yaml, "    value: 3560\n", "    value: 3560\n    headline: true\n")
+    # The period's metric 'children_in_care' (a table's total) is the standard figure's
+    # measure: without its own words it takes the figure's.
+    support.replace_in(files.yaml, """    label: Children in care
+    definition: Children looked after on the last day of the period.
+    type: value""", "    type: value")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    period = site.periods[files.key]
+    standard = presets.FIGURES["iro"]
+    assert (period.metrics["children_in_care"].label,
+            period.metrics["children_in_care"].definition) == (
+        standard["children_in_care"].label, standard["children_in_care"].definition)
+    held = period.figures["reviews_held"]
+    assert held.headline and held.definition == standard["reviews_held"].definition
+    from transparency.publish import publish_site
+
+    published = publish_site(site, support.config(files.data, files.data.parent / "content"))
+    cards = {m.name: m for m in published.periods[files.key].headlines}
+    assert cards["reviews_held"].definition == standard["reviews_held"].definition
+    assert cards["reviews_held"].value.text() == "3,560"

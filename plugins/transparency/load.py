@@ -303,6 +303,8 @@ def _check_not_people(ctx: _Ctx, unit: str, counts: str, dimensions: Mapping[str
         return
     if counts != "none" or not_people or unit == "count":
         return  # a count that says 'none' is refused by _unit_counts
+    if unit in RATE_UNITS:
+        return  # _check_rate_ties asks every rate to be tied to its population, or say why
     reasons = []
     if people:
         reasons.append("its dimensions describe people (" + ", ".join(
@@ -336,7 +338,7 @@ def _figure_name(ctx: _Ctx, key: str, unit: str) -> str | None:
 
 def _parse_figure(ctx: _Ctx, name: str) -> Figure:
     ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
-                      "covers", "of", "part", "not_people"})
+                      "covers", "of", "part", "not_people", "headline", "definition"})
     unit, counts = _unit_counts(ctx, percent_of=True)
     of, part = (_figure_name(ctx, key, unit) for key in ("of", "part"))
     not_people = _reason(ctx, "not_people")
@@ -366,7 +368,9 @@ def _parse_figure(ctx: _Ctx, name: str) -> Figure:
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
         date=ctx.date("date", required=False), note=ctx.text("note", required=False),
-        sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers", required=False))
+        sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers", required=False),
+        headline=ctx.boolean("headline"),
+        definition=ctx.text("definition", required=False))
 
 
 def _parse_target(ctx: _Ctx, name: str) -> Target:

@@ -65,6 +65,10 @@ class Figure:
     # Why a figure that says `counts: none` does not count children or records, where the
     # loader cannot take that on trust (a percentage tied to no count): a reason for a reviewer.
     not_people: str = ""
+    # Shown as a headline card (as a metric's `headline:`), with this definition (a standard
+    # figure's, presets.py, unless the data words it; else the label).
+    headline: bool = False
+    definition: str = ""
 
 
 RELATION_KINDS = ("stock_flow", "same", "rate", "distinct", "hierarchy")

@@ -142,12 +142,17 @@ PARTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def for_section(report: str, section: str) -> Mapping[str, Measure]:
     """The standard measures of one report kind for a `period.yaml` section ('figures' or
-    'metrics'); empty for other sections and for kinds a site adds itself."""
-    return {"figures": FIGURES, "metrics": METRICS}.get(section, {}).get(report, {})
+    'metrics'); empty for other sections and for kinds a site adds itself. A metric may take
+    a standard figure's name (a headline card of `children_in_care`, `type: value` of the
+    figure): it is the same measure, so it takes the figure's label and definition."""
+    if section == "metrics":
+        return {**FIGURES.get(report, {}), **METRICS.get(report, {})}
+    return {"figures": FIGURES}.get(section, {}).get(report, {})
 
 
 def defaults(measure: Measure, section: str) -> dict[str, str]:
     """The fields a standard measure fills in when `period.yaml` leaves them out."""
     if section == "figures":
-        return {"label": measure.label, "unit": measure.unit, "counts": measure.counts}
+        return {"label": measure.label, "unit": measure.unit, "counts": measure.counts,
+                "definition": measure.definition}
     return {"label": measure.label, "definition": measure.definition}

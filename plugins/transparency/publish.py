@@ -338,9 +338,9 @@ def _formula(res: MetricResult | None) -> Formula | None:
 
 def _raw_figure(fig: Figure) -> _Raw:
     decimals = 0 if fig.value is None or fig.value == int(fig.value) else 1
-    return _Raw(fig.name, fig.label, fig.label, fig.value, fig.unit, fig.counts, decimals,
-                fig.date, fig.sensitive, fig.source, False, "figure", note=fig.note,
-                covers=fig.covers)
+    return _Raw(fig.name, fig.label, fig.definition or fig.label, fig.value, fig.unit,
+                fig.counts, decimals, fig.date, fig.sensitive, fig.source, fig.headline, "figure",
+                note=fig.note, covers=fig.covers)
 
 
 def _rule(raw: _Raw, config: Config, counts: str | None = None) -> Rule | None:

@@ -43,6 +43,11 @@ def _row_class(label: str) -> str:
     return ' class="app-table__row app-table__row--total"' if label == TOTAL else ' class="app-table__row"'
 
 
+# How a comparator's source names a national statistics release taken directly, not through
+# the council's report ("Department for Education, Explore Education Statistics: ...").
+NATIONAL_SOURCES = ("Department for Education", "DfE", "Office for National Statistics", "ONS")
+
+
 def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "",
                  download: bool = True) -> str:
     dims = table.dims
@@ -96,6 +101,9 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
     parts.append("</tbody></table></div>")
     if table.trend:
         caption = ["Source: the report for each period, as published on this site."]
+    elif table.comparator and table.source.startswith(NATIONAL_SOURCES):
+        # Figures taken from the DfE's or ONS's own releases are theirs, not the report's.
+        caption = [f"Source: {e(table.source)}."]
     else:
         caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
     if table.date:
