@@ -212,3 +212,35 @@ def test_printed_figure(period, printed):
 
 def test_source_errors_are_explained_in_the_narrative():
     assert check_source_errors_explained(BRADFORD, ROOT / "content") >= 1
+
+
+# --- every figure's true span or date, from the seeds (issue 14) ----------------------------
+
+def test_the_seed_figures_carry_their_true_span_or_date():
+    """Checked against the source documents in ../shared/seeds/ (a helper's reading, each with
+    the quote in the period's notes): the figures say when they count, not the period's
+    span by default."""
+    import datetime as dt
+
+    from transparency.load import load_site
+
+    from pelican.settings import read_settings
+
+    config = config_from(read_settings(str(ROOT / "pelicanconf.py")))
+    site, problems = load_site(config.data_path, config.reports)
+    assert not problems, problems.report(ROOT)
+    cp = site.periods["cp/2019-10-to-2020-09"].figures
+    # "has reduced to 80%", "remained steady at 97.6%", "static at 88.4%": latest readings.
+    latest = {n: f for n, f in cp.items() if f.value in (80, 97.6, 88.4) and f.unit == "percent"}
+    assert len(latest) == 3 and {f.date for f in latest.values()} == {dt.date(2020, 9, 30)}
+    iro16 = site.periods["iro/2016-04-to-2016-12"].figures
+    # "figures for 1st April 2016 to 1st December 2016"
+    assert iro16["children_started_care"].covers == "1 April to 1 December 2016"
+    assert iro16["children_ceased_care"].covers == "1 April to 1 December 2016"
+    # "Performance at 12th December 2016 was 98%"
+    assert iro16["reviews_on_time_percent"].date == dt.date(2016, 12, 12)
+    # "464 QA audits completed from 17th September 2015 to 30th September 2016"
+    assert iro16["peps_audited"].covers == "17 September 2015 to 30 September 2016"
+    # "Out of 3451, only 15 ... did not attend": reviews, not children (more than were in care).
+    reviews = site.periods["iro/2019-10-to-2020-09"].figures["review_participation_opportunities"]
+    assert (reviews.value, reviews.counts) == (3451, "records")

@@ -349,3 +349,22 @@ def test_printing_a_report_from_the_browser(browser, server, tmp_path):
     assert len(texts) > 10
     assert all(f"Page {n} of {len(texts)}" in text for n, text in enumerate(texts, start=1))
     assert "Source: Independent Reviewing Officers Annual Report 2022/23" in texts[0]
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 800)])
+def test_the_first_screen_shows_the_main_points_and_a_number(browser, server, viewport):
+    # Issue 14: the first number was 1,527px down on a phone, below the first screen on a
+    # laptop. The main points come first, with their figures; on a laptop the headline cards
+    # begin on the first screen too.
+    width, height = viewport
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + "iro/2022-23/")
+    first = page.locator("#main-points + ul li").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height, box
+    assert any(ch.isdigit() for ch in first.inner_text())
+    cards = page.locator(".app-card").first.bounding_box()
+    assert cards is not None
+    if width >= 1280:
+        assert cards["y"] < height, cards
+    page.close()
