@@ -222,9 +222,9 @@ def test_the_seed_figures_carry_their_true_span_or_date():
     span by default."""
     import datetime as dt
 
-    from transparency.load import load_site
-
     from pelican.settings import read_settings
+
+    from transparency.load import load_site
 
     config = config_from(read_settings(str(ROOT / "pelicanconf.py")))
     site, problems = load_site(config.data_path, config.reports)
