@@ -131,6 +131,18 @@ def test_trend_follows_a_metric_through_the_report_and_marks_uneven_spacing():
     assert len(earlier.cells) == 3  # never shows periods after the page's own
     text = charts.describe(trend, "line")
     assert text.startswith("Cic went from 900 in April 2015 to March 2016 to 1,446 in April 2021")
+    # Time is drawn to scale: each point at its period's end, the gap at its middle, on a
+    # time axis (four years apart are not drawn as one).
+    assert trend.times == {"April 2015 to March 2016": dt.date(2016, 3, 31),
+                           "No figures Apr 2016 to Mar 2020": dt.date(2018, 9, 30),
+                           "April 2020 to March 2021": dt.date(2021, 3, 31),
+                           "April 2021 to March 2022": dt.date(2022, 3, 31)}
+    for narrow in (False, True):
+        spec = charts.build(trend, latest, "line", narrow=narrow).to_dict()
+        line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+        assert line["encoding"]["x"]["field"] == "when"
+        assert line["encoding"]["x"]["type"] == "temporal"
+        assert sorted(r["when"] for r in datasets(spec) if r.get("when"))[0] == "2016-03-31"
 
 
 def test_missing_combinations_are_shown_as_x_and_keyed():

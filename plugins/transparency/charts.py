@@ -104,10 +104,12 @@ def chart_frame(table: PublishedTable) -> pd.DataFrame:
         if _transposed(table):
             key = (key[1], key[0])
         series = " – ".join(key[1:]) if len(key) > 1 else ""
+        when = table.times.get(key[0]) if table.times else None
         rows.append({"category": key[0], "series": series,
                      "value": value.number, "label": value.text(),
-                     "tip": f"{key[0]}{' – ' + series if series else ''}: {value.text()}"})
-    return pd.DataFrame(rows, columns=["category", "series", "value", "label", "tip"])
+                     "tip": f"{key[0]}{' – ' + series if series else ''}: {value.text()}",
+                     "when": when.isoformat() if when else None})
+    return pd.DataFrame(rows, columns=["category", "series", "value", "label", "tip", "when"])
 
 
 def _category_dim(table: PublishedTable) -> str:
@@ -287,10 +289,18 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
         frame["series"] = ""
     # On a phone, labels run straight down, so a long one ("No figures between Dec 2016 and
     # Sep 2020") takes height, not width, and stops at NARROW_LABEL_LIMIT pixels.
-    x = alt.X("category:N", sort=order,
-              title=None if narrow else table.dimensions[_category_dim(table)],
-              axis=alt.Axis(labelAngle=-90, labelLimit=NARROW_LABEL_LIMIT) if narrow
-              else alt.Axis(labelAngle=-45, labelLimit=0))
+    if table.times:
+        # Time to scale: three and a half years between two reports are not drawn as the six
+        # months between two others (issue 14). Each point is at its date; the table under
+        # the chart names each period.
+        x = alt.X("when:T", title=None, scale=alt.Scale(nice="year", padding=8),
+                  axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1},
+                                labelAngle=0, labelOverlap=True, grid=False))
+    else:
+        x = alt.X("category:N", sort=order,
+                  title=None if narrow else table.dimensions[_category_dim(table)],
+                  axis=alt.Axis(labelAngle=-90, labelLimit=NARROW_LABEL_LIMIT) if narrow
+                  else alt.Axis(labelAngle=-45, labelLimit=0))
     y = alt.Y("value:Q", title=None, axis=_value_axis(table))  # the subtitle names the measure
     encode = {"x": x, "y": y}
     if series:
@@ -379,6 +389,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         note = (note + " The definition changed: each definition is its own series, and "
                 "points under different definitions are not joined.").strip()
     previous_end = None
+    times: dict[str, dt.date] = {}
     for p, end in zip(periods, ends, strict=True):
         metric = p.values[name]
         months = p.months
@@ -395,15 +406,18 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
                    f"No figures {previous_end + dt.timedelta(days=1):%b %Y} to "
                    f"{p.start - dt.timedelta(days=1):%b %Y}")
             cells[(gap, segment)] = Value(None, "x", first.value.unit, first.value.decimals)
+            times[gap] = previous_end + (end - previous_end) / 2
         label = (f"{metric.date.day} {metric.date:%b %Y}" if metric.date else p.period_label)
         cells[(label, segment)] = metric.value
+        times[label] = end
         previous_end = end
     return PublishedTable(
         name=f"trend_{name}", title=f"{first.label}, {span}",
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
         unit=first.value.unit, counts=first.counts if first.value.unit == "count" else "none",
         source="each period's report", note=note, sensitive=False, comparator=False, date=None,
-        cells=cells, trend=True, target=_series_target([p.values[name] for p in periods]))
+        cells=cells, trend=True, target=_series_target([p.values[name] for p in periods]),
+        times=times)
 
 
 def _series_target(metrics: list[PublishedMetric]) -> PublishedTarget | None:

@@ -145,6 +145,9 @@ class PublishedTable:
     partitions: tuple[int, ...] = ()
     # A trend's target, drawn on its chart (charts.trend_table).
     target: PublishedTarget | None = None
+    # A trend's time axis: each category's date (a snapshot's day, a period's last day, the
+    # middle of a gap), so the chart draws time to scale.
+    times: dict[str, dt.date] | None = None
     # Of the hidden cells, how many are hidden for being small (primary suppression); the rest
     # are complements (secondary): the information loss `invoke check` reports.
     primary_hidden: int = 0
