@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import write_atomic
+
 POOL_THRESHOLD = 6  # below this many charts, the pool's start-up costs more than it saves
 
 
@@ -74,8 +76,7 @@ def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
             out[key] = svg
             stats.rendered += 1
             if cache_dir is not None:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                (cache_dir / f"{todo[key][0]}.svg").write_text(svg, encoding="utf-8")
+                write_atomic(cache_dir / f"{todo[key][0]}.svg", svg)
     return out, stats
 
 

@@ -365,7 +365,7 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     """A metric's published values in every period of the report up to this one. Periods of
     a different length (for flows) or kind start a new segment, drawn as a separate line so
     the series shows a break rather than a misleading join."""
-    periods = [p for p in reversed(site.by_report(period.report))
+    periods = [p for p in site.by_report(period.report)
                if p.end <= period.end and name in p.values]
     cells: dict[tuple[str, ...], Value] = {}
     first = period.values[name]

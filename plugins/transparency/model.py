@@ -306,5 +306,6 @@ class Site:
     periods: dict[str, Period]  # keyed by "report/period"
 
     def by_report(self, report: str) -> list[Period]:
+        """A report's periods, oldest first (by end, then start)."""
         return sorted((p for p in self.periods.values() if p.report == report),
                       key=lambda p: (p.end, p.start))

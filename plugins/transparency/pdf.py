@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
 import re
 import shutil
 import site
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from .cache import copy_atomic, write_atomic
 
 # Tagged PDF (structure tree, /MarkInfo, /Lang) as PDF 1.7. Not pdf_variant="pdf/ua-1": that
 # only adds a claim of PDF/UA conformance, which these files do not fully meet (docs/pdf.md).
@@ -230,15 +231,10 @@ def _from_cache(job: PdfJob, key: str, cache: Path) -> bool:
 
 
 def _to_cache(result: PdfResult, key: str, cache: Path) -> None:
-    """Write the PDF, then the list of files it used, each by an atomic rename: builds that
-    share the cache (several at once, or copies of the project) never read half a file."""
-    cache.mkdir(parents=True, exist_ok=True)
-    for name, write in ((f"{key}.pdf", lambda path: shutil.copyfile(result.target, path)),
-                        (f"{key}.json", lambda path: path.write_text(
-                            json.dumps({"fetched": result.fetched}, indent=1), encoding="utf-8"))):
-        partial = cache / f".{name}.{os.getpid()}.tmp"
-        write(partial)
-        os.replace(partial, cache / name)
+    """Write the PDF, then the list of files it used (which _from_cache reads first), each
+    atomically (cache.py)."""
+    copy_atomic(result.target, cache / f"{key}.pdf")
+    write_atomic(cache / f"{key}.json", json.dumps({"fetched": result.fetched}, indent=1))
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .cache import keep_only, write_atomic
 from .lint import Lint
 from .load import load_site
 from .model import Site
@@ -69,12 +70,10 @@ def _cache_path(config: Config, kind: str, fingerprint: str) -> Path:
 
 
 def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> None:
-    """Keep `value` as the only cached file of its kind."""
-    config.data_cache.mkdir(parents=True, exist_ok=True)
-    for old in config.data_cache.glob(f"{kind}-*.pickle"):
-        old.unlink()
-    with _cache_path(config, kind, fingerprint).open("wb") as handle:
-        pickle.dump(value, handle)
+    """Keep `value` as the only cached file of its kind (written atomically, cache.py)."""
+    path = _cache_path(config, kind, fingerprint)
+    write_atomic(path, pickle.dumps(value))
+    keep_only(config.data_cache, f"{kind}-*.pickle", path)
 
 
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,

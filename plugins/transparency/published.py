@@ -477,12 +477,14 @@ class PublishedSite:
         return {k: v for k, v in self.reports.items() if k in held}
 
     def by_report(self, report: str) -> list[PublishedPeriod]:
+        """A report's periods, oldest first (by end, then start), as model.Site.by_report;
+        pages listing them newest first reverse it."""
         return sorted((p for p in self.periods.values() if p.report == report),
-                      key=lambda p: (p.end, p.start), reverse=True)
+                      key=lambda p: (p.end, p.start))
 
     def latest(self, report: str) -> PublishedPeriod | None:
         periods = self.by_report(report)
-        return periods[0] if periods else None
+        return periods[-1] if periods else None
 
 
 def format_date(date: dt.date | None) -> str:

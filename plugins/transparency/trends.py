@@ -63,7 +63,7 @@ def key_measures(site: PublishedSite) -> list[Trend]:
     latest period's page."""
     trends: list[Trend] = []
     for report in site.reports:
-        periods = list(reversed(site.by_report(report)))  # oldest first
+        periods = site.by_report(report)
         ordered: list[str] = []
         for p in reversed(periods):  # latest first: its headline order leads
             ordered += [m.name for m in p.headlines if m.name not in ordered]
