@@ -177,13 +177,13 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation, tight: 
     half = 0.5 * 10 ** (-value.decimals)
     for bound, sign in ((value.value + half, 1.0), (value.value - half, -1.0)):
         # sign * (scale * num - bound * den) <= 0
-        coeffs: dict[int, float] = {}
+        row: dict[int, float] = {}
         for i, c in num[0].items():
-            coeffs[i] = coeffs.get(i, 0.0) + sign * rel.scale * c
+            row[i] = row.get(i, 0.0) + sign * rel.scale * c
         for i, c in den[0].items():
-            coeffs[i] = coeffs.get(i, 0.0) - sign * bound * c
+            row[i] = row.get(i, 0.0) - sign * bound * c
         const = sign * (rel.scale * num[1] - bound * den[1])
-        _add_row(system, coeffs, -const, False, rel.why, seen, rel.home)
+        _add_row(system, row, -const, False, rel.why, seen, rel.home)
 
 
 def _is_loose(rel: PublishedRelation) -> bool:

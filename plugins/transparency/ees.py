@@ -544,7 +544,7 @@ def _mean(written: Sequence[str], unit: str) -> int | float:
     numbers = [Decimal(text) for text in written]
     finest = max(max(0, -int(n.as_tuple().exponent)) for n in numbers)
     places = 0 if unit == "count" else finest + 1
-    mean = (sum(numbers) / len(numbers)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    mean = (sum(numbers, Decimal(0)) / len(numbers)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return _number(float(mean))
 
 
@@ -569,12 +569,12 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     there are none."""
     councils = _councils(config, settings_file, problems)
     wanted: list[Indicator] = []
-    for indicator in indicators:
-        if indicator in release.indicators:
-            if indicator in release.header:  # else the meta's own problem says so
-                wanted.append(release.indicators[indicator])
+    for indicator_name in indicators:
+        if indicator_name in release.indicators:
+            if indicator_name in release.header:  # else the meta's own problem says so
+                wanted.append(release.indicators[indicator_name])
         else:
-            problems.add(release.meta_path, f"the file has no indicator '{indicator}'",
+            problems.add(release.meta_path, f"the file has no indicator '{indicator_name}'",
                          "this file is of another release, or the name is misspelt; its "
                          f"indicators are: {_listing(list(release.indicators)) or '(none)'}",
                          field="col_name")
@@ -639,9 +639,9 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     rows: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
     for area in [*areas, *neighbour_areas]:
         for year in needed:
-            row = _one_row(release, area, year, problems)
-            if row is not None:
-                rows[(area.what, year)] = row
+            found_row = _one_row(release, area, year, problems)
+            if found_row is not None:
+                rows[(area.what, year)] = found_row
     capped = _Capped(problems)
     values: dict[str, dict[tuple[str, str], Cell]] = {}
     for indicator in wanted:

@@ -1041,6 +1041,7 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
         items = raw if isinstance(raw, list) else [raw]
         if any(is_placeholder(item) for item in items) or is_placeholder(years):
             return None  # reported by _report_placeholders
+        assert years is None or isinstance(years, list)  # anything else was refused above
         if years is not None and len(items) != len(years):
             ctx.problem("values", f"'{area}' has {len(items)} values but there are {len(years)} years",
                         "give one value per year, in order")

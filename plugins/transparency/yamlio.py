@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 
-class LinedDict(dict):
+class LinedDict(dict[str, object]):
     """A mapping that remembers the line of each key (1-based)."""
 
     line: int = 0
@@ -26,7 +26,7 @@ class LinedDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LinedList(list):
+class LinedList(list[object]):
     line: int = 0
     item_lines: list[int]
 
