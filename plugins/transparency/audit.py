@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Literal
 
 import highspy
 import numpy as np
@@ -55,6 +56,9 @@ MAX_PAIR_MEMBERS = 16
 __all__ = ["BIG", "AuditError", "Finding", "audit_model", "audit_period", "audit_site"]
 
 
+FindingKind = Literal["table", "figure", "implied", "contradiction", "undeclared"]
+
+
 @dataclass(frozen=True)
 class Finding:
     """A hidden or implied count a reader can narrow to `low`..`high` whole values.
@@ -69,7 +73,7 @@ class Finding:
     cell: tuple[str, ...]
     low: float
     high: float
-    kind: str = "table"  # 'table', 'figure', 'implied', 'contradiction' or 'undeclared'
+    kind: FindingKind = "table"
     assumption: str = ""
     through: tuple[str, ...] = ()
     # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
@@ -360,7 +364,9 @@ def _finding(model: Model, system: _System, comp: _Component, i: int, found: tup
                                                  bounded.low))
     ranked = sorted(candidates, key=lambda ref: candidates[ref])
     # A hidden percentage is a hidden cell of its table, known to the audit as its count.
-    kind_out = "implied" if q.role == IMPLIED else ("table" if kind == "implied" else kind)
+    # (A Ref's kind is 'table', 'figure' or 'implied'.)
+    kind_out: FindingKind = ("implied" if q.role == IMPLIED
+                             else "figure" if kind == "figure" else "table")
     return Finding(version, name, key, found[0], found[1], kind_out, assumption, through,
                    tuple(ranked))
 

@@ -714,8 +714,9 @@ def _entry(release: Release, indicator: Indicator, unit: str, counts: str,
             older.append(f"'{cell.written}' for {area.label} in {year_label(year)}")
         if cell.symbol:
             return cell.symbol
+        assert cell.number is not None  # parse_cell gives a number wherever it gives no symbol
         # As precise as the file: 8.0 stays 8.0, so the table shows the DfE's decimal places.
-        return float(cell.written) if "." in cell.written else _number(cell.number)  # type: ignore[arg-type]
+        return float(cell.written) if "." in cell.written else _number(cell.number)
 
     for area in areas[:2]:
         values[area.label] = [shown(cells[(area.what, y)], area, y) for y in years]
@@ -865,8 +866,8 @@ def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_n
         if name in section.entries:
             first, end = section.entries[name]
             current = lines[first:end]
-            has_mark = first > 0 and MARK_RE.match(lines[first - 1])
-            untouched = bool(has_mark) and has_mark.group(1) == _check(current)  # type: ignore[union-attr]
+            has_mark = MARK_RE.match(lines[first - 1]) if first > 0 else None
+            untouched = has_mark is not None and has_mark.group(1) == _check(current)
             if [line.rstrip() for line in current] == block and untouched:
                 done.append(f"comparators.{name}: unchanged")
                 continue

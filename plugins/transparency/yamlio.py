@@ -47,6 +47,7 @@ class DuplicateKeyError(yaml.YAMLError):
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# The base is chosen at run time, so the checker cannot know it (valid-type) and sees Any (misc).
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     pass
 
