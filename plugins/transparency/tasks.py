@@ -232,6 +232,21 @@ def lint(c: Context) -> None:
     c.run(f'"{PY}" -m ruff check "{ROOT}"')
 
 
+@task
+def typecheck(c: Context) -> None:
+    """Check types with mypy, as pyproject.toml's [tool.mypy] says (when mypy is installed and
+    configured there: the engine's repository checks the engine under --strict)."""
+    import importlib.util
+
+    pyproject = ROOT / "pyproject.toml"
+    if (importlib.util.find_spec("mypy") is None or not pyproject.is_file()
+            or "[tool.mypy]" not in pyproject.read_text(encoding="utf-8")):
+        print("mypy is not installed or not configured in pyproject.toml: type check skipped")
+        return
+    with c.cd(str(ROOT)):
+        c.run(f'"{PY}" -m mypy', pty=False)
+
+
 CHROMIUM = "/usr/bin/chromium"
 # Debian packages the tests need, and a file each installs: the browser tests drive chromium,
 # the deploy tests run rsync, locally and over SSH to an sshd on loopback (none of them is on a
@@ -260,9 +275,11 @@ def browser(c: Context) -> None:
 
 @task
 def test(c: Context) -> None:
-    """Run the linter and every test: unit, integration (real builds) and browser (headless chromium)."""
+    """Run the linter, the type checker and every test: unit, integration (real builds) and
+    browser (headless chromium)."""
     browser(c)
     lint(c)
+    typecheck(c)
     with c.cd(str(ROOT)):
         c.run(f'"{PY}" -m pytest', pty=False)
 
