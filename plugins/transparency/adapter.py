@@ -51,13 +51,6 @@ def _site(settings: dict[str, Any]) -> PublishedSite:
     return site
 
 
-def _site(settings: dict[str, Any]) -> PublishedSite:
-    site = settings.get(SITE_KEY)
-    if not isinstance(site, PublishedSite):
-        raise RuntimeError("the transparency plugin did not initialise; is it in PLUGINS?")
-    return site
-
-
 class _ResolveReferences(Preprocessor):
     """Before the metadata header is read (Meta runs at priority 27), replace the body's
     references with their published values and block placeholders; once per document (the
@@ -99,7 +92,7 @@ class ReferencesExtension(Extension):
         md.postprocessors.register(_PutBlocksBack(md, self), "transparency_blocks", 0)
 
 
-class ReportMarkdownReader(MarkdownReader):
+class ReportMarkdownReader(MarkdownReader):  # type: ignore[misc]  # Pelican ships no types
     """Markdown reader that resolves data references in report narratives."""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
@@ -107,7 +100,9 @@ class ReportMarkdownReader(MarkdownReader):
         content_path = Path(self.settings["PATH"])
         narrative = locate(Path(source_path), content_path, set(site.reports))
         if narrative is None:
-            return super().read(source_path)
+            # Pelican's own reader, untyped: (HTML, metadata) as its documentation says.
+            plain: tuple[str, dict[str, Any]] = super().read(source_path)
+            return plain
         if narrative.key in site.excluded_drafts:
             # A draft period in a publish build: Pelican's 'skip' status writes nothing.
             return "", {"status": "skip"}
@@ -289,7 +284,7 @@ def write_outputs(pelican: Any) -> None:
     progress.summary()
 
 
-class TrendPagesGenerator(Generator):
+class TrendPagesGenerator(Generator):  # type: ignore[misc]  # Pelican ships no types
     """Writes trends/index.html and one page per key measure (trends.key_measures)."""
 
     def generate_context(self) -> None:

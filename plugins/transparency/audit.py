@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Literal
 
 import highspy
 import numpy as np
@@ -55,6 +56,9 @@ MAX_PAIR_MEMBERS = 16
 __all__ = ["BIG", "AuditError", "Finding", "audit_model", "audit_period", "audit_site"]
 
 
+FindingKind = Literal["table", "figure", "implied", "contradiction", "undeclared"]
+
+
 @dataclass(frozen=True)
 class Finding:
     """A hidden or implied count a reader can narrow to `low`..`high` whole values.
@@ -69,7 +73,7 @@ class Finding:
     cell: tuple[str, ...]
     low: float
     high: float
-    kind: str = "table"  # 'table', 'figure', 'implied', 'contradiction' or 'undeclared'
+    kind: FindingKind = "table"
     assumption: str = ""
     through: tuple[str, ...] = ()
     # Published numbers that, hidden, would widen it (most useful first): the cure's choices.
@@ -177,13 +181,13 @@ def _add_relation(model: Model, system: _System, rel: PublishedRelation, tight: 
     half = 0.5 * 10 ** (-value.decimals)
     for bound, sign in ((value.value + half, 1.0), (value.value - half, -1.0)):
         # sign * (scale * num - bound * den) <= 0
-        coeffs: dict[int, float] = {}
+        row: dict[int, float] = {}
         for i, c in num[0].items():
-            coeffs[i] = coeffs.get(i, 0.0) + sign * rel.scale * c
+            row[i] = row.get(i, 0.0) + sign * rel.scale * c
         for i, c in den[0].items():
-            coeffs[i] = coeffs.get(i, 0.0) - sign * bound * c
+            row[i] = row.get(i, 0.0) - sign * bound * c
         const = sign * (rel.scale * num[1] - bound * den[1])
-        _add_row(system, coeffs, -const, False, rel.why, seen, rel.home)
+        _add_row(system, row, -const, False, rel.why, seen, rel.home)
 
 
 def _is_loose(rel: PublishedRelation) -> bool:
@@ -360,7 +364,9 @@ def _finding(model: Model, system: _System, comp: _Component, i: int, found: tup
                                                  bounded.low))
     ranked = sorted(candidates, key=lambda ref: candidates[ref])
     # A hidden percentage is a hidden cell of its table, known to the audit as its count.
-    kind_out = "implied" if q.role == IMPLIED else ("table" if kind == "implied" else kind)
+    # (A Ref's kind is 'table', 'figure' or 'implied'.)
+    kind_out: FindingKind = ("implied" if q.role == IMPLIED
+                             else "figure" if kind == "figure" else "table")
     return Finding(version, name, key, found[0], found[1], kind_out, assumption, through,
                    tuple(ranked))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import charts, references
 from .chart_render import RenderStats, accessible_svg, render_all
@@ -64,7 +65,7 @@ def chart_tables(config: Config, site: PublishedSite,
 
 
 def collect(tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]],
-            ) -> dict[tuple[ChartKey, str], dict]:
+            ) -> dict[tuple[ChartKey, str], dict[str, Any]]:
     """The Vega-Lite specs of the charts: two each, keyed (chart, WIDE) and (chart, NARROW)."""
     return {(ck, variant): charts.build(table, period, ck[2], narrow=variant == NARROW).to_dict()
             for ck, (table, period) in tables.items() for variant in (WIDE, NARROW)}
@@ -96,7 +97,7 @@ def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
     widths = {ck: charts.NARROW_LINE_WIDTH if ck[2] == "line" else charts.NARROW_WIDTH
               for ck in tables}
     for _ in range(FIT_PASSES):
-        redo: dict[tuple[ChartKey, str], dict] = {}
+        redo: dict[tuple[ChartKey, str], dict[str, Any]] = {}
         for (ck, variant), svg in svgs.items():
             excess = _svg_width(svg) - charts.NARROW_MAX
             if variant != NARROW or excess <= 0 or widths[ck] <= MIN_PLOT:

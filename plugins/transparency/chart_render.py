@@ -11,11 +11,11 @@ import html
 import json
 import multiprocessing
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .cache import write_atomic
 
@@ -43,12 +43,16 @@ class RenderStats:
     workers: int = 1
 
 
-def render_all(specs: dict[str, dict[str, Any]], cache_dir: Path | None,
-               workers: int = 2) -> tuple[dict[str, str], RenderStats]:
+# A chart's key: whatever the caller names its specs by (chart_pages: chart and variant).
+Key = TypeVar("Key", bound=Hashable)
+
+
+def render_all(specs: dict[Key, dict[str, Any]], cache_dir: Path | None,
+               workers: int = 2) -> tuple[dict[Key, str], RenderStats]:
     """SVG for every spec, keyed as given. Unchanged specs come from the cache."""
     stats = RenderStats()
-    out: dict[str, str] = {}
-    todo: dict[str, tuple[str, dict[str, Any]]] = {}
+    out: dict[Key, str] = {}
+    todo: dict[Key, tuple[str, dict[str, Any]]] = {}
     for key, spec in specs.items():
         digest = spec_hash(spec)
         path = cache_dir / f"{digest}.svg" if cache_dir else None

@@ -179,12 +179,11 @@ def category_order(table: PublishedTable) -> list[str]:
 
 
 def _value_axis(table: PublishedTable) -> alt.Axis:
-    options: dict = {"format": ",~f"}
     if table.unit == "count":
-        options["tickMinStep"] = 1
+        return alt.Axis(format=",~f", tickMinStep=1)
     if table.unit == "percent":
-        options["labelExpr"] = "datum.label + '%'"
-    return alt.Axis(**options)
+        return alt.Axis(format=",~f", labelExpr="datum.label + '%'")
+    return alt.Axis(format=",~f")
 
 
 FACET_WIDTH = 220  # pixels per small chart
@@ -223,7 +222,9 @@ def _bar_layers(base: alt.Chart, y: alt.Y | None, x: alt.X) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=4, baseline="middle").encode(
         x=alt.X("plotted:Q"), text="label:N", description="tip:N", **where).transform_calculate(
         plotted="isValid(datum.value) ? datum.value : 0")
-    return alt.layer(bars, labels)
+    # LayerChart itself rather than alt.layer, which may hoist facet channels into a FacetChart:
+    # these layers have none, so the two are the same chart, and this one's type says so.
+    return alt.LayerChart(layer=[bars, labels])
 
 
 def _narrow_bars(frame: pd.DataFrame, table: PublishedTable, order: list[str],
@@ -302,7 +303,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
                   axis=alt.Axis(labelAngle=-90, labelLimit=NARROW_LABEL_LIMIT) if narrow
                   else alt.Axis(labelAngle=-45, labelLimit=0))
     y = alt.Y("value:Q", title=None, axis=_value_axis(table))  # the subtitle names the measure
-    encode = {"x": x, "y": y}
+    encode: dict[str, alt.X | alt.Y | alt.Color | alt.StrokeDash] = {"x": x, "y": y}
     if series:
         # On a phone a long series name wraps onto lines within the chart's width.
         narrow_labels = {"labelExpr": wrapped_labels(series, max(12, (width - 40) // 7)),
@@ -325,7 +326,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
     layers: list[alt.Chart] = [line, points, gaps]
     if table.target is not None and table.target.low is not None:
         layers[:0] = _target_layers(table.target)
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         width=width if narrow else 560, height=240,
         description=f"{title}. {subtitle}")
 

@@ -61,7 +61,7 @@ def age_band(label: str) -> tuple[float, float] | None:
     for pattern, interval in _AGE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
-            band = interval(*(int(g) for g in match.groups()))  # type: ignore[call-arg]
+            band = interval(*(int(g) for g in match.groups()))
             return band if band[0] < band[1] else None
     return None
 

@@ -544,7 +544,7 @@ def _mean(written: Sequence[str], unit: str) -> int | float:
     numbers = [Decimal(text) for text in written]
     finest = max(max(0, -int(n.as_tuple().exponent)) for n in numbers)
     places = 0 if unit == "count" else finest + 1
-    mean = (sum(numbers) / len(numbers)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    mean = (sum(numbers, Decimal(0)) / len(numbers)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return _number(float(mean))
 
 
@@ -569,12 +569,12 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     there are none."""
     councils = _councils(config, settings_file, problems)
     wanted: list[Indicator] = []
-    for indicator in indicators:
-        if indicator in release.indicators:
-            if indicator in release.header:  # else the meta's own problem says so
-                wanted.append(release.indicators[indicator])
+    for indicator_name in indicators:
+        if indicator_name in release.indicators:
+            if indicator_name in release.header:  # else the meta's own problem says so
+                wanted.append(release.indicators[indicator_name])
         else:
-            problems.add(release.meta_path, f"the file has no indicator '{indicator}'",
+            problems.add(release.meta_path, f"the file has no indicator '{indicator_name}'",
                          "this file is of another release, or the name is misspelt; its "
                          f"indicators are: {_listing(list(release.indicators)) or '(none)'}",
                          field="col_name")
@@ -639,9 +639,9 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     rows: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
     for area in [*areas, *neighbour_areas]:
         for year in needed:
-            row = _one_row(release, area, year, problems)
-            if row is not None:
-                rows[(area.what, year)] = row
+            found_row = _one_row(release, area, year, problems)
+            if found_row is not None:
+                rows[(area.what, year)] = found_row
     capped = _Capped(problems)
     values: dict[str, dict[tuple[str, str], Cell]] = {}
     for indicator in wanted:
@@ -714,8 +714,9 @@ def _entry(release: Release, indicator: Indicator, unit: str, counts: str,
             older.append(f"'{cell.written}' for {area.label} in {year_label(year)}")
         if cell.symbol:
             return cell.symbol
+        assert cell.number is not None  # parse_cell gives a number wherever it gives no symbol
         # As precise as the file: 8.0 stays 8.0, so the table shows the DfE's decimal places.
-        return float(cell.written) if "." in cell.written else _number(cell.number)  # type: ignore[arg-type]
+        return float(cell.written) if "." in cell.written else _number(cell.number)
 
     for area in areas[:2]:
         values[area.label] = [shown(cells[(area.what, y)], area, y) for y in years]
@@ -865,8 +866,8 @@ def merge_into(text: str, comparators: Mapping[str, Mapping[str, Any]], source_n
         if name in section.entries:
             first, end = section.entries[name]
             current = lines[first:end]
-            has_mark = first > 0 and MARK_RE.match(lines[first - 1])
-            untouched = bool(has_mark) and has_mark.group(1) == _check(current)  # type: ignore[union-attr]
+            has_mark = MARK_RE.match(lines[first - 1]) if first > 0 else None
+            untouched = has_mark is not None and has_mark.group(1) == _check(current)
             if [line.rstrip() for line in current] == block and untouched:
                 done.append(f"comparators.{name}: unchanged")
                 continue

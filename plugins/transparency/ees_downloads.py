@@ -267,7 +267,8 @@ def resources(file: EesFile, period: PublishedPeriod, time: EesTime,
     name = f"{period.report}-{period.period}-{table.name}-ees".replace("_", "-")
     source = [{"title": period.source.title, "path": period.source.file}]
     indicator = table.value_field(file.indicator, indicator_label(table))
-    fields = [{"name": c, "type": "string"} for c in header(file, time)[:-1 - len(table.dims)]]
+    fields: list[dict[str, object]] = [
+        {"name": c, "type": "string"} for c in header(file, time)[:-1 - len(table.dims)]]
     fields += [{"name": d, "title": label, "type": "string"}
                for d, label in table.dimensions.items()]
     fields.append(indicator)

@@ -245,11 +245,12 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
         if dim not in table.partitions and not printed_whole:
             continue
         line_bases = {bases.get(k) for k in line.members}
-        if len(line_bases) != 1 or None in line_bases:
+        base = line_bases.pop() if len(line_bases) == 1 else None
+        if base is None:
             continue
         refs = [(version, "implied", table.name, k) for k in line.members]
         if all(r in model.quantities for r in refs):
-            model.lines.append(_linear(why, ((1.0, r) for r in refs), -float(line_bases.pop())))
+            model.lines.append(_linear(why, ((1.0, r) for r in refs), -float(base)))
 
 
 def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]:
@@ -403,7 +404,7 @@ def same_label(label: str) -> str:
 
 def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, str]]:
     """The dimensions two tables share, as (a's name, b's name): by name, else by label."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for da in a.dims:
         db = da if da in b.dims else next(
             (d for d in b.dims if same_label(b.dimensions[d]) == same_label(a.dimensions[da])), None)

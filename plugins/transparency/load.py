@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -43,7 +43,7 @@ from .model import (
 )
 from .problems import Problems, read_text
 from .revisions import REVISIONS_DIR, parse_revisions
-from .terms import ALL_BUT, PEOPLE_DIMENSIONS, SOURCE_SYMBOLS, TOTAL_WORDS
+from .terms import ALL_BUT, PEOPLE_DIMENSIONS, SOURCE_SYMBOLS, TOTAL_WORDS, Counts, Unit
 from .workbook import MAX_SHEET_NAME, Workbook, cell_place, open_workbook, read_sheet
 from .workbook import SUFFIX as XLSX
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
@@ -67,6 +67,10 @@ TOP_FIELDS = {"report", "period", "title", "period_label", "period_start", "peri
 def is_placeholder(value: object) -> bool:
     # In capitals only, as the narrative lint: "Fill in a questionnaire" may be a real label.
     return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
+
+# One of a fixed set of words (a Literal type of terms.py, or a tuple of str).
+Word = TypeVar("Word", bound=str)
 
 
 class _Ctx:
@@ -109,7 +113,7 @@ class _Ctx:
             return ""
         return str(value).strip()
 
-    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
+    def choice(self, key: str, options: tuple[Word, ...], default: Word | None = None) -> Word:
         value = self.m.get(key, default)
         if is_placeholder(value):
             return options[0]
@@ -121,7 +125,7 @@ class _Ctx:
             self.problem(key, f"'{value}' is not a valid {key}",
                          f"use one of: {', '.join(options)}")
             return options[0]
-        return str(value)
+        return options[options.index(value)]  # the option itself: typed as one of `options`
 
     def date(self, key: str, required: bool = True) -> dt.date | None:
         value = self.m.get(key)
@@ -222,7 +226,7 @@ def _report_placeholders(node: Any, path: Path, field: str, line: int, problems:
 
 
 def _unit_counts(ctx: _Ctx, percent_table: bool = False, has_base: bool = False,
-                 percent_of: bool = False) -> tuple[str, str]:
+                 percent_of: bool = False) -> tuple[Unit, Counts]:
     """The unit and what it counts. `percent_of`: a figure, whose percentage may be of children
     or records (then it says `of:` which count) or of no one (then it is tied to its counts or
     says why not: `_parse_figure`, `_check_percent_ties`). `percent_table`: a table, whose
@@ -756,7 +760,7 @@ def _parse_selector(ctx: _Ctx, key: str, raw: Any) -> Selector | None:
     if isinstance(raw, str):
         return Selector(figure=raw)
     if isinstance(raw, Mapping) and "table" in raw and set(raw) <= {"table", "where"}:
-        where = ()
+        where: tuple[tuple[str, tuple[str, ...]], ...] = ()
         if "where" in raw:
             parsed = _parse_where(ctx, key, raw["where"])
             if parsed is None:
@@ -1025,7 +1029,7 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
         ctx.problem("counts", "a comparator with unit 'count' must say what it counts",
                     "add 'counts: children' or 'counts: records' (small numbers are then hidden), "
                     "or 'counts: staff' for posts or people at work")
-        counts = "children"  # until it says, treated as the strictest
+        counts: Counts = "children"  # until it says, treated as the strictest
     else:
         counts = ctx.choice("counts", COUNTS, default="none")
     not_people = _reason(ctx, "not_people")
@@ -1041,6 +1045,7 @@ def _parse_comparator(ctx: _Ctx, name: str) -> Table | None:
         items = raw if isinstance(raw, list) else [raw]
         if any(is_placeholder(item) for item in items) or is_placeholder(years):
             return None  # reported by _report_placeholders
+        assert years is None or isinstance(years, list)  # anything else was refused above
         if years is not None and len(items) != len(years):
             ctx.problem("values", f"'{area}' has {len(items)} values but there are {len(years)} years",
                         "give one value per year, in order")
@@ -1366,7 +1371,7 @@ def _parse_relations(ctx: _Ctx, raw: Any) -> list[Relation]:
                             "'population' it is per", RELATION_HINT)
                 continue
             per = sub.number("per", required=False) or 0.0  # 0: as the rate's unit says
-            counts = sub.choice("counts", ("children", "records"), default="children")
+            counts = sub.choice("counts", PEOPLE, default="children")
             out.append(Relation(kind, rate.selector.describe(), where, rate=rate,
                                 population=population, per=per, counts=counts))
     return out
@@ -1434,7 +1439,7 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
     for index, rel in enumerate(period.relations):
         if rel.kind != "rate" or rel.rate is None or rel.rate.previous:
             continue
-        where = {"line": rel.where.line, "field": f"relations[{index + 1}]"}
+        line, at = rel.where.line, f"relations[{index + 1}]"
         sel = rel.rate.selector
         if sel.figure is not None:
             fig = period.figures.get(sel.figure)
@@ -1451,14 +1456,14 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
                              "population", "name one cell ('where:' with a category of every "
                              "dimension, e.g. the council and one year), and give each other "
                              "year its own relation and that year's population; "
-                             + RELATION_HINT, **where)
+                             + RELATION_HINT, line=line, field=at)
                 continue
             tied.setdefault(table.name, set()).update(cells)
             unit = table.unit
         if unit in PER and rel.per and rel.per != PER[unit]:
             problems.add(rel.where.file, f"'per: {rel.per:g}' but the rate is in '{unit}', "
                          f"per {PER[unit]:,.0f}", "remove 'per' (it follows the unit), or "
-                         "correct the rate's unit; " + RELATION_HINT, **where)
+                         "correct the rate's unit; " + RELATION_HINT, line=line, field=at)
         elif not rel.per:
             period.relations[index] = replace(rel, per=PER.get(unit or "", 10000.0))
         population = (period.figures.get(rel.population.selector.figure or "")
@@ -1469,7 +1474,7 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
                          "estimates), so the rate still gives its count away",
                          "give the population as a figure with its source (e.g. 'source: ONS "
                          "mid-year estimates 2021'); the audit then protects the count behind "
-                         "the rate", **where)
+                         "the rate", line=line, field=at)
     hint = ("if a population it is per is published, or public (the ONS mid-year estimate of "
             "the children living in the area), declare each rate under 'relations:' ('- rate: "
             "<the rate>', 'population: <the figure>', 'counts: children'), and the audit "
@@ -1512,7 +1517,7 @@ def _half_of_last_digit(value: float) -> float:
     """Half a unit of a printed number's last decimal place: 97.8 is 97.75 to 97.85."""
     for decimals in range(4):
         if math.isclose(value, round(value, decimals), abs_tol=1e-9):
-            return 0.5 * 10 ** -decimals
+            return 0.5 * 10.0 ** -decimals
     return 0.5e-4
 
 
@@ -1524,36 +1529,36 @@ def _check_percent_ties(period: Period, name: str, fig: Figure, problems: Proble
     """A percentage's `of` and `part` name count figures of the period that it is the share
     of; and where the period has a count that is the share, `part` must name it (or a
     `distinct` relation say it is another count), so the audit knows they are one number."""
-    where = {"line": fig.where.line}
     whole = period.figures.get(fig.of) if fig.of else None
     if fig.of is not None and (whole is None or whole.unit != "count" or whole.counts not in PEOPLE):
         problems.add(fig.where.file, f"'of: {fig.of}' must name a count figure of children or "
                      "records in this period", "see 'Figures' in " + FORMAT_DOC,
-                     field=f"figures.{name}.of", **where)
+                     field=f"figures.{name}.of", line=fig.where.line)
         whole = None
     if fig.part is not None:
         part = period.figures.get(fig.part)
         if part is None or part.unit != "count" or part.counts not in PEOPLE or fig.part == fig.of:
             problems.add(fig.where.file, f"'part: {fig.part}' must name a count figure of children "
                          "or records in this period, other than 'of'", "see 'Figures' in "
-                         + FORMAT_DOC, field=f"figures.{name}.part", **where)
+                         + FORMAT_DOC, field=f"figures.{name}.part", line=fig.where.line)
         elif whole is not None and part.counts != whole.counts:
             problems.add(fig.where.file, f"'part: {fig.part}' counts {part.counts} but 'of: "
                          f"{fig.of}' counts {whole.counts}", "a share and its whole count the "
-                         "same things; check both names", field=f"figures.{name}.part", **where)
+                         "same things; check both names", field=f"figures.{name}.part", line=fig.where.line)
         elif (whole is None and fig.value is not None and part.value is not None
               and (part.value > 0) != (fig.value > 0)):
             problems.add(fig.where.file, f"'{fig.part}' is {part.value:g} but the percentage "
                          f"is {fig.value:g}%", "check both against the source: a share of none "
-                         "is 0% and 0% is a share of none", field=f"figures.{name}.part", **where)
-        elif (whole is not None and None not in (fig.value, part.value, whole.value)
-              and not _share_matches(fig.value, part.value, whole.value)):  # type: ignore[arg-type]
+                         "is 0% and 0% is a share of none", field=f"figures.{name}.part", line=fig.where.line)
+        elif (whole is not None and fig.value is not None and part.value is not None
+              and whole.value is not None
+              and not _share_matches(fig.value, part.value, whole.value)):
             problems.add(fig.where.file, f"'{fig.part}' ({part.value:g}) is "
                          f"{part.value / whole.value * 100 if whole.value else 0:.2f}% of "
                          f"'{fig.of}' ({whole.value:g}), not {fig.value:g}%",
                          "check the three figures against the source: the percentage, as "
                          "printed, must be 'part' out of 'of'", field=f"figures.{name}.part",
-                         **where)
+                         line=fig.where.line)
         return
     if whole is None or fig.value is None or whole.value is None:
         return
@@ -1572,7 +1577,7 @@ def _check_percent_ties(period: Period, name: str, fig: Figure, problems: Proble
                      "audit knows they are one number; if it is another count that happens to "
                      f"match, say so under 'relations:': '- distinct: [{name}, {other_name}]' with "
                      "'reason: <why>'",
-                     field=f"figures.{name}", **where)
+                     field=f"figures.{name}", line=fig.where.line)
 
 
 def _check_references(period: Period, problems: Problems) -> None:

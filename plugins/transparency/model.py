@@ -10,19 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 import pandas as pd
 
-from .terms import (  # noqa: F401 - the raw model's vocabulary, re-exported for its users
-    COUNTS,
-    METRIC_TYPES,
-    NOT_APPLICABLE,
-    NOT_AVAILABLE,
-    PEOPLE,
-    TOTAL,
-    UNITS,
-    months_covered,
-)
+from . import terms
+from .terms import Counts, MetricType, Unit, months_covered
+
+# The raw model's vocabulary, re-exported for its users (renderers take it from terms).
+UNITS = terms.UNITS
+COUNTS = terms.COUNTS
+PEOPLE = terms.PEOPLE
+METRIC_TYPES = terms.METRIC_TYPES
+TOTAL = terms.TOTAL
+NOT_AVAILABLE = terms.NOT_AVAILABLE
+NOT_APPLICABLE = terms.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class Figure:
     name: str
     label: str
     value: float | None  # None: not available in the source ([x])
-    unit: str
-    counts: str
+    unit: Unit
+    counts: Counts
     source: str
     where: Where
     date: dt.date | None = None
@@ -71,7 +73,8 @@ class Figure:
     definition: str = ""
 
 
-RELATION_KINDS = ("stock_flow", "same", "rate", "distinct", "hierarchy")
+RelationKind = Literal["stock_flow", "same", "rate", "distinct", "hierarchy"]
+RELATION_KINDS: tuple[RelationKind, ...] = get_args(RelationKind)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class Relation:
     same: `terms[0]` (a figure) is the same number as `terms[1]` (a table cell or margin).
     rate: `rate` (per `per`) is a count of `counts` over `population`."""
 
-    kind: str
+    kind: RelationKind
     label: str
     where: Where
     start: RelationTerm | None = None
@@ -106,7 +109,7 @@ class Relation:
     rate: RelationTerm | None = None
     population: RelationTerm | None = None
     per: float = 10000.0  # the loader sets it from the rate's unit where the data leaves it out
-    counts: str = "children"
+    counts: Counts = "children"
     # hierarchy: the group (label) is made of exactly these member categories.
     members: tuple[str, ...] = ()
 
@@ -120,7 +123,7 @@ class Relation:
 class Target:
     name: str
     label: str
-    unit: str
+    unit: Unit
     source: str
     where: Where
     value: float | None = None
@@ -138,8 +141,8 @@ class Table:
     title: str
     dimensions: dict[str, str]
     measure: str
-    unit: str
-    counts: str
+    unit: Unit
+    counts: Counts
     source: str
     where: Where
     frame: pd.DataFrame
@@ -209,7 +212,7 @@ class MetricSpec:
     name: str
     label: str
     definition: str
-    type: str
+    type: MetricType
     where: Where
     of: tuple[Selector, ...] = ()
     numerator: Selector | None = None

@@ -248,10 +248,13 @@ def printed_numbers(texts: list[str], longest_list: int) -> list[tuple[int, str]
     numbers, contents page numbers and list numbers print.css adds taken out, each only where
     it stands."""
     pages = len(texts)
-    found = []
+    found: list[tuple[int, str]] = []
     for number, text in enumerate(texts, start=1):
-        text = PAGE_NUMBER_RE.sub(
-            lambda m, n=number: "" if (int(m[1]), int(m[2])) == (n, pages) else m[0], text)
+
+        def page_number(m: re.Match[str], n: int = number) -> str:
+            return "" if (int(m[1]), int(m[2])) == (n, pages) else m[0]
+
+        text = PAGE_NUMBER_RE.sub(page_number, text)
         text = CONTENTS_PAGE_RE.sub(lambda m: "" if int(m[1]) <= pages else m[0], text)
         text = LIST_MARKER_RE.sub(lambda m: "" if int(m[1]) <= longest_list else m[0], text)
         found.extend((number, token) for token in TOKEN_RE.findall(text))

@@ -103,8 +103,9 @@ def output_fetcher(output: Path, site_url: str = "") -> Any:
     global _FETCHER_CLASS
     if _FETCHER_CLASS is None:
         urls = load_weasyprint().urls
+        base: type[Any] = urls.URLFetcher
 
-        class OutputFetcher(urls.URLFetcher):
+        class OutputFetcher(base):  # type: ignore[misc]  # weasyprint ships no types: base is Any
             def __init__(self, output: Path, site_url: str) -> None:
                 super().__init__(fail_on_errors=True)
                 self.output = output.resolve()

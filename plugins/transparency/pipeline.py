@@ -159,7 +159,9 @@ def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[f
     path = _cache_path(config, "hidden", site.fingerprint)
     if site.fingerprint and path.is_file():
         with path.open("rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own cache
+            # Our own cache: what hidden_numbers returned, pickled by _publish_cached.
+            cached: dict[str, frozenset[float]] = pickle.load(handle)  # noqa: S301 - our own cache
+            return cached
     raw, _ = load_site(config.data_path, config.reports)
     return hidden_numbers(raw, site)
 

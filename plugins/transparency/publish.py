@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations, product
+from typing import NamedTuple
 
 from .audit import Finding, audit_period, audit_site
 from .balances import own_difference, unbalanced
@@ -63,7 +64,7 @@ class _Raw:
     unit: str
     counts: str
     decimals: int
-    date: object
+    date: dt.date | None
     sensitive: bool
     source: str
     headline: bool
@@ -417,7 +418,7 @@ def _value(raw: _Raw, hidden: bool) -> Value:
 
 def _basis(raw: _Raw, period: Period) -> str:
     if raw.date:
-        return f"at {format_date(raw.date)}"  # type: ignore[arg-type]
+        return f"at {format_date(raw.date)}"
     return raw.covers or period.period_label
 
 
@@ -440,7 +441,7 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
     prev_value = _value(prev, prev_hidden)
     if cur.value is None or prev.value is None:
         return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
-                               Value(None, "x", cur.unit, cur.decimals), None, prev.date)  # type: ignore[arg-type]
+                               Value(None, "x", cur.unit, cur.decimals), None, prev.date)
     diff = cur.value - prev.value
     # A difference is hidden only with an end: beside both ends, anyone can subtract, so a
     # hidden difference would pretend to protect what is published. A small change in a count
@@ -457,7 +458,7 @@ def _change(cur: _Raw, cur_hidden: bool, prev: _Raw, prev_hidden: bool, period: 
             percent = Value(None, "c", "percent", 1) if hide else Value(pct, "", "percent", 1,
                                                                         issuer=ISSUED)
     return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
-                           difference, percent, prev.date)  # type: ignore[arg-type]
+                           difference, percent, prev.date)
 
 
 def _target(period: Period, name: str | None) -> PublishedTarget | None:
@@ -592,7 +593,7 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
         value = _value(raw, name in hidden)
         values[name] = PublishedMetric(
             name=name, label=raw.label, definition=raw.definition, value=value,
-            date=raw.date, basis=_basis(raw, period), source=raw.source,  # type: ignore[arg-type]
+            date=raw.date, basis=_basis(raw, period), source=raw.source,
             headline=raw.headline, target=_target(period, raw.target),
             status=_status(period, raw, value), change=changes.get(name), kind=raw.kind,
             note=raw.note, formula=_formula(raw.result), sensitive=raw.sensitive,
@@ -635,6 +636,15 @@ def _smallest_visible(result: _TableResult, ndims: int, wanted: Callable[[list[K
             if best is None or rank < best[0]:
                 best = (rank, key)
     return best[1] if best else None
+
+
+class Suppressed(NamedTuple):
+    """A period (or one earlier version of it) suppressed and audited."""
+
+    raws: dict[str, _Raw]  # its figures and metrics, raw
+    hidden: set[str]  # the figures and metrics hidden
+    tables: dict[str, _TableResult]  # its tables, with the cells hidden in each
+    findings: list[Finding]  # what the audit can still narrow (empty: safe to publish)
 
 
 def _hideable(kind: str, name: str, key: Key, result: Suppressed, extra: dict[str, set[Key]],
@@ -696,7 +706,7 @@ def _complement_that_widens(finding: Finding, result: Suppressed, extra: dict[st
         trial_extra = {name: set(keys) for name, keys in extra.items()}
         trial_metrics = set(extra_metrics)
         _hide(ref, "", trial_extra, trial_metrics)
-        if not any((f.period, f.table, f.cell) == same for f in attempt(trial_extra, trial_metrics)[3]):
+        if not any((f.period, f.table, f.cell) == same for f in attempt(trial_extra, trial_metrics).findings):
             return ref
     return None
 
@@ -745,7 +755,7 @@ def _known_totals(period: Period, raws: dict[str, _Raw], config: Config) -> dict
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                      forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
                      *, site: Site,
-                     ) -> tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]:
+                     ) -> Suppressed:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
     and patterns the line-by-line rule misses."""
@@ -762,9 +772,9 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         hidden = _with_derived(extra_metrics | {n for n, r in raws.items()
                                                 if _is_disclosive(r, config, tables, ndims)},
                                raws)
-        return raws, hidden, tables, audit_period(
+        return Suppressed(raws, hidden, tables, audit_period(
             _build_period(period, raws, hidden, tables, {}, site), config.min_feasible_range,
-            (config.suppression_threshold, config.sensitive_threshold))
+            (config.suppression_threshold, config.sensitive_threshold)))
 
     # Cells and figures hidden in another version of this period start hidden here.
     extra: dict[str, set[Key]] = {name: set(keys) for name, keys in (forced or {}).items()}
@@ -793,10 +803,7 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
             break
     # Give up: return what we have with its findings; the pipeline reports them and the
     # build stops.
-    return raws, hidden, tables, findings
-
-
-Suppressed = tuple[dict[str, _Raw], set[str], dict[str, _TableResult], list]
+    return Suppressed(raws, hidden, tables, findings)
 
 
 def _what(ref: Ref) -> str:
@@ -889,7 +896,7 @@ def _with_revisions(period: Period, current: PublishedPeriod, computed: Suppress
                                   changed=_changes_between(chain[i], chain[i + 1]),
                                   tables=olds[i].tables)
                 for i, r in enumerate(period.revisions))
-    return replace(_mark_revised(current, olds, computed[2], [e[2] for e in earlier]),
+    return replace(_mark_revised(current, olds, computed.tables, [e.tables for e in earlier]),
                    revisions=log)
 
 
@@ -1022,9 +1029,10 @@ def _unnamed_populations(site: Site) -> list[Finding]:
             if table.unit != "count" or table.counts not in PEOPLE or table.date is None:
                 continue
             frame = table.frame
-            is_total = frame[table.dims].eq(TOTAL).all(axis=1)
+            totals = frame[table.dims] == TOTAL
+            is_total = totals.all(axis=1)
             total = (float(frame.loc[is_total, "value"].iloc[0]) if is_total.any()
-                     else float(frame.loc[~frame[table.dims].eq(TOTAL).any(axis=1), "value"].sum()))
+                     else float(frame.loc[~totals.any(axis=1), "value"].sum()))
             if total != total:
                 continue
             cats = {d: {same_label(str(c)) for c in frame[d]} - {same_label(TOTAL)}
@@ -1065,7 +1073,7 @@ def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppresse
     # A metric that is one cell (children in care: the legal status Total) is that cell.
     same: dict[Ref, Ref] = {}
     for key in site.periods:
-        for name, raw in versions[key][0][0].items():
+        for name, raw in versions[key][0].raws.items():
             terms = [t for p in raw.result.parts for t in _terms(p)] if raw.result else []
             if len(terms) == 1 and raw.result is not None and raw.result.numerator is None:
                 kind, n, k = terms[0]
@@ -1085,9 +1093,9 @@ def _undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppresse
     findings: list[Finding] = []
     everything = [k for items in known.values() for k in items]
     hidden_by_value: dict[float, list[_Known]] = {}
-    for k in everything:
-        if k.hidden:
-            hidden_by_value.setdefault(k.value, []).append(k)
+    for item in everything:
+        if item.hidden:
+            hidden_by_value.setdefault(item.value, []).append(item)
     # Published figures, and tables' printed grand totals (a population of its own: the 12
     # children on placement orders beside a hidden Placement order cell).
     for shown in (k for k in everything if not k.hidden and k.whole):

@@ -11,9 +11,12 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .terms import PEOPLE, TOTAL, months_covered
+
+if TYPE_CHECKING:  # the audit reads the published model, so it is imported for types only
+    from .audit import Finding
 
 # What a screen reader says for each symbol, instead of "left bracket c right bracket": the
 # page shows the symbol, hidden from assistive technology, and these words, hidden on screen.
@@ -455,7 +458,7 @@ class PublishedSite:
     threshold: int
     sensitive_threshold: int
     # What the disclosure audit still finds after suppression (empty when safe to publish).
-    findings: tuple[Any, ...] = ()
+    findings: tuple[Finding, ...] = ()
     # Where readers report mistakes ('' until the council gives one).
     contact_email: str = ""
     # Draft periods left out of this build ("report/period"); their narratives are skipped.

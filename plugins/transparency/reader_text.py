@@ -321,7 +321,7 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
 
     def marks_for(block: tuple[tuple[int, str], ...]) -> dict[int, str]:
         first = marks.get(block[0][0]) if block else None
-        return {n: marks.get(n) or first for n, _ in block if marks.get(n) or first}
+        return {n: mark for n, _ in block if (mark := marks.get(n) or first)}
 
     def add(value: str, key: str, line: int, label: bool) -> None:
         block = source(line)

@@ -27,7 +27,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +219,12 @@ class _Retimer:
 
 # --- period.yaml -------------------------------------------------------------------------
 
-class _Flow(dict):
+# A mapping of period.yaml as read (yamlio) or about to be written: its values are whatever
+# YAML holds there.
+YamlMap = dict[str, Any]
+
+
+class _Flow(dict[str, Any]):
     """A mapping written on one line: selectors such as {table: legal_status}."""
 
 
@@ -228,12 +233,12 @@ class _Dumper(yaml.SafeDumper):
         return True  # write a repeated date out each time, never as &id001 / *id001
 
 
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     flow = all(not isinstance(x, (dict, list)) for x in data)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
-def _represent_flow(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
+def _represent_flow(dumper: yaml.SafeDumper, data: YamlMap) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
 
 
@@ -255,7 +260,7 @@ def _where_fill(old: Any) -> str:
     return f"{FILL}: where in the new report (last period: {old})"
 
 
-def _figure(entry: dict, rt: _Retimer, prev: _Previous) -> dict:
+def _figure(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
     out: dict[str, Any] = {}
     for key, value in entry.items():
         if key == "label":
@@ -282,7 +287,7 @@ def _not_people(reason: Any) -> str:
             f"period: {' '.join(str(reason).split())})")
 
 
-def _target(entry: dict, rt: _Retimer) -> dict:
+def _target(entry: YamlMap, rt: _Retimer) -> YamlMap:
     out: dict[str, Any] = {}
     for key, value in entry.items():
         if key == "label":
@@ -298,7 +303,7 @@ def _target(entry: dict, rt: _Retimer) -> dict:
     return out
 
 
-def _comparator(entry: dict, rt: _Retimer, prev: _Previous) -> dict:
+def _comparator(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
     out: dict[str, Any] = {}
     for key, value in entry.items():
         if key == "title":
@@ -319,7 +324,7 @@ def _comparator(entry: dict, rt: _Retimer, prev: _Previous) -> dict:
     return out
 
 
-def _table(entry: dict, name: str, rt: _Retimer, prev: _Previous, sheet: str | None) -> dict:
+def _table(entry: YamlMap, name: str, rt: _Retimer, prev: _Previous, sheet: str | None) -> YamlMap:
     out: dict[str, Any] = {}
     for key, value in entry.items():
         if key == "file":
@@ -348,7 +353,7 @@ def _table(entry: dict, name: str, rt: _Retimer, prev: _Previous, sheet: str | N
     return out
 
 
-def _metric(entry: dict, rt: _Retimer) -> dict:
+def _metric(entry: YamlMap, rt: _Retimer) -> YamlMap:
     out: dict[str, Any] = {}
     for key, value in entry.items():
         if key in ("label", "definition"):
@@ -375,8 +380,8 @@ def _sheet_names(tables: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer,
-                sheets: dict[str, str] | None) -> dict:
+def period_yaml(old: YamlMap, report: str, name: str, prev: _Previous, rt: _Retimer,
+                sheets: dict[str, str] | None) -> YamlMap:
     """The new period.yaml, from the previous one."""
     dates = rt.dates
     out: dict[str, Any] = {"report": report, "period": name}
@@ -386,7 +391,8 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
     out["period_end"] = dates[1] if dates else f"{FILL}: the last day, YYYY-MM-DD"
     out["status"] = "draft"
     out["previous"] = prev.name
-    source = old.get("source") if isinstance(old.get("source"), dict) else {}
+    old_source = old.get("source")
+    source: YamlMap = old_source if isinstance(old_source, dict) else {}
     out["source"] = {
         "file": f"{FILL}: the source document's file name",
         "title": f"{FILL}: the source document's title (last period: {source.get('title', '')})",
@@ -398,11 +404,12 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
                                          f"period: {source['presented_to']})")
     out["summary"] = rt.text(" ".join(str(old.get("summary", "")).split()), "one or two sentences "
                              "saying what the report covers")
-    sections = {"figures": lambda n, e: _figure(e, rt, prev),
-                "targets": lambda n, e: _target(e, rt),
-                "comparators": lambda n, e: _comparator(e, rt, prev),
-                "tables": lambda n, e: _table(e, n, rt, prev, sheets[n] if sheets else None),
-                "metrics": lambda n, e: _metric(e, rt)}
+    sections: dict[str, Callable[[str, YamlMap], YamlMap]] = {
+        "figures": lambda n, e: _figure(e, rt, prev),
+        "targets": lambda n, e: _target(e, rt),
+        "comparators": lambda n, e: _comparator(e, rt, prev),
+        "tables": lambda n, e: _table(e, n, rt, prev, sheets[n] if sheets else None),
+        "metrics": lambda n, e: _metric(e, rt)}
     for section, make in sections.items():
         entries = old.get(section)
         if isinstance(entries, dict) and entries:
@@ -413,7 +420,7 @@ def period_yaml(old: dict, report: str, name: str, prev: _Previous, rt: _Retimer
     return out
 
 
-def _relation(entry: dict) -> dict:
+def _relation(entry: YamlMap) -> YamlMap:
     """A relation carries over (the same figures are related the same way), but how far the
     new report's own figures are from balancing is the new report's to say."""
     out = {k: _plain(v) for k, v in entry.items()}
@@ -431,7 +438,7 @@ def _header(report: str, name: str, prev: str) -> str:
             f"# See {EDITING_DOC}, 'Starting a new period', and {load.FORMAT_DOC}.\n")
 
 
-def dump_yaml(data: dict) -> str:
+def dump_yaml(data: YamlMap) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
 
@@ -459,7 +466,7 @@ def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the one sheet a new workbook has (its active one)
     for name, (dims, rows) in tables.items():
         sheet = book.create_sheet(sheets[name])
         sheet.append([*dims, "value"])
@@ -495,7 +502,7 @@ def _is_block_reference(block: list[str]) -> bool:
     if len(block) != 1:
         return False
     match = REFERENCE_RE.fullmatch(block[0].strip())
-    return bool(match) and match.group(1).split()[0] in BLOCK_KINDS
+    return match is not None and match.group(1).split()[0] in BLOCK_KINDS
 
 
 def _topic(heading: str) -> str:

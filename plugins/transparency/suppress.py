@@ -115,12 +115,12 @@ def optimal_secondary(values: dict[Key, float], symbols: dict[Key, str], hidden:
             coef = np.array([1.0] + [-1.0] * len(others))
             h.addRow(-highspy.kHighsInf, 0.0, len(idx), idx, coef)
         for c in members:  # hidden members sum past the threshold, unless the total is hidden
-            idx = [column[m] for m in members]
-            coef = [values[m] for m in members]
+            columns = [column[m] for m in members]
+            weights = [values[m] for m in members]
             if line.total in column:
-                idx.append(column[line.total])
-                coef.append(float(limit))
-            row = dict(zip(idx, coef, strict=True))
+                columns.append(column[line.total])
+                weights.append(float(limit))
+            row = dict(zip(columns, weights, strict=True))
             row[column[c]] = row.get(column[c], 0.0) - limit
             h.addRow(0.0, highspy.kHighsInf, len(row), np.array(list(row), dtype=np.int32),
                      np.array(list(row.values())))

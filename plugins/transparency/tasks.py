@@ -17,8 +17,15 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from invoke import Collection, task
+from invoke.collection import Collection
+from invoke.context import Context
+from invoke.tasks import task
+
+if TYPE_CHECKING:  # imported where used, so `invoke --list` loads none of the engine
+    from transparency.deploy import Target
+    from transparency.settings import Config
 
 # The site's folder (where its tasks.py, pelicanconf.py, content/ and data/ are), set by
 # collection(); the current folder until then.
@@ -35,7 +42,7 @@ def collection(root: Path) -> Collection:
     return Collection.from_module(sys.modules[__name__])
 
 
-def _config(conf: str):
+def _config(conf: str) -> Config:
     """The engine's settings from the site's Pelican settings file; a bad setting is a message
     and a non-zero exit, not a traceback."""
     from transparency.pipeline import config_from
@@ -47,19 +54,20 @@ def _config(conf: str):
         sys.exit(f"{conf}: {error}")
 
 
-def _settings(conf: str) -> dict:
+def _settings(conf: str) -> dict[str, Any]:
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / conf))
+    settings: dict[str, Any] = read_settings(str(ROOT / conf))  # Pelican ships no types
+    return settings
 
 
-def pelican_run(c, conf: str, output: Path, extra: str = "") -> None:
+def pelican_run(c: Context, conf: str, output: Path, extra: str = "") -> None:
     """Every build goes through here: warnings are errors, so nothing half-built passes."""
     c.run(f'"{PY}" -m pelican "{ROOT / "content"}" -s "{ROOT / conf}" -o "{output}" '
           f"--fatal warnings {extra}", pty=False, env={"COLUMNS": "200"})
 
 
-def _build_into(c, conf: str, target: Path) -> None:
+def _build_into(c: Context, conf: str, target: Path) -> None:
     """Build into a fresh temporary folder and only then replace the target, so a failed
     build never leaves a half-built site in place."""
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
@@ -75,7 +83,7 @@ def _build_into(c, conf: str, target: Path) -> None:
 
 
 @task(help={"publish": "check as the publish build does: narrative warnings become errors"})
-def check(c, publish=False):
+def check(c: Context, publish: bool = False) -> None:
     """Validate all data and narrative, run the disclosure audit; list every problem."""
     from transparency.lint import disclosure_log_summary
     from transparency.pipeline import information_loss, lint_narrative, prepare
@@ -123,7 +131,7 @@ def _check_or_exit(conf: str) -> None:
 
 
 @task(help={"publish": "build with publishconf.py: hand-typed small counts of people fail the build"})
-def build(c, publish=False):
+def build(c: Context, publish: bool = False) -> None:
     """Build the site into output/ (refuses to build from invalid data)."""
     conf = "publishconf.py" if publish else "pelicanconf.py"
     _check_or_exit(conf)
@@ -132,7 +140,7 @@ def build(c, publish=False):
 
 
 @task(help={"period": "a period such as iro/2021-22; \"all\" lists every period"})
-def catalogue(c, period):
+def catalogue(c: Context, period: str) -> None:
     """List every name a report period offers to the narrative, e.g. `invoke catalogue iro/2021-22`."""
     from transparency.pipeline import catalogue as list_names
     from transparency.pipeline import prepare
@@ -153,7 +161,7 @@ def catalogue(c, period):
 @task(help={"report": "the report kind: iro, cp or qa",
             "period": "the new period's name: 2022-23 (April to March) or 2022-10-to-2023-09",
             "excel": "write the tables as one Excel workbook, a sheet per table, instead of CSV files"})
-def new(c, report, period, excel=False):
+def new(c: Context, report: str, period: str, excel: bool = False) -> None:
     """Start a new period from the previous one: data templates and a narrative skeleton to fill in."""
     from transparency.scaffold import ScaffoldError, new_period
 
@@ -168,7 +176,7 @@ def new(c, report, period, excel=False):
 
 
 @task(help={"period": "the published period to correct, such as iro/2021-22"})
-def revise(c, period):
+def revise(c: Context, period: str) -> None:
     """Keep the period's data as published before you correct it (data/<period>/revisions/<today>/)."""
     import datetime as dt
 
@@ -189,7 +197,7 @@ def revise(c, period):
           "refuses the data until the entry is there.")
 
 
-def _build_for_preview(c, conf: str) -> str | None:
+def _build_for_preview(c: Context, conf: str) -> str | None:
     """Check and build in a fresh process (so plugin edits take effect); the problems as text
     if it fails, leaving the previous output in place."""
     # Not hidden: the build's progress lines and warnings go to the terminal as they happen
@@ -203,7 +211,7 @@ def _build_for_preview(c, conf: str) -> str | None:
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def serve(c, port=8000):
+def serve(c: Context, port: int = 8000) -> None:
     """Serve on localhost; rebuild and reload the browser when content, data, theme or plugins change."""
     from transparency.devserver import serve as run
 
@@ -214,7 +222,7 @@ def serve(c, port=8000):
 
 
 @task
-def lint(c):
+def lint(c: Context) -> None:
     """Run ruff over the site's Python files (when ruff is installed)."""
     import importlib.util
 
@@ -222,6 +230,21 @@ def lint(c):
         print("ruff is not installed: lint skipped")
         return
     c.run(f'"{PY}" -m ruff check "{ROOT}"')
+
+
+@task
+def typecheck(c: Context) -> None:
+    """Check types with mypy, as pyproject.toml's [tool.mypy] says (when mypy is installed and
+    configured there: the engine's repository checks the engine under --strict)."""
+    import importlib.util
+
+    pyproject = ROOT / "pyproject.toml"
+    if (importlib.util.find_spec("mypy") is None or not pyproject.is_file()
+            or "[tool.mypy]" not in pyproject.read_text(encoding="utf-8")):
+        print("mypy is not installed or not configured in pyproject.toml: type check skipped")
+        return
+    with c.cd(str(ROOT)):
+        c.run(f'"{PY}" -m mypy', pty=False)
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -235,7 +258,7 @@ PDF_LIBRARIES = {"libpango-1.0-0": "pango-1.0", "libpangoft2-1.0-0": "pangoft2-1
 
 
 @task
-def browser(c):
+def browser(c: Context) -> None:
     """Install what tests need from Debian if missing: chromium, rsync, openssh-server, Pango (PDFs)."""
     from ctypes.util import find_library
 
@@ -251,16 +274,18 @@ def browser(c):
 
 
 @task
-def test(c):
-    """Run the linter and every test: unit, integration (real builds) and browser (headless chromium)."""
+def test(c: Context) -> None:
+    """Run the linter, the type checker and every test: unit, integration (real builds) and
+    browser (headless chromium)."""
     browser(c)
     lint(c)
+    typecheck(c)
     with c.cd(str(ROOT)):
         c.run(f'"{PY}" -m pytest', pty=False)
 
 
 @task
-def clean(c):
+def clean(c: Context) -> None:
     """Remove the built site."""
     if OUTPUT.exists():
         shutil.rmtree(OUTPUT)
@@ -268,7 +293,7 @@ def clean(c):
 
 # --- Publishing: check, build fresh, check the result, then deploy (docs/publishing.md) -------
 
-def _deploy_target(target: str):
+def _deploy_target(target: str) -> Target:
     """The configured (or named) deploy target, or exit saying what is missing."""
     from transparency.deploy import DeployError, target_for
 
@@ -280,7 +305,7 @@ def _deploy_target(target: str):
 
 @task(help={"dry_run": "print what would change (new, changed and deleted files); deploy nothing",
             "target": "rsync, s3 or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
-def publish(c, dry_run=False, target=""):
+def publish(c: Context, dry_run: bool = False, target: str = "") -> None:
     """Check, build with publishconf.py into a fresh folder, check every link, then deploy."""
     from transparency.deploy import DeployError
     from transparency.linkcheck import broken_links
@@ -309,7 +334,7 @@ def publish(c, dry_run=False, target=""):
 
 
 @task(help={"target": "rsync or github-pages (default: TRANSPARENCY['DEPLOY_TARGET'])"})
-def rollback(c, target=""):
+def rollback(c: Context, target: str = "") -> None:
     """Put the previous release back live (rsync: switch `current`; github-pages: a new commit)."""
     from transparency.deploy import DeployError
 
@@ -333,8 +358,10 @@ def rollback(c, target=""):
             "name": "the comparator's name when one indicator is imported (default: the indicator's)",
             "replace": "replace an entry of the same name even if it was written or edited by hand",
             "dry_run": "list what would change in period.yaml; write nothing"})
-def comparators(c, period, file, indicator=None, filter=None, year=None, unit="",
-                counts="children", name="", replace=False, dry_run=False):
+def comparators(c: Context, period: str, file: str, indicator: list[str] | None = None,
+                filter: list[str] | None = None, year: list[str] | None = None, unit: str = "",
+                counts: str = "children", name: str = "", replace: bool = False,
+                dry_run: bool = False) -> None:
     """Import a period's comparators from a DfE open-data file (Explore Education Statistics CSV)."""
     from transparency.ees import import_comparators, parse_filters
     from transparency.problems import Problems
@@ -350,6 +377,7 @@ def comparators(c, period, file, indicator=None, filter=None, year=None, unit=""
     if problems:
         print(problems.report(ROOT) + "\nNothing was written.", file=sys.stderr)
         sys.exit(1)
+    assert result.period_yaml is not None  # import_comparators always names the file
     where = result.period_yaml.relative_to(ROOT) if result.period_yaml.is_relative_to(ROOT) \
         else result.period_yaml
     changed = any(not line.endswith(": unchanged") for line in result.changes)

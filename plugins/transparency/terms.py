@@ -5,13 +5,19 @@ import the raw model or the loader: tests/test_boundaries.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, get_args
 
-UNITS = ("count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks")
-COUNTS = ("children", "records", "staff", "none")
+# Each fixed set of words is a Literal type, for the type checker, and the tuple of its words,
+# for the loader's checks and its messages: the tuple is read from the type, so they agree.
+Unit = Literal["count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks"]
+Counts = Literal["children", "records", "staff", "none"]
+MetricType = Literal["value", "sum", "percent", "ratio"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
+COUNTS: tuple[Counts, ...] = get_args(Counts)
 # What small-number suppression protects: counts of children, and of records about a child.
 # 'staff' (posts, people at work) and 'none' (rates, percentages of no one) are not suppressed.
-PEOPLE = ("children", "records")
-METRIC_TYPES = ("value", "sum", "percent", "ratio")
+PEOPLE: tuple[Counts, ...] = ("children", "records")
+METRIC_TYPES: tuple[MetricType, ...] = get_args(MetricType)
 
 
 def months_covered(start: dt.date, end: dt.date) -> int:

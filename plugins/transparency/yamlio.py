@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 
-class LinedDict(dict):
+class LinedDict(dict[str, object]):
     """A mapping that remembers the line of each key (1-based)."""
 
     line: int = 0
@@ -26,7 +26,7 @@ class LinedDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LinedList(list):
+class LinedList(list[object]):
     line: int = 0
     item_lines: list[int]
 
@@ -47,6 +47,7 @@ class DuplicateKeyError(yaml.YAMLError):
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# The base is chosen at run time, so the checker cannot know it (valid-type) and sees Any (misc).
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     pass
 
