@@ -153,6 +153,16 @@ def test_main_points_come_first_then_the_headline_figures(site):
     assert not page(site, "iro/2021-22").find(id="main-points")
 
 
+def test_a_total_the_source_did_not_print_is_marked_as_ours(site):
+    # Issue 14: totals the report did not print were shown as the report's.
+    soup = page(site, "iro/2022-23")
+    ours = soup.find(id="table-placement_type").find_parent("figure").find("figcaption")
+    assert ("The Total is the sum of the rows, worked out for this site: the report does not "
+            "print it.") in ours.get_text(" ", strip=True)
+    printed = soup.find(id="table-legal_status").find_parent("figure").find("figcaption")
+    assert "worked out for this site" not in printed.get_text(" ", strip=True)
+
+
 def test_tables_are_accessible_html(site):
     soup = page(site, "iro/2022-23")
     for table in soup.select("table.app-table"):

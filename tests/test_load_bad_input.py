@@ -597,6 +597,15 @@ def test_a_dimension_named_like_an_engine_column_is_a_problem_not_a_crash(files,
     assert f"'{name}' is not a valid dimension name" in messages
 
 
+def test_a_computed_total_needs_total_rows(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "      legal_status: Legal status\n",
+                       "      legal_status: Legal status\n    total: computed\n")
+    assert not load(files)  # legal_status.csv has its Total row
+    support.write_csv(files.legal_status, ["legal_status", "value"], [("Care order", 900)])
+    find_problem(load(files), "period.yaml", "'total: computed' says the file's Total rows are "
+                 "worked out, but it has none", field="tables.legal_status.total")
+
+
 def test_a_chart_order_that_is_not_listed_or_value(files: support.PeriodFiles) -> None:
     support.replace_in(files.yaml, "      legal_status: Legal status\n",
                        "      legal_status: Legal status\n    order: alphabetical\n")

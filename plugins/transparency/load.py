@@ -901,7 +901,7 @@ def _parse_not_total(ctx: _Ctx) -> dict[str, str]:
 def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Table | None, Path | None]:
     ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
                       "population", "source", "note", "sensitive", "collapse", "base",
-                      "not_people", "not_total", "order"})
+                      "not_people", "not_total", "order", "total"})
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -978,7 +978,11 @@ def _parse_table(ctx: _Ctx, name: str, folder: Path, books: _Books) -> tuple[Tab
                   note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
                   collapse=collapse, base=base, sheet=sheet, not_people=not_people,
                   not_total=not_total,
-                  order=ctx.choice("order", ORDERS) if "order" in ctx.m else "")
+                  order=ctx.choice("order", ORDERS) if "order" in ctx.m else "",
+                  total=ctx.choice("total", TOTAL_KINDS) if "total" in ctx.m else "printed")
+    if table.total == "computed" and not (frame[list(dims)] == TOTAL).any().any():
+        ctx.problem("total", "'total: computed' says the file's Total rows are worked out, but "
+                    "it has none", "remove 'total: computed', or add the Total rows")
     if base is None:
         _check_not_people(ctx, unit, counts, dims,
                           [float(v) for v in frame["value"] if v == v], not_people)
@@ -1280,6 +1284,7 @@ def _check_selector(period: Period, sel: Selector, where: Where, field: str,
 
 
 ORDERS = ("listed", "value")  # a table's `order:` (model.Table.order)
+TOTAL_KINDS = ("printed", "computed")  # a table's `total:` (model.Table.total)
 RELATION_HINT = "see 'Relations' in " + FORMAT_DOC
 _RELATION_FIELDS = {
     "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},

@@ -167,6 +167,9 @@ class Table:
     # How a chart orders the categories: 'listed' (as in the file: grades, stages), 'value'
     # (largest first), or '' to let the engine choose (charts.category_order).
     order: str = ""
+    # 'computed' where the source prints no Total and the file's Total rows are the sum of
+    # its rows, worked out for this site (the page says so); 'printed' otherwise.
+    total: str = "printed"
 
     def base_for(self, key: tuple[str, ...]) -> float | None:
         if self.base is None or isinstance(self.base, str):

@@ -182,7 +182,8 @@ def _publish_table(table: Table, config: Config, extra_hidden: set[Key] | None =
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
                and table.unit == "percent" else None),
         partitions=_partitions(table, values) if table.base is not None else (),
-        primary_hidden=len(primary & hidden), order=table.order)
+        primary_hidden=len(primary & hidden), order=table.order,
+        total_computed=table.total == "computed")
     return _TableResult(published, hidden, values)
 
 

@@ -156,6 +156,8 @@ class PublishedTable:
     primary_hidden: int = 0
     # How charts order the categories: 'listed', 'value' or '' (charts.category_order).
     order: str = ""
+    # The Total rows are the sum of the rows, worked out for this site: the source prints none.
+    total_computed: bool = False
 
     @property
     def dims(self) -> list[str]:

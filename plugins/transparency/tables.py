@@ -106,6 +106,9 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
         caption = [f"Source: {e(table.source)}."]
     else:
         caption = [f"Source: {e(period.source.title)}, {e(table.source)}."]
+    if table.total_computed:
+        caption.append("The Total is the sum of the rows, worked out for this site: the report "
+                       "does not print it.")
     if table.date:
         caption.append(f"Figures at {e(format_date(table.date))}.")
     elif not table.comparator and not table.trend:
