@@ -84,8 +84,9 @@ def _svg_width(svg: str) -> float:
 FIT_PASSES = 3
 MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrinks
 # Pixels a chart may be wide to print at its own size on A4 (210 − 2 × 16 mm is 672 at 96 per
-# inch, less the page's own spacing), so its 13px text prints at 9.75pt, over 9pt.
-PRINT_WIDTH = 620
+# inch; the page's own spacing leaves 560, measured in the fixture council's PDFs), so its
+# 13px text prints at 9.75pt, over 9pt.
+PRINT_WIDTH = 560
 
 
 def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],

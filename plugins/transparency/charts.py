@@ -274,6 +274,7 @@ def bar_chart(table: PublishedTable, title: str, subtitle: str,
 
 
 NARROW_LINE_WIDTH = 240  # pixels of plot in a line chart for a phone
+WIDE_LINE_WIDTH = 500  # pixels of plot: with its axis, a line chart prints on A4 at its size
 NARROW_LABEL_LIMIT = 130  # pixels of a time label on a phone's line chart
 
 
@@ -327,7 +328,7 @@ def line_chart(table: PublishedTable, title: str, subtitle: str,
     if table.target is not None and table.target.low is not None:
         layers[:0] = _target_layers(table.target)
     return alt.LayerChart(layer=layers).properties(
-        width=width if narrow else 560, height=240,
+        width=width if narrow else WIDE_LINE_WIDTH, height=240,
         description=f"{title}. {subtitle}")
 
 
