@@ -210,7 +210,7 @@ def test_printed_figure(period, printed):
     check_printed(BRADFORD, period, printed)
 
 
-def test_source_errors_are_explained_in_the_narrative():
+def test_source_errors_are_explained_in_the_notes_or_narrative():
     assert check_source_errors_explained(BRADFORD, ROOT / "content") >= 1
 
 

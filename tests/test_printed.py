@@ -70,17 +70,22 @@ def check_printed(site: Site, period: Period, printed: Printed) -> None:
                          f"{printed.value}, our computation gives {value:.4f}")
 
 
+EXPLAINS_A_SOURCE_ERROR = ("the figures give", "actually", "correct", "original report gave",
+                           "report gave", "adds up", "add up")
+
+
 def check_source_errors_explained(site: Site, content: Path) -> int:
-    """Where the source's arithmetic is wrong, the narrative says so; the number of periods
-    with a source error."""
+    """Where the source's arithmetic is wrong, the period says so: in its 'Notes on the data'
+    (period.notes, where such asides belong, as ONS keeps them on methodology pages) or in
+    its narrative. Returns the number of periods with a source error."""
     explained = 0
     for period in site.periods.values():
         if any(p.source_error for p in period.printed):
-            text = (content / period.report / f"{period.period}.md").read_text()
-            lowered = text.lower()
-            assert any(w in lowered for w in ("the figures give", "actually", "correct",
-                                              "original report gave", "report gave", "adds up",
-                                              "add up")), period.key
+            narrative = (content / period.report / f"{period.period}.md").read_text()
+            lowered = "\n".join([narrative, *period.notes]).lower()
+            assert any(w in lowered for w in EXPLAINS_A_SOURCE_ERROR), (
+                f"{period.key}: a printed figure is marked source_error, but neither the "
+                f"period's notes nor its narrative explains it")
             explained += 1
     return explained
 
@@ -100,6 +105,19 @@ def test_printed_figure(period: Period, printed: Printed):
     check_printed(SITE, period, printed)
 
 
-def test_source_errors_are_explained_in_the_narrative():
-    """Where the source's arithmetic is wrong, the narrative says so."""
+def test_source_errors_are_explained_in_the_notes_or_narrative():
+    """Where the source's arithmetic is wrong, the period's notes (or its narrative) say so."""
     assert check_source_errors_explained(SITE, COUNCIL / "content") == 1
+
+
+def test_an_unexplained_source_error_fails(tmp_path: Path):
+    """The check can fail: with the explanation taken out of the notes, and a narrative
+    that does not explain it either, the fixture's source error is caught."""
+    site = load(COUNCIL)
+    period = next(p for p in site.periods.values() if any(x.source_error for x in p.printed))
+    period.notes = [n for n in period.notes
+                    if not any(w in n.lower() for w in EXPLAINS_A_SOURCE_ERROR)]
+    (tmp_path / period.report).mkdir()
+    (tmp_path / period.report / f"{period.period}.md").write_text("Title: A period\n\nNo aside.\n")
+    with pytest.raises(AssertionError, match="neither the period's notes nor its narrative"):
+        check_source_errors_explained(site, tmp_path)
