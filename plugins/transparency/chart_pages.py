@@ -81,12 +81,21 @@ def _svg_width(svg: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+def _svg_height(svg: str) -> float:
+    match = re.search(r'<svg\b[^>]*?\sheight="([\d.]+)"', svg)
+    return float(match.group(1)) if match else 0.0
+
+
 FIT_PASSES = 3
 MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrinks
-# Pixels a chart may be wide to print at its own size on A4 (210 − 2 × 16 mm is 672 at 96 per
-# inch; the page's own spacing leaves 560, measured in the fixture council's PDFs), so its
-# 13px text prints at 9.75pt, over 9pt.
-PRINT_WIDTH = 560
+# A printed A4 page leaves a chart 560px (210 − 2 × 16 mm is 672 at 96 per inch, less the
+# page's own spacing; measured in the fixture council's PDFs). A wider chart is shrunk to fit:
+# up to 600px, its 13px text still prints at 9.1pt or more; a wider one prints in its phone
+# layout, unless that is taller than a page (PRINT_HEIGHT), which it could not be split over;
+# then on a landscape page (as wide tables are), where up to LANDSCAPE_WIDTH fits at its size.
+PRINT_WIDTH = 600
+PRINT_HEIGHT = 800
+LANDSCAPE_WIDTH = 880
 
 
 def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
@@ -148,7 +157,10 @@ def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
         for variant, svg in ((WIDE, chart.svg), (NARROW, chart.svg_narrow))]
     # A chart wider than an A4 page's text would be shrunk to print, its labels under 9pt:
     # the phone layout prints instead, at its own size (print.css).
-    narrow_print = " app-chart--print-narrow" if _svg_width(chart.svg) > PRINT_WIDTH else ""
+    narrow_print = ""
+    if _svg_width(chart.svg) > PRINT_WIDTH:
+        narrow_print = (" app-chart--print-narrow" if _svg_height(chart.svg_narrow) <= PRINT_HEIGHT
+                        else " app-chart--print-landscape")
     return "\n".join([
         # Read once: the heading names the figure; the picture repeats what the description
         # and the table beside it say, so it is hidden from screen readers (accessible_svg).
