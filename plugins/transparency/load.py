@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from . import presets
+from .metrics import select
 from .model import (
     COUNTS,
     METRIC_TYPES,
@@ -1409,26 +1410,6 @@ RATE_UNITS = {"rate_per_10000": 10000.0}  # a rate's unit, and the `per` it is a
 PER = {**RATE_UNITS, "percent": 100.0}
 
 
-def _selected_cells(table: Table, sel: Selector) -> list[tuple[str, ...]]:
-    """The cells (keys) a selection names: one cell, a margin, or several cells."""
-    frame = table.frame
-    if not sel.where:
-        mask = pd.Series(True, index=frame.index)
-        for dim in table.dims:
-            mask &= frame[dim] == TOTAL
-        if mask.any():
-            return [tuple(str(v) for v in frame.loc[i, table.dims]) for i in frame.index[mask]]
-        return [tuple(str(v) for v in row) for row in frame[table.dims].itertuples(index=False)]
-    mask = pd.Series(True, index=frame.index)
-    for dim, values in sel.where:
-        if dim in table.dimensions:
-            mask &= frame[dim].isin(values)
-    for dim in table.dims:
-        if dim not in dict(sel.where):
-            mask &= frame[dim] != TOTAL
-    return [tuple(str(v) for v in frame.loc[i, table.dims]) for i in frame.index[mask]]
-
-
 def _check_rate_ties(period: Period, problems: Problems) -> None:
     """A rate per 10,000 children is a count of children per 10,000 of a population: beside
     that population (published here, or public anywhere) it gives the count, 0.3 per 10,000
@@ -1454,7 +1435,7 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
             table = period.tables.get(sel.table or "")
             if table is None:
                 continue  # reported by _check_selector
-            cells = _selected_cells(table, sel)
+            cells = select(period, sel).cells  # the cells a reader would take it for
             if len(cells) != 1:
                 problems.add(rel.where.file, f"the rate names {len(cells)} cells of "
                              f"'{table.name}'; a rate relation is about one rate, per one "
@@ -1497,12 +1478,10 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
         if table.unit not in RATE_UNITS or table.counts != "none" or table.not_people:
             continue
         section = "comparators" if table.comparator else "tables"
-        cells = [k for k in _selected_cells(table, Selector(table=name, where=tuple(
-            (d, tuple(str(c) for c in table.frame[d].unique() if c != TOTAL))
-            for d in table.dims))) if TOTAL not in k]
+        keys = [key for key, _, _, _ in table.rows if TOTAL not in key]
         done = tied.get(name, set())
         areas = {k[0] for k in done}
-        need = [k for k in cells if k[0] in areas] if table.comparator else cells
+        need = [k for k in keys if k[0] in areas] if table.comparator else keys
         untied = [k for k in need if k not in done]
         if done and not untied:
             continue
