@@ -18,7 +18,7 @@ from .audit import Finding, audit_period, audit_site
 from .balances import own_difference, unbalanced
 from .knowledge import current_version, same_label
 from .metrics import MetricResult, Part, compute_all, percent_change, select
-from .model import PEOPLE, TOTAL, Figure, Period, RelationTerm, Selector, Site, Table
+from .model import PEOPLE, TOTAL, Figure, Period, Relation, RelationTerm, Selector, Site, Table
 from .published import (
     Formula,
     Implied,
@@ -512,6 +512,13 @@ def _negated(terms: tuple[tuple[float, Ref], ...]) -> tuple[tuple[float, Ref], .
     return tuple((-c, r) for c, r in terms)
 
 
+def _stock_flow_why(period: Period, rel: Relation) -> str:
+    """A stock and flow as the audit names it ("iro/2021-22: stock and flow of children in
+    care (period.yaml line 36)"): its published relation, and the contradictions about it."""
+    line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+    return f"{period.key}: stock and flow of {rel.label}{line}"
+
+
 def _relations(period: Period, raws: dict[str, _Raw],
                site: Site) -> tuple[PublishedRelation, ...]:
     """The period's declared relations, and those its figures' definitions imply, as
@@ -529,7 +536,7 @@ def _relations(period: Period, raws: dict[str, _Raw],
                      *(t for x in rel.inflow for t in _relation_refs(period, x)),
                      *(t for x in rel.outflow for t in _negated(_relation_refs(period, x))),
                      *_negated(_relation_refs(period, rel.end)))
-            out.append(PublishedRelation("linear", f"{where}stock and flow of {rel.label}{line}",
+            out.append(PublishedRelation("linear", _stock_flow_why(period, rel),
                                          terms=terms, tolerance=rel.tolerance, home=period.key,
                                          own_difference=own_difference(period, rel, site)))
         elif rel.kind == "same":
@@ -1168,15 +1175,15 @@ def _unbalanced(site: Site, found: Iterable[Finding]) -> list[Finding]:
     reported = {r for f in found if f.kind == "contradiction" for r in f.relations}
     out = []
     for period, rel, difference in unbalanced(site):
-        line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
-        if f"{period.key}: stock and flow of {rel.label}{line}" in reported:
+        why = _stock_flow_why(period, rel)
+        if why in reported:
             continue
         declared = (f"its tolerance of {rel.tolerance:g}" if rel.tolerance else
                     "no tolerance (they must balance exactly)")
         out.append(Finding(period.key, "", (), 0, 0, "contradiction", through=(
-            f"stock and flow of {rel.label}{line}: start + in − out − end on the source's own "
+            f"{why.removeprefix(f'{period.key}: ')}: start + in − out − end on the source's own "
             f"figures is {difference:g} from balancing, but the relation declares {declared}",),
-            relations=(f"{period.key}: stock and flow of {rel.label}{line}",)))
+            relations=(why,)))
     return out
 
 
