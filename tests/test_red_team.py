@@ -33,6 +33,19 @@ def shown(published, key: str, table: str | None = None) -> dict[str, str]:
     return {", ".join(k): v.text() for k, v in period.tables[table].cells.items()}
 
 
+def assert_protected(name: str, cases, tmp_path: Path) -> None:
+    """The fixture publishes with no problem and no finding, passes its own check (what is
+    now hidden), and neither the engine's audit nor the independent attacker narrows a
+    hidden count from it or its downloads."""
+    _, problems, published = publish(name)
+    assert not problems, problems.report()
+    assert [f.describe() for f in published.findings] == []
+    assert cases[name](published), name
+    assert audit_site(published, 3) == []
+    write_downloads(published, tmp_path)
+    assert attack(tmp_path / "data") == []
+
+
 # Fail closed: the build stops, naming the places a reader could combine.
 STOPS = {
     # A stock and flow whose inflow is split over two figures (310 − 300 + 24 − 30 = 4).
@@ -346,13 +359,7 @@ def test_tables_that_look_like_the_same_children_must_name_their_population(tmp_
 
 @pytest.mark.parametrize("name", sorted(PROTECTED_3))
 def test_a_third_pass_leak_is_protected(name, tmp_path):
-    _, problems, published = publish(name)
-    assert not problems, problems.report()
-    assert [f.describe() for f in published.findings] == []
-    assert PROTECTED_3[name](published), name
-    assert audit_site(published, 3) == []
-    write_downloads(published, tmp_path)
-    assert attack(tmp_path / "data") == []
+    assert_protected(name, PROTECTED_3, tmp_path)
 
 
 # Both passes ------------------------------------------------------------------------------
@@ -369,13 +376,7 @@ def test_an_undeclared_look_alike_stops_the_build(name):
 
 @pytest.mark.parametrize("name", sorted(PROTECTED | PROTECTED_2))
 def test_a_combination_the_model_knows_is_protected(name, tmp_path):
-    _, problems, published = publish(name)
-    assert not problems, problems.report()
-    assert [f.describe() for f in published.findings] == []
-    assert (PROTECTED | PROTECTED_2)[name](published), name
-    assert audit_site(published, 3) == []
-    write_downloads(published, tmp_path)
-    assert attack(tmp_path / "data") == []
+    assert_protected(name, PROTECTED | PROTECTED_2, tmp_path)
 
 
 # A fourth pass: rates and metrics of hidden figures that are not counts.
@@ -414,13 +415,7 @@ PROTECTED_4 = {
 
 @pytest.mark.parametrize("name", sorted(PROTECTED_4))
 def test_a_metric_of_a_hidden_share_or_rate_is_hidden_with_it(name, tmp_path):
-    _, problems, published = publish(name)
-    assert not problems, problems.report()
-    assert [f.describe() for f in published.findings] == []
-    assert PROTECTED_4[name](published), name
-    assert audit_site(published, 3) == []
-    write_downloads(published, tmp_path)
-    assert attack(tmp_path / "data") == []
+    assert_protected(name, PROTECTED_4, tmp_path)
 
 
 def test_a_rate_relation_follows_its_unit_and_a_comparator_ties_each_year(tmp_path):
