@@ -76,13 +76,9 @@ def trend_page_key(trend: Trend) -> ChartKey:
     return (trend.latest.key, f"trend:{trend.name}", "line", trend.table.title)
 
 
-def _svg_width(svg: str) -> float:
-    match = re.search(r'<svg\b[^>]*?\swidth="([\d.]+)"', svg)
-    return float(match.group(1)) if match else 0.0
-
-
-def _svg_height(svg: str) -> float:
-    match = re.search(r'<svg\b[^>]*?\sheight="([\d.]+)"', svg)
+def _svg_size(svg: str, dimension: str) -> float:
+    """An SVG's `width` or `height` in pixels, as vl-convert writes it (0 if it has none)."""
+    match = re.search(rf'<svg\b[^>]*?\s{dimension}="([\d.]+)"', svg)
     return float(match.group(1)) if match else 0.0
 
 
@@ -92,10 +88,9 @@ MIN_PLOT = 100  # pixels: narrower than this, a chart scrolls rather than shrink
 # page's own spacing; measured in the fixture council's PDFs). A wider chart is shrunk to fit:
 # up to 600px, its 13px text still prints at 9.1pt or more; a wider one prints in its phone
 # layout, unless that is taller than a page (PRINT_HEIGHT), which it could not be split over;
-# then on a landscape page (as wide tables are), where up to LANDSCAPE_WIDTH fits at its size.
+# then wide on a landscape page, as wide tables are (print.css).
 PRINT_WIDTH = 600
 PRINT_HEIGHT = 800
-LANDSCAPE_WIDTH = 880
 
 
 def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
@@ -109,7 +104,7 @@ def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
     for _ in range(FIT_PASSES):
         redo: dict[tuple[ChartKey, str], dict[str, Any]] = {}
         for (ck, variant), svg in svgs.items():
-            excess = _svg_width(svg) - charts.NARROW_MAX
+            excess = _svg_size(svg, "width") - charts.NARROW_MAX
             if variant != NARROW or excess <= 0 or widths[ck] <= MIN_PLOT:
                 continue
             widths[ck] = max(MIN_PLOT, int(widths[ck] - excess - 2))
@@ -156,11 +151,12 @@ def chart_html(chart: RenderedChart, number: int, table_html: str) -> str:
         f'{accessible_svg(svg, f"{ident}-{variant}", label, chart.description)}</div>'
         for variant, svg in ((WIDE, chart.svg), (NARROW, chart.svg_narrow))]
     # A chart wider than an A4 page's text would be shrunk to print, its labels under 9pt:
-    # the phone layout prints instead, at its own size (print.css).
+    # the phone layout prints instead, at its own size, or the wide one on a landscape page
+    # where the phone layout is taller than a page (print.css).
     narrow_print = ""
-    if _svg_width(chart.svg) > PRINT_WIDTH:
-        narrow_print = (" app-chart--print-narrow" if _svg_height(chart.svg_narrow) <= PRINT_HEIGHT
-                        else " app-chart--print-landscape")
+    if _svg_size(chart.svg, "width") > PRINT_WIDTH:
+        fits = _svg_size(chart.svg_narrow, "height") <= PRINT_HEIGHT
+        narrow_print = " app-chart--print-narrow" if fits else " app-chart--print-landscape"
     return "\n".join([
         # Read once: the heading names the figure; the picture repeats what the description
         # and the table beside it say, so it is hidden from screen readers (accessible_svg).
