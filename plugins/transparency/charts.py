@@ -227,8 +227,8 @@ def _bar_layers(base: alt.Chart, y: alt.Y | None, x: alt.X) -> alt.LayerChart:
     return alt.LayerChart(layer=[bars, labels])
 
 
-def _narrow_bars(frame: pd.DataFrame, table: PublishedTable, order: list[str],
-                 top: float, width: int) -> alt.FacetChart:
+def _narrow_bars(frame: pd.DataFrame, order: list[str], top: float,
+                 width: int) -> alt.FacetChart:
     """One bar per row under its category's label, for a phone's width (issue 14)."""
     x = alt.X("value:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top or 1]))
     rows = alt.Row("category:N", sort=order, title=None, header=alt.Header(
@@ -252,12 +252,12 @@ def bar_chart(table: PublishedTable, title: str, subtitle: str,
         top = float(frame["value"].max()) if frame["value"].notna().any() else 1.0
         if series:
             chart = alt.vconcat(*[
-                _narrow_bars(frame[frame["series"] == s], table, order, top, width).properties(
+                _narrow_bars(frame[frame["series"] == s], order, top, width).properties(
                     title=alt.TitleParams(wrap_label(s, NARROW_HEADER_CHARACTERS - 4),
                                           anchor="start", fontSize=13))
                 for s in series], spacing=16)
         else:
-            chart = _narrow_bars(frame, table, order, top, width)
+            chart = _narrow_bars(frame, order, top, width)
         return chart.properties(description=f"{title}. {subtitle}")
     y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     x = alt.X("value:Q", title=table.measure, axis=_value_axis(table))
