@@ -595,7 +595,12 @@ def _percent_relations(period: Period, name: str, fig: Figure,
 
 def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
                   tables: dict[str, _TableResult], changes: dict[str, PublishedChange],
-                  site: Site) -> PublishedPeriod:
+                  site: Site, relations: tuple[PublishedRelation, ...] | None = None,
+                  ) -> PublishedPeriod:
+    """The period as published with `hidden` figures and `tables` as suppressed.
+    `relations`: the period's relations when already worked out (they depend on the raw
+    period and site only, not on what is hidden), so that each suppression attempt does not
+    recompute a stock and flow's own difference."""
     values: dict[str, PublishedMetric] = {}
     for name, raw in raws.items():
         value = _value(raw, name in hidden)
@@ -616,7 +621,7 @@ def _build_period(period: Period, raws: dict[str, _Raw], hidden: set[str],
         notes=tuple(period.notes), previous=period.previous, values=values,
         targets={n: t for n in period.targets if (t := _target(period, n))},
         tables={n: r.published for n, r in tables.items()}, draft=period.draft,
-        relations=_relations(period, raws, site),
+        relations=_relations(period, raws, site) if relations is None else relations,
         hierarchies=tuple((r.label, r.members) for r in period.relations if r.kind == "hierarchy"))
 
 
@@ -771,6 +776,7 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = _raw_quantities(period, compute_all(period))
     known = _known_totals(period, raws, config)
+    relations = _relations(period, raws, site)  # the same for every attempt
 
     def attempt(extra: dict[str, set[Key]], extra_metrics: set[str]) -> Suppressed:
         """Publish the period with `extra` cells and figures hidden besides the rule's, and
@@ -781,7 +787,8 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
                                                 if _is_disclosive(r, config, tables, ndims)},
                                raws)
         return Suppressed(raws, hidden, tables, audit_period(
-            _build_period(period, raws, hidden, tables, {}, site), config.min_feasible_range,
+            _build_period(period, raws, hidden, tables, {}, site, relations),
+            config.min_feasible_range,
             (config.suppression_threshold, config.sensitive_threshold)))
 
     # Cells and figures hidden in another version of this period start hidden here.
