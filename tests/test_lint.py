@@ -128,7 +128,7 @@ ALLOWANCE_EXAMPLES = {
     "codes": ("Stage 1 challenges rose.", "1 child was at that stage."),
     "measures": ("The IRO team is 3 FTE.", "3 children were counted as FTE."),
     "ratios": ("Nationally, 1 in 5 children are in care.", "1 in 5 of our children moved."),
-    "bounds": ("Children have up to 3 reviews a year.", "3 reviews were up to date."),
+    "bounds": ("Fewer than 10 children moved.", "3 reviews were up to date."),
     "rule": ("Counts of 1 to 5 are hidden.", "1 to 5 children were placed."),
     "fractions": ("Two thirds of plans were finished.", "Two children, a third of them, moved."),
     "pronouns": ("One of the children said it helped.", "One child said it helped."),
@@ -483,3 +483,93 @@ def test_pages_that_are_not_markdown_are_refused(tmp_path):
     (content / "pages" / "x.html").write_text("<p>3 children were adopted.</p>", encoding="utf-8")
     _, problems = pipeline.prepare(config(data, content, DATA_CACHE=str(tmp_path / "cache")))
     assert [p.message for p in problems.items] == ["pages are written in Markdown, in files ending .md"]
+
+
+# Words that say a count is none or small, and bounds tighter than [c] (issue 10: words in
+# the narrative that narrow a hidden cell).
+@pytest.mark.parametrize(("text", "expected"), [
+    ("No children were remanded.", [("No", 0)]),
+    ("None of the children were remanded.", [("None", 0)]),
+    ("No cases were referred.", [("No", 0)]),
+    # "a few" says no more than [c] does: the advice for writing around a number
+    ("A handful of boys were remanded.", []),
+    ("Only a small number of children were remanded.", []),
+    ("There was no change in the number of children.", []),
+    ("No one has parental responsibility.", []),
+    ("There is no reason to think so.", []),
+    ("A few of the aims were met.", []),
+])
+def test_words_for_none_or_a_few_people_are_mentions(text, expected):
+    assert [(m.text, m.value) for m in mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("body", "caught"), [
+    ("No children were remanded this year.", True),
+    ("None of the girls was placed out of area.", True),
+    ("A few girls were placed out of area.", False),
+    ("Fewer than 3 children were on remand.", True),
+    ("Up to 2 cases were late.", True),
+    ("At most four young people were remanded.", True),
+    ("Fewer than 10 children were on remand.", False),  # no tighter than [c] (0 to 10 here)
+    ("Children have up to 3 attempts to reply.", False),  # not people or records
+    ("Children have up to 3 reviews in their first 6 months.", False),  # a frequency
+    ("Up to 2 cases a month were late.", False),  # a frequency too: 'a month'
+
+    ("There was no change in the number of children.", False),
+])
+def test_words_that_narrow_a_small_count_are_refused(body, caught):
+    assert bool(lint(body).problems) is caught, body
+
+
+def test_a_label_naming_none_is_a_group_not_a_count(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("reason,value\nCare plan – no care plan,10\nNo placement,4\n", encoding="utf-8")
+    assert not check(csv_passages(path, path.read_text()), SENSITIVE).problems
+
+
+def _hidden_lint(body: str, hidden: set[str]):
+    passages = markdown_passages(Path("n.md"), HEAD + body + "\n", MARKDOWN, "iro/x",
+                                 lambda ref: ref.name in hidden)
+    return check(passages, SENSITIVE)
+
+
+@pytest.mark.parametrize(("body", "caught"), [
+    ("Remand: {{ remand }}, the same as last year.", True),
+    ("{{ remand }} children were remanded, fewer than the year before.", True),
+    ("Only {{ remand }} children were remanded.", True),
+    ("There were {{ remand }} remands, about a tenth of all orders.", True),
+    ("{{ remand }} children were remanded; all were boys.", True),
+    ("Remand is hidden because it is small: {{ remand }}.", True),
+    ("{{ remand }} children were remanded.", False),
+    ("{{ remand }} children were remanded. The year before, fewer children were placed.", False),
+    ("{{ care_orders }} children were on care orders, more than the year before.", False),
+])
+def test_words_that_size_or_compare_a_hidden_figure_are_refused(body, caught):
+    found = _hidden_lint(body, {"remand"})
+    assert bool(found.problems) is caught, body
+    if caught:
+        assert "sizes or compares a figure this page hides" in found.problems.items[0].message
+        assert found.problems.items[0].line == 3
+
+
+def test_a_reviewed_mark_lets_words_beside_a_hidden_figure_through_and_logs_them():
+    found = _hidden_lint("{{ remand }} challenges, all about education. <!-- reviewed: what they "
+                         "were about, not how many -->", {"remand"})
+    assert not found.problems, found.problems.report()
+    assert [e.reason for e in found.log] == ["what they were about, not how many"]
+
+
+def test_the_pipeline_knows_which_references_show_a_hidden_figure(tmp_path):
+    # 19 of 20 reviews on time: the percentage is hidden (it gives 1 late review).
+    data, content = tmp_path / "data", tmp_path / "content"
+    files = write_period(data, reviews_held=20, reviews_on_time=19)
+    write_narrative(content, text="Title: T\n\nNothing yet.\n")
+    conf = config(data, content, DATA_CACHE=str(tmp_path / "cache"), NARRATIVE_LINT_STRICT=True)
+    published, problems = pipeline.prepare(conf)
+    assert not problems, problems.report()
+    assert published.periods[files.key].values["review_timeliness"].value.suppressed
+    write_narrative(content, text="Title: T\n\n{{ review_timeliness }} of reviews were on time, "
+                    "the same as last year.\n\n{{ children_in_care }} children were in care, "
+                    "more than last year.\n")
+    messages = [p.format() for p in pipeline.lint_narrative(conf, published).problems.items]
+    assert len(messages) == 1 and "line 3" in messages[0] and "'same'" in messages[0], messages

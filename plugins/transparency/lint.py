@@ -18,6 +18,10 @@ Rules, in a publish build each a problem naming the file, the line and a hint:
 - **Published figures** (a period's narrative): a typed number (not allowed as a year, date,
   code …) equal to a published figure says which `{{ name }}` to write instead; one within
   the threshold of a published count is refused, as a reader could subtract.
+- **Narrowing words**: a sentence that shows a hidden figure (an inline reference that
+  renders [c], REF_HIDDEN) may not also compare or size it ("the same as last year",
+  "fewer than", "only"): they tell a reader more than [c] does. An upper bound below the
+  threshold on a count of people ("fewer than 3 children") is a small number, not a bound.
 - **Placeholders**: "[Write …]" and "FILL IN" are unfinished text.
 
 Every allowance used and every reviewed mark is written to the disclosure log, so that a
@@ -34,15 +38,18 @@ from pathlib import Path
 from .csvio import write_csv_text
 from .numbers import (
     LIST_ALLOWANCES,
+    NONE_WORDS,
+    TIME_UNITS,
     Allowance,
     Mention,
     allowances,
     allowed_spans,
     continues_list,
     mentions,
+    people_after,
 )
 from .problems import Problems, shown_path
-from .reader_text import Passage, markdown_passages
+from .reader_text import REF_HIDDEN, Passage, markdown_passages
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
 # FILL IN only in capitals: "a questionnaire children can fill in" is ordinary English.
@@ -97,7 +104,8 @@ def _snippet(text: str, start: int, end: int) -> str:
     right = text[end:end + 30]
     left = left.split(" ", 1)[1] if " " in left and start > 30 else left
     right = right.rsplit(" ", 1)[0] if " " in right and end + 30 < len(text) else right
-    return (left + text[start:end] + right).replace("\ue000", "{{ … }}").strip()
+    return (left + text[start:end] + right).replace("\ue000", "{{ … }}").replace(
+        "\ue001", "{{ … }}").strip()
 
 
 def _place(passage: Passage) -> str:
@@ -164,6 +172,8 @@ def _check_label(passage: Passage, mention: Mention, rule: Allowance | None, sma
     """A category label names a group; any small number in it is a count unless it is an
     allowance's shape or a band ("1 placement"). A hidden number is refused unless it is an
     age, a year, a date, a code or a duration."""
+    if mention.words and mention.text.lower() in NONE_WORDS:
+        return  # "Care plan – no care plan" names a group, not its count
     value = mention.value
     if value > threshold and value in hidden and (rule is None or rule.name not in LABEL_SHAPES):
         _add(lint, passage, f"the label '{passage.text}'{_place(passage)} holds {mention.text}, "
@@ -197,6 +207,67 @@ def _log_once(lint: Lint, entry: LogEntry) -> None:
         lint.log.append(entry)
 
 
+# Words that compare or size a number: beside a hidden one they narrow it ("{{ remand }},
+# the same as last year", "fewer than the year before", "only {{ remand }}", "about a tenth").
+NARROWING = re.compile(
+    r"\b(?:same|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
+    r"more|most|majority|fewer|fewest|less|least|minority|higher|highest|lower|lowest|"
+    r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|small|tiny|"
+    r"doubled?|doubling|twice|half|halved|trebled|tripled|"
+    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
+    r"up|down|only|just|all|none|no|every|each|few|handful|single|nearly|almost|around|"
+    r"about|roughly|approximately|over|under|above|below|exceed\w*|between|within|"
+    r"hidden\s+because|too\s+(?:small|few|low))\b", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# An upper bound: allowed (bounds) only when it is no tighter than the threshold.
+UPPER_BOUND_BEFORE = re.compile(r"(?:up\s+to|fewer\s+than|less\s+than|as\s+few\s+as|at\s+most)"
+                                r"\s+$", re.IGNORECASE)
+
+
+# "up to 3 reviews in their first 6 months", "up to 2 visits a year": a frequency, not a count.
+FREQUENCY_AFTER = re.compile(r"^[^.;:!?]*?\b(?:a|an|per|each|every|first|next|last)\s+(?:\w+\s+)?"
+                             + TIME_UNITS + r"(?!\w)", re.IGNORECASE)
+
+
+def _tight_bound(passage: Passage, mention: Mention, threshold: int) -> bool:
+    """"fewer than 3 children" or "up to 2 cases": an upper bound below the threshold on a
+    count of people or records says more than [c] does (1 to 5 becomes 1 or 2), so the
+    bounds allowance does not cover it. "Up to 3 reviews a year" is a frequency, not a
+    count, and stays allowed."""
+    before = UPPER_BOUND_BEFORE.search(passage.text[:mention.start])
+    if before is None or mention.value >= threshold or not people_after(passage.text, mention):
+        return False
+    frequency = FREQUENCY_AFTER.match(passage.text[mention.end:])
+    return not (before.group(0).lower().startswith("up") and frequency)
+
+
+def narrowing_words(passage: Passage, lint: Lint) -> None:
+    """A sentence that shows a hidden number ({{ name }} rendering [c]) and also compares or
+    sizes it ("the same as last year", "fewer than", "only", "about") tells a reader more than
+    [c] does: a problem, unless a reviewed mark ends the sentence."""
+    if REF_HIDDEN not in passage.text:
+        return
+    for sentence in SENTENCE_END.split(passage.text):
+        if REF_HIDDEN not in sentence:
+            continue
+        found = NARROWING.search(sentence)
+        if found is None:
+            continue
+        word = found.group(0)
+        line = passage.locate(word)
+        snippet = _snippet(passage.text, passage.text.index(sentence) + found.start(),
+                           passage.text.index(sentence) + found.end())
+        if line is not None and passage.covers(line, word):
+            lint.log.append(LogEntry(passage.file, line, snippet, "reviewed",
+                                     passage.reviewed[line]))
+            continue
+        _add(lint, passage, f"'{snippet}'{_place(passage)}: '{word}' sizes or compares a figure "
+             "this page hides ([c]), and tells a reader more about it than [c] does",
+             "write the sentence without words that compare or size the hidden figure, or "
+             "leave the figure out of it; if the words are about something else, end the "
+             "sentence with '<!-- reviewed: your reason -->'", line or passage.line)
+
+
 def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
                  threshold: int) -> tuple[str, float] | None:
     """A published count of children or records that the typed number is within `threshold`
@@ -212,6 +283,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                   lint: Lint) -> None:
     """Apply every rule (module docstring) to one passage; add problems and log entries."""
     placeholders(passage, lint)
+    narrowing_words(passage, lint)
     found = mentions(passage.text)
     hidden = knowns.hidden_in(passage.period)
     # Only a period's narrative can write {{ name }} instead of a typed figure.
@@ -226,6 +298,8 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                          and continues_list(passage.text, allowed[0], mention, following, inside))
         if continued and allowed:
             rule = allowed[1]
+        if rule is not None and rule.name == "bounds" and _tight_bound(passage, mention, threshold):
+            rule = None
         inside = continued
         if rule is not None:
             allowed = (mention, rule)

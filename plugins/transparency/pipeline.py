@@ -9,6 +9,7 @@ import hashlib
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +196,7 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
     """Everything people typed that a reader sees (reader_text.py), from every narrative and
     page, and from every published period's period.yaml and tables. Draft periods left out of
     this build are not read: nothing of them is published."""
+    from . import references
     from .narrative import locate, read_text
     from .reader_text import csv_passages, markdown_passages, sheet_passages, yaml_passages
     from .yamlio import read_yaml
@@ -206,8 +208,11 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
         if key in site.excluded_drafts:
             continue
         text = read_text(path, problems)
+        period = site.periods.get(key)
         if text is not None:
-            passages += markdown_passages(path, text, config.markdown, key)
+            passages += markdown_passages(
+                path, text, config.markdown, key,
+                None if period is None else partial(references.hides, period=period))
     # The home page's introduction and the footer's sentence are typed by hand too.
     for name in ("home_introduction", "footer_text"):
         if config.branding.get(name):

@@ -9,7 +9,8 @@ across lines, written with `&nbsp;` or in a code span reads the same to a reader
   Python-Markdown as Pelican renders it, as plain text; the alt and title text of images and
   links; and the options of references (a chart's `title="…"`, which reaches the figure's
   heading, its SVG <title> and the PDF). Inline references become REF (a number a reference
-  produces is never "typed by hand"); block references are removed.
+  produces is never "typed by hand"), or REF_HIDDEN where the number is hidden; block
+  references are removed.
 - `period.yaml`: every text field (titles, labels, notes, summaries, sources, reasons …) and
   every category listed in it.
 - Tables: every category in a CSV file or a workbook sheet (the `value` column is data).
@@ -24,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,6 +37,9 @@ from .problems import Problems
 
 # Stands for what an inline reference produces: not a number typed by hand.
 REF = "\ue000"
+# Stands for an inline reference that shows a hidden number ([c]): the words around it must
+# not narrow it (lint.py).
+REF_HIDDEN = "\ue001"
 REVIEWED = re.compile(r"(?:<!--|#)\s*reviewed:\s*(?P<reason>\S.*?)\s*(?:-->|$)", re.IGNORECASE)
 FENCE = re.compile(r"^\s*(```|~~~)")
 # Markdown metadata keys whose values a reader sees (the page title, the description
@@ -253,10 +257,13 @@ def markdown_renderer(markdown: Mapping[str, Any] | None) -> Any:
 
 
 def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None = None,
-                      period: str = "") -> list[Passage]:
+                      period: str = "",
+                      hides: Callable[[references.Reference], bool] | None = None,
+                      ) -> list[Passage]:
     """Every passage a reader sees of a narrative or page (see the module docstring).
     `markdown` is Pelican's MARKDOWN setting: its extension_configs name the extensions, as
-    Pelican's reader takes them."""
+    Pelican's reader takes them. `hides(reference)` says whether an inline reference shows a
+    hidden number ([c]); such a reference becomes REF_HIDDEN instead of REF."""
     from .narrative import body_start
 
     all_lines = text.splitlines()
@@ -277,7 +284,8 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
     body = []
     for number, line in enumerate(all_lines[start:], start=start + 1):
         for ref in by_line.get(number, ()):
-            line = line.replace(ref.text, "" if ref.kind in references.BLOCK_KINDS else REF)
+            stands = REF_HIDDEN if hides is not None and hides(ref) else REF
+            line = line.replace(ref.text, "" if ref.kind in references.BLOCK_KINDS else stands)
         # Anything else in double braces is a malformed reference, reported elsewhere.
         body.append(references.REFERENCE_RE.sub(REF, line))
         definition = LINK_DEFINITION.match(line)

@@ -196,6 +196,23 @@ def symbol_html(value: Value) -> str:
     return spoken_symbol(value.symbol)
 
 
+def hides(ref: Reference, period: PublishedPeriod) -> bool:
+    """Whether an inline reference shows a hidden number ([c]) on the page: a hidden figure
+    (`value`), a hidden previous value (`previous`), or a change either end of which is
+    hidden. False for block references, targets and names the period does not have (those
+    are reported by check())."""
+    metric = period.values.get(ref.name)
+    if ref.kind not in INLINE_KINDS or ref.kind == "target" or metric is None:
+        return False
+    if ref.kind == "value":
+        return ref.name not in period.targets and metric.value.suppressed
+    change = metric.change
+    previous = change.previous_value if change is not None else None
+    if ref.kind == "previous":
+        return previous is not None and previous.suppressed
+    return metric.value.suppressed or (previous is not None and previous.suppressed)
+
+
 def render_inline(ref: Reference, period: PublishedPeriod) -> str:
     if ref.name in period.targets and ref.kind == "value":
         return html.escape(period.targets[ref.name].text)
