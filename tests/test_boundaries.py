@@ -18,8 +18,11 @@ READERS_OF_THE_PUBLISHED_SITE = (
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
-RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
-       "ees", "balances"}
+# The publishing step: publish.py and the modules it is made of.
+PUBLISHING = {"publish", "publish_tables", "quantities", "publish_relations", "period_cure",
+              "corrections", "lookalikes"}
+RAW = {"model", "load", "metrics", "workbook", "scaffold", "revisions", "pipeline", "ees",
+       "balances", *PUBLISHING}
 
 
 def _imports(module: str) -> set[str]:
@@ -54,7 +57,10 @@ def test_only_the_publishing_step_may_give_a_published_value_a_number():
     for module in READERS_OF_THE_PUBLISHED_SITE:
         if module != "published":
             assert "Issuer" not in _names_from_published(module), module
-    assert "Issuer" in _names_from_published("publish")
+    # Within the publishing step, only the table step holds it (ISSUED), and the others
+    # take it from there: one place gives numbers.
+    holders = {m for m in PUBLISHING if "Issuer" in _names_from_published(m)}
+    assert holders == {"publish_tables"}, holders
 
 
 def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):

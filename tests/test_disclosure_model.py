@@ -18,7 +18,7 @@ from attacker import attack
 
 from factories import CONFIG
 from support import fig, make_figure, make_period, make_table, metric, tab
-from transparency import publish
+from transparency import period_cure, publish
 from transparency.audit import audit_site
 from transparency.downloads import write_downloads
 from transparency.model import Relation, RelationTerm, Revision, Selector, Site, Where
@@ -49,7 +49,7 @@ def leaky(monkeypatch):
     def run(site: Site) -> PublishedSite:
         with monkeypatch.context() as m:
             m.setattr(publish, "audit_site", lambda *a, **k: [])
-            m.setattr(publish, "audit_period", lambda *a, **k: [])
+            m.setattr(period_cure, "audit_period", lambda *a, **k: [])
             return publish.publish_site(site, CONFIG)
     return run
 

@@ -1,0 +1,110 @@
+"""A period's declared relations (stock and flow, a figure that is a cell, a rate of a
+population) and the relations its percentage figures imply, as published facts over
+published quantities for the disclosure audit. Part of the publishing step (publish.py)."""
+
+from __future__ import annotations
+
+from .balances import own_difference
+from .metrics import select
+from .model import Figure, Period, Relation, RelationTerm, Site
+from .published import Implied, PublishedRelation, Ref
+from .quantities import Raw
+
+
+def relation_refs(period: Period, term: RelationTerm) -> tuple[tuple[float, Ref], ...]:
+    """A declared term as published quantities: a figure or metric, or the table cells (or
+    margin) a selection covers."""
+    version = (f"{period.report}/{term.period or period.previous}" if term.previous
+               else period.key)
+    sel = term.selector
+    if sel.figure is not None:
+        return ((1.0, (version, "figure", sel.figure, ())),)
+    if term.previous:
+        return ()  # tables of the previous period: not supported (the loader refuses them)
+    part = select(period, sel)
+    return tuple((1.0, (version, "table", part.table or "", key)) for key in part.cells)
+
+
+def _negated(terms: tuple[tuple[float, Ref], ...]) -> tuple[tuple[float, Ref], ...]:
+    return tuple((-c, r) for c, r in terms)
+
+
+def stock_flow_why(period: Period, rel: Relation) -> str:
+    """A stock and flow as the audit names it ("iro/2021-22: stock and flow of children in
+    care (period.yaml line 36)"): its published relation, and the contradictions about it."""
+    line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+    return f"{period.key}: stock and flow of {rel.label}{line}"
+
+
+def period_relations(period: Period, raws: dict[str, Raw],
+               site: Site) -> tuple[PublishedRelation, ...]:
+    """The period's declared relations, and those its figures' definitions imply, as
+    published facts over published quantities (structure only, but for a stock and flow's
+    own difference, which only the audit reads). `site`: to read `previous.NAME` terms."""
+    out: list[PublishedRelation] = []
+    where = f"{period.key}: "
+    for rel in period.relations:
+        line = f" (period.yaml line {rel.where.line})" if rel.where.line else ""
+        if rel.kind in ("distinct", "hierarchy"):
+            continue  # a coincidence settled; category groups go in PublishedPeriod.hierarchies
+        if rel.kind == "stock_flow":
+            assert rel.start is not None and rel.end is not None
+            terms = (*relation_refs(period, rel.start),
+                     *(t for x in rel.inflow for t in relation_refs(period, x)),
+                     *(t for x in rel.outflow for t in _negated(relation_refs(period, x))),
+                     *_negated(relation_refs(period, rel.end)))
+            out.append(PublishedRelation("linear", stock_flow_why(period, rel),
+                                         terms=terms, tolerance=rel.tolerance, home=period.key,
+                                         own_difference=own_difference(period, rel, site)))
+        elif rel.kind == "same":
+            figure, cells = (relation_refs(period, t) for t in rel.terms)
+            out.append(PublishedRelation("linear", f"{where}'{rel.label}' is a cell or margin of "
+                                         f"a table{line}", terms=(*figure, *_negated(cells)),
+                                         home=period.key))
+        else:
+            assert rel.rate is not None and rel.population is not None
+            rate = relation_refs(period, rel.rate)
+            if len(rate) != 1:
+                continue
+            implied = Implied(f"rate:{rel.label}", f"the {rel.counts} behind the rate "
+                              f"{rel.label}", rel.counts)
+            out.append(PublishedRelation(
+                "ratio", f"{where}{rel.label} is a rate per {rel.per:g} of a population{line}",
+                value=rate[0][1], numerator=((1.0, (period.key, "implied", implied.name, ())),),
+                denominator=relation_refs(period, rel.population), scale=rel.per,
+                implied=(implied,), home=period.key))
+    for name, fig in period.figures.items():
+        if (fig.of is None and fig.part is None) or name not in raws:
+            continue
+        _percent_relations(period, name, fig, out)
+    return tuple(out)
+
+
+def _percent_relations(period: Period, name: str, fig: Figure,
+                       out: list[PublishedRelation]) -> None:
+    """A percentage figure tied to its counts: `of` (the whole) and `part` (the share), either
+    a figure of the period or, where the period does not give it, a count the percentage
+    implies. What is left of the whole is implied too."""
+    where = f"{period.key}: "
+    tied = period.figures[fig.of or fig.part or ""]
+    counts, sensitive = tied.counts, tied.sensitive or fig.sensitive
+    implied: list[Implied] = []
+
+    def ref(figure: str | None, role: str, label: str) -> Ref:
+        if figure is not None:
+            return (period.key, "figure", figure, ())
+        implied.append(Implied(f"{name}:{role}", label, counts, sensitive))
+        return (period.key, "implied", f"{name}:{role}", ())
+
+    part_ref = ref(fig.part, "count", f"the {counts} '{name}' is a percentage of")
+    whole_ref = ref(fig.of, "whole", f"the {counts} '{name}' is a percentage of, all of them")
+    rest = Implied(f"{name}:rest", f"the {counts} of '{fig.of or name + ':whole'}' outside "
+                   f"'{fig.part or name}'", counts, sensitive)
+    rest_ref: Ref = (period.key, "implied", rest.name, ())
+    why = (f"{where}'{name}' is a percentage of '{fig.of}'" if fig.of
+           else f"{where}'{name}' is the percentage '{fig.part}' is of a whole")
+    out.append(PublishedRelation("ratio", why, value=(period.key, "figure", name, ()),
+                                 numerator=((1.0, part_ref),), denominator=((1.0, whole_ref),),
+                                 scale=100.0, implied=tuple(implied)))
+    out.append(PublishedRelation("linear", why, terms=((1.0, part_ref), (1.0, rest_ref),
+                                                       (-1.0, whole_ref)), implied=(rest,)))
