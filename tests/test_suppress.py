@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from transparency.publish_tables import _unrevealing
 from transparency.suppress import (
     Line,
     Rule,
+    cells_the_choice_reveals,
     collapse_groups,
     derived_is_disclosive,
     lines_of,
@@ -365,14 +367,76 @@ def test_optimal_secondary_keeps_the_line_rule_and_never_hides_more(rows):
 def test_a_choice_of_complement_a_reader_can_invert_is_found():
     # Section 20 and Remand add to 11; the complement is the smallest shown cell, so only
     # 5 + 6 and 6 + 5 give this page (a red-team finding): a third cell must be hidden.
-    from transparency.suppress import Rule, lines_the_choice_reveals, suppress_table
-
     values = {("Care order",): 120.0, ("Interim care order",): 40.0, ("Placement order",): 6.0,
               ("Section 20",): 6.0, ("Remand",): 5.0, ("Total",): 177.0}
     rule = Rule(5)
     hidden = suppress_table(values, {}, 1, rule)
     assert hidden == {("Remand",), ("Section 20",)} or hidden == {("Remand",), ("Placement order",)}
-    assert lines_the_choice_reveals(values, {}, 1, rule, hidden, 3)
+    assert cells_the_choice_reveals(values, {}, 1, rule, hidden, 3) == hidden
     # With a larger gap to the next cell, many splits give the same page.
     roomy = {**values, ("Section 20",): 30.0, ("Placement order",): 40.0, ("Total",): 235.0}
-    assert not lines_the_choice_reveals(roomy, {}, 1, rule, suppress_table(roomy, {}, 1, rule), 3)
+    assert not cells_the_choice_reveals(roomy, {}, 1, rule, suppress_table(roomy, {}, 1, rule), 3)
+
+
+def test_a_choice_among_three_hidden_cells_is_inverted_too():
+    # 3 and 2 are small and add to 5, so a complement is needed: one of the two 20s. A reader
+    # knows the complement is no larger than the 20 left shown and the two small counts add
+    # to at most 5, so the complement is 20 exactly (issue 10: lines with three hidden
+    # cells were not inverted). The table step then hides the other 20 too.
+    values = {("A",): 3.0, ("B",): 2.0, ("C",): 20.0, ("D",): 20.0, ("Total",): 45.0}
+    rule = Rule(5)
+    hidden = suppress_table(values, {}, 1, rule)
+    complement = next(iter(hidden - {("A",), ("B",)}))
+    assert len(hidden) == 3
+    assert cells_the_choice_reveals(values, {}, 1, rule, hidden, 3) == {complement}
+    widened = _unrevealing(values, {}, 1, rule, hidden, 3)
+    assert widened == {("A",), ("B",), ("C",), ("D",)}
+    assert all(len([k for k in line.members if k in widened]) != 1
+               for line in lines_of(values, 1))
+
+
+def _choice_by_enumeration(values, hidden, rule):
+    """The hidden members of a one-line table a reader who replays suppress_table narrows to
+    fewer than 3 values, by trying every split of their sum (the total is shown)."""
+    unknown = sorted(hidden)
+    lowest = 0 if rule.hide_zero else 1
+    seen = {k: set() for k in unknown}
+
+    def splits(i, left):
+        if i == len(unknown) - 1:
+            if left >= lowest:
+                yield [left]
+            return
+        for value in range(lowest, int(left) - lowest * (len(unknown) - i - 1) + 1):
+            yield from ([value, *rest] for rest in splits(i + 1, left - value))
+
+    for split in splits(0, sum(values[k] for k in unknown)):
+        if suppress_table({**values, **dict(zip(unknown, map(float, split), strict=True))},
+                          {}, 1, rule) == hidden:
+            for key, value in zip(unknown, split, strict=True):
+                seen[key].add(value)
+    return {k for k, v in seen.items() if len(v) < 3}
+
+
+def test_the_choice_check_misses_nothing_enumeration_finds():
+    # Whatever a reader who replays the rule can narrow, by trying every split, the witness
+    # search reports too (it may report more: what it cannot prove possible it takes as
+    # ruled out). Tables whose hidden cells are all small are the audit's readings.
+    import random
+
+    chance = random.Random(11)
+    narrowed = 0
+    for _ in range(300):
+        rule = chance.choice([Rule(5), Rule(3), Rule(10, hide_zero=True)])
+        cells = [chance.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
+                 for _ in range(chance.randint(3, 5))]
+        values = {(chr(65 + i),): float(v) for i, v in enumerate(cells)}
+        values[(T,)] = float(sum(cells))
+        hidden = suppress_table(values, {}, 1, rule)
+        if not hidden or (T,) in hidden or len(hidden) > 3 \
+                or all(rule.is_small(values[k]) for k in hidden):
+            continue
+        truth = _choice_by_enumeration(values, hidden, rule)
+        assert truth <= cells_the_choice_reveals(values, {}, 1, rule, hidden, 3), (cells, rule)
+        narrowed += bool(truth)
+    assert narrowed >= 5, "the sample must hold tables a reader can narrow"

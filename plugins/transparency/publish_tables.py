@@ -15,9 +15,9 @@ from .settings import Config
 from .suppress import (
     Key,
     Rule,
+    cells_the_choice_reveals,
     collapse_groups,
     lines_of,
-    lines_the_choice_reveals,
     rule_for,
     secondary,
     suppress_table,
@@ -50,21 +50,22 @@ def column_decimals(values: Iterable[float], unit: str) -> int:
 
 def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, rule: Rule,
                  hidden: set[Key], min_range: int) -> set[Key]:
-    """`hidden`, with one more cell in each line where knowing how complements are chosen
-    would narrow its two hidden cells (suppress.lines_the_choice_reveals): the line's smallest
-    other shown member, then the table's complements chosen again around it."""
-    for _ in range(len(values)):
-        lines = lines_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range)
-        extra = set()
-        for line in lines:
-            shown = sorted((k for k in line.members if k not in hidden and not symbols.get(k)
-                            and values[k] > 0), key=lambda k: (values[k], k))
-            if shown:
-                extra.add(shown[0])
-        if not extra:
-            return hidden
-        hidden = secondary(values, symbols, hidden | extra, lines_of(values, ndims), rule)
-    return hidden
+    """`hidden` (what suppress_table chose), with one more cell beside each hidden cell that
+    knowing how complements are chosen would narrow (suppress.cells_the_choice_reveals): the
+    smallest shown member of the lines through it, then the table's complements chosen again
+    around them. One pass: the widened page has more hidden cells than the rule alone would
+    choose, so a reader cannot replay the rule on it."""
+    revealed = cells_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range)
+    lines = lines_of(values, ndims)
+    extra = set()
+    for cell in sorted(revealed):
+        shown = sorted((k for line in lines if cell in line.members and line.total is not None
+                        for k in line.members
+                        if k not in hidden and not symbols.get(k) and values[k] > 0),
+                       key=lambda k: (values[k], k))
+        if shown:
+            extra.add(shown[0])
+    return secondary(values, symbols, hidden | extra, lines, rule) if extra else hidden
 
 
 def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
