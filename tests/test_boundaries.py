@@ -18,7 +18,8 @@ READERS_OF_THE_PUBLISHED_SITE = (
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
-RAW = {"model", "load", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
+RAW = {"model", "load", "load_fields", "load_csv", "load_entries", "load_tables",
+       "load_relations", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
        "ees", "balances"}
 
 

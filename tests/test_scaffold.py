@@ -17,7 +17,7 @@ import yaml
 
 import support
 from sites import COUNCIL, copy_project
-from transparency import load, pipeline, scaffold
+from transparency import load_fields, pipeline, scaffold
 from transparency.lint import placeholder_lines
 from transparency.settings import resolve
 
@@ -52,7 +52,7 @@ def fill_yaml(new_value: object, old_value: object) -> object:
         return {k: fill_yaml(v, old.get(k)) for k, v in new_value.items()}
     if isinstance(new_value, list) and isinstance(old_value, list):
         return [fill_yaml(n, o) for n, o in zip(new_value, old_value, strict=True)]
-    return old_value if load.is_placeholder(new_value) else new_value
+    return old_value if load_fields.is_placeholder(new_value) else new_value
 
 
 def fill_in(made: scaffold.Scaffold, prev_folder: Path) -> None:

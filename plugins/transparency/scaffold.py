@@ -16,7 +16,7 @@ Writes, and never overwrites:
 * content/<report>/<period>.md: the previous narrative's headings and references, with each
   paragraph of prose replaced by a "[Write about …]" prompt.
 
-The loader refuses every FILL IN and every empty value (load.PLACEHOLDER), and a publish build
+The loader refuses every FILL IN and every empty value (load_fields.PLACEHOLDER), and a publish build
 refuses every "[Write …]" (lint.PLACEHOLDER), so nothing unfinished can be published.
 Independent of Pelican.
 """
@@ -34,7 +34,9 @@ from typing import Any
 
 import yaml
 
-from . import load, narrative
+from . import narrative
+from .load import load_period
+from .load_fields import FORMAT_DOC, PERIOD_FILE, PERIOD_RE, PLACEHOLDER
 from .model import Period
 from .narrative import MAIN_POINTS
 from .problems import Problems
@@ -42,7 +44,7 @@ from .references import BLOCK_KINDS, REFERENCE_RE
 from .workbook import MAX_SHEET_NAME
 from .yamlio import YamlReadError, read_yaml
 
-FILL = load.PLACEHOLDER
+FILL = PLACEHOLDER
 WORKBOOK = "tables.xlsx"
 EDITING_DOC = "docs/editing.md"
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -80,7 +82,7 @@ class Scaffold:
                  *(f"  {rel(p)}" for p in self.files),
                  "",
                  "Next:",
-                 f"  1. Replace every {FILL} in {rel(self.folder / load.PERIOD_FILE)} and fill in "
+                 f"  1. Replace every {FILL} in {rel(self.folder / PERIOD_FILE)} and fill in "
                  "every table's values.",
                  "  2. Run 'invoke check': it lists everything still to fill in.",
                  f"  3. Write the narrative in {rel(self.narrative)}, replacing each [Write …].",
@@ -132,8 +134,8 @@ def find_previous(report_dir: Path, new_end: dt.date | None) -> _Previous | None
     """The latest period of the report that ends before new_end (any, if new_end is None)."""
     found = []
     for folder in sorted(report_dir.iterdir()) if report_dir.is_dir() else []:
-        path = folder / load.PERIOD_FILE
-        if not (folder.is_dir() and load.PERIOD_RE.match(folder.name) and path.is_file()):
+        path = folder / PERIOD_FILE
+        if not (folder.is_dir() and PERIOD_RE.match(folder.name) and path.is_file()):
             continue
         try:
             data = read_yaml(path)
@@ -435,7 +437,7 @@ def _header(report: str, name: str, prev: str) -> str:
             "# placeholder in capitals (the whole of it) and fill in every table's values;\n"
             "# 'invoke check' lists what is left. The period is a draft: built for preview, never\n"
             "# published. To publish it, set 'status: published' and add 'published: YYYY-MM-DD'.\n"
-            f"# See {EDITING_DOC}, 'Starting a new period', and {load.FORMAT_DOC}.\n")
+            f"# See {EDITING_DOC}, 'Starting a new period', and {FORMAT_DOC}.\n")
 
 
 def dump_yaml(data: YamlMap) -> str:
@@ -583,7 +585,7 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     reports = list(reports)
     if report not in reports:
         raise ScaffoldError(f"'{report}' is not a report kind. Use one of: {', '.join(reports)}.")
-    if not load.PERIOD_RE.match(name):
+    if not PERIOD_RE.match(name):
         raise ScaffoldError(f"'{name}' is not a period name. Use 2022-23 for April 2022 to March "
                             "2023, or 2022-10-to-2023-09 for any other span (first month to last "
                             "month).")
@@ -597,13 +599,13 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     prev = find_previous(data_path / report, dates[1] if dates else None)
     if prev is None:
         raise ScaffoldError(f"there is no earlier {report} period in {data_path / report} to start "
-                            f"from. Write {report}/{name} by hand (see {load.FORMAT_DOC}).")
+                            f"from. Write {report}/{name} by hand (see {FORMAT_DOC}).")
     problems = Problems()
-    old_period = load.load_period(prev.folder, report, problems)
+    old_period = load_period(prev.folder, report, problems)
     if problems or old_period is None:
         raise ScaffoldError(f"the previous period, {report}/{prev.name}, has problems; run "
                             f"'invoke check' and fix them first.\n{problems.report()}")
-    old = read_yaml(prev.folder / load.PERIOD_FILE)
+    old = read_yaml(prev.folder / PERIOD_FILE)
     rt = _Retimer(prev, str(old.get("period_label", "")), name, dates)
     table_names = [n for n in (old.get("tables") or {}) if n in old_period.tables]
     sheets = _sheet_names(table_names) if excel else None
@@ -626,7 +628,7 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     # Everything is worked out; now write.
     made = Scaffold(f"{report}/{name}", prev.name, folder, story)
     folder.mkdir(parents=True)
-    yaml_path = folder / load.PERIOD_FILE
+    yaml_path = folder / PERIOD_FILE
     yaml_path.write_text(_header(report, name, prev.name) + dump_yaml(data), encoding="utf-8")
     made.files.append(yaml_path)
     if sheets is not None:
