@@ -33,8 +33,6 @@ from .load_fields import (
     NAME_RE,
     PERIOD_FILE,
     PERIOD_RE,
-    SECTIONS,
-    TOP_FIELDS,
     FieldReader,
     report_placeholders,
 )
@@ -53,9 +51,8 @@ from .model import (
 )
 from .problems import Problems
 from .revisions import REVISIONS_DIR, parse_revisions
+from .schema import ENTRY_SECTIONS, STATUSES
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
-
-STATUSES = ("published", "draft")
 
 
 def load_period(folder: Path, report: str, problems: Problems,
@@ -76,8 +73,8 @@ def load_period(folder: Path, report: str, problems: Problems,
                      f"start from the example in {FORMAT_DOC}", line=1)
         return None
     report_placeholders(data, path, "", data.line, problems)
-    ctx = FieldReader(problems, path, data, "")
-    ctx.unknown_keys(TOP_FIELDS)
+    ctx = FieldReader(problems, path, data, "", "period")
+    ctx.unknown_keys()
     kind = ctx.text("report")
     if kind and kind != report:
         ctx.problem("report", f"report is '{kind}' but the folder is data/{report}/",
@@ -93,16 +90,16 @@ def load_period(folder: Path, report: str, problems: Problems,
     if start and end and end < start:
         ctx.problem("period_end", f"the period ends ({end}) before it starts ({start})",
                     "check the two dates; the end must not be before the start")
-    status = ctx.choice("status", STATUSES, default="published")
+    status = ctx.choice("status", STATUSES)
     draft = status == "draft"
     # A draft may carry its planned publication date; a published period must say when.
     published = ctx.date("published", required=not draft)
-    source_map = ctx.mapping("source", required=True)
+    source_map = ctx.mapping("source")
     source = None
     if source_map is not None:
-        sctx = ctx.sub("source", source_map)
-        sctx.unknown_keys({"file", "title", "publisher", "date", "presented_to", "url"})
-        url = sctx.text("url", required=False)
+        sctx = ctx.sub("source", source_map, "source")
+        sctx.unknown_keys()
+        url = sctx.text("url")
         if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
             sctx.problem("url", f"'{url}' is not a web address",
                          "give the address of the document on the council's site, starting "
@@ -110,7 +107,8 @@ def load_period(folder: Path, report: str, problems: Problems,
             url = ""
         source = Source(file=sctx.text("file"), title=sctx.text("title"),
                         publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
-                        presented_to=sctx.text("presented_to", required=False), url=url)
+                        presented_to=sctx.text("presented_to"), url=url)
+        sctx.finish()
     notes_raw = data.get("notes", [])
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
         ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
@@ -119,14 +117,14 @@ def load_period(folder: Path, report: str, problems: Problems,
                     period_label=ctx.text("period_label"), start=start or dt.date.min,
                     end=end or dt.date.min, published=published or dt.date.min, draft=draft,
                     source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
-                    folder=folder, previous=ctx.text("previous", required=False) or None,
+                    folder=folder, previous=ctx.text("previous") or None,
                     notes=list(notes_raw),
                     previous_line=data.line_of("previous") if "previous" in data else None,
-                    next_update=ctx.text("next_update", required=False))
+                    next_update=ctx.text("next_update"))
     declared_files: set[Path] = set()
     books = Workbooks()
     seen_names: dict[str, str] = {}
-    for section in SECTIONS:
+    for section in ENTRY_SECTIONS:
         entries = ctx.mapping(section)
         if entries is None:
             continue
@@ -148,7 +146,7 @@ def load_period(folder: Path, report: str, problems: Problems,
                              f"indent its fields under it (see {FORMAT_DOC})",
                              line=entries.line_of(entry_name), field=field)
                 continue
-            sub = ctx.sub(field, entry)
+            sub = ctx.sub(field, entry, section)
             sub.path = field
             apply_preset(sub, report, section, entry_name)
             if section == "figures":
@@ -173,6 +171,7 @@ def load_period(folder: Path, report: str, problems: Problems,
                 metric = parse_metric(sub, entry_name)
                 if metric is not None:
                     period.metrics[entry_name] = metric
+            sub.finish()
     printed_raw = data.get("printed")
     if printed_raw is not None:
         if isinstance(printed_raw, LinedList):
@@ -184,6 +183,7 @@ def load_period(folder: Path, report: str, problems: Problems,
         period.relations = parse_relations(ctx, data["relations"])
     if version_of is None:
         period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
+    ctx.finish()
     for child in sorted(folder.iterdir()):
         # "~$tables.xlsx" is the lock file Excel keeps beside a workbook while it is open.
         if child.name == PERIOD_FILE or child.name.startswith((".", "~$")):

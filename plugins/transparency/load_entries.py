@@ -26,6 +26,7 @@ from .model import (
     Where,
 )
 from .problems import Problems
+from .schema import CHANGES, DIRECTIONS
 from .terms import PEOPLE_DIMENSIONS, Counts, Unit
 from .yamlio import LinedDict, LinedList
 
@@ -146,8 +147,7 @@ def _figure_name(ctx: FieldReader, key: str, unit: str) -> str | None:
 
 
 def parse_figure(ctx: FieldReader, name: str) -> Figure:
-    ctx.unknown_keys({"label", "value", "unit", "counts", "date", "source", "note", "sensitive",
-                      "covers", "of", "part", "not_people", "headline", "definition"})
+    ctx.unknown_keys()
     unit, counts = unit_counts(ctx, percent_of=True)
     of, part = (_figure_name(ctx, key, unit) for key in ("of", "part"))
     not_people = read_reason(ctx, "not_people")
@@ -176,14 +176,14 @@ def parse_figure(ctx: FieldReader, name: str) -> Figure:
         name=name, label=ctx.text("label"),
         value=ctx.number("value", allow_x=True, whole=unit == "count"),
         unit=unit, counts=counts, source=ctx.text("source"), where=Where(ctx.file, ctx.line()),
-        date=ctx.date("date", required=False), note=ctx.text("note", required=False),
-        sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers", required=False),
+        date=ctx.date("date"), note=ctx.text("note"),
+        sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers"),
         headline=ctx.boolean("headline"),
-        definition=ctx.text("definition", required=False))
+        definition=ctx.text("definition"))
 
 
 def parse_target(ctx: FieldReader, name: str) -> Target:
-    ctx.unknown_keys({"label", "value", "direction", "range", "unit", "source", "note"})
+    ctx.unknown_keys()
     unit = ctx.choice("unit", UNITS)
     value = None
     rng = None
@@ -202,10 +202,10 @@ def parse_target(ctx: FieldReader, name: str) -> Target:
             ctx.problem("value", "a target has either 'value' or 'range', not both",
                         "remove one of them")
     else:
-        value = ctx.number("value")
+        value = ctx.number("value", required=True)  # declared: required unless `range`
     return Target(name=name, label=ctx.text("label"), unit=unit, source=ctx.text("source"),
                   where=Where(ctx.file, ctx.line()), value=value,
-                  direction=ctx.choice("direction", ("higher", "lower"), default="higher"),
+                  direction=ctx.choice("direction", DIRECTIONS),
                   range=rng)
 
 
@@ -261,8 +261,7 @@ def apply_preset(ctx: FieldReader, report: str, section: str, name: str) -> None
 
 
 def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
-    ctx.unknown_keys({"label", "definition", "type", "of", "numerator", "denominator",
-                      "decimals", "target", "headline", "covers"})
+    ctx.unknown_keys()
     mtype = ctx.choice("type", METRIC_TYPES)
     of: list[Selector] = []
     numerator = denominator = None
@@ -293,7 +292,7 @@ def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
                       type=mtype, where=Where(ctx.file, ctx.line()), of=tuple(of),
                       numerator=numerator, denominator=denominator, decimals=decimals,
                       target=str(target) if target is not None else None,
-                      headline=ctx.boolean("headline"), covers=ctx.text("covers", required=False))
+                      headline=ctx.boolean("headline"), covers=ctx.text("covers"))
 
 
 def parse_printed(ctx: FieldReader, raw: LinedList) -> list[Printed]:
@@ -304,8 +303,8 @@ def parse_printed(ctx: FieldReader, raw: LinedList) -> list[Printed]:
                              f"see 'Printed figures' in {FORMAT_DOC}", line=raw.line_of(i),
                              field="printed")
             continue
-        sub = FieldReader(ctx.problems, ctx.file, item, f"printed[{i + 1}]")
-        sub.unknown_keys({"quote", "where", "metric", "of", "change", "value", "source_error"})
+        sub = FieldReader(ctx.problems, ctx.file, item, f"printed[{i + 1}]", "printed")
+        sub.unknown_keys()
         value_raw = item.get("value")
         value = sub.number("value")
         decimals = 0
@@ -318,9 +317,10 @@ def parse_printed(ctx: FieldReader, raw: LinedList) -> list[Printed]:
             sub.problem(None, "a printed entry names either 'metric' or 'of'", "give exactly one")
         out.append(Printed(quote=sub.text("quote"), where_in_source=sub.text("where"),
                            value=value or 0.0, decimals=decimals,
-                           change=sub.choice("change", ("value", "change", "percent"), "value"),
+                           change=sub.choice("change", CHANGES),
                            where=Where(ctx.file, item.line), metric=str(metric) if metric else None,
                            of=of, source_error=sub.boolean("source_error")))
+        sub.finish()
     return out
 
 

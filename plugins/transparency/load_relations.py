@@ -20,6 +20,7 @@ from .model import (
     Figure,
     Period,
     Relation,
+    RelationKind,
     RelationTerm,
     Where,
 )
@@ -27,13 +28,6 @@ from .problems import Problems
 from .yamlio import LinedDict, LinedList
 
 RELATION_HINT = "see 'Relations' in " + FORMAT_DOC
-_RELATION_FIELDS = {
-    "stock_flow": {"stock_flow", "start", "in", "out", "end", "tolerance"},
-    "same": {"same", "as"},
-    "rate": {"rate", "population", "per", "counts"},
-    "distinct": {"distinct", "reason"},
-    "hierarchy": {"hierarchy", "members"},
-}
 
 
 def _relation_term(ctx: FieldReader, key: str, raw: Any) -> RelationTerm | None:
@@ -63,64 +57,72 @@ def parse_relations(ctx: FieldReader, raw: Any) -> list[Relation]:
                              + ", ".join(RELATION_KINDS), RELATION_HINT, line=line, field=field)
             continue
         kind = kinds[0]
-        sub = ctx.sub(field, entry)
+        sub = ctx.sub(field, entry, f"relations.{kind}")
         sub.path = field
-        sub.unknown_keys(_RELATION_FIELDS[kind])
-        where = Where(ctx.file, line)
-        if kind == "stock_flow":
-            start, end = (_relation_term(sub, k, entry.get(k)) if k in entry else None
-                          for k in ("start", "end"))
-            if start is None or end is None:
-                sub.problem(None, "a stock_flow relation needs 'start' and 'end' (and 'in' and "
-                            "'out')", RELATION_HINT)
-                continue
-            tolerance = sub.number("tolerance", required=False) or 0.0
-            out.append(Relation(kind, str(entry["stock_flow"]), where, start=start, end=end,
-                                inflow=_relation_terms(sub, "in"),
-                                outflow=_relation_terms(sub, "out"), tolerance=tolerance))
-        elif kind == "same":
-            figure = _relation_term(sub, "same", entry["same"])
-            cell = _relation_term(sub, "as", entry.get("as"))
-            if figure is None or cell is None or figure.selector.figure is None:
-                sub.problem("same", "a 'same' relation names a figure, and 'as' the table cell "
-                            "or margin it equals", RELATION_HINT)
-                continue
-            out.append(Relation(kind, figure.selector.figure, where, terms=(figure, cell)))
-        elif kind == "hierarchy":
-            group, members = entry.get("hierarchy"), entry.get("members")
-            if (not isinstance(group, str) or not isinstance(members, list) or not members
-                    or not all(isinstance(m, str) for m in members)):
-                sub.problem("members", "a 'hierarchy' relation names a group category and lists "
-                            "its 'members' (categories)", RELATION_HINT)
-                continue
-            out.append(Relation(kind, group, where, members=tuple(members)))
-        elif kind == "distinct":
-            terms = _relation_terms(sub, "distinct")
-            if not terms:
-                sub.problem("distinct", "a 'distinct' relation lists the figures or table "
-                            "selections it is about", RELATION_HINT)
-                continue
-            reason = read_reason(sub, "reason")
-            if not reason:
-                # It switches a fail-closed check off: a reviewer must be able to check why.
-                sub.problem("reason", "a 'distinct' relation must say why the numbers are not "
-                            "related", "add 'reason: <why>' in words (e.g. 'children who "
-                            "identify as trans are some of those who entered, not a flow of "
-                            "their own'); " + RELATION_HINT)
-                continue
-            out.append(Relation(kind, reason, where, terms=terms))
-        else:
-            rate = _relation_term(sub, "rate", entry["rate"])
-            population = _relation_term(sub, "population", entry.get("population"))
-            if rate is None or population is None:
-                sub.problem("population", "a 'rate' relation needs the rate and the "
-                            "'population' it is per", RELATION_HINT)
-                continue
-            per = sub.number("per", required=False) or 0.0  # 0: as the rate's unit says
-            counts = sub.choice("counts", PEOPLE, default="children")
-            out.append(Relation(kind, rate.selector.describe(), where, rate=rate,
-                                population=population, per=per, counts=counts))
+        sub.unknown_keys()
+        rel = _relation(sub, kind, entry, Where(ctx.file, line))
+        sub.finish()
+        if rel is not None:
+            out.append(rel)
     return out
+
+
+def _relation(sub: FieldReader, kind: RelationKind, entry: LinedDict,
+              where: Where) -> Relation | None:
+    """One relation of the kind `kind`, or None (with its problem) if it cannot be used."""
+    if kind == "stock_flow":
+        start, end = (_relation_term(sub, k, entry.get(k)) if k in entry else None
+                      for k in ("start", "end"))
+        if start is None or end is None:
+            sub.problem(None, "a stock_flow relation needs 'start' and 'end' (and 'in' and "
+                        "'out')", RELATION_HINT)
+            return None
+        tolerance = sub.number("tolerance") or 0.0
+        return Relation(kind, str(entry["stock_flow"]), where, start=start, end=end,
+                        inflow=_relation_terms(sub, "in"),
+                        outflow=_relation_terms(sub, "out"), tolerance=tolerance)
+    if kind == "same":
+        figure = _relation_term(sub, "same", entry["same"])
+        cell = _relation_term(sub, "as", entry.get("as"))
+        if figure is None or cell is None or figure.selector.figure is None:
+            sub.problem("same", "a 'same' relation names a figure, and 'as' the table cell "
+                        "or margin it equals", RELATION_HINT)
+            return None
+        return Relation(kind, figure.selector.figure, where, terms=(figure, cell))
+    if kind == "hierarchy":
+        group, members = entry.get("hierarchy"), entry.get("members")
+        if (not isinstance(group, str) or not isinstance(members, list) or not members
+                or not all(isinstance(m, str) for m in members)):
+            sub.problem("members", "a 'hierarchy' relation names a group category and lists "
+                        "its 'members' (categories)", RELATION_HINT)
+            return None
+        return Relation(kind, group, where, members=tuple(members))
+    if kind == "distinct":
+        terms = _relation_terms(sub, "distinct")
+        if not terms:
+            sub.problem("distinct", "a 'distinct' relation lists the figures or table "
+                        "selections it is about", RELATION_HINT)
+            return None
+        reason = read_reason(sub, "reason")
+        if not reason:
+            # It switches a fail-closed check off: a reviewer must be able to check why.
+            sub.problem("reason", "a 'distinct' relation must say why the numbers are not "
+                        "related", "add 'reason: <why>' in words (e.g. 'children who "
+                        "identify as trans are some of those who entered, not a flow of "
+                        "their own'); " + RELATION_HINT)
+            return None
+        return Relation(kind, reason, where, terms=terms)
+    # kind == 'rate'
+    rate = _relation_term(sub, "rate", entry["rate"])
+    population = _relation_term(sub, "population", entry.get("population"))
+    if rate is None or population is None:
+        sub.problem("population", "a 'rate' relation needs the rate and the "
+                    "'population' it is per", RELATION_HINT)
+        return None
+    per = sub.number("per") or 0.0  # 0: as the rate's unit says
+    counts = sub.choice("counts", PEOPLE)
+    return Relation(kind, rate.selector.describe(), where, rate=rate, population=population,
+                    per=per, counts=counts)
 
 
 def check_relations(period: Period, problems: Problems) -> None:

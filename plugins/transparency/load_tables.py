@@ -22,6 +22,7 @@ from .model import (
     Table,
     Where,
 )
+from .schema import ORDERS, TOTAL_KINDS
 from .terms import SOURCE_SYMBOLS, Counts
 from .workbook import MAX_SHEET_NAME
 from .workbook import SUFFIX as XLSX
@@ -32,7 +33,7 @@ def _read_table_file(ctx: FieldReader, folder: Path, file_name: str, dims: list[
     """The table's frame, its file and (for a workbook) its sheet."""
     path = folder / file_name
     suffix = Path(file_name).suffix.lower()
-    sheet = ctx.text("sheet", required=False) or None
+    sheet = ctx.text("sheet") or None
     if Path(file_name).name != file_name or suffix not in (".csv", XLSX):
         ctx.problem("file", f"'{file_name}' must be a .csv or {XLSX} file name in the period folder",
                     "write just the file name, e.g. placement_type.csv")
@@ -79,9 +80,7 @@ def _parse_not_total(ctx: FieldReader) -> dict[str, str]:
 
 def parse_table(ctx: FieldReader, name: str, folder: Path,
                 books: Workbooks) -> tuple[Table | None, Path | None]:
-    ctx.unknown_keys({"file", "sheet", "title", "dimensions", "measure", "unit", "counts", "date",
-                      "population", "source", "note", "sensitive", "collapse", "base",
-                      "not_people", "not_total", "order", "total"})
+    ctx.unknown_keys()
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -101,7 +100,7 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,
     elif raw_base == "unknown":
         base = "unknown"
     else:
-        base = ctx.number("base", whole=True, required=False)
+        base = ctx.number("base", whole=True)
     if base is not None and ctx.m.get("unit") != "percent":
         ctx.problem("base", "'base' is only for tables of percentages",
                     "remove it, or set 'unit: percent'")
@@ -115,7 +114,7 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,
                     "'base: unknown' hides every cell")
     not_people = read_reason(ctx, "not_people")
     not_total = _parse_not_total(ctx)
-    dims_raw = ctx.mapping("dimensions", required=True)
+    dims_raw = ctx.mapping("dimensions")
     dims: dict[str, str] = {}
     reserved = False
     if dims_raw is not None:
@@ -153,9 +152,9 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,
         return None, path
     table = Table(name=name, title=title, dimensions=dims, measure=ctx.text("measure"), unit=unit,
                   counts=counts, source=ctx.text("source"), where=where, frame=frame, file=path,
-                  date=ctx.date("date", required=False),
-                  population=ctx.text("population", required=False) or None,
-                  note=ctx.text("note", required=False), sensitive=ctx.boolean("sensitive"),
+                  date=ctx.date("date"),
+                  population=ctx.text("population") or None,
+                  note=ctx.text("note"), sensitive=ctx.boolean("sensitive"),
                   collapse=collapse, base=base, sheet=sheet, not_people=not_people,
                   not_total=not_total,
                   order=ctx.choice("order", ORDERS) if "order" in ctx.m else "",
@@ -204,8 +203,7 @@ RESERVED_COLUMNS = ("value", "symbol", "row")
 
 
 def parse_comparator(ctx: FieldReader, name: str) -> Table | None:
-    ctx.unknown_keys({"title", "unit", "counts", "source", "years", "values", "note", "date",
-                      "not_people"})
+    ctx.unknown_keys()
     unit = ctx.choice("unit", UNITS)
     if unit == "count" and ctx.m.get("counts", "none") == "none" and not is_placeholder(
             ctx.m.get("counts")):
@@ -215,10 +213,10 @@ def parse_comparator(ctx: FieldReader, name: str) -> Table | None:
                     "or 'counts: staff' for posts or people at work")
         counts: Counts = "children"  # until it says, treated as the strictest
     else:
-        counts = ctx.choice("counts", COUNTS, default="none")
+        counts = ctx.choice("counts", COUNTS)
     not_people = read_reason(ctx, "not_people")
     years = ctx.m.get("years")
-    values = ctx.mapping("values", required=True)
+    values = ctx.mapping("values")
     if years is not None and not is_placeholder(years) and (not isinstance(years, list) or not years):
         ctx.problem("years", "'years' must be a list", 'e.g. years: ["2019", "2020"]')
         return None
@@ -262,9 +260,7 @@ def parse_comparator(ctx: FieldReader, name: str) -> Table | None:
     frame = pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
     return Table(name=name, title=ctx.text("title"), dimensions=dims, measure=ctx.text("title"),
                  unit=unit, counts=counts, source=ctx.text("source"),
-                 where=Where(ctx.file, ctx.line()), frame=frame, note=ctx.text("note", required=False),
-                 date=ctx.date("date", required=False), comparator=True, not_people=not_people)
+                 where=Where(ctx.file, ctx.line()), frame=frame, note=ctx.text("note"),
+                 date=ctx.date("date"), comparator=True, not_people=not_people)
 
 
-ORDERS = ("listed", "value")  # a table's `order:` (model.Table.order)
-TOTAL_KINDS = ("printed", "computed")  # a table's `total:` (model.Table.total)

@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from . import narrative
+from . import narrative, schema
 from .load import load_period
 from .load_fields import FORMAT_DOC, PERIOD_FILE, PERIOD_RE, PLACEHOLDER
 from .model import Period
@@ -258,113 +258,92 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _where_fill(old: Any) -> str:
-    return f"{FILL}: where in the new report (last period: {old})"
+# What `invoke new` writes for each field is declared with the field, in schema.py (its `renew`):
+# carried over, moved on to the new period, asked for again (FILL IN) or left out.
+
+_NO_LAST = object()
 
 
-def _figure(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "label":
-            out[key] = rt.text(value, "the label")
-        elif key == "value":
-            out[key] = FILL
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "covers":
-            out[key] = f"{FILL}: the part of the period it covers (last period: {value})"
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key != "note":
-            out[key] = _plain(value)
+@dataclass(frozen=True)
+class _Renewal:
+    """What renewing a field needs besides its old value."""
+
+    rt: _Retimer
+    prev: _Previous
+    entry: str = ""  # the entry's name (a table's, for its file)
+    sheet: str | None = None  # with --excel, the table's sheet
+
+
+def _fill(spec: schema.Field, last: Any = _NO_LAST) -> str:
+    """FILL IN, with what the field asks for and, where it helps, last period's value."""
+    text = FILL + (f": {spec.prompt}" if spec.prompt else "")
+    return text if last is _NO_LAST else f"{text} (last period: {last})"
+
+
+def _table_file(spec: schema.Field, value: Any, r: _Renewal) -> YamlMap:
+    out: YamlMap = {spec.name: WORKBOOK if r.sheet else value if str(value).endswith(".csv")
+                    else f"{r.entry}.csv"}
+    if r.sheet and r.sheet != r.entry:
+        out["sheet"] = r.sheet
     return out
 
 
-def _not_people(reason: Any) -> str:
-    """A reason for `counts: none` is about the new report's numbers, so it is given again,
-    never carried over unread (docs/data-format.md, 'counts: none must say why')."""
-    return (f"{FILL}: why these numbers count no child or record, for the new report (last "
-            f"period: {' '.join(str(reason).split())})")
+def _base(spec: schema.Field, value: Any, r: _Renewal) -> YamlMap:
+    if value == "unknown":
+        return {spec.name: value}
+    if isinstance(value, dict):
+        return {spec.name: {dim: {cat: _fill(spec, n) for cat, n in cats.items()}
+                            for dim, cats in value.items()}}
+    return {spec.name: _fill(spec, value)}
 
 
-def _target(entry: YamlMap, rt: _Retimer) -> YamlMap:
-    out: dict[str, Any] = {}
+_Renew = Callable[[schema.Field, Any, _Renewal], YamlMap]
+RENEW: dict[schema.Renew, _Renew] = {
+    "keep": lambda spec, value, r: {spec.name: _plain(value)},
+    "drop": lambda spec, value, r: {},
+    "fill": lambda spec, value, r: {spec.name: _fill(spec)},
+    "fill_showing": lambda spec, value, r: {
+        spec.name: _fill(spec, list(value) if isinstance(value, list) else value)},
+    # A reason for `counts: none` is about the new report's numbers, so it is given again, never
+    # carried over unread (docs/data-format.md, 'counts: none must say why').
+    "ask_again": lambda spec, value, r: {spec.name: _fill(spec, " ".join(str(value).split()))},
+    "retime": lambda spec, value, r: {spec.name: r.rt.text(value, spec.prompt)},
+    "date": lambda spec, value, r: {spec.name: r.rt.date(value, r.prev)},
+    "years": lambda spec, value, r: {spec.name: r.rt.years(list(value), r.prev)},
+    "values": lambda spec, value, r: {spec.name: {
+        area: [FILL] * len(v) if isinstance(v, list) else FILL for area, v in value.items()}},
+    "file": _table_file,
+    "base": _base,
+    "keep_or_fill": lambda spec, value, r: {spec.name: value or _fill(spec)},
+}
+
+
+def renew_entry(section: schema.Section, entry: YamlMap, r: _Renewal) -> YamlMap:
+    """An entry of the previous period (a figure, a table, a relation ...) for the new one: each
+    of its fields, in its order, as the section declares (a field it does not declare is kept)."""
+    out: YamlMap = {}
     for key, value in entry.items():
-        if key == "label":
-            out[key] = rt.text(value, "the label")
-        elif key == "value":
-            out[key] = f"{FILL} (last period: {value})"
-        elif key == "range":
-            out[key] = f"{FILL}: [low, high] (last period: {list(value)})"
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key != "note":
-            out[key] = _plain(value)
+        spec = section.get(key) or schema.Field(key, "text", "")
+        out.update(RENEW[spec.renew](spec, value, r))
     return out
 
 
-def _comparator(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "title":
-            out[key] = rt.text(value, "the title")
-        elif key == "years":
-            out[key] = rt.years(list(value), prev)
-        elif key == "values":
-            out[key] = {area: [FILL] * len(v) if isinstance(v, list) else FILL
-                        for area, v in value.items()}
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key != "note":
-            out[key] = _plain(value)
+def renew_whole(section: schema.Section, old: YamlMap, r: _Renewal) -> YamlMap:
+    """A mapping written whole for the new period (the source): every declared field in the
+    declared order, the required ones even where last period left them out."""
+    out: YamlMap = {}
+    for spec in section.fields:
+        if spec.name in old or spec.required:
+            out.update(RENEW[spec.renew](spec, old.get(spec.name, ""), r))
     return out
 
 
-def _table(entry: YamlMap, name: str, rt: _Retimer, prev: _Previous, sheet: str | None) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "file":
-            out[key] = WORKBOOK if sheet else value if str(value).endswith(".csv") else f"{name}.csv"
-            if sheet and sheet != name:
-                out["sheet"] = sheet
-        elif key == "sheet":
-            continue
-        elif key == "title":
-            out[key] = rt.text(value, "the title")
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "base" and value != "unknown":
-            if isinstance(value, dict):
-                out[key] = {dim: {cat: f"{FILL} (last period: {n})" for cat, n in cats.items()}
-                            for dim, cats in value.items()}
-            else:
-                out[key] = f"{FILL} (last period: {value})"
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key not in ("note", "not_total"):
-            # A category equal to the others' sum by chance is last period's coincidence.
-            out[key] = _plain(value)
-    return out
-
-
-def _metric(entry: YamlMap, rt: _Retimer) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key in ("label", "definition"):
-            out[key] = rt.text(value, f"the {key}")
-        elif key == "covers":
-            out[key] = f"{FILL}: the part of the period it covers (last period: {value})"
-        else:
-            out[key] = _plain(value)
-    return out
+def _relation(entry: YamlMap, r: _Renewal) -> YamlMap:
+    """A relation carries over (the same figures are related the same way), but how far the
+    new report's own figures are from balancing is the new report's to say."""
+    kind = next((k for k in schema.RELATIONS if k in entry), "")
+    section = schema.SCHEMA.get(f"relations.{kind}", schema.Section("relations", ()))
+    return renew_entry(section, entry, r)
 
 
 def _sheet_names(tables: Iterable[str]) -> dict[str, str]:
@@ -384,51 +363,38 @@ def _sheet_names(tables: Iterable[str]) -> dict[str, str]:
 
 def period_yaml(old: YamlMap, report: str, name: str, prev: _Previous, rt: _Retimer,
                 sheets: dict[str, str] | None) -> YamlMap:
-    """The new period.yaml, from the previous one."""
+    """The new period.yaml, from the previous one: each top-level field as schema.py's `renew`
+    declares it, in the declared order."""
     dates = rt.dates
-    out: dict[str, Any] = {"report": report, "period": name}
-    out["title"] = rt.text(old.get("title", ""), "the page title")
-    out["period_label"] = period_label(*dates) if dates else f"{FILL}: e.g. April 2022 to March 2023"
-    out["period_start"] = dates[0] if dates else f"{FILL}: the first day, YYYY-MM-DD"
-    out["period_end"] = dates[1] if dates else f"{FILL}: the last day, YYYY-MM-DD"
-    out["status"] = "draft"
-    out["previous"] = prev.name
-    old_source = old.get("source")
-    source: YamlMap = old_source if isinstance(old_source, dict) else {}
-    out["source"] = {
-        "file": f"{FILL}: the source document's file name",
-        "title": f"{FILL}: the source document's title (last period: {source.get('title', '')})",
-        "publisher": source.get("publisher") or f"{FILL}: who published it",
-        "date": f"{FILL}: the date it was published or presented, YYYY-MM-DD",
-    }
-    if "presented_to" in source:
-        out["source"]["presented_to"] = (f"{FILL}: the committee, or delete this line (last "
-                                         f"period: {source['presented_to']})")
-    out["summary"] = rt.text(" ".join(str(old.get("summary", "")).split()), "one or two sentences "
-                             "saying what the report covers")
-    sections: dict[str, Callable[[str, YamlMap], YamlMap]] = {
-        "figures": lambda n, e: _figure(e, rt, prev),
-        "targets": lambda n, e: _target(e, rt),
-        "comparators": lambda n, e: _comparator(e, rt, prev),
-        "tables": lambda n, e: _table(e, n, rt, prev, sheets[n] if sheets else None),
-        "metrics": lambda n, e: _metric(e, rt)}
-    for section, make in sections.items():
-        entries = old.get(section)
-        if isinstance(entries, dict) and entries:
-            out[section] = {n: make(n, e) for n, e in entries.items() if isinstance(e, dict)}
-    relations = old.get("relations")
-    if isinstance(relations, list) and relations:
-        out["relations"] = [_relation(e) for e in relations if isinstance(e, dict)]
-    return out
-
-
-def _relation(entry: YamlMap) -> YamlMap:
-    """A relation carries over (the same figures are related the same way), but how far the
-    new report's own figures are from balancing is the new report's to say."""
-    out = {k: _plain(v) for k, v in entry.items()}
-    if "tolerance" in out:
-        out["tolerance"] = (f"{FILL}: how far the new report's own figures are from balancing, 0 "
-                            f"if they balance (last period: {out['tolerance']})")
+    new: YamlMap = {
+        "report": report, "period": name,
+        "period_label": period_label(*dates) if dates else f"{FILL}: e.g. April 2022 to March 2023",
+        "period_start": dates[0] if dates else f"{FILL}: the first day, YYYY-MM-DD",
+        "period_end": dates[1] if dates else f"{FILL}: the last day, YYYY-MM-DD",
+        "status": "draft", "previous": prev.name}
+    out: YamlMap = {}
+    for spec in schema.section("period").fields:
+        value = old.get(spec.name)
+        if spec.renew == "new":
+            out[spec.name] = new[spec.name]
+        elif spec.renew == "retime":
+            # One line of text, however the old one was wrapped.
+            out[spec.name] = rt.text(" ".join(str(value or "").split()), spec.prompt)
+        elif spec.renew == "entries" and spec.name in schema.ENTRY_SECTIONS:  # figures, tables ...
+            if isinstance(value, dict) and value:
+                section = schema.section(spec.name)
+                out[spec.name] = {n: renew_entry(section, e, _Renewal(
+                    rt, prev, n, sheets[n] if sheets and spec.name == "tables" else None))
+                    for n, e in value.items() if isinstance(e, dict)}
+        elif spec.renew == "entries" and spec.type == "list":  # relations
+            if isinstance(value, list) and value:
+                out[spec.name] = [_relation(e, _Renewal(rt, prev)) for e in value
+                                  if isinstance(e, dict)]
+        elif spec.renew == "entries":  # a mapping written whole: the source
+            out[spec.name] = renew_whole(schema.section(spec.name),
+                                         value if isinstance(value, dict) else {}, _Renewal(rt, prev))
+        elif spec.renew not in ("entries", "drop") and spec.name in old:
+            out.update(RENEW[spec.renew](spec, value, _Renewal(rt, prev)))
     return out
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .schema import RELATIONS
 from .terms import NEW_LA_CODE_PATTERN, OLD_LA_CODE_PATTERN, REGION_CODE_PATTERN
 
 SETTINGS_KEY = "TRANSPARENCY"
@@ -172,7 +173,7 @@ def _is_identities(value: Any) -> str | None:
         return "must be a list"
     for identity in value:
         if (not isinstance(identity, Mapping) or not {"stock_flow", "start", "end"} <= set(identity)
-                or set(identity) - {"stock_flow", "start", "end", "in", "out", "tolerance"}):
+                or set(identity) - RELATIONS["stock_flow"].names):
             return ("entries need 'stock_flow' (a label), 'start' and 'end', and may have 'in', "
                     "'out' and 'tolerance'")
         names = [identity["start"], identity["end"], *identity.get("in", ()),
