@@ -56,7 +56,7 @@ RENEW_WORDS: dict[Renew, str] = {
     "base": "`FILL IN`, showing last period's (`unknown` kept)",
     "keep_or_fill": "kept (`FILL IN` if empty)",
     "new": "for the new period",
-    "entries": "each entry, as its fields say",
+    "entries": "as its own fields say",
 }
 
 STATUSES = ("published", "draft")  # a period's `status:`
@@ -204,8 +204,8 @@ SOURCE = Section("source", (
 FIGURE = Section("figures", (
     Field("label", "text", "what the figure is, as the page labels it", required=True,
           renew="retime", prompt="the label"),
-    Field("value", "number", "a non-negative number, or `x` when the source does not give it",
-          required=True, renew="fill"),
+    Field("value", "number", "a non-negative number (a whole number for `unit: count`), or `x` "
+          "when the source does not give it", required=True, renew="fill"),
     _UNIT,
     _COUNTS,
     _SNAPSHOT,
@@ -418,26 +418,43 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _default(field: Field) -> str:
-    if field.default is None or (field.type == "bool" and field.default is False):
+def default_words(field: Field) -> str:
+    """The field's default as the docs show it ('' where it has none)."""
+    if field.default is None:
         return ""
-    if isinstance(field.default, str):
-        return f"`{field.default}`"
-    return f"`{field.default!r}`"
+    if isinstance(field.default, bool):
+        return f"`{str(field.default).lower()}`"
+    return f"`{field.default}`"
 
 
-def _type(field: Field) -> str:
+def type_words(field: Field) -> str:
+    """How the field is written, as the docs say it."""
     if field.choices:
         return " or ".join(f"`{c}`" for c in field.choices)
     return {"bool": "`true` or `false`", "date": "date (`YYYY-MM-DD`)"}.get(field.type, field.type)
 
 
+def required_words(field: Field) -> str:
+    """Whether the field must be given, as the docs say it."""
+    return field.when or ("yes" if field.required else "no")
+
+
+def renewed(name: str) -> bool:
+    """Whether `invoke new` writes the section at all (it leaves out printed figures and
+    revisions, which belong to the old source)."""
+    top = section("period").get(name)
+    return top is None or top.renew != "drop"
+
+
 def markdown_table(name: str) -> str:
-    """The section's fields as the Markdown table docs/data-format.md shows, one row a field."""
-    rows = ["| field | type | required | default | meaning | `invoke new` writes |",
-            "|---|---|---|---|---|---|"]
+    """The section's fields as the Markdown table docs/data-format.md shows, one row a field,
+    with what `invoke new` writes for each where it writes the section."""
+    renew = renewed(name)
+    rows = ["| field | type | required | default | meaning |" + (" `invoke new` writes |" if renew
+                                                                   else ""),
+            "|---|---|---|---|---|" + ("---|" if renew else "")]
     for f in section(name).fields:
-        required = f.when or ("yes" if f.required else "no")
-        rows.append(f"| `{f.name}` | {_cell(_type(f))} | {_cell(required)} | {_default(f)} | "
-                    f"{_cell(f.help)} | {RENEW_WORDS[f.renew]} |")
+        rows.append(f"| `{f.name}` | {_cell(type_words(f))} | {_cell(required_words(f))} | "
+                    f"{default_words(f)} | {_cell(f.help)} |"
+                    + (f" {RENEW_WORDS[f.renew]} |" if renew else ""))
     return "\n".join(rows) + "\n"

@@ -20,10 +20,15 @@ SETTINGS_KEY = "TRANSPARENCY"
 
 @dataclass(frozen=True)
 class Setting:
+    """One TRANSPARENCY key: its default, its help (docs/settings.md is generated from both) and
+    the check a value must pass."""
+
     name: str
     default: Any
     help: str
     check: Callable[[Any], str | None]
+    # The default in words for docs/settings.md, where its value is too long to show.
+    doc_default: str = ""
 
 
 def _is_int_at_least(minimum: int) -> Callable[[Any], str | None]:
@@ -218,7 +223,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Report kinds: folder name mapped to its label, short label and description. Data and "
        "narrative folders must use one of these names. A kind may ship 'identities': stock-and-"
        "flow relations between standard figure names that the disclosure audit applies to every "
-       "period holding those figures (see docs/data-format.md, Relations).", _is_reports),
+       "period holding those figures (see docs/data-format.md, Relations).", _is_reports,
+            doc_default="the three report kinds the engine ships: `iro` (with the children-in-care identity: "
+            "`previous.children_in_care` + `children_entering_care` − `children_leaving_care` = "
+            "`children_in_care`), `cp`, `qa`"),
     Setting("ORGANISATION", "",
             "The publishing body's name, shown in the header, footer and page titles. Required: "
             "a build stops while it is ''.", _is_name_or_unset),
