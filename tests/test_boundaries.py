@@ -19,7 +19,7 @@ READERS_OF_THE_PUBLISHED_SITE = (
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
 RAW = {"model", "load", "load_fields", "load_csv", "load_entries", "load_tables",
-       "load_relations", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
+       "load_relations", "retime", "publish", "metrics", "workbook", "scaffold", "revisions", "pipeline",
        "ees", "balances"}
 
 
