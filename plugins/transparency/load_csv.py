@@ -361,12 +361,14 @@ class Workbooks:
     used: dict[Path, set[str]] = field(default_factory=dict)
 
     def open(self, path: Path, problems: Problems) -> Workbook | None:
+        """The workbook at `path`, opened once (None, with its problem, if it cannot be read)."""
         if path not in self.opened:
             self.opened[path] = open_workbook(path, problems)
             self.used[path] = set()
         return self.opened[path]
 
     def check_unused(self, problems: Problems) -> None:
+        """A problem for every sheet of an opened workbook that no table reads."""
         for path, book in self.opened.items():
             for sheet in book.sheetnames if book else []:
                 if sheet not in self.used[path]:

@@ -147,6 +147,7 @@ def _figure_name(ctx: FieldReader, key: str, unit: str) -> str | None:
 
 
 def parse_figure(ctx: FieldReader, name: str) -> Figure:
+    """A figure of `figures:`, its unit, counts and ties to the counts a percentage is of."""
     ctx.unknown_keys()
     unit, counts = unit_counts(ctx, percent_of=True)
     of, part = (_figure_name(ctx, key, unit) for key in ("of", "part"))
@@ -183,6 +184,7 @@ def parse_figure(ctx: FieldReader, name: str) -> Figure:
 
 
 def parse_target(ctx: FieldReader, name: str) -> Target:
+    """A target of `targets:`: a value with a direction, or a range."""
     ctx.unknown_keys()
     unit = ctx.choice("unit", UNITS)
     value = None
@@ -227,6 +229,7 @@ def _parse_where(ctx: FieldReader, key: str, raw: Any) -> tuple[tuple[str, tuple
 
 
 def parse_selector(ctx: FieldReader, key: str, raw: Any) -> Selector | None:
+    """A figure name, or {table: name, where: {...}}, as metrics and relations select."""
     if isinstance(raw, str):
         return Selector(figure=raw)
     if isinstance(raw, Mapping) and "table" in raw and set(raw) <= {"table", "where"}:
@@ -261,6 +264,7 @@ def apply_preset(ctx: FieldReader, report: str, section: str, name: str) -> None
 
 
 def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
+    """A metric of `metrics:` and the selectors it is computed from."""
     ctx.unknown_keys()
     mtype = ctx.choice("type", METRIC_TYPES)
     of: list[Selector] = []
@@ -296,6 +300,7 @@ def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
 
 
 def parse_printed(ctx: FieldReader, raw: LinedList) -> list[Printed]:
+    """The `printed:` list: derived figures the source printed, which tests reproduce."""
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, LinedDict):
@@ -326,6 +331,7 @@ def parse_printed(ctx: FieldReader, raw: LinedList) -> list[Printed]:
 
 def check_selector(period: Period, sel: Selector, where: Where, field: str,
                     problems: Problems) -> None:
+    """A problem where a selector names no figure, table, dimension or category of the period."""
     if sel.figure is not None:
         if sel.figure not in period.figures:
             problems.add(where.file, f"there is no figure named '{sel.figure}'",

@@ -126,6 +126,8 @@ def _relation(sub: FieldReader, kind: RelationKind, entry: LinedDict,
 
 
 def check_relations(period: Period, problems: Problems) -> None:
+    """Problems where relations name what the period lacks, and where percentages and rates
+    are not tied to their counts."""
     for index, relation in enumerate(period.relations):
         field = f"relations[{index + 1}]"
         for term in relation.all_terms():

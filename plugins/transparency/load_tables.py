@@ -80,6 +80,7 @@ def _parse_not_total(ctx: FieldReader) -> dict[str, str]:
 
 def parse_table(ctx: FieldReader, name: str, folder: Path,
                 books: Workbooks) -> tuple[Table | None, Path | None]:
+    """A table of `tables:`, read with its CSV file or sheet; also the file it reads."""
     ctx.unknown_keys()
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
@@ -203,6 +204,7 @@ RESERVED_COLUMNS = ("value", "symbol", "row")
 
 
 def parse_comparator(ctx: FieldReader, name: str) -> Table | None:
+    """A comparator of `comparators:`, as a table by area (and year)."""
     ctx.unknown_keys()
     unit = ctx.choice("unit", UNITS)
     if unit == "count" and ctx.m.get("counts", "none") == "none" and not is_placeholder(

@@ -63,6 +63,7 @@ class Scaffold:
     files: list[Path] = field(default_factory=list)
 
     def summary(self, root: Path | None = None) -> str:
+        """What was written and what to do next, for the terminal."""
         def rel(path: Path) -> str:
             try:
                 return str(path.resolve().relative_to(root.resolve())) if root else str(path)
@@ -269,6 +270,7 @@ def _header(report: str, name: str, prev: str) -> str:
 
 
 def dump_yaml(data: YamlMap) -> str:
+    """period.yaml's text: keys in order, selectors on one line, no YAML aliases."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
 

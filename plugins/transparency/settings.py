@@ -228,7 +228,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 class SettingsError(ValueError):
-    pass
+    """A TRANSPARENCY setting that is unknown or has a wrong value; the message says which."""
 
 
 @dataclass(frozen=True)
