@@ -1,4 +1,5 @@
-"""Tasks for the Bradford site: the engine's (transparency.tasks), plus the benchmark.
+"""Tasks for the Bradford site: the engine's (transparency.tasks), plus the benchmark and the
+docs' generated tables.
 
 Run `invoke --list`.
 """
@@ -22,4 +23,12 @@ def bench(c, pages=2000):
     c.run(f'"{sys.executable}" "{ROOT / "tests" / "benchmark.py"}" {int(pages)}', pty=False)
 
 
+@task
+def docs(c):
+    """Regenerate the docs' reference tables from the declarations (data format, settings)."""
+    files = " ".join(f'"{ROOT / "docs" / name}"' for name in ("data-format.md", "settings.md"))
+    c.run(f'"{sys.executable}" -m transparency.doctables {files}', pty=False)
+
+
 ns.add_task(bench)
+ns.add_task(docs)

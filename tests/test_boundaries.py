@@ -21,8 +21,9 @@ READERS_OF_THE_PUBLISHED_SITE = (
 # The publishing step: publish.py and the modules it is made of.
 PUBLISHING = {"publish", "publish_tables", "quantities", "publish_relations", "period_cure",
               "corrections", "lookalikes"}
-RAW = {"model", "load", "metrics", "workbook", "scaffold", "revisions", "pipeline", "ees",
-       "balances", *PUBLISHING}
+RAW = {"model", "load", "load_fields", "load_csv", "load_entries", "load_tables",
+       "load_relations", "retime", "metrics", "workbook", "scaffold", "revisions", "pipeline",
+       "ees", "balances", *PUBLISHING}
 
 
 def _imports(module: str) -> set[str]:

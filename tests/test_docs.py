@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from transparency import load, references
+from transparency import doctables, references, schema
 from transparency.model import COUNTS, METRIC_TYPES, RELATION_KINDS, UNITS
 from transparency.settings import SETTINGS
 
@@ -25,9 +26,39 @@ def test_every_setting_is_documented_with_its_help():
     assert documented == {s.name for s in SETTINGS}
 
 
+def test_the_generated_tables_match_their_declarations():
+    # docs/data-format.md's field tables come from schema.py, docs/settings.md's from
+    # settings.py: a declaration changed without `invoke docs` fails here.
+    for name in ("data-format.md", "settings.md"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        assert doctables.regenerate(text) == text, f"docs/{name} is out of date: run 'invoke docs'"
+
+
+def test_every_declaration_has_its_generated_table():
+    tables = doctables.tables_in((DOCS / "data-format.md").read_text(encoding="utf-8"))
+    assert sorted(tables) == sorted({f"schema {name}" for name in schema.SCHEMA
+                                     if not name.startswith("relations.")} | {"relations"})
+    assert set(schema.RELATIONS) == set(RELATION_KINDS)
+    assert doctables.tables_in((DOCS / "settings.md").read_text(encoding="utf-8")) == ["settings"]
+
+
+def test_the_drift_check_can_fail(monkeypatch):
+    text = (DOCS / "data-format.md").read_text(encoding="utf-8")
+    figures = schema.SCHEMA["figures"]
+    changed = replace(figures["label"], help="what the figure is, in other words")
+    monkeypatch.setitem(schema.SCHEMA, "figures", replace(figures, fields=tuple(
+        changed if f.name == "label" else f for f in figures.fields)))
+    assert doctables.regenerate(text) != text
+    settings_text = (DOCS / "settings.md").read_text(encoding="utf-8")
+    monkeypatch.setattr(doctables, "SETTINGS", (replace(SETTINGS[0], default="elsewhere"),
+                                                *SETTINGS[1:]))
+    assert "| `DATA_PATH` | `'elsewhere'` |" in doctables.regenerate(settings_text)
+    assert doctables.regenerate(settings_text) != settings_text
+
+
 def test_data_format_documents_every_field_unit_and_type():
     text = (DOCS / "data-format.md").read_text()
-    for field in load.TOP_FIELDS:
+    for field in schema.PERIOD.names:
         assert f"`{field}`" in text, field
     for word in (*UNITS, *COUNTS, *METRIC_TYPES, *RELATION_KINDS, "base", "collapse",
                  "population", "sensitive", "source_error", "Total", "tolerance", "previous.NAME",

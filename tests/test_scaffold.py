@@ -17,7 +17,7 @@ import yaml
 
 import support
 from sites import COUNCIL, copy_project
-from transparency import load, pipeline, scaffold
+from transparency import load_fields, pipeline, retime, scaffold, scaffold_narrative
 from transparency.lint import placeholder_lines
 from transparency.settings import resolve
 
@@ -52,7 +52,7 @@ def fill_yaml(new_value: object, old_value: object) -> object:
         return {k: fill_yaml(v, old.get(k)) for k, v in new_value.items()}
     if isinstance(new_value, list) and isinstance(old_value, list):
         return [fill_yaml(n, o) for n, o in zip(new_value, old_value, strict=True)]
-    return old_value if load.is_placeholder(new_value) else new_value
+    return old_value if load_fields.is_placeholder(new_value) else new_value
 
 
 def fill_in(made: scaffold.Scaffold, prev_folder: Path) -> None:
@@ -319,7 +319,7 @@ def test_refuses_bad_names_and_periods_with_nothing_before_them(site, report, pe
     ("2023-01-to-2022-12", None),
 ])
 def test_period_dates_from_the_name(name, dates) -> None:
-    assert scaffold.period_dates(name) == dates
+    assert retime.period_dates(name) == dates
 
 
 def test_skeleton_keeps_structure_and_references_only() -> None:
@@ -328,11 +328,11 @@ def test_skeleton_keeps_structure_and_references_only() -> None:
             "More text. <!-- reviewed: fine -->\n\n{{ chart legal_status type=bar title=\"Most are on "
             "orders\" }}\n\n- a list\n- of {{ reviews_held }}\n\n### About the IRO team\n\nProse.\n\n"
             "More prose.\n")
-    assert scaffold.skeleton(text, "Report 2022/23", "New summary.") == (
+    assert scaffold_narrative.skeleton(text, "Report 2022/23", "New summary.") == (
         "Title: Report 2022/23\nSummary: New summary.\n\n"
         # A narrative without main points is asked for them (every report page opens with
         # them); one that has them keeps them, as any section, with their references.
-        "## Main points\n\n" + scaffold.MAIN_POINTS_PROMPT + "\n\n"
+        "## Main points\n\n" + scaffold_narrative.MAIN_POINTS_PROMPT + "\n\n"
         "[Write the introduction.]\n\n"
         "## Children in care\n\n"
         "[Write about children in care, using {{ children_in_care }} and {{ change children_in_care }}.]\n\n"
@@ -340,13 +340,13 @@ def test_skeleton_keeps_structure_and_references_only() -> None:
         "[Write about children in care, using {{ reviews_held }}.]\n\n"
         "### About the IRO team\n\n"
         "[Write about the IRO team.]\n")
-    assert len(placeholder_lines(scaffold.skeleton(text, "T", "S"))) == 5
+    assert len(placeholder_lines(scaffold_narrative.skeleton(text, "T", "S"))) == 5
     with_points = text.replace("Intro with", "## Main points\n\n- {{ children_in_care }} in "
                                "care.\n\n## About\n\nIntro with")
-    assert scaffold.skeleton(with_points, "T", "S").startswith(
+    assert scaffold_narrative.skeleton(with_points, "T", "S").startswith(
         "Title: T\nSummary: S\n\n## Main points\n\n[Write about main points, using "
         "{{ children_in_care }}.]\n\n## About\n\n")
-    assert scaffold.MAIN_POINTS_PROMPT not in scaffold.skeleton(with_points, "T", "S")
+    assert scaffold_narrative.MAIN_POINTS_PROMPT not in scaffold_narrative.skeleton(with_points, "T", "S")
 
 
 # --- the task ------------------------------------------------------------------------------

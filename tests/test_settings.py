@@ -203,7 +203,7 @@ def test_a_brand_colour_must_carry_white_text(colour: str, fine: bool) -> None:
 
 
 def test_contrast_is_the_wcag_ratio() -> None:
-    from transparency.settings import contrast
+    from transparency.setting_checks import contrast
 
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # the lightest grey that passes AA

@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from .load import NAME_RE, PERIOD_FILE, is_placeholder
+from .load_fields import NAME_RE, PERIOD_FILE, is_placeholder
 from .problems import Problems, read_text
 from .settings import Config
 from .terms import (

@@ -18,6 +18,7 @@ from typing import Any
 
 from .model import Period, Revision
 from .problems import Problems
+from .schema import section
 
 REVISIONS_DIR = "revisions"
 HINT = "see 'Revisions' in docs/data-format.md"
@@ -38,7 +39,7 @@ def parse_revisions(ctx: Any, raw: Any, folder: Path, report: str,
         for index, entry in enumerate(raw):
             line = raw.line_of(index) if hasattr(raw, "line_of") else None
             field = f"revisions[{index + 1}]"
-            if not isinstance(entry, dict) or set(entry) - {"date", "note"}:
+            if not isinstance(entry, dict) or set(entry) - section("revisions").names:
                 problems.add(path, "each revision has exactly a 'date' and a 'note'", HINT,
                              line=line, field=field)
                 continue

@@ -14,19 +14,18 @@ Writes, and never overwrites:
 * one CSV per table with the previous period's header and categories and an empty `value`
   column, or (excel=True) one workbook, tables.xlsx, with a sheet per table laid out the same.
 * content/<report>/<period>.md: the previous narrative's headings and references, with each
-  paragraph of prose replaced by a "[Write about …]" prompt.
+  paragraph of prose replaced by a "[Write about …]" prompt (scaffold_narrative.py).
 
-The loader refuses every FILL IN and every empty value (load.PLACEHOLDER), and a publish build
-refuses every "[Write …]" (lint.PLACEHOLDER), so nothing unfinished can be published.
-Independent of Pelican.
+What it writes for each field of period.yaml is declared with the field, in schema.py (its
+`renew`); dates and text are moved on by retime.py. The loader refuses every FILL IN and every
+empty value (load_fields.PLACEHOLDER), and a publish build refuses every "[Write …]"
+(lint.PLACEHOLDER), so nothing unfinished can be published. Independent of Pelican.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,26 +33,19 @@ from typing import Any
 
 import yaml
 
-from . import load, narrative
+from . import narrative, schema
+from .load import load_period
+from .load_fields import FORMAT_DOC, PERIOD_FILE, PERIOD_RE, PLACEHOLDER
 from .model import Period
-from .narrative import MAIN_POINTS
 from .problems import Problems
-from .references import BLOCK_KINDS, REFERENCE_RE
+from .retime import Previous, Retimer, find_previous, period_dates, period_label
+from .scaffold_narrative import skeleton
 from .workbook import MAX_SHEET_NAME
-from .yamlio import YamlReadError, read_yaml
+from .yamlio import read_yaml
 
-FILL = load.PLACEHOLDER
+FILL = PLACEHOLDER
 WORKBOOK = "tables.xlsx"
 EDITING_DOC = "docs/editing.md"
-YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-DATE_RE = re.compile(r"(?<!\d)(?:(\d{1,2})(?:st|nd|rd|th)? )?(" + "|".join(MONTHS) + r") (\d{4})(?!\d)")
-# Years this long before the previous period are history, not dates to move on (the Children Act
-# 1989 in a legal status); nearer ones in text that is not moved on are checked by the officer.
-HISTORY_YEARS = 5
-FINANCIAL_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
-SPAN_RE = re.compile(r"^(\d{4})-(\d{2})-to-(\d{4})-(\d{2})$")
 
 
 class ScaffoldError(Exception):
@@ -71,6 +63,7 @@ class Scaffold:
     files: list[Path] = field(default_factory=list)
 
     def summary(self, root: Path | None = None) -> str:
+        """What was written and what to do next, for the terminal."""
         def rel(path: Path) -> str:
             try:
                 return str(path.resolve().relative_to(root.resolve())) if root else str(path)
@@ -80,141 +73,13 @@ class Scaffold:
                  *(f"  {rel(p)}" for p in self.files),
                  "",
                  "Next:",
-                 f"  1. Replace every {FILL} in {rel(self.folder / load.PERIOD_FILE)} and fill in "
+                 f"  1. Replace every {FILL} in {rel(self.folder / PERIOD_FILE)} and fill in "
                  "every table's values.",
                  "  2. Run 'invoke check': it lists everything still to fill in.",
                  f"  3. Write the narrative in {rel(self.narrative)}, replacing each [Write …].",
                  "  4. Preview with 'invoke serve'. To publish, see docs/publishing.md.",
                  f"  See '{EDITING_DOC}', Starting a new period."]
         return "\n".join(lines)
-
-
-# --- periods and dates ------------------------------------------------------------------
-
-def period_dates(name: str) -> tuple[dt.date, dt.date] | None:
-    """First and last day of a period named 2022-23 (April to March) or 2019-10-to-2020-09;
-    None if the name does not say."""
-    if match := FINANCIAL_YEAR_RE.match(name):
-        first, second = int(match.group(1)), int(match.group(2))
-        if (first + 1) % 100 != second:
-            return None
-        return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
-    if match := SPAN_RE.match(name):
-        y1, m1, y2, m2 = (int(g) for g in match.groups())
-        if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
-            return None
-        start = dt.date(y1, m1, 1)
-        end = (dt.date(y2 + m2 // 12, m2 % 12 + 1, 1) - dt.timedelta(days=1))
-        return (start, end) if end > start else None
-    return None
-
-
-def period_label(start: dt.date, end: dt.date) -> str:
-    return f"{start:%B %Y} to {end:%B %Y}"
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class _Previous:
-    name: str
-    folder: Path
-    start: dt.date
-    end: dt.date
-
-
-def find_previous(report_dir: Path, new_end: dt.date | None) -> _Previous | None:
-    """The latest period of the report that ends before new_end (any, if new_end is None)."""
-    found = []
-    for folder in sorted(report_dir.iterdir()) if report_dir.is_dir() else []:
-        path = folder / load.PERIOD_FILE
-        if not (folder.is_dir() and load.PERIOD_RE.match(folder.name) and path.is_file()):
-            continue
-        try:
-            data = read_yaml(path)
-        except YamlReadError:
-            continue
-        named = period_dates(folder.name)
-        start = _date(data.get("period_start")) if isinstance(data, dict) else None
-        end = _date(data.get("period_end")) if isinstance(data, dict) else None
-        start, end = start or (named[0] if named else None), end or (named[1] if named else None)
-        if start and end and (new_end is None or end < new_end):
-            found.append(_Previous(folder.name, folder, start, end))
-    return max(found, key=lambda p: (p.end, p.start), default=None)
-
-
-class _Retimer:
-    """Moves text about the previous period on to the new one where that is certain
-    ('2021/22' -> '2022/23', '31 March 2022' -> '31 March 2023'); text that still names a year
-    before the new period becomes a FILL IN, so an old date is never published as new."""
-
-    def __init__(self, prev: _Previous, prev_label: str, name: str,
-                 dates: tuple[dt.date, dt.date] | None) -> None:
-        self.dates = dates
-        pairs: dict[str, str] = {prev.name: name}
-        if dates:
-            start, end = dates
-            pairs[prev_label] = pairs[period_label(prev.start, prev.end)] = period_label(start, end)
-            for old, new in ((prev.start, start), (prev.end, end)):
-                pairs[f"{old.day} {old:%B %Y}"] = f"{new.day} {new:%B %Y}"
-                pairs[f"{old:%B %Y}"] = f"{new:%B %Y}"
-            if FINANCIAL_YEAR_RE.match(prev.name) and FINANCIAL_YEAR_RE.match(name):
-                a, b = prev.start.year, start.year
-                pairs[f"{a}/{(a + 1) % 100:02d}"] = f"{b}/{(b + 1) % 100:02d}"
-                pairs[f"{a}/{a + 1}"] = f"{b}/{b + 1}"
-                pairs[f"{a}-{a + 1}"] = f"{b}-{b + 1}"
-        self.pairs = pairs
-        self.prev = prev
-        # Not after a day number: in "11 March 2022", "March 2022" is not the period's end.
-        self.pattern = re.compile(r"(?<![\w/])(?<!\d )(?:" + "|".join(
-            re.escape(k) for k in sorted(pairs, key=len, reverse=True)) + r")(?![\w/])")
-
-    def stale(self, text: str) -> bool:
-        """Whether the text names a date or a recent year before the new period."""
-        since = self.prev.start.year - HISTORY_YEARS
-        if self.dates is None:
-            return any(int(y) >= since for y in YEAR_RE.findall(text))
-        start = self.dates[0]
-        for day, month, year in DATE_RE.findall(text):
-            m = MONTHS.index(month) + 1
-            last = dt.date(int(year) + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
-            if (dt.date(int(year), m, int(day)) if day else last) < start:
-                return True
-        return any(since <= int(y) < start.year for y in YEAR_RE.findall(text))
-
-    def text(self, value: Any, what: str) -> Any:
-        """The text moved on, or a FILL IN naming what is wanted and what it was."""
-        if not isinstance(value, str):
-            return value
-        moved = self.pattern.sub(lambda m: self.pairs[m.group(0)], value)
-        if self.stale(moved):
-            return f"{FILL}: {what} (last period: {' '.join(value.split())})"
-        return moved
-
-    def date(self, value: Any, prev: _Previous) -> Any:
-        """A snapshot date at the previous period's start or end moves on; others are FILL IN."""
-        old = _date(value)
-        if self.dates and old == prev.end:
-            return self.dates[1]
-        if self.dates and old == prev.start:
-            return self.dates[0]
-        return f"{FILL}: the date, YYYY-MM-DD (last period: {value})"
-
-    def years(self, years: list[Any], prev: _Previous) -> Any:
-        """Comparator years ['2019', '2020'] move on by the periods' distance in years."""
-        if not self.dates or not all(re.fullmatch(r"\d{4}(/\d{2})?", str(y)) for y in years):
-            return f"{FILL}: the years, e.g. [\"2020\", \"2021\"] (last period: {years})"
-        shift = self.dates[1].year - prev.end.year
-
-        def move(year: str) -> str:
-            first = int(year[:4]) + shift
-            return f"{first}/{(first + 1) % 100:02d}" if "/" in year else str(first)
-        return [move(str(y)) for y in years]
 
 
 # --- period.yaml -------------------------------------------------------------------------
@@ -256,113 +121,92 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _where_fill(old: Any) -> str:
-    return f"{FILL}: where in the new report (last period: {old})"
+# What `invoke new` writes for each field is declared with the field, in schema.py (its `renew`):
+# carried over, moved on to the new period, asked for again (FILL IN) or left out.
+
+_NO_LAST = object()
 
 
-def _figure(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "label":
-            out[key] = rt.text(value, "the label")
-        elif key == "value":
-            out[key] = FILL
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "covers":
-            out[key] = f"{FILL}: the part of the period it covers (last period: {value})"
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key != "note":
-            out[key] = _plain(value)
+@dataclass(frozen=True)
+class _Renewal:
+    """What renewing a field needs besides its old value."""
+
+    rt: Retimer
+    prev: Previous
+    entry: str = ""  # the entry's name (a table's, for its file)
+    sheet: str | None = None  # with --excel, the table's sheet
+
+
+def _fill(spec: schema.Field, last: Any = _NO_LAST) -> str:
+    """FILL IN, with what the field asks for and, where it helps, last period's value."""
+    text = FILL + (f": {spec.prompt}" if spec.prompt else "")
+    return text if last is _NO_LAST else f"{text} (last period: {last})"
+
+
+def _table_file(spec: schema.Field, value: Any, r: _Renewal) -> YamlMap:
+    out: YamlMap = {spec.name: WORKBOOK if r.sheet else value if str(value).endswith(".csv")
+                    else f"{r.entry}.csv"}
+    if r.sheet and r.sheet != r.entry:
+        out["sheet"] = r.sheet
     return out
 
 
-def _not_people(reason: Any) -> str:
-    """A reason for `counts: none` is about the new report's numbers, so it is given again,
-    never carried over unread (docs/data-format.md, 'counts: none must say why')."""
-    return (f"{FILL}: why these numbers count no child or record, for the new report (last "
-            f"period: {' '.join(str(reason).split())})")
+def _base(spec: schema.Field, value: Any, r: _Renewal) -> YamlMap:
+    if value == "unknown":
+        return {spec.name: value}
+    if isinstance(value, dict):
+        return {spec.name: {dim: {cat: _fill(spec, n) for cat, n in cats.items()}
+                            for dim, cats in value.items()}}
+    return {spec.name: _fill(spec, value)}
 
 
-def _target(entry: YamlMap, rt: _Retimer) -> YamlMap:
-    out: dict[str, Any] = {}
+_Renew = Callable[[schema.Field, Any, _Renewal], YamlMap]
+RENEW: dict[schema.Renew, _Renew] = {
+    "keep": lambda spec, value, r: {spec.name: _plain(value)},
+    "drop": lambda spec, value, r: {},
+    "fill": lambda spec, value, r: {spec.name: _fill(spec)},
+    "fill_showing": lambda spec, value, r: {
+        spec.name: _fill(spec, list(value) if isinstance(value, list) else value)},
+    # A reason for `counts: none` is about the new report's numbers, so it is given again, never
+    # carried over unread (docs/data-format.md, 'counts: none must say why').
+    "ask_again": lambda spec, value, r: {spec.name: _fill(spec, " ".join(str(value).split()))},
+    "retime": lambda spec, value, r: {spec.name: r.rt.text(value, spec.prompt)},
+    "date": lambda spec, value, r: {spec.name: r.rt.date(value, r.prev)},
+    "years": lambda spec, value, r: {spec.name: r.rt.years(list(value), r.prev)},
+    "values": lambda spec, value, r: {spec.name: {
+        area: [FILL] * len(v) if isinstance(v, list) else FILL for area, v in value.items()}},
+    "file": _table_file,
+    "base": _base,
+    "keep_or_fill": lambda spec, value, r: {spec.name: value or _fill(spec)},
+}
+
+
+def renew_entry(section: schema.Section, entry: YamlMap, r: _Renewal) -> YamlMap:
+    """An entry of the previous period (a figure, a table, a relation ...) for the new one: each
+    of its fields, in its order, as the section declares (a field it does not declare is kept)."""
+    out: YamlMap = {}
     for key, value in entry.items():
-        if key == "label":
-            out[key] = rt.text(value, "the label")
-        elif key == "value":
-            out[key] = f"{FILL} (last period: {value})"
-        elif key == "range":
-            out[key] = f"{FILL}: [low, high] (last period: {list(value)})"
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key != "note":
-            out[key] = _plain(value)
+        spec = section.get(key) or schema.Field(key, "text", "")
+        out.update(RENEW[spec.renew](spec, value, r))
     return out
 
 
-def _comparator(entry: YamlMap, rt: _Retimer, prev: _Previous) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "title":
-            out[key] = rt.text(value, "the title")
-        elif key == "years":
-            out[key] = rt.years(list(value), prev)
-        elif key == "values":
-            out[key] = {area: [FILL] * len(v) if isinstance(v, list) else FILL
-                        for area, v in value.items()}
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key != "note":
-            out[key] = _plain(value)
+def renew_whole(section: schema.Section, old: YamlMap, r: _Renewal) -> YamlMap:
+    """A mapping written whole for the new period (the source): every declared field in the
+    declared order, the required ones even where last period left them out."""
+    out: YamlMap = {}
+    for spec in section.fields:
+        if spec.name in old or spec.required:
+            out.update(RENEW[spec.renew](spec, old.get(spec.name, ""), r))
     return out
 
 
-def _table(entry: YamlMap, name: str, rt: _Retimer, prev: _Previous, sheet: str | None) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key == "file":
-            out[key] = WORKBOOK if sheet else value if str(value).endswith(".csv") else f"{name}.csv"
-            if sheet and sheet != name:
-                out["sheet"] = sheet
-        elif key == "sheet":
-            continue
-        elif key == "title":
-            out[key] = rt.text(value, "the title")
-        elif key == "date":
-            out[key] = rt.date(value, prev)
-        elif key == "source":
-            out[key] = _where_fill(value)
-        elif key == "base" and value != "unknown":
-            if isinstance(value, dict):
-                out[key] = {dim: {cat: f"{FILL} (last period: {n})" for cat, n in cats.items()}
-                            for dim, cats in value.items()}
-            else:
-                out[key] = f"{FILL} (last period: {value})"
-        elif key == "not_people":
-            out[key] = _not_people(value)
-        elif key not in ("note", "not_total"):
-            # A category equal to the others' sum by chance is last period's coincidence.
-            out[key] = _plain(value)
-    return out
-
-
-def _metric(entry: YamlMap, rt: _Retimer) -> YamlMap:
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key in ("label", "definition"):
-            out[key] = rt.text(value, f"the {key}")
-        elif key == "covers":
-            out[key] = f"{FILL}: the part of the period it covers (last period: {value})"
-        else:
-            out[key] = _plain(value)
-    return out
+def _relation(entry: YamlMap, r: _Renewal) -> YamlMap:
+    """A relation carries over (the same figures are related the same way), but how far the
+    new report's own figures are from balancing is the new report's to say."""
+    kind = next((k for k in schema.RELATIONS if k in entry), "")
+    section = schema.SCHEMA.get(f"relations.{kind}", schema.Section("relations", ()))
+    return renew_entry(section, entry, r)
 
 
 def _sheet_names(tables: Iterable[str]) -> dict[str, str]:
@@ -380,53 +224,40 @@ def _sheet_names(tables: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def period_yaml(old: YamlMap, report: str, name: str, prev: _Previous, rt: _Retimer,
+def period_yaml(old: YamlMap, report: str, name: str, prev: Previous, rt: Retimer,
                 sheets: dict[str, str] | None) -> YamlMap:
-    """The new period.yaml, from the previous one."""
+    """The new period.yaml, from the previous one: each top-level field as schema.py's `renew`
+    declares it, in the declared order."""
     dates = rt.dates
-    out: dict[str, Any] = {"report": report, "period": name}
-    out["title"] = rt.text(old.get("title", ""), "the page title")
-    out["period_label"] = period_label(*dates) if dates else f"{FILL}: e.g. April 2022 to March 2023"
-    out["period_start"] = dates[0] if dates else f"{FILL}: the first day, YYYY-MM-DD"
-    out["period_end"] = dates[1] if dates else f"{FILL}: the last day, YYYY-MM-DD"
-    out["status"] = "draft"
-    out["previous"] = prev.name
-    old_source = old.get("source")
-    source: YamlMap = old_source if isinstance(old_source, dict) else {}
-    out["source"] = {
-        "file": f"{FILL}: the source document's file name",
-        "title": f"{FILL}: the source document's title (last period: {source.get('title', '')})",
-        "publisher": source.get("publisher") or f"{FILL}: who published it",
-        "date": f"{FILL}: the date it was published or presented, YYYY-MM-DD",
-    }
-    if "presented_to" in source:
-        out["source"]["presented_to"] = (f"{FILL}: the committee, or delete this line (last "
-                                         f"period: {source['presented_to']})")
-    out["summary"] = rt.text(" ".join(str(old.get("summary", "")).split()), "one or two sentences "
-                             "saying what the report covers")
-    sections: dict[str, Callable[[str, YamlMap], YamlMap]] = {
-        "figures": lambda n, e: _figure(e, rt, prev),
-        "targets": lambda n, e: _target(e, rt),
-        "comparators": lambda n, e: _comparator(e, rt, prev),
-        "tables": lambda n, e: _table(e, n, rt, prev, sheets[n] if sheets else None),
-        "metrics": lambda n, e: _metric(e, rt)}
-    for section, make in sections.items():
-        entries = old.get(section)
-        if isinstance(entries, dict) and entries:
-            out[section] = {n: make(n, e) for n, e in entries.items() if isinstance(e, dict)}
-    relations = old.get("relations")
-    if isinstance(relations, list) and relations:
-        out["relations"] = [_relation(e) for e in relations if isinstance(e, dict)]
-    return out
-
-
-def _relation(entry: YamlMap) -> YamlMap:
-    """A relation carries over (the same figures are related the same way), but how far the
-    new report's own figures are from balancing is the new report's to say."""
-    out = {k: _plain(v) for k, v in entry.items()}
-    if "tolerance" in out:
-        out["tolerance"] = (f"{FILL}: how far the new report's own figures are from balancing, 0 "
-                            f"if they balance (last period: {out['tolerance']})")
+    new: YamlMap = {
+        "report": report, "period": name,
+        "period_label": period_label(*dates) if dates else f"{FILL}: e.g. April 2022 to March 2023",
+        "period_start": dates[0] if dates else f"{FILL}: the first day, YYYY-MM-DD",
+        "period_end": dates[1] if dates else f"{FILL}: the last day, YYYY-MM-DD",
+        "status": "draft", "previous": prev.name}
+    out: YamlMap = {}
+    for spec in schema.section("period").fields:
+        value = old.get(spec.name)
+        if spec.renew == "new":
+            out[spec.name] = new[spec.name]
+        elif spec.renew == "retime":
+            # One line of text, however the old one was wrapped.
+            out[spec.name] = rt.text(" ".join(str(value or "").split()), spec.prompt)
+        elif spec.renew == "entries" and spec.name in schema.ENTRY_SECTIONS:  # figures, tables ...
+            if isinstance(value, dict) and value:
+                section = schema.section(spec.name)
+                out[spec.name] = {n: renew_entry(section, e, _Renewal(
+                    rt, prev, n, sheets[n] if sheets and spec.name == "tables" else None))
+                    for n, e in value.items() if isinstance(e, dict)}
+        elif spec.renew == "entries" and spec.type == "list":  # relations
+            if isinstance(value, list) and value:
+                out[spec.name] = [_relation(e, _Renewal(rt, prev)) for e in value
+                                  if isinstance(e, dict)]
+        elif spec.renew == "entries":  # a mapping written whole: the source
+            out[spec.name] = renew_whole(schema.section(spec.name),
+                                         value if isinstance(value, dict) else {}, _Renewal(rt, prev))
+        elif spec.renew not in ("entries", "drop") and spec.name in old:
+            out.update(RENEW[spec.renew](spec, value, _Renewal(rt, prev)))
     return out
 
 
@@ -435,17 +266,18 @@ def _header(report: str, name: str, prev: str) -> str:
             "# placeholder in capitals (the whole of it) and fill in every table's values;\n"
             "# 'invoke check' lists what is left. The period is a draft: built for preview, never\n"
             "# published. To publish it, set 'status: published' and add 'published: YYYY-MM-DD'.\n"
-            f"# See {EDITING_DOC}, 'Starting a new period', and {load.FORMAT_DOC}.\n")
+            f"# See {EDITING_DOC}, 'Starting a new period', and {FORMAT_DOC}.\n")
 
 
 def dump_yaml(data: YamlMap) -> str:
+    """period.yaml's text: keys in order, selectors on one line, no YAML aliases."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
 
 
 # --- tables --------------------------------------------------------------------------------
 
-def _categories(period: Period, name: str, rt: _Retimer) -> tuple[list[str], list[list[str]]]:
+def _categories(period: Period, name: str, rt: Retimer) -> tuple[list[str], list[list[str]]]:
     table = period.tables[name]
     rows = [[rt.text(str(c), "the category") for c in key] for key, *_ in table.rows]
     return table.dims, rows
@@ -486,94 +318,6 @@ def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str
     book.save(path)
 
 
-# --- the narrative -------------------------------------------------------------------------
-
-def _block_reference(line: str) -> str:
-    """A table, chart or trend reference as it was, less any title: a title states a finding,
-    which the new figures may not bear out, so the chart takes its default title."""
-    inner = REFERENCE_RE.fullmatch(line.strip())
-    assert inner is not None
-    words = inner.group(1).split()
-    kept = [w for w in words[:2]] + [w for w in words[2:] if w.startswith("type=")]
-    return "{{ " + " ".join(kept) + " }}"
-
-
-def _is_block_reference(block: list[str]) -> bool:
-    if len(block) != 1:
-        return False
-    match = REFERENCE_RE.fullmatch(block[0].strip())
-    return match is not None and match.group(1).split()[0] in BLOCK_KINDS
-
-
-def _topic(heading: str) -> str:
-    if not heading:
-        return "the introduction"
-    words = heading[6:] if heading.lower().startswith("about ") else heading
-    if len(words) > 1 and words[1].islower():
-        words = words[0].lower() + words[1:]
-    return f"about {words}"
-
-
-def skeleton(text: str, title: str, summary: str) -> str:
-    """The previous narrative's structure: its metadata (Title and Summary for the new period),
-    headings and table/chart/trend references, with each paragraph, list or quotation replaced
-    by a "[Write about …]" prompt that keeps its references to figures."""
-    lines = text.splitlines()
-    start = narrative.body_start(text)
-    meta = []
-    for line in lines[:start]:
-        key = line.split(":", 1)[0].strip().lower()
-        if key == "title":
-            meta.append(f"Title: {title}")
-        elif key == "summary":
-            meta.append(f"Summary: {summary}")
-        elif line.strip():
-            meta.append(line)
-    blocks: list[list[str]] = [[]]
-    for line in lines[start:]:
-        if line.strip():
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    out: list[str] = []
-    heading = ""
-    for block in (b for b in blocks if b):
-        rest = block
-        while rest and rest[0].lstrip().startswith("#"):
-            hashes, _, words = rest[0].strip().partition(" ")
-            heading = words.strip()
-            out.append(f"{hashes} {heading}")
-            rest = rest[1:]
-        if not rest:
-            continue
-        if _is_block_reference(rest):
-            out.append(_block_reference(rest[0]))
-            continue
-        refs: list[str] = []
-        for line in rest:
-            for match in REFERENCE_RE.finditer(line):
-                ref = "{{ " + " ".join(match.group(1).split()) + " }}"
-                if ref not in refs:
-                    refs.append(ref)
-        prompt = f"[Write {_topic(heading)}"
-        if refs:
-            out.append(f"{prompt}, using {', '.join(refs[:-1]) + ' and ' if len(refs) > 1 else ''}"
-                       f"{refs[-1]}.]")
-        elif not (out and out[-1].startswith(prompt)):  # one prompt for a run of prose
-            out.append(f"{prompt}.]")
-    # Only a level-2 heading is the page's main points (pages.main_points reads <h2>).
-    if not any(line.startswith("## ") and " ".join(line[3:].split()).casefold()
-               == MAIN_POINTS.casefold() for line in out):
-        # Every report page opens with its main points (pages.main_points): ask for them.
-        out[:0] = [f"## {MAIN_POINTS}", MAIN_POINTS_PROMPT]
-    body = "\n\n".join(out)
-    return ("\n".join(meta) + "\n\n" if meta else "") + body + "\n"
-
-
-MAIN_POINTS_PROMPT = ("[Write the main points: the few findings that matter most, as a bulleted "
-                      "list of one short sentence each, giving figures by reference]")
-
-
 # --- the whole period -----------------------------------------------------------------------
 
 def new_period(data_path: Path, content_path: Path, reports: Iterable[str], report: str,
@@ -583,7 +327,7 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     reports = list(reports)
     if report not in reports:
         raise ScaffoldError(f"'{report}' is not a report kind. Use one of: {', '.join(reports)}.")
-    if not load.PERIOD_RE.match(name):
+    if not PERIOD_RE.match(name):
         raise ScaffoldError(f"'{name}' is not a period name. Use 2022-23 for April 2022 to March "
                             "2023, or 2022-10-to-2023-09 for any other span (first month to last "
                             "month).")
@@ -597,14 +341,14 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     prev = find_previous(data_path / report, dates[1] if dates else None)
     if prev is None:
         raise ScaffoldError(f"there is no earlier {report} period in {data_path / report} to start "
-                            f"from. Write {report}/{name} by hand (see {load.FORMAT_DOC}).")
+                            f"from. Write {report}/{name} by hand (see {FORMAT_DOC}).")
     problems = Problems()
-    old_period = load.load_period(prev.folder, report, problems)
+    old_period = load_period(prev.folder, report, problems)
     if problems or old_period is None:
         raise ScaffoldError(f"the previous period, {report}/{prev.name}, has problems; run "
                             f"'invoke check' and fix them first.\n{problems.report()}")
-    old = read_yaml(prev.folder / load.PERIOD_FILE)
-    rt = _Retimer(prev, str(old.get("period_label", "")), name, dates)
+    old = read_yaml(prev.folder / PERIOD_FILE)
+    rt = Retimer(prev, str(old.get("period_label", "")), name, dates)
     table_names = [n for n in (old.get("tables") or {}) if n in old_period.tables]
     sheets = _sheet_names(table_names) if excel else None
     data = period_yaml(old, report, name, prev, rt, sheets)
@@ -626,7 +370,7 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     # Everything is worked out; now write.
     made = Scaffold(f"{report}/{name}", prev.name, folder, story)
     folder.mkdir(parents=True)
-    yaml_path = folder / load.PERIOD_FILE
+    yaml_path = folder / PERIOD_FILE
     yaml_path.write_text(_header(report, name, prev.name) + dump_yaml(data), encoding="utf-8")
     made.files.append(yaml_path)
     if sheets is not None:

@@ -1,6 +1,7 @@
 """The plugin's settings: one namespaced dict, TRANSPARENCY, declared once with defaults and help.
 
-Docs (docs/settings.md) are checked against this table by tests/test_docs.py.
+docs/settings.md's table is generated from SETTINGS (doctables.py, `invoke docs`) and checked
+against it by tests/test_docs.py; the checks a value must pass are in setting_checks.py.
 """
 
 from __future__ import annotations
@@ -12,6 +13,24 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .setting_checks import (
+    DEPLOY_TARGETS,
+    is_address,
+    is_allowances,
+    is_bool,
+    is_brand_colour,
+    is_deploy_target,
+    is_email_or_empty,
+    is_int_at_least,
+    is_la_code,
+    is_la_codes,
+    is_name_or_unset,
+    is_optional_text,
+    is_path,
+    is_reports,
+    is_text,
+    is_web_address_or_empty,
+)
 from .terms import NEW_LA_CODE_PATTERN, OLD_LA_CODE_PATTERN, REGION_CODE_PATTERN
 
 SETTINGS_KEY = "TRANSPARENCY"
@@ -19,167 +38,15 @@ SETTINGS_KEY = "TRANSPARENCY"
 
 @dataclass(frozen=True)
 class Setting:
+    """One TRANSPARENCY key: its default, its help (docs/settings.md is generated from both) and
+    the check a value must pass."""
+
     name: str
     default: Any
     help: str
     check: Callable[[Any], str | None]
-
-
-def _is_int_at_least(minimum: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            return f"must be a whole number of at least {minimum}"
-        return None
-    return check
-
-
-def _is_text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
-
-
-def _is_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be True or False"
-
-
-def _is_path(value: Any) -> str | None:
-    return None if isinstance(value, (str, Path)) and str(value) else "must be a folder path"
-
-
-def _is_name_or_unset(value: Any) -> str | None:
-    if value == "" or (isinstance(value, str) and value.strip()):
-        return None
-    return "must be non-empty text (or '' while not yet set, which stops a build)"
-
-
-def _is_allowances(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
-        return "must be a dict of allowance names to regular expressions (or None)"
-    from .numbers import allowances
-
-    try:
-        allowances(value)
-    except ValueError as error:
-        return f"is not valid: {error}"
-    return None
-
-
-DEPLOY_TARGETS = ("rsync", "s3", "github-pages")
-_CREDENTIALS_IN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@")
-
-
-def _is_deploy_target(value: Any) -> str | None:
-    if value == "" or value in DEPLOY_TARGETS:
-        return None
-    return f"must be one of {', '.join(repr(t) for t in DEPLOY_TARGETS)} or '' (no deploy)"
-
-
-def _is_email_or_empty(value: Any) -> str | None:
-    if value == "" or (isinstance(value, str) and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value)):
-        return None
-    return "must be an email address such as 'reports@example.gov.uk', or '' for none"
-
-
-def _is_optional_text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be text ('' for none)"
-
-
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of '#rrggbb'."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two '#rrggbb' colours (1 to 21)."""
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _full_hex(value: str) -> str:
-    return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value
-
-
-def _is_brand_colour(value: Any) -> str | None:
-    """A hex colour that white text on it can be read on (WCAG 2.2 AA, 1.4.3: 4.5:1): the
-    header is white text on the brand colour."""
-    if not isinstance(value, str) or not re.fullmatch(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value):
-        return "must be a colour such as '#0b3d5c'"
-    ratio = contrast(_full_hex(value).lower(), "#ffffff")
-    if ratio < 4.5:
-        return (f"{value} has a contrast of {ratio:.1f}:1 against white, and the header's white "
-                "text needs at least 4.5:1 (WCAG 2.2 AA); choose a darker shade of the colour")
-    return None
-
-
-def _is_web_address_or_empty(value: Any) -> str | None:
-    if value == "" or (isinstance(value, str) and re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value)):
-        return None
-    return "must be a web address such as 'https://www.example.gov.uk', or '' for none"
-
-
-def _is_address(value: Any) -> str | None:
-    """Text that holds no password or token: those come from the environment only."""
-    if not isinstance(value, str):
-        return "must be text ('' for none)"
-    if _CREDENTIALS_IN_URL.match(value):
-        return ("must not hold a password or token: credentials come from environment variables "
-                "only (see docs/publishing.md)")
-    return None
-
-
-def _is_code(value: Any) -> bool:
-    return (isinstance(value, str) and bool(value.strip())) or (
-        isinstance(value, int) and not isinstance(value, bool))
-
-
-def _is_la_code(value: Any) -> str | None:
-    """A code as text ('' for none). Whether it is a local authority's, and in the DfE's file,
-    `invoke comparators` checks, with every other problem of the import at once."""
-    if value == "" or _is_code(value):
-        return None
-    return "must be a local-authority code such as 'E08000032' or '380', or '' for none"
-
-
-def _is_la_codes(value: Any) -> str | None:
-    """A list of codes. That there are ten, each a local authority's, `invoke comparators`
-    checks, naming each wrong one."""
-    if isinstance(value, (list, tuple)) and all(_is_code(v) for v in value):
-        return None
-    return "must be a list of local-authority codes such as ['E08000032', '380']"
-
-
-def _is_reports(value: Any) -> str | None:
-    if not isinstance(value, Mapping) or not value:
-        return "must be a mapping of report kind to {'label': ..., 'description': ...}"
-    for key, spec in value.items():
-        if not isinstance(key, str) or not key.isidentifier() or key != key.lower():
-            return f"report kind '{key}' must be a lower-case name"
-        if not isinstance(spec, Mapping) or not (
-                {"label", "short_label", "description"} <= set(spec)
-                <= {"label", "short_label", "description", "identities"}):
-            return (f"report kind '{key}' needs 'label', 'short_label' and 'description' (and "
-                    "may have 'identities')")
-        problem = _is_identities(spec.get("identities", []))
-        if problem:
-            return f"report kind '{key}': 'identities' {problem}"
-    return None
-
-
-def _is_identities(value: Any) -> str | None:
-    """A list of stock-and-flow identities over figure names, as in period.yaml's relations."""
-    if not isinstance(value, (list, tuple)):
-        return "must be a list"
-    for identity in value:
-        if (not isinstance(identity, Mapping) or not {"stock_flow", "start", "end"} <= set(identity)
-                or set(identity) - {"stock_flow", "start", "end", "in", "out", "tolerance"}):
-            return ("entries need 'stock_flow' (a label), 'start' and 'end', and may have 'in', "
-                    "'out' and 'tolerance'")
-        names = [identity["start"], identity["end"], *identity.get("in", ()),
-                 *identity.get("out", ())]
-        if not all(isinstance(n, str) for n in names):
-            return "names figures by their names (text), 'previous.NAME' for the previous period"
-    return None
+    # The default in words for docs/settings.md, where its value is too long to show.
+    doc_default: str = ""
 
 
 # What every council's children-in-care figures obey, by the names docs/data-format.md gives.
@@ -212,153 +79,156 @@ DEFAULT_REPORTS: dict[str, dict[str, Any]] = {
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_PATH", "data",
             "Folder holding data/<report>/<period>/ folders. Relative paths are taken from the "
-            "folder Pelican runs in.", _is_path),
+            "folder Pelican runs in.", is_path),
     Setting("REPORTS", DEFAULT_REPORTS,
             "Report kinds: folder name mapped to its label, short label and description. Data and "
        "narrative folders must use one of these names. A kind may ship 'identities': stock-and-"
        "flow relations between standard figure names that the disclosure audit applies to every "
-       "period holding those figures (see docs/data-format.md, Relations).", _is_reports),
+       "period holding those figures (see docs/data-format.md, Relations).", is_reports,
+            doc_default="the three report kinds the engine ships: `iro` (with the children-in-care identity: "
+            "`previous.children_in_care` + `children_entering_care` − `children_leaving_care` = "
+            "`children_in_care`), `cp`, `qa`"),
     Setting("ORGANISATION", "",
             "The publishing body's name, shown in the header, footer and page titles. Required: "
-            "a build stops while it is ''.", _is_name_or_unset),
+            "a build stops while it is ''.", is_name_or_unset),
     Setting("AREA", "",
             "The area the figures are for, as chart subtitles and comparator tables name it "
-            "(e.g. 'Anytown'); '' leaves it out of subtitles.", _is_optional_text),
+            "(e.g. 'Anytown'); '' leaves it out of subtitles.", is_optional_text),
     Setting("BRAND_COLOUR", "#0b3d5c",
             "The council's colour, for the header behind white text; refused unless white text "
-            "on it has the 4.5:1 contrast WCAG 2.2 AA asks for.", _is_brand_colour),
+            "on it has the 4.5:1 contrast WCAG 2.2 AA asks for.", is_brand_colour),
     Setting("LOGO", "",
             "The council's logo (an image file: SVG or PNG), shown in the header of every page "
             "and PDF; '' for none. Relative paths are taken from the folder Pelican runs in. "
-            "LOGO_ALT must say what it shows.", _is_optional_text),
+            "LOGO_ALT must say what it shows.", is_optional_text),
     Setting("LOGO_ALT", "",
             "The logo's text alternative, e.g. 'Northshire County Council logo'; a LOGO without "
-            "it is refused.", _is_optional_text),
+            "it is refused.", is_optional_text),
     Setting("FOOTER_TEXT", "",
             "A sentence of the council's own in every page's footer (plain text); '' for none.",
-            _is_optional_text),
+            is_optional_text),
     Setting("HOME_INTRODUCTION", "",
             "The home page's introduction, in Markdown; '' for the engine's, which names the "
-            "organisation. Checked for typed numbers like the narrative.", _is_optional_text),
+            "organisation. Checked for typed numbers like the narrative.", is_optional_text),
     Setting("CONTACT_PHONE", "",
             "A telephone number readers can call, shown beside CONTACT_EMAIL; '' for none.",
-            _is_optional_text),
+            is_optional_text),
     Setting("COUNCIL_URL", "",
             "The council's own website, linked from every page's footer; '' for none.",
-            _is_web_address_or_empty),
+            is_web_address_or_empty),
     Setting("SERVICE", "Children's Services",
-            "The service whose reports are published.", _is_text),
+            "The service whose reports are published.", is_text),
     Setting("CONTACT_EMAIL", "",
             "Where readers report a mistake or ask for a report in another format; shown in "
             "every page's footer and on the accessibility statement's page. While it is '' the "
-            "footer names only the service, and every build warns.", _is_email_or_empty),
+            "footer names only the service, and every build warns.", is_email_or_empty),
     Setting("SUPPRESSION_THRESHOLD", 5,
             "Counts of children or their records from 1 to this number are suppressed (shown "
-            "as [c]); 0 is shown.", _is_int_at_least(1)),
+            "as [c]); 0 is shown.", is_int_at_least(1)),
     Setting("SENSITIVE_THRESHOLD", 10,
             "For sensitive breakdowns, counts from 0 to this number are suppressed.",
-            _is_int_at_least(1)),
+            is_int_at_least(1)),
     Setting("MIN_FEASIBLE_RANGE", 3,
             "The disclosure audit fails if any suppressed cell could be narrowed to fewer than "
-            "this many whole numbers from what is published.", _is_int_at_least(2)),
+            "this many whole numbers from what is published.", is_int_at_least(2)),
     Setting("CHART_CACHE", ".cache/charts",
             "Folder where rendered chart SVGs are kept, keyed by a hash of their spec, so an "
             "unchanged chart is not rendered again. Relative paths are taken from the folder "
-            "Pelican runs in.", _is_path),
+            "Pelican runs in.", is_path),
     Setting("DATA_CACHE", ".cache/data",
             "Folder where the published (suppressed and audited) data is kept, keyed by a hash "
             "of the data files, the settings and the plugin's code, so a rebuild after a "
-            "narrative edit does not suppress and audit again.", _is_path),
+            "narrative edit does not suppress and audit again.", is_path),
     Setting("CHART_WORKERS", 2,
             "Processes used to render charts in parallel (1 renders in the build process).",
-            _is_int_at_least(1)),
+            is_int_at_least(1)),
     Setting("PDF_CACHE", ".cache/pdf",
             "Folder where the PDF of each report period is kept, keyed by a hash of its built "
             "page, the stylesheets it uses and the PDF code, so an unchanged report is not "
-            "printed again. Relative paths are taken from the folder Pelican runs in.", _is_path),
+            "printed again. Relative paths are taken from the folder Pelican runs in.", is_path),
     Setting("PDF_WORKERS", 2,
             "Processes used to print report PDFs in parallel (1 prints in the build process).",
-            _is_int_at_least(1)),
+            is_int_at_least(1)),
     Setting("NARRATIVE_LINT_STRICT", False,
             "When True (publishconf.py), numbers typed by hand that could be counts of children "
             "(in the narrative, pages, chart titles, labels and notes) stop the build unless an "
             "allowance or a reviewed mark lets them through; otherwise they are warnings in "
-            "'invoke check'.", _is_bool),
+            "'invoke check'.", is_bool),
     Setting("NARRATIVE_ALLOWANCES", {},
             "This site's own allowances for numbers typed by hand, added to the built-in ones "
             "(docs/editing.md): a name and a regular expression with a group named n around "
             "the number, e.g. {'wards': r'\\bward (?P<n>\\d+)'}; a built-in name with None "
-            "switches that allowance off.", _is_allowances),
+            "switches that allowance off.", is_allowances),
     Setting("INCLUDE_DRAFTS", False,
             "When True (pelicanconf.py, for preview), periods marked 'status: draft' are built "
             "with a draft banner; when False (the default, and publishconf.py) they are left out "
-            "of every page, download, search index and feed.", _is_bool),
+            "of every page, download, search index and feed.", is_bool),
     Setting("LA_CODE", "",
             "The council's code in the Department for Education's statistics: the nine-"
             "character code (e.g. 'E08000032') or the three-digit old code ('380'). 'invoke "
             "comparators' finds the council, its region and England by it in the DfE's open-data "
-            "files ('' until comparators are imported; see docs/comparators.md).", _is_la_code),
+            "files ('' until comparators are imported; see docs/comparators.md).", is_la_code),
     Setting("STATISTICAL_NEIGHBOURS", [],
             "The council's ten statistical neighbours, as the DfE's children's services "
             "statistical neighbour benchmarking tool lists them: ten local-authority codes, "
             "new or old as for LA_CODE. 'invoke comparators' gives their average as the "
-            "'Statistical neighbours' comparator (see docs/comparators.md).", _is_la_codes),
+            "'Statistical neighbours' comparator (see docs/comparators.md).", is_la_codes),
     Setting("OLD_LA_CODE", "",
             "The council's three-digit old code in the DfE's statistics (e.g. '380'). With "
             "LA_CODE as the nine-character code, REGION_CODE and REGION_NAME, each report period's "
             "tables are also published in the DfE's open data format (docs/data-format.md); '' "
-            "for none.", _is_la_code),
+            "for none.", is_la_code),
     Setting("LA_NAME", "",
             "The council's name as the DfE's statistics write it (their la_name, e.g. 'Anytown'), "
-            "for the downloads in the DfE's open data format; '' uses AREA.", _is_optional_text),
+            "for the downloads in the DfE's open data format; '' uses AREA.", is_optional_text),
     Setting("REGION_CODE", "",
             "The code of the council's region in the DfE's statistics (E12 and six digits, e.g. "
             "'E12000003'), for the downloads in the DfE's open data format; '' for none.",
-            _is_optional_text),
+            is_optional_text),
     Setting("REGION_NAME", "",
             "The council's region as the DfE's statistics name it (their region_name), for the "
-            "downloads in the DfE's open data format; '' for none.", _is_optional_text),
+            "downloads in the DfE's open data format; '' for none.", is_optional_text),
     Setting("DEPLOY_TARGET", "",
             "Where 'invoke publish' deploys: 'rsync', 's3' or 'github-pages'; '' for none "
             "('invoke publish' then says so and stops). 'invoke publish --target' overrides it.",
-            _is_deploy_target),
+            is_deploy_target),
     Setting("DEPLOY_PATH", "",
             "rsync target: a local folder, or user@host:/folder over SSH. Each deploy is a new "
             "folder in its releases/ folder; the web server serves its 'current' symlink.",
-            _is_optional_text),
+            is_optional_text),
     Setting("DEPLOY_KEEP_RELEASES", 5,
             "rsync target: how many releases to keep, newest first (the live one is always "
-            "kept), so 'invoke rollback' has releases to go back to.", _is_int_at_least(2)),
+            "kept), so 'invoke rollback' has releases to go back to.", is_int_at_least(2)),
     Setting("DEPLOY_S3_BUCKET", "",
-            "s3 target: the bucket's name.", _is_optional_text),
+            "s3 target: the bucket's name.", is_optional_text),
     Setting("DEPLOY_S3_PREFIX", "",
             "s3 target: the folder in the bucket the site goes in ('' for the bucket's top). "
-            "Objects under it that the site no longer has are deleted.", _is_optional_text),
+            "Objects under it that the site no longer has are deleted.", is_optional_text),
     Setting("DEPLOY_S3_ENDPOINT", "",
             "s3 target: the address of an S3-compatible service (for example Cloudflare R2 or "
-            "MinIO); '' for Amazon S3.", _is_address),
+            "MinIO); '' for Amazon S3.", is_address),
     Setting("DEPLOY_S3_REGION", "",
-            "s3 target: the bucket's region, where the service needs one.", _is_optional_text),
+            "s3 target: the bucket's region, where the service needs one.", is_optional_text),
     Setting("DEPLOY_S3_PROVIDER", "",
             "s3 target: rclone's name for the service ('AWS', 'Cloudflare', 'Minio' and so on); "
-            "'' means 'AWS', or 'Other' when DEPLOY_S3_ENDPOINT is set.", _is_optional_text),
+            "'' means 'AWS', or 'Other' when DEPLOY_S3_ENDPOINT is set.", is_optional_text),
     Setting("DEPLOY_GH_REPO", "",
             "github-pages target: the git URL or path of the repository GitHub Pages serves. "
             "Git's own SSH key or credential helper signs in; never put a token here.",
-            _is_address),
+            is_address),
     Setting("DEPLOY_GH_BRANCH", "gh-pages",
             "github-pages target: the branch GitHub Pages serves; each deploy replaces its "
-            "files with one new commit.", _is_text),
+            "files with one new commit.", is_text),
     Setting("DEPLOY_GH_CNAME", "",
             "github-pages target: the custom domain written to the branch's CNAME file ('' for "
-            "none).", _is_optional_text),
+            "none).", is_optional_text),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 class SettingsError(ValueError):
-    pass
+    """A TRANSPARENCY setting that is unknown or has a wrong value; the message says which."""
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ SOURCE_SYMBOLS = (CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE, LOW, LOW_RELIABIL
 
 # Category labels people type for a total instead of `Total` (Excel pivot tables write "Grand
 # Total"; others write "All children", "Overall", "Sum"). Compared lower-case, with spaces and
-# punctuation tidied (load.total_like): the whole label, or its first or last words.
+# punctuation tidied (load_csv.total_like): the whole label, or its first or last words.
 TOTAL_WORDS = ("total", "totals", "grand total", "grand totals", "overall", "overall total",
                "sum", "sum total", "all", "all total", "everyone", "everybody", "all persons",
                "persons", "both sexes", "both genders")
@@ -47,7 +47,7 @@ ALL_BUT = ("other", "others", "remaining", "else", "except", "but")
 
 # Words in a dimension's name or label that say its categories are people's characteristics:
 # a table broken down by one of them is about children, whatever its unit. Matched as whole
-# words, lower-case (load.describes_people).
+# words, lower-case (load_entries.describes_people).
 PEOPLE_DIMENSIONS = (
     "age", "ages", "age group", "age band", "gender", "genders", "sex", "ethnicity",
     "ethnicities", "ethnic", "race", "nationality", "religion", "faith", "sexuality",

@@ -1,5 +1,5 @@
 """Tables in an Excel workbook: one sheet per table, read into the same rows of text a CSV
-gives, so that load.py validates both the same way.
+gives, so that load_csv.py validates both the same way.
 
 A sheet is laid out exactly like the CSV: the header in row 1 (the dimension columns, then
 `value`), one row per cell below it. What only a workbook can get wrong is checked here, each
