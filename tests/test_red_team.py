@@ -442,3 +442,36 @@ def test_a_rate_relation_follows_its_unit_and_a_comparator_ties_each_year(tmp_pa
     # 0.3 per 10,000 of 125,400 is 4 children: the 2021 rate is hidden now it is tied.
     cells = published.periods["cp/2021-22"].tables["uasc_rate"].cells
     assert cells[("Test Borough", "2021")].text() == "[c]"
+
+
+# Red team 5: what the page prints, and no more.
+PROTECTED_5 = {
+    # A trend line drew 21.9636% where the page printed 22.0%, and "up 1.9" came from the
+    # unrounded rates: PN2 = 8, PN3 = 3.
+    "printed-precision": lambda p: (
+        shown(p, "iro/2022-23", "participation")["PN3"] == "[c]"
+        and p.periods["iro/2022-23"].values["speaks_for_self_rate"].value.number == 22.0
+        and p.periods["iro/2022-23"].values["speaks_for_self_rate"].change.difference.number
+        == 2.0),
+    # A ratio of percentage cells (1.972) gave a hidden 0.4% of 1,061: 4 children.
+    "metric-of-hidden-percentage-cells": lambda p: (
+        shown(p, "iro/2022-23")["foster_like_per_connected"] == "[c]"
+        and shown(p, "iro/2022-23", "placement_share")["Mother and baby unit"] == "[c]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED_5))
+def test_nothing_published_says_more_than_the_page_prints(name, tmp_path):
+    assert_protected(name, PROTECTED_5, tmp_path)
+
+
+def test_a_published_number_is_rounded_as_printed():
+    # By construction: whatever the publishing step computes, a published value holds the
+    # number as the page prints it (a figure typed as 99.875 and shown to one decimal place
+    # is 99.9 in every chart and download, not 99.875: 5 of 4,000 reviews late).
+    from transparency.published import Issuer, Value
+
+    assert Value(21.963636, "", "percent", 1, issuer=Issuer.PUBLISH).number == 22.0
+    assert Value(99.875, "", "percent", 1, issuer=Issuer.PUBLISH).number == 99.9
+    assert Value(2.675, "", "mean", 2, issuer=Issuer.PUBLISH).number == 2.68
+    assert Value(1446.0, "", "count", 0, issuer=Issuer.PUBLISH).number == 1446.0

@@ -97,6 +97,11 @@ class Value:
             raise ValueError("a published value has either a number or a symbol")
         if self.number is not None and self.issuer is not Issuer.PUBLISH:
             raise ValueError("only the publishing step gives a published value a number")
+        if self.number is not None and self.number == self.number:
+            # The number as printed, and no more: a chart's coordinates, a download or a
+            # change worked out downstream can show only what the page prints (a red team
+            # read 21.9636% off a trend line printed as 22.0%, and found a hidden 3).
+            object.__setattr__(self, "number", round_half_up(self.number, self.decimals))
 
     @property
     def suppressed(self) -> bool:

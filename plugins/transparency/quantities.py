@@ -115,12 +115,31 @@ def rule_of(raw: Raw, config: Config, counts: str | None = None) -> Rule | None:
                     config.sensitive_threshold)
 
 
+def _uses_hidden_share(res: MetricResult, tables: dict[str, TableResult]) -> bool:
+    """Whether a metric is computed from a hidden cell of a table that is not of counts (a
+    percentage or a rate): the audit cannot turn such a cell back into a count, so it cannot
+    model the metric either (a red team read a hidden 0.4% of 1,061, 4 children, off a
+    ratio of percentage cells printed as 1.972)."""
+    for part in (*res.parts, *(p for p in (res.numerator, res.denominator) if p)):
+        table = tables.get(part.table or "")
+        if (table is not None and table.published.unit != "count"
+                and set(part.cells) & table.hidden):
+            return True
+    return False
+
+
 def is_disclosive(raw: Raw, config: Config, tables: dict[str, TableResult],
-                   ndims: dict[str, int]) -> bool:
+                  ndims: dict[str, int]) -> bool:
+    """Whether a figure or metric must be hidden on its own account: a small count; a sum
+    over some hidden cells of a line; a metric of a hidden cell of a percentage or rate
+    table; a percentage or ratio whose numerator, denominator or their difference counts a
+    small number of people. (What the audit can model is left to it.)"""
     if raw.value is None:
         return False
     res = raw.result
     if res is not None:
+        if _uses_hidden_share(res, tables):
+            return True
         ratio = res.numerator is not None and res.denominator is not None
         # A sum over some hidden cells gives their total away; a percentage or ratio of such a
         # sum is left to the disclosure audit, which hides it only if its printed precision
@@ -208,7 +227,11 @@ def change_of(cur: Raw, cur_hidden: bool, prev: Raw, prev_hidden: bool, period: 
     if cur.value is None or prev.value is None:
         return PublishedChange(True, "", prev_period.period, prev_period.period_label, prev_value,
                                Value(None, "x", cur.unit, cur.decimals), None, prev.date)
-    diff = cur.value - prev.value
+    # From the ends as printed: "up 1.9" from 20.02% and 21.96% printed as 20.0% and 22.0%
+    # told a reader more than either end (a red-team finding); 22.0 − 20.0 is 2.0.
+    cur_printed = round_half_up(cur.value, cur.decimals)
+    prev_printed = round_half_up(prev.value, prev.decimals)
+    diff = cur_printed - prev_printed
     # A difference is hidden only with an end: beside both ends, anyone can subtract, so a
     # hidden difference would pretend to protect what is published. A small change in a count
     # is a net change, not a count of children; where the flows behind it are published too,
@@ -219,7 +242,7 @@ def change_of(cur: Raw, cur_hidden: bool, prev: Raw, prev_hidden: bool, period: 
                                                                       issuer=ISSUED)
     percent = None
     if cur.unit != "percent":
-        pct = percent_change(cur.value, prev.value)
+        pct = percent_change(cur_printed, prev_printed)
         if pct is not None:
             percent = Value(None, "c", "percent", 1) if hide else Value(pct, "", "percent", 1,
                                                                         issuer=ISSUED)
