@@ -453,6 +453,13 @@ PROTECTED_5 = {
         and p.periods["iro/2022-23"].values["speaks_for_self_rate"].value.number == 22.0
         and p.periods["iro/2022-23"].values["speaks_for_self_rate"].change.difference.number
         == 2.0),
+    # A collapse that applied in the first version only: its partner shown on its own in
+    # the correction gave the merged 5 away (21 − 16). Collapsed in both now.
+    "revision-collapse-one-version": lambda p: (
+        "Emergency protection order or other" in shown(p, "iro/2022-23", "entering_care_legal_order")
+        and "Other" not in shown(p, "iro/2022-23", "entering_care_legal_order")
+        and all(("Emergency protection order or other",) in r.tables[
+            "entering_care_legal_order"].cells for r in p.periods["iro/2022-23"].revisions)),
     # A ratio of percentage cells (1.972) gave a hidden 0.4% of 1,061: 4 children.
     "metric-of-hidden-percentage-cells": lambda p: (
         shown(p, "iro/2022-23")["foster_like_per_connected"] == "[c]"
@@ -475,3 +482,17 @@ def test_a_published_number_is_rounded_as_printed():
     assert Value(99.875, "", "percent", 1, issuer=Issuer.PUBLISH).number == 99.9
     assert Value(2.675, "", "mean", 2, issuer=Issuer.PUBLISH).number == 2.68
     assert Value(1446.0, "", "count", 0, issuer=Issuer.PUBLISH).number == 1446.0
+
+
+def test_a_correction_keeps_the_names_and_shapes_of_what_it_corrects():
+    # Red team 5: a correction saved the legal status table under a new name, so each
+    # version was suppressed on its own and the earlier one showed the complement the
+    # correction hid (Remand = 1061 − 639 − 201 − 110 − 108 = 3).
+    _, problems, published = publish("revision-renamed-table")
+    assert published is None
+    assert [p.format() for p in problems.items] == [
+        f"{FIXTURES}/revision-renamed-table/iro/2022-23/period.yaml, line 25, field "
+        "'revisions': the table 'legal_status' of the version before the 2024-01-10 "
+        "correction is not in the corrected data\n    How to fix: keep the table under the name "
+        "it was published with: a correction changes numbers, not names, so that the versions "
+        "are protected together; see 'Revisions' in docs/data-format.md"]

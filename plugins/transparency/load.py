@@ -50,7 +50,7 @@ from .model import (
     Where,
 )
 from .problems import Problems
-from .revisions import REVISIONS_DIR, parse_revisions
+from .revisions import REVISIONS_DIR, check_versions, parse_revisions
 from .schema import ENTRY_SECTIONS, STATUSES
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
 
@@ -183,6 +183,7 @@ def load_period(folder: Path, report: str, problems: Problems,
         period.relations = parse_relations(ctx, data["relations"])
     if version_of is None:
         period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
+        check_versions(period, folder / PERIOD_FILE, problems)
     ctx.finish()
     for child in sorted(folder.iterdir()):
         # "~$tables.xlsx" is the lock file Excel keeps beside a workbook while it is open.

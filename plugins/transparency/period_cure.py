@@ -212,7 +212,7 @@ def _known_totals(period: Period, raws: dict[str, Raw], config: Config) -> dict[
 
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                      forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
-                     *, site: Site,
+                     *, site: Site, collapsed: dict[str, frozenset[str]] | None = None,
                      ) -> Suppressed:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
@@ -226,7 +226,8 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
     def attempt(extra: dict[str, set[Key]], extra_metrics: set[str]) -> Suppressed:
         """Publish the period with `extra` cells and figures hidden besides the rule's, and
         audit it."""
-        tables = {name: publish_table(t, config, extra.get(name, set()), known.get(name))
+        tables = {name: publish_table(t, config, extra.get(name, set()), known.get(name),
+                                      (collapsed or {}).get(name, frozenset()))
                   for name, t in period.tables.items()}
         hidden = with_derived(extra_metrics | {n for n, r in raws.items()
                                                 if is_disclosive(r, config, tables, ndims)},
@@ -275,23 +276,30 @@ def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]
                        forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
                        *, site: Site) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
-    version is hidden in all, repeated until nothing more is hidden, so that comparing two
-    versions cannot reveal a value either of them hides. `forced`: cells and figures the
-    site-wide audit asked to hide."""
+    version is hidden in all, and a group collapsed in one is collapsed in all, repeated
+    until nothing more is hidden, so that comparing two versions cannot reveal a value
+    either of them hides (a red team read a collapsed 5 off the correction that showed its
+    partner on its own). `forced`: cells and figures the site-wide audit asked to hide."""
     versions = [period] + [r.previous for r in period.revisions]
     forced = {name: set(keys) for name, keys in (forced or {}).items()}
     forced_metrics = set(forced_metrics or ())
+    collapsed: dict[str, frozenset[str]] = {}
     while True:
         found: list[str] = []
-        results = [_suppress_period(v, config, forced, forced_metrics, found, site=site)
+        results = [_suppress_period(v, config, forced, forced_metrics, found, site=site,
+                                    collapsed=collapsed)
                    for v in versions]
         union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
+        groups: dict[str, frozenset[str]] = dict(collapsed)
         for _, _, tables, _ in results:
             for name, result in tables.items():
                 union.setdefault(name, set()).update(result.hidden)
+                groups[name] = groups.get(name, frozenset()) | set(result.published.collapsed)
+        groups = {name: labels for name, labels in groups.items() if labels}
         union_metrics = forced_metrics.union(*(hidden for _, hidden, _, _ in results))
-        if len(versions) == 1 or (union == forced and union_metrics == forced_metrics):
+        if len(versions) == 1 or (union == forced and union_metrics == forced_metrics
+                                  and groups == collapsed):
             if reasons is not None:
                 reasons[:] = list(dict.fromkeys(found))
             return results[0], results[1:]
-        forced, forced_metrics = union, union_metrics
+        forced, forced_metrics, collapsed = union, union_metrics, groups

@@ -69,7 +69,13 @@ def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, 
 
 
 def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
-                   known_total: float | None = None) -> TableResult:
+                   known_total: float | None = None,
+                   collapse_anyway: frozenset[str] = frozenset()) -> TableResult:
+    """One table as published: collapsed where a declared group would be suppressed (and
+    the groups in `collapse_anyway`, which another version of the period collapses),
+    primary and secondary suppression, the choice a reader could invert widened, and the
+    cells in `extra_hidden` hidden too. `known_total`: a published figure equal to the
+    table's sum, which counts as its total."""
     values, symbols = table_cells(table)
     synthetic: set[Key] = set()
     if known_total is not None and len(table.dims) == 1:
@@ -87,7 +93,8 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
             for label, olds in groups.items():
                 before = set(values)
                 values, symbols = collapse_groups(values, symbols, table.dims.index(dim),
-                                                  {label: olds}, rule)
+                                                  {label: olds}, rule,
+                                                  force=label in collapse_anyway)
                 if set(values) != before:
                     collapsed.append(label)
         if table.base is not None:

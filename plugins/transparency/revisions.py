@@ -79,6 +79,39 @@ def parse_revisions(ctx: Any, raw: Any, folder: Path, report: str,
     return out
 
 
+def check_versions(period: Period, path: Path, problems: Problems) -> None:
+    """A correction changes numbers, not names or shapes: every table, figure and metric of
+    an earlier version is in the corrected data under the same name, and each table keeps
+    its dimensions and its `collapse:` groups. Versions are suppressed consistently, and
+    compared for [r] marks, by name and category: a table renamed in the correction was
+    suppressed apart from its earlier version, which then gave a hidden 3 away (a red-team
+    finding). Problems name the revision's line in `path` (period.yaml)."""
+    for revision in period.revisions:
+        old = revision.previous
+        where = f"the version before the {revision.date} correction"
+        for kind, before, now in (("table", old.tables, period.tables),
+                                  ("figure", old.figures, period.figures),
+                                  ("metric", old.metrics, period.metrics)):
+            for name in sorted(set(before) - set(now) - period.unreadable):
+                problems.add(path, f"the {kind} '{name}' of {where} is not in the corrected data",
+                             f"keep the {kind} under the name it was published with: a "
+                             "correction changes numbers, not names, so that the versions are "
+                             "protected together; " + HINT, line=revision.line,
+                             field="revisions")
+        for name in sorted(set(old.tables) & set(period.tables)):
+            a, b = old.tables[name], period.tables[name]
+            if a.dims != b.dims:
+                problems.add(path, f"the table '{name}' has dimensions {', '.join(a.dims)} in "
+                             f"{where} and {', '.join(b.dims)} now",
+                             "keep a corrected table's dimensions; " + HINT,
+                             line=revision.line, field="revisions")
+            elif a.collapse != b.collapse:
+                problems.add(path, f"the table '{name}' declares different 'collapse:' groups in "
+                             f"{where} and now", "declare the same groups in both versions "
+                             "(a group collapsed in either is collapsed in both); " + HINT,
+                             line=revision.line, field="revisions")
+
+
 def snapshot(folder: Path, date: dt.date) -> Path:
     """Copy the period's data as it is now into revisions/<date>/, before it is corrected."""
     target = folder / REVISIONS_DIR / date.isoformat()

@@ -175,13 +175,15 @@ def suppress_table(values: dict[Key, float], symbols: dict[Key, str], ndims: int
 
 
 def collapse_groups(values: dict[Key, float], symbols: dict[Key, str], dim: int,
-                    groups: dict[str, list[str]], rule: Rule) -> tuple[dict[Key, float], dict[Key, str]]:
-    """Merge the declared categories of one dimension where any of them would be suppressed."""
+                    groups: dict[str, list[str]], rule: Rule,
+                    force: bool = False) -> tuple[dict[Key, float], dict[Key, str]]:
+    """Merge the declared categories of one dimension where any of them would be suppressed
+    (or, with `force`, in any case: another version of the table merged them)."""
     values = dict(values)
     symbols = dict(symbols)
     for new_label, olds in groups.items():
-        hit = any(rule.is_small(v) for k, v in values.items()
-                  if k[dim] in olds and not symbols.get(k))
+        hit = force or any(rule.is_small(v) for k, v in values.items()
+                           if k[dim] in olds and not symbols.get(k))
         if not hit:
             continue
         merged: dict[Key, float] = {}
