@@ -135,6 +135,19 @@ def test_headline_figures_computed_from_the_data(site):
     assert "Not met" in timely.get_text(" ", strip=True)
 
 
+def test_a_rate_per_10000_children_is_shown_beside_its_count(site):
+    # Issue 14: where the data gives the child population, the count's card gives the rate
+    # too: 373 children on plans of 148,200 is 25.2, shown as 25 per 10,000 (the DfE's
+    # tables give such rates as whole numbers). Cards without a rate show none.
+    cards = {c.find("h3").get_text(strip=True): c
+             for c in page(site, "cp/2022-10-to-2023-09").select(".app-card")}
+    plans = cards["Children on a child protection plan"]
+    assert plans.select_one(".app-card__value").get_text(strip=True) == "373"
+    assert [r.get_text(" ", strip=True) for r in plans.select(".app-card__rate")] == [
+        "25 per 10,000 children"]
+    assert not cards["Core group meetings held on time"].select(".app-card__rate")
+
+
 def test_main_points_come_first_then_the_headline_figures(site):
     # ONS bulletins open with their main points: the narrative's "Main points" section is
     # shown above the headline cards, the period's details and the contents list.

@@ -616,3 +616,41 @@ def test_a_chart_order_that_is_not_listed_or_value(files: support.PeriodFiles) -
     support.replace_in(files.yaml, "order: alphabetical", "order: listed")
     site, problems = support.load_data(files.data)
     assert not problems and site.periods["iro/2021-22"].tables["legal_status"].order == "listed"
+
+
+RATE = """\
+  cic_rate:
+    label: Children in care per 10,000 children
+    definition: Children in care per 10,000 children aged under 18.
+    type: rate
+    numerator: {table: legal_status}
+    denominator: DENOMINATOR
+"""
+
+
+@pytest.mark.parametrize(("denominator", "extra", "message", "field"), [
+    # A table is no population figure.
+    ("{table: age_gender}", "", "the rate 'cic_rate' needs a figure as its denominator",
+     "metrics.cic_rate.denominator"),
+    # The population must count children.
+    ("reviews_held", "", "the population 'reviews_held' of the rate 'cic_rate' is not a count "
+     "of children", "metrics.cic_rate.denominator"),
+])
+def test_a_rate_needs_a_population_of_children(files: support.PeriodFiles, denominator, extra,
+                                               message, field) -> None:
+    support.replace_in(files.yaml, "metrics:\n", "metrics:\n" + RATE.replace("DENOMINATOR",
+                                                                              denominator))
+    problems = load(files)
+    find_problem(problems, "period.yaml", message, line=support.line_of(files.yaml, "cic_rate:") + 1,
+                 field=field)
+
+
+def test_a_rate_of_records_is_refused(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "metrics:\n", "metrics:\n" + RATE.replace(
+        "DENOMINATOR", "child_population").replace("{table: legal_status}", "reviews_held"))
+    support.replace_in(files.yaml, "figures:\n", "figures:\n  child_population:\n    label: "
+                       "Children aged under 18\n    value: 148200\n    unit: count\n    counts: "
+                       "children\n    source: ONS mid-2021 estimates\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "the rate 'cic_rate' is per 10,000 children, so its "
+                 "numerator must be a count of children", field="metrics.cic_rate.numerator")

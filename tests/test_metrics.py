@@ -250,3 +250,15 @@ def test_percent_change() -> None:
     assert metrics.percent_change(5, 2) == pytest.approx(150.0)
     assert metrics.percent_change(50, 100) == pytest.approx(-50.0)
     assert metrics.percent_change(10, 0) is None
+
+
+def test_a_rate_is_per_10000_of_its_population(period) -> None:
+    # Issue 14: children in care per 10,000 children; the DfE prints these as whole numbers.
+    period.figures["child_population"] = make_figure("child_population", 148200,
+                                                     counts="children", date=END)
+    result = compute(period, metric("cic_rate", "rate", numerator=tab("legal_status"),
+                                    denominator=fig("child_population")))
+    assert result.value == pytest.approx(1214 / 148200 * 10000)
+    assert (result.unit, result.decimals, result.counts) == ("rate_per_10000", 0, "none")
+    assert compute(period, metric("cic_rate", "rate", numerator=tab("legal_status"),
+                                  denominator=fig("child_population"), decimals=1)).decimals == 1

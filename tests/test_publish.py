@@ -297,6 +297,19 @@ def test_percent_metric_is_suppressed_when_a_count_behind_it_is_small(
     assert_nowhere(published.values["rate"], numerator / denominator * 100)
 
 
+@pytest.mark.parametrize(("count", "shown"), [(3, "[c]"), (1061, "72 per 10,000")])
+def test_a_rate_of_a_small_count_is_hidden_with_it(config, count: int, shown: str) -> None:
+    # Issue 14's rates per 10,000 beside counts: 0.2 per 10,000 of 148,200 children is 3.
+    period = make_period(
+        figures=[make_figure("children", count, counts="children"),
+                 make_figure("child_population", 148200, counts="children")],
+        metrics=[metric("rate", "rate", numerator=fig("children"),
+                        denominator=fig("child_population"), decimals=1 if count < 10 else 0)])
+    published = publish_one(config, period)
+    assert published.values["rate"].value.text() == shown
+    assert published.values["rate"].formula.kind == "rate"
+
+
 def test_percent_metric_denominator_small_from_a_table(config) -> None:
     rows = {("Yes",): 0, ("No",): 5, (T,): 5}
     period = make_period(tables=[make_table("t", ["answer"], rows)], metrics=[

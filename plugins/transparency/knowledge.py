@@ -257,6 +257,10 @@ def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]
     return tuple((1.0, (version, kind, name, key)) for kind, name, key in terms)
 
 
+# What a metric's quotient is multiplied by (a rate is per 10,000 of its population).
+FORMULA_SCALES = {"percent": 100.0, "ratio": 1.0, "rate": 10000.0}
+
+
 def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
     ref: Ref = (version, "figure", metric.name, ())
     _value_quantity(model, ref, metric.value, f"{version}: '{metric.name}' ({metric.label})",
@@ -271,7 +275,7 @@ def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
     num, den = _terms(version, formula.numerator), _terms(version, formula.denominator)
     model.relations.append(PublishedRelation(
         "ratio", why, value=ref, numerator=num, denominator=den,
-        scale=100.0 if formula.kind == "percent" else 1.0))
+        scale=FORMULA_SCALES.get(formula.kind, 1.0)))
     if formula.subset:
         _add_rest(model, version, Implied(
             f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less numerator)",

@@ -40,6 +40,7 @@ from .load_relations import check_relations, parse_relations
 from .load_tables import parse_comparator, parse_table
 from .model import (
     TOTAL,
+    MetricSpec,
     Period,
     Relation,
     RelationTerm,
@@ -204,6 +205,8 @@ def _check_references(period: Period, problems: Problems) -> None:
     for metric in period.metrics.values():
         for sel in metric.selectors():
             check_selector(period, sel, metric.where, f"metrics.{metric.name}", problems)
+        if metric.type == "rate":
+            _check_rate(period, metric, problems)
         if metric.target and metric.target not in period.targets:
             problems.add(metric.where.file, f"there is no target named '{metric.target}'",
                          f"add it under 'targets:' or use one of: "
@@ -216,6 +219,38 @@ def _check_references(period: Period, problems: Problems) -> None:
                          field=f"printed[{i + 1}].metric")
         if printed.of:
             check_selector(period, printed.of, printed.where, f"printed[{i + 1}].of", problems)
+
+
+def _check_rate(period: Period, metric: MetricSpec, problems: Problems) -> None:
+    """A `rate` metric counts children per 10,000 of a child population: its numerator is a
+    count of children, its denominator a figure giving the population (a count of children
+    too), so that the audit can tie the rate to both."""
+    line = metric.where.line
+    num, den = metric.numerator, metric.denominator
+    if den is not None and (den.figure is None or den.figure not in period.figures):
+        problems.add(metric.where.file, f"the rate '{metric.name}' needs a figure as its "
+                     "denominator: the population it is per 10,000 of",
+                     "add the population as a figure (the ONS mid-year estimate of children "
+                     "aged under 18, with its source) and name it: 'denominator: "
+                     "{figure: child_population}'", field=f"metrics.{metric.name}.denominator",
+                     line=line)
+    elif den is not None:
+        fig = period.figures[den.figure or ""]
+        if fig.unit != "count" or fig.counts != "children":
+            problems.add(metric.where.file, f"the population '{fig.name}' of the rate "
+                         f"'{metric.name}' is not a count of children",
+                         "give the population figure 'unit: count' and 'counts: children'",
+                         field=f"metrics.{metric.name}.denominator", line=line)
+    for sel in (num,) if num is not None else ():
+        counts = (period.figures[sel.figure].counts if sel.figure in period.figures else
+                  period.tables[sel.table].counts if sel.table in period.tables else None)
+        unit = (period.figures[sel.figure].unit if sel.figure in period.figures else
+                period.tables[sel.table].unit if sel.table in period.tables else None)
+        if counts is not None and (unit != "count" or counts != "children"):
+            problems.add(metric.where.file, f"the rate '{metric.name}' is per 10,000 children, "
+                         "so its numerator must be a count of children",
+                         "name a figure or table cells with 'unit: count' and 'counts: "
+                         "children'", field=f"metrics.{metric.name}.numerator", line=line)
 
 
 def _check_populations(period: Period, problems: Problems) -> None:

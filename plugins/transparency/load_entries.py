@@ -269,7 +269,7 @@ def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
     mtype = ctx.choice("type", METRIC_TYPES)
     of: list[Selector] = []
     numerator = denominator = None
-    if mtype in ("percent", "ratio"):
+    if mtype in ("percent", "ratio", "rate"):
         for key in ("numerator", "denominator"):
             if key not in ctx.m:
                 ctx.problem(key, f"a '{mtype}' metric needs '{key}'", f"add '{key}:' with a selector")

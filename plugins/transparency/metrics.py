@@ -12,6 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .model import TOTAL, MetricSpec, Period, Selector, Table
+from .terms import Unit
+
+# What a metric of two selectors multiplies their quotient by, and the unit it is in.
+SCALES = {"percent": 100.0, "ratio": 1.0, "rate": 10000.0}
+UNITS_OF: dict[str, Unit] = {"percent": "percent", "ratio": "mean", "rate": "rate_per_10000"}
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,16 @@ def select(period: Period, sel: Selector) -> Part:
 
 
 def compute(period: Period, spec: MetricSpec) -> MetricResult:
-    if spec.type in ("percent", "ratio"):
+    if spec.type in ("percent", "ratio", "rate"):
         assert spec.numerator is not None and spec.denominator is not None
         num = select(period, spec.numerator)
         den = select(period, spec.denominator)
         value = None
         if num.value is not None and den.value not in (None, 0):
-            value = num.value / den.value * (100 if spec.type == "percent" else 1)
-        unit = "percent" if spec.type == "percent" else "mean"
-        decimals = spec.decimals if spec.decimals is not None else 1
+            value = num.value / den.value * SCALES[spec.type]
+        unit: Unit = UNITS_OF[spec.type]
+        # Rates per 10,000 children are whole numbers in the DfE's tables (35, not 35.2).
+        decimals = spec.decimals if spec.decimals is not None else (0 if spec.type == "rate" else 1)
         date = num.date if (num.date and num.date == den.date) else None
         return MetricResult(spec, value, unit, "none", decimals, date, (num, den), num, den)
     parts = tuple(select(period, s) for s in spec.of)

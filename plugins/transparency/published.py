@@ -326,7 +326,7 @@ class Formula:
     """How a published metric is computed: structure only, never values. The disclosure
     audit uses it to treat every published metric as an equation over table cells."""
 
-    kind: str  # 'sum', 'percent' or 'ratio'
+    kind: str  # 'sum', 'percent', 'ratio' or 'rate' (per 10,000)
     terms: tuple[Term, ...] = ()
     numerator: tuple[Term, ...] = ()
     denominator: tuple[Term, ...] = ()
@@ -427,6 +427,14 @@ class PublishedPeriod:
     @property
     def headlines(self) -> list[PublishedMetric]:
         return [m for m in self.values.values() if m.headline]
+
+    def rates_of(self, metric: PublishedMetric) -> list[PublishedMetric]:
+        """The rates per 10,000 (metrics of type `rate`) whose numerator is `metric`'s
+        count, to show beside it: 1,061 children in care, 85 per 10,000 children."""
+        own = (metric.formula.terms if metric.formula is not None and metric.formula.kind == "sum"
+               else (("figure", metric.name, ()),))
+        return [m for m in self.values.values() if m.formula is not None
+                and m.formula.kind == "rate" and m.formula.numerator in (own, (("figure", metric.name, ()),))]
 
     def names(self) -> dict[str, str]:
         out = {n: v.kind for n, v in self.values.items()}

@@ -321,14 +321,17 @@ METRIC = Section("metrics", (
           "same, and a different one where it is not", required=True, renew="retime",
           prompt="the definition"),
     Field("type", "choice", "`value` (one selector in `of`), `sum` (the sum of the selectors "
-          "listed in `of`), `percent` (`numerator` ÷ `denominator` × 100) or `ratio` "
-          "(`numerator` ÷ `denominator`)", required=True, choices=METRIC_TYPES),
+          "listed in `of`), `percent` (`numerator` ÷ `denominator` × 100), `ratio` "
+          "(`numerator` ÷ `denominator`) or `rate` (`numerator`, a count of children, per "
+          "10,000 of `denominator`, a figure giving the child population: shown on the count's "
+          "headline card too)", required=True, choices=METRIC_TYPES),
     Field("of", "selector", "for `value` and `sum`: " + _SELECTOR + " (a list of them for `sum`)",
           when="for `value` and `sum`"),
-    Field("numerator", "selector", "for `percent` and `ratio`: " + _SELECTOR,
-          when="for `percent` and `ratio`"),
-    Field("denominator", "selector", "for `percent` and `ratio`: " + _SELECTOR,
-          when="for `percent` and `ratio`"),
+    Field("numerator", "selector", "for `percent`, `ratio` and `rate`: " + _SELECTOR,
+          when="for `percent`, `ratio` and `rate`"),
+    Field("denominator", "selector", "for `percent`, `ratio` and `rate`: " + _SELECTOR
+          + " (for `rate`, a figure: the population, such as the ONS mid-year estimate of "
+          "children aged under 18, with its source)", when="for `percent`, `ratio` and `rate`"),
     Field("decimals", "number", "decimal places shown, 0 to 3 (default 0 for counts, 1 for "
           "percentages)", custom=True),
     Field("target", "name", "name of a target; the page shows whether it was met", custom=True),

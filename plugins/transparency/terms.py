@@ -11,7 +11,7 @@ from typing import Literal, get_args
 # for the loader's checks and its messages: the tuple is read from the type, so they agree.
 Unit = Literal["count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks"]
 Counts = Literal["children", "records", "staff", "none"]
-MetricType = Literal["value", "sum", "percent", "ratio"]
+MetricType = Literal["value", "sum", "percent", "ratio", "rate"]
 UNITS: tuple[Unit, ...] = get_args(Unit)
 COUNTS: tuple[Counts, ...] = get_args(Counts)
 # What small-number suppression protects: counts of children, and of records about a child.
