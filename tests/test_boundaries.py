@@ -23,7 +23,7 @@ PUBLISHING = {"publish", "publish_tables", "quantities", "publish_relations", "p
               "corrections", "lookalikes"}
 RAW = {"model", "load", "load_fields", "load_csv", "load_entries", "load_tables",
        "load_relations", "retime", "metrics", "workbook", "scaffold", "revisions", "pipeline",
-       "ees", "balances", *PUBLISHING}
+       "ees", "ees_read", "ees_select", "balances", *PUBLISHING}
 
 
 def _imports(module: str) -> set[str]:

@@ -151,7 +151,7 @@ def test_children_in_care_from_2016_to_2022(site):
 
 
 def test_the_tables_in_the_dfes_open_data_format_name_bradford(site):
-    from transparency import ees
+    from transparency import ees_read
     from transparency.problems import Problems
 
     problems = Problems()
@@ -160,7 +160,7 @@ def test_the_tables_in_the_dfes_open_data_format_name_bradford(site):
                  if "/ees/" in a["href"] and not a["href"].endswith(".meta.csv")]
         assert hrefs, key
         for href in hrefs:
-            release = ees.read_release(site / href.lstrip("/"), problems)
+            release = ees_read.read_release(site / href.lstrip("/"), problems)
             assert release is not None
             assert {(row["new_la_code"], row["old_la_code"], row["region_code"])
                     for _, row in release.rows} == {("E08000032", "380", "E12000003")}, href

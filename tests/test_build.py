@@ -248,7 +248,7 @@ def test_the_search_index_keeps_neighbouring_words_apart(site):
     assert glued == []
 
 def test_each_period_links_its_tables_in_the_dfes_open_data_format(site):
-    from transparency import ees
+    from transparency import ees_read
     from transparency.problems import Problems
 
     problems = Problems()
@@ -260,7 +260,7 @@ def test_each_period_links_its_tables_in_the_dfes_open_data_format(site):
         assert data and len(links) == 2 * len(data), key
         for href in data:
             assert f"{href.removesuffix('.csv')}.meta.csv" in links
-            release = ees.read_release(site / href.lstrip("/"), problems)
+            release = ees_read.read_release(site / href.lstrip("/"), problems)
             assert release is not None and release.time_identifier == identifier, href
             assert {row["new_la_code"] for _, row in release.rows} == {"E06999050"}
     assert not problems, problems.report()

@@ -15,7 +15,7 @@ from test_ees import SYMBOL_COMPARATOR
 
 from factories import published_period
 from support import append_yaml, config, formatted, load_data, write_period
-from transparency import ees
+from transparency import ees_read
 from transparency.downloads import table_csv, write_downloads
 from transparency.ees_downloads import (
     COMPARATOR_REASON,
@@ -104,10 +104,10 @@ def test_each_table_is_an_ees_file_our_own_importer_reads_back(tmp_path):
     write_downloads(published, tmp_path / "out")
     data = tmp_path / "out/data/iro/2021-22/ees/legal_status.csv"
     problems = Problems()
-    release = ees.read_release(data, problems)
+    release = ees_read.read_release(data, problems)
     assert not problems, problems.report()
     assert release is not None
-    assert release.header[:10] == [*ees.TIME, *ees.GEOGRAPHY]
+    assert release.header[:10] == [*ees_read.TIME, *ees_read.GEOGRAPHY]
     assert release.time_identifier == "Financial year"
     # legal_status is a snapshot: its day is a one-value filter (not in the meta file).
     assert release.filters == ["date", "legal_status"] and release.meta_filters == {"legal_status"}
@@ -115,7 +115,7 @@ def test_each_table_is_an_ees_file_our_own_importer_reads_back(tmp_path):
     assert list(release.indicators) == ["legal_status_count"]
     indicator = release.indicators["legal_status_count"]
     assert (indicator.label, indicator.unit, indicator.dp) == ("Children in care", "", 0)
-    places = {(*(row[c] for c in ees.GEOGRAPHY), row["time_period"])
+    places = {(*(row[c] for c in ees_read.GEOGRAPHY), row["time_period"])
               for _, row in release.rows}
     assert places == {("Local authority", "E92000001", "England", "E12999001", "Fictional Region",
                        "E09999001", "999", "Fictional Borough", "202122")}
@@ -123,8 +123,8 @@ def test_each_table_is_an_ees_file_our_own_importer_reads_back(tmp_path):
     cells = {row["legal_status"]: row["legal_status_count"] for _, row in release.rows}
     assert cells == {"Care order": "845", "Interim care order": "281", "Placement order": "c",
                      "Remand": "c", "Total": "1215"}
-    assert all(not ees.parse_cell(text)[2] for text in cells.values())
-    two_way = ees.read_release(data.with_name("age_gender.csv"), problems)
+    assert all(not ees_read.parse_cell(text)[2] for text in cells.values())
+    two_way = ees_read.read_release(data.with_name("age_gender.csv"), problems)
     assert not problems and two_way is not None
     assert two_way.filters == ["age", "gender"]  # a flow over the period: no date
     assert list(two_way.indicators) == ["age_gender_count"]
@@ -158,7 +158,7 @@ def test_the_meta_file_names_the_filters_and_the_indicator(tmp_path):
     file = EesFile(percent, "x/ees/reviews_on_time_percent.csv",
                    "x/ees/reviews_on_time_percent.meta.csv", "reviews_on_time_percent")
     rows = list(csv.DictReader(io.StringIO(meta_csv(file))))
-    assert list(rows[0]) == list(ees.META_COLUMNS)
+    assert list(rows[0]) == list(ees_read.META_COLUMNS)
     # One setting only: EES leaves a filter with one value out of the meta file.
     assert rows == [
         {"col_name": "age", "col_type": "Filter", "label": "Age group", "indicator_grouping": "",
@@ -187,9 +187,9 @@ def test_our_symbols_are_the_dfes(tmp_path):
                                                 GEOGRAPHY), encoding="utf-8")
     (tmp_path / "need.meta.csv").write_text(meta_csv(file), encoding="utf-8")
     problems = Problems()
-    release = ees.read_release(tmp_path / "need.csv", problems)
+    release = ees_read.read_release(tmp_path / "need.csv", problems)
     assert not problems and release is not None
-    read = {row["need"]: ees.parse_cell(row["need_count"])[:2] for _, row in release.rows}
+    read = {row["need"]: ees_read.parse_cell(row["need_count"])[:2] for _, row in release.rows}
     assert read == {"a": (None, "c"), "b": (None, "x"), "d": (None, "z"), "e": (None, "low"),
                     "f": (None, "u"), "g": (12.0, ""), "Total": (None, "c")}
     # A symbol the DfE's format does not have is refused, never written as a number or blank.
@@ -218,7 +218,7 @@ def test_a_reporting_year_says_its_months_in_a_column(tmp_path):
     write_downloads(published, tmp_path / "out")
     data = tmp_path / "out/data/iro/2019-10-to-2020-09/ees/legal_status.csv"
     problems = Problems()
-    release = ees.read_release(data, problems)
+    release = ees_read.read_release(data, problems)
     assert not problems and release is not None
     assert release.time_identifier == "Reporting year"
     assert {(r["time_period"], r["reporting_period"]) for _, r in release.rows} == {
@@ -284,14 +284,14 @@ def test_the_data_package_describes_the_ees_files_and_marks_their_counts(tmp_pat
     assert "ees/ folder" in package["description"]
     data = by_path["iro/2021-22/ees/legal_status.csv"]
     fields = data["schema"]["fields"]
-    assert [f["name"] for f in fields] == [*ees.TIME, *ees.GEOGRAPHY, "date", "legal_status",
+    assert [f["name"] for f in fields] == [*ees_read.TIME, *ees_read.GEOGRAPHY, "date", "legal_status",
                                            "legal_status_count"]
     assert fields[-1]["disclosure"] == "count" and fields[-1]["type"] == "integer"
     assert data["schema"]["missingValues"] == ["c", "x", "z"]
     assert data["schema"]["primaryKey"] == ["time_period", "time_identifier", "new_la_code",
                                             "legal_status"]
     meta = by_path["iro/2021-22/ees/legal_status.meta.csv"]
-    assert [f["name"] for f in meta["schema"]["fields"]] == list(ees.META_COLUMNS)
+    assert [f["name"] for f in meta["schema"]["fields"]] == list(ees_read.META_COLUMNS)
     assert not any("disclosure" in f for f in meta["schema"]["fields"])
     assert audit_downloads(root, 5) == []
 

@@ -104,7 +104,7 @@ def _sheet_place(sheet: str) -> Place:
     return place
 
 
-def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], unit: str,
+def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], unit: str,  # noqa: C901 - older; left to split (CHANGELOG)
                 problems: Problems, place: Place, *, width_hint: str = "",
                 bad: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()
                 ) -> pd.DataFrame | None:

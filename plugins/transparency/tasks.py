@@ -363,7 +363,8 @@ def comparators(c: Context, period: str, file: str, indicator: list[str] | None 
                 counts: str = "children", name: str = "", replace: bool = False,
                 dry_run: bool = False) -> None:
     """Import a period's comparators from a DfE open-data file (Explore Education Statistics CSV)."""
-    from transparency.ees import import_comparators, parse_filters
+    from transparency.ees import import_comparators
+    from transparency.ees_read import parse_filters
     from transparency.problems import Problems
 
     config = _config("pelicanconf.py")
