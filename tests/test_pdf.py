@@ -404,3 +404,30 @@ def test_pdf_text_prints_at_9pt_or_more_but_page_furniture_and_wide_tables(site)
         assert small == [], f"{key}: {small[:10]}"
         checked += len(sizes)
     assert checked > 1000
+
+
+def _downloads_page(output: Path, items: int) -> Path:
+    page = output / "r/p/index.html"
+    listed = "".join(f"<li>Table {i} of the report, with its data package description (CSV)</li>"
+                     for i in range(items))
+    page.write_text('<!DOCTYPE html><html lang="en-GB"><head><title>A report</title>'
+                    '<link rel="stylesheet" href="/theme/css/print.css"></head><body>'
+                    "<h1>A report</h1>" + "<p>Children in care: 1,446.</p>" * 12
+                    + '<section class="app-downloads"><h2>Downloads</h2><ul>' + listed
+                    + "</ul></section></body></html>")
+    return page
+
+
+def test_a_last_page_of_a_line_or_two_is_taken_back(output, monkeypatch):
+    # Issue 14: Bradford's IRO 2021/22 PDF ended on a 39th page holding one line of the
+    # downloads list. Find a page that does that here (without the rule), then print it as
+    # the build does: the end matter is set tighter and the last page goes.
+    with monkeypatch.context() as m:
+        m.setattr(pdf, "LAST_PAGE_MIN", 0.0)
+        spilled = next((n for n in range(1, 40) if (lambda r: r.pages == 2 and len(
+            pdf_page_texts(r.target)[1].split("Table")) <= 3)(
+            pdf.render(_job(output, _downloads_page(output, n))))), None)
+    assert spilled is not None, "no list length spills a line or two onto a second page"
+    result = pdf.render(_job(output, _downloads_page(output, spilled)))
+    assert result.pages == 1
+    assert f"Table {spilled - 1} of the report" in pdf_page_texts(result.target)[0]

@@ -36,6 +36,13 @@ from .cache import copy_atomic, write_atomic
 # Tagged PDF (structure tree, /MarkInfo, /Lang) as PDF 1.7. Not pdf_variant="pdf/ua-1": that
 # only adds a claim of PDF/UA conformance, which these files do not fully meet (docs/pdf.md).
 PDF_OPTIONS: dict[str, Any] = {"pdf_tags": True, "pdf_version": "1.7"}
+# A last page less full than this is laid out again with the end matter set tighter.
+LAST_PAGE_MIN = 1 / 3
+# The report's end matter (downloads, symbol key) set a little tighter: enough to take back
+# the line or two that spill onto a last page of their own (Bradford's IRO 2021/22 printed a
+# 39th page holding one line of the downloads list).
+TIGHTER_END = (".app-downloads, .app-symbol-key { font-size: 9pt; line-height: 1.25 } "
+               ".app-downloads li { margin: 0 }")
 DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
 POOL_THRESHOLD = 2  # printing one PDF takes seconds, so two are worth a pool's start-up
 
@@ -180,6 +187,20 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+def page_fill(page: Any) -> float:
+    """How far down its content area a laid-out WeasyPrint page is filled, 0 to 1: the
+    bottom of its lowest line or image. Reads WeasyPrint's layout boxes (a private part of
+    its API, pinned in pyproject.toml); where they cannot be read, 1 (taken as full)."""
+    box = getattr(page, "_page_box", None)
+    if box is None:
+        return 1.0
+    top, height = box.content_box_y(), box.height
+    bottoms = [b.position_y + b.height for b in box.descendants()
+               if type(b).__name__ in ("LineBox", "BlockReplacedBox", "InlineReplacedBox")]
+    bottoms = [b for b in bottoms if top <= b <= top + height + 1]
+    return (max(bottoms) - top) / height if bottoms and height else 1.0
+
+
 def render(job: PdfJob) -> PdfResult:
     """Print one page to PDF. Runs in the build process or in a worker process."""
     weasyprint = load_weasyprint()
@@ -193,6 +214,12 @@ def render(job: PdfJob) -> PdfResult:
     logger.propagate = False
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(**PDF_OPTIONS)
+        if len(document.pages) > 1 and page_fill(document.pages[-1]) < LAST_PAGE_MIN:
+            tighter = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+                stylesheets=[weasyprint.CSS(string=TIGHTER_END)], **PDF_OPTIONS)
+            if (len(tighter.pages) < len(document.pages)
+                    or page_fill(tighter.pages[-1]) >= LAST_PAGE_MIN):
+                document = tighter
         document.metadata.authors = [job.author]
         job.target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(job.target, **PDF_OPTIONS)
