@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_red_team import FIXTURES, assert_protected, publish, shown
 
+from transparency.audit import audit_site
 from transparency.load import load_site
 from transparency.publish import publish_site
 from transparency.settings import resolve
@@ -154,3 +155,29 @@ def test_age_on_the_tables_date_is_one_age_however_named_and_age_at_entry_anothe
     assert age_kind("band", "Age on 31 March") == "age"
     assert age_kind("age_at_entry") == age_kind("band", "Age at entry") == "age_at_entry"
     assert age_kind("age_at_end_of_placement") != "age"
+
+
+def test_flow_tables_named_as_one_population_with_their_group_declared_are_protected(tmp_path):
+    # Named as one population, the route table's "Court order or police protection" is the
+    # legal orders' group only once declared (the engine cannot read it from the words).
+    data, path = _copy("flow-tables-no-population", tmp_path)
+    text = path.read_text().replace("    source: Appendix B\n", "    population: "
+                                    "children_entering_care\n    source: Appendix B\n")
+    path.write_text(text + "relations:\n  - hierarchy: Court order or police protection\n"
+                    "    members: [Interim care order, Police protection, Emergency protection "
+                    "order]\n")
+    published = _publish(data, tmp_path)
+    assert published.findings == ()
+    cells = shown(published, "iro/2022-23", "entering_care_legal_order")
+    # 185 − 139 − 41 no longer gives EPO: one of the group's other members is hidden too.
+    assert cells["Emergency protection order"] == "[c]"
+    assert "[c]" in (cells["Interim care order"], cells["Police protection"])
+    assert audit_site(published, 3) == []
+
+
+def test_a_comparator_year_names_the_years_it_covers():
+    from transparency.lookalikes import _years
+
+    assert _years("2023") == {2023}
+    assert _years("2022-23") == _years("202223") == {2022, 2023}
+    assert _years("2022 to 2024") == frozenset()

@@ -44,6 +44,8 @@ class _Known:
     years: frozenset[int] = frozenset()
     # The `population` its table names: tables of one population are linked by the audit.
     population: str | None = None
+    # The year a snapshot is in, or a flow over a whole period ends in (None for part of one).
+    year_end: int | None = None
 
     @property
     def places(self) -> tuple[Ref, ...]:
@@ -58,16 +60,6 @@ class _Known:
             return bool(year_of.year_end and year_of.year_end in by_year.years)
         return self.when == other.when
 
-    @property
-    def year_end(self) -> int | None:
-        """The year a snapshot is in, or a flow (with no `covers`) ends in."""
-        if self.when[0] == "at" and isinstance(self.when[1], dt.date):
-            return self.when[1].year
-        span = str(self.when[1] or "")
-        if self.when[0] == "over" and span.endswith(" ") and ".." in span:
-            return int(span.split("..")[1][:4])
-        return None
-
 
 def _known(period: Period, result: Suppressed) -> list[_Known]:
     """Every count of people a period publishes or hides: figures, metrics, hidden cells, and
@@ -77,8 +69,12 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
     def when(date: object, covers: str = "") -> tuple[str, object]:
         return ("at", date) if date else ("over", f"{period.start}..{period.end} {covers}")
 
+    def year(date: dt.date | None, covers: str = "") -> int | None:
+        return date.year if date else (None if covers else period.end.year)
+
     out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
-                  raw.date, when(raw.date, raw.covers), True)
+                  raw.date, when(raw.date, raw.covers), True,
+                  year_end=year(raw.date, raw.covers))
            for name, raw in raws.items()
            if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
     for name, table in tables.items():
@@ -93,11 +89,12 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
                 continue
             out.append(_Known((period.key, "table", name, key), value, key in table.hidden,
                               published.counts, published.date, when(published.date),
-                              whole=key == grand, population=published.population))
+                              whole=key == grand, population=published.population,
+                              year_end=year(published.date)))
         if not published.comparator:
             out += [_Known(ref, value, True, published.counts, published.date,
                            when(published.date), whole=False, members=members,
-                           population=published.population)
+                           population=published.population, year_end=year(published.date))
                     for ref, value, members in _unprinted_margins(period.key, name, table)]
     return out
 
