@@ -36,7 +36,7 @@ SHIPPED: dict[str, dict[str, tuple[str, ...]]] = {"dfe_ethnicity": ETHNICITY}
 # bands are read from the labels themselves, so no council has to declare them.
 
 _NUMBER = r"(\d{1,3})"
-_AGED = r"(?:aged\s+|age\s+)?"
+_AGED = r"(?:aged\s+|ages?\s+)?"
 _YEARS = r"(?:\s*(?:years?|yrs?)(?:\s*old)?|\s*year\s*olds?)?"
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[int], tuple[float, float]]
                            | Callable[[int, int], tuple[float, float]]], ...] = (
@@ -47,17 +47,33 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[int], tuple[float, float]]
     (re.compile(rf"{_AGED}{_NUMBER}{_YEARS}\s*(?:\+|and over|or over|and above|or above|"
                 rf"and older|or older|plus)"),
      lambda n: (float(n), math.inf)),
+    (re.compile(rf"{_AGED}{_NUMBER}{_YEARS}\s*(?:and under|or under|and below|or below|"
+                rf"and younger|or younger)"),
+     lambda n: (0.0, float(n) + 1)),
     (re.compile(rf"{_AGED}(?:over|older than)\s+{_NUMBER}{_YEARS}"),
      lambda n: (float(n) + 1, math.inf)),
     (re.compile(rf"{_AGED}{_NUMBER}{_YEARS}"), lambda n: (float(n), float(n) + 1)),
+)
+
+# How councils write the same band otherwise (a red team's "Under 10s"): a plural after the
+# number ("Under 10s", "5-9s", "Under 5's"), a hyphen after "under" ("Under-5s"), "&" for
+# "and". Rewritten before the patterns above are tried.
+_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(\d)\s*['\u2019]?s\b"), r"\1"),
+    (re.compile(r"\b(under|over)\s*-\s*(?=\d)"), r"\1 "),
+    (re.compile(r"\s*&\s*"), " and "),
 )
 
 
 def age_band(label: str) -> tuple[float, float] | None:
     """The ages a band label covers, as [start, end) in whole years ('Under 1' is (0, 1),
     '1 to 4' and '1-4' are (1, 5), '16 and over' and '16+' are (16, inf), 'Aged 10' is
-    (10, 11)), or None when the label is not an age band."""
+    (10, 11), 'Under 10s' and 'Under-10s' are (0, 10), '4 and under' is (0, 5)), or None
+    when the label is not an age band."""
     text = " ".join(label.lower().split())
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    text = " ".join(text.split())
     for pattern, interval in _AGE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
@@ -104,9 +120,26 @@ def is_age_dimension(name: str, label: str) -> bool:
 
 
 _BAND_WORDS = {"band", "bands", "group", "groups", "range", "ranges", "years", "year"}
+# Words after "at" or "on" that name the day the table counts on ("age at 31 March", "age on
+# census day", "age at the end of the period"), not an event of a child's own ("age at entry").
+_DAY_WORDS = {"the", "of", "end", "period", "year", "date", "day", "census", "snapshot",
+              "reporting", "count", "st", "nd", "rd", "th", "january", "february", "march",
+              "april", "may", "june", "july", "august", "september", "october", "november",
+              "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+              "oct", "nov", "dec"}
 
 
-def age_kind(name: str) -> str:
-    """Which age a dimension holds, for matching two tables: 'age', 'age_band' and
-    'age_group' are one ('age'); 'age_at_entry' is another."""
-    return "_".join(w for w in name.lower().split("_") if w and w not in _BAND_WORDS)
+def age_kind(name: str, label: str = "") -> str:
+    """Which age a dimension holds, for matching two tables: 'age', 'age_band',
+    'age_group', 'age_at_31_march', 'age_on_census_day', 'current_age' (or a dimension
+    labelled "Age on 31 March") are all age on the table's date ('age'); 'age_at_entry' is
+    another. Read from the name, or from the label when the name does not say age."""
+    text = name if is_age_dimension(name, "") or not label else label
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower())
+             if w and w not in _BAND_WORDS and w not in ("current", "now", "today")]
+    for i, word in enumerate(words):
+        if word in ("at", "on") and all(w in _DAY_WORDS or re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)
+                                        for w in words[i + 1:]):
+            words = words[:i]
+            break
+    return "_".join(words)

@@ -432,9 +432,10 @@ def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable,
         g_dims = [d for d in g_table.dims if hierarchy.applies_to(g_table, d)]
         m_dims = [d for d in m_table.dims if hierarchy.applies_to(m_table, d)]
         if hierarchy.ages:  # one age in both ('age' now is not 'age_at_entry')
-            kinds = {age_kind(d) for d in g_dims} & {age_kind(d) for d in m_dims}
-            g_dims = [d for d in g_dims if age_kind(d) in kinds]
-            m_dims = [d for d in m_dims if age_kind(d) in kinds]
+            kinds = ({age_kind(d, g_table.dimensions[d]) for d in g_dims}
+                     & {age_kind(d, m_table.dimensions[d]) for d in m_dims})
+            g_dims = [d for d in g_dims if age_kind(d, g_table.dimensions[d]) in kinds]
+            m_dims = [d for d in m_dims if age_kind(d, m_table.dimensions[d]) in kinds]
         present = {m for m in members if any(m in m_table.categories(d) for d in m_dims)}
         if not present or not any(group in g_table.categories(d) for d in g_dims):
             continue

@@ -84,11 +84,13 @@ def _relation(sub: FieldReader, kind: RelationKind, entry: LinedDict,
     if kind == "same":
         figure = _relation_term(sub, "same", entry["same"])
         cell = _relation_term(sub, "as", entry.get("as"))
-        if figure is None or cell is None or figure.selector.figure is None:
-            sub.problem("same", "a 'same' relation names a figure, and 'as' the table cell "
-                        "or margin it equals", RELATION_HINT)
+        if figure is None or cell is None:
+            sub.problem("same", "a 'same' relation names a figure (or a table cell, such as a "
+                        "comparator's value for the council), and 'as' the table cell or "
+                        "margin it equals", RELATION_HINT)
             return None
-        return Relation(kind, figure.selector.figure, where, terms=(figure, cell))
+        return Relation(kind, figure.selector.figure or figure.selector.describe(), where,
+                        terms=(figure, cell))
     if kind == "hierarchy":
         group, members = entry.get("hierarchy"), entry.get("members")
         if (not isinstance(group, str) or not isinstance(members, list) or not members

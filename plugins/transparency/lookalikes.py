@@ -16,8 +16,10 @@ from .knowledge import current_version, same_label
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import relation_refs, stock_flow_why
+from .publish_tables import TableResult
 from .published import Ref
 from .quantities import terms_of
+from .suppress import Key
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,28 @@ class _Known:
     when: tuple[str, object] = ("", None)
     # A figure, or a table's grand total: what a stock or a flow is (a cell is part of one).
     whole: bool = True
+    # The places it stands for, when it is a sum a reader works out (a margin the table does
+    # not print is its line's cells): a declaration naming them settles it.
+    members: tuple[Ref, ...] = ()
+    # A comparator's year ("2023"): it matches a count of the same time in any of these years.
+    years: frozenset[int] = frozenset()
+    # The `population` its table names: tables of one population are linked by the audit.
+    population: str | None = None
+    # The year a snapshot is in, or a flow over a whole period ends in (None for part of one).
+    year_end: int | None = None
+
+    @property
+    def places(self) -> tuple[Ref, ...]:
+        """The places a declaration must name to settle it."""
+        return self.members or (self.ref,)
+
+    def same_time(self, other: _Known) -> bool:
+        """Whether two counts count at one time: the same snapshot date or flow span, or, for
+        a comparator's year, a snapshot in that year or a flow ending in it."""
+        if self.years or other.years:
+            year_of, by_year = (other, self) if self.years else (self, other)
+            return bool(year_of.year_end and year_of.year_end in by_year.years)
+        return self.when == other.when
 
 
 def _known(period: Period, result: Suppressed) -> list[_Known]:
@@ -45,8 +69,12 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
     def when(date: object, covers: str = "") -> tuple[str, object]:
         return ("at", date) if date else ("over", f"{period.start}..{period.end} {covers}")
 
+    def year(date: dt.date | None, covers: str = "") -> int | None:
+        return date.year if date else (None if covers else period.end.year)
+
     out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
-                  raw.date, when(raw.date, raw.covers), True)
+                  raw.date, when(raw.date, raw.covers), True,
+                  year_end=year(raw.date, raw.covers))
            for name, raw in raws.items()
            if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
     for name, table in tables.items():
@@ -61,7 +89,38 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
                 continue
             out.append(_Known((period.key, "table", name, key), value, key in table.hidden,
                               published.counts, published.date, when(published.date),
-                              whole=key == grand))
+                              whole=key == grand, population=published.population,
+                              year_end=year(published.date)))
+        if not published.comparator:
+            out += [_Known(ref, value, True, published.counts, published.date,
+                           when(published.date), whole=False, members=members,
+                           population=published.population, year_end=year(published.date))
+                    for ref, value, members in _unprinted_margins(period.key, name, table)]
+    return out
+
+
+def _unprinted_margins(version: str, name: str, table: TableResult,
+                       ) -> list[tuple[Ref, float, tuple[Ref, ...]]]:
+    """The margins of a table of two or more dimensions that it does not print (the Female
+    total of an age by gender table with no `Total` by gender), where a hidden cell is among
+    their members: (the place the margin would have, its value, its members). A reader who
+    finds it elsewhere (a headline "156 girls") subtracts the shown members."""
+    ndims = len(table.published.dims)
+    if ndims < 2:
+        return []  # a one-way table's sum is its known total (period_cure._known_totals)
+    out: list[tuple[Ref, float, tuple[Ref, ...]]] = []
+    for d in range(ndims):
+        lines: dict[Key, list[Key]] = {}
+        for key in table.values:
+            if key[d] != TOTAL:
+                lines.setdefault((*key[:d], TOTAL, *key[d + 1:]), []).append(key)
+        for total, members in sorted(lines.items()):
+            values = [table.values[k] for k in members]
+            if (total in table.values or not any(k in table.hidden for k in members)
+                    or any(v != v for v in values)):
+                continue
+            out.append(((version, "table", name, total), float(sum(values)),
+                        tuple((version, "table", name, k) for k in members)))
     return out
 
 
@@ -79,6 +138,11 @@ def _place(known: _Known, site: Site) -> str:
     if kind == "figure":
         return f"'{name}' ({version})"
     table = site.periods[version].tables[name]
+    if known.members:
+        where = ", ".join(f"{d}: {c}" for d, c in zip(table.dims, key, strict=True) if c != TOTAL)
+        return (f"the margin [{', '.join(key)}] of '{name}' that the table does not print, "
+                f"with a hidden cell among its cells ({version}; {{table: {name}, where: "
+                f"{{{where}}}}})")
     where = ", ".join(f"{d}: {c}" for d, c in zip(table.dims, key, strict=True))
     what = "the hidden cell" if known.hidden else "the cell"
     return f"{what} [{', '.join(key)}] of '{name}' ({version}; {{table: {name}, where: {{{where}}}}})"
@@ -134,52 +198,98 @@ _HINT = ("declare which it is under 'relations:': 'same' (or 'stock_flow') if th
          "same children, 'distinct' if they do not (with a 'reason:' a reviewer can check)")
 
 
-def unnamed_populations(site: Site) -> list[Finding]:
-    """Two count tables of children or records at one date, in any periods or reports, whose
-    grand totals are equal and which share a dimension (by name or label) and at least two of
-    its categories look like the same children. Unless both name their `population` (one name
-    if they are the same children, two if not), the audit cannot link them, and one could
-    give away what the other hides (a red-team finding: a report left out `population:`)."""
+def unnamed_populations(site: Site,
+                        versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:
+    """Two count tables of children (or of records) of one time, at one date or over one span
+    (flows), in any periods or reports, whose grand totals are equal, with a hidden cell in
+    either. Equal totals of one time are what says they may be the same children; a reader
+    who takes them so needs no category in common (one shared category, or a reader's own
+    reading of "Section 20 (voluntary agreement)" as "Section 20", is enough to subtract).
+    Unless both name their `population` (one name if they are the same children, two if
+    not), the audit cannot link them, and one could give away what the other hides (red-team
+    findings: a report left out `population:`; one shared category; flow tables)."""
     tables = []
     for key, period in sorted(site.periods.items()):
         for table in period.tables.values():
-            if table.unit != "count" or table.counts not in PEOPLE or table.date is None:
+            if table.unit != "count" or table.counts not in PEOPLE or table.comparator:
                 continue
             frame = table.frame
             totals = frame[table.dims] == TOTAL
             is_total = totals.all(axis=1)
             total = (float(frame.loc[is_total, "value"].iloc[0]) if is_total.any()
                      else float(frame.loc[~totals.any(axis=1), "value"].sum()))
-            if total != total:
+            if total != total or total <= 0:
                 continue
-            cats = {d: {same_label(str(c)) for c in frame[d]} - {same_label(TOTAL)}
-                    for d in table.dims}
-            tables.append((key, table, total, cats))
+            when = (f"at {table.date}" if table.date
+                    else f"over {period.start} to {period.end}")
+            result = versions[key][0][2].get(table.name) if key in versions else None
+            hidden = bool(result is not None and result.hidden)
+            tables.append((key, table, total, when, hidden))
     found = []
-    for (ka, a, total_a, cats_a), (kb, b, total_b, cats_b) in combinations(tables, 2):
-        if a.date != b.date or total_a != total_b or (a.population and b.population):
+    for (ka, a, total_a, when_a, hidden_a), (kb, b, total_b, when_b, hidden_b) in combinations(
+            tables, 2):
+        if (when_a != when_b or total_a != total_b or a.counts != b.counts
+                or (a.population and b.population) or not (hidden_a or hidden_b)):
             continue
-        shared = [(da, db) for da in a.dims for db in b.dims
-                  if (da == db or same_label(a.dimensions[da]) == same_label(b.dimensions[db]))
-                  and len(cats_a[da] & cats_b[db]) >= 2]
-        if not shared:
-            continue
+        shared = [a.dimensions[da] for da in a.dims for db in b.dims
+                  if da == db or same_label(a.dimensions[da]) == same_label(b.dimensions[db])]
+        by = (f"both by {shared[0]}" if shared else
+              f"by {a.dimensions[a.dims[0]]} and by {b.dimensions[b.dims[0]]}")
         missing = " and ".join(f"'{t.name}' ({k})" for k, t in ((ka, a), (kb, b))
                                if not t.population)
         found.append(Finding(kb, b.name, (), 0, 0, "undeclared", through=(
-            f"'{a.name}' ({ka}) and '{b.name}' ({kb}) look like the same children: both at "
-            f"{a.date}, both {total_a:g} in all, both by {a.dimensions[shared[0][0]]}; "
-            f"{missing} declare{'s' if ' and ' not in missing else ''} no 'population'. Give "
-            "both tables a 'population:' name, the same one if they count the same children "
-            "(they are then protected together) and different ones if they do not",)))
+            f"'{a.name}' ({ka}) and '{b.name}' ({kb}) look like the same {a.counts}: both "
+            f"{when_a}, both {total_a:g} in all, {by}; {missing} "
+            f"declare{'s' if ' and ' not in missing else ''} no 'population'. Give both "
+            "tables a 'population:' name, the same one if they count the same "
+            f"{a.counts} (they are then protected together) and different ones if they do "
+            "not",)))
     return found
 
 
-def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Finding]:
-    """Fail closed where the data looks related but declares nothing: a published count equal
-    to a hidden count of the same time (in any report), or counts that fit a stock and flow
-    with one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct`
-    relation says which it is (docs/data-format.md, Relations)."""
+def _years(label: str) -> frozenset[int]:
+    """The years a comparator's year label names: '2023' is 2023; '2022-23' and '202223'
+    (a financial or academic year) are 2022 and 2023."""
+    text = label.strip()
+    if len(text) == 4 and text.isdigit():
+        return frozenset({int(text)})
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 6 and int(digits[4:]) == (int(digits[:4]) + 1) % 100:
+        return frozenset({int(digits[:4]), int(digits[:4]) + 1})
+    return frozenset()
+
+
+def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[_Known]:
+    """The shown values of a comparator of counts of children or records (the DfE's count for
+    each area), for the council's own row: the council's children, of the time its year or
+    `date` says. Where no row is the council's (by `AREA`), every row is taken: the build
+    cannot tell which one is."""
+    out: list[_Known] = []
+    for name, table in result[2].items():
+        published = table.published
+        if not published.comparator or published.unit != "count" or not published.of_people:
+            continue
+        rows = [k for k, v in table.values.items() if k not in table.hidden and v == v]
+        own = [k for k in rows if area and same_label(k[0]) == same_label(area)]
+        for key in own or rows:
+            years = _years(key[1]) if len(key) > 1 else frozenset()
+            if len(key) > 1 and not years:
+                continue
+            when = (("at", published.date) if published.date
+                    else ("over", f"{period.start}..{period.end} "))
+            out.append(_Known((period.key, "table", name, key), table.values[key], False,
+                              published.counts, published.date, when, whole=True, years=years))
+    return out
+
+
+def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+               area: str = "") -> list[Finding]:
+    """Fail closed where the data looks related but declares nothing: a published count
+    (a figure, a table's printed Total, or a comparator's count for the council, `area`)
+    equal to a hidden count of the same time (in any report), a hidden cell or a margin the
+    table does not print with one among its cells, or counts that fit a stock and flow with
+    one of them hidden. Each is a problem until a `same`, `stock_flow` or `distinct` relation
+    says which it is (docs/data-format.md, Relations)."""
     known = {key: _known(site.periods[key], versions[key][0]) for key in site.periods}
     settled = {key: _declared(site.periods[key]) for key in site.periods}
 
@@ -201,11 +311,15 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
 
     def is_settled(parts: list[_Known]) -> bool:
         """Declared together in one relation, or every hidden one declared distinct alone."""
-        refs = canonical(k.ref for k in parts)
-        if all(k.ref in alone for k in parts if k.hidden):
+        refs = canonical(r for k in parts for r in k.places)
+        if all(r in alone for k in parts if k.hidden for r in k.places):
             return True
         keys = {current_version(r[0]) for r in refs}
         return any(refs <= canonical(group) for k in keys for group in settled.get(k, ()))
+
+    def linked(a: _Known, b: _Known) -> bool:
+        """Of tables naming one population: the audit links their margins."""
+        return a.population is not None and a.population == b.population
 
     findings: list[Finding] = []
     everything = [k for items in known.values() for k in items]
@@ -215,9 +329,12 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
             hidden_by_value.setdefault(item.value, []).append(item)
     # Published figures, and tables' printed grand totals (a population of its own: the 12
     # children on placement orders beside a hidden Placement order cell).
-    for shown in (k for k in everything if not k.hidden and k.whole):
+    comparators = [k for key in site.periods
+                   for k in _comparator_counts(site.periods[key], versions[key][0], area)]
+    for shown in [*(k for k in everything if not k.hidden and k.whole), *comparators]:
         for hidden in hidden_by_value.get(shown.value, ()):
-            if hidden.when == shown.when and not is_settled([shown, hidden]):
+            if (hidden.same_time(shown) and not is_settled([shown, hidden])
+                    and not (hidden.members and linked(shown, hidden))):
                 findings.append(Finding(
                     shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
                     through=(f"{_place(shown, site)} is the same number as "

@@ -191,21 +191,46 @@ def _hide_complement(finding: Finding, result: Suppressed, key_of: str,
     return {(key_of, "figure", name, ()) for name in names}
 
 
-def _known_totals(period: Period, raws: dict[str, Raw], config: Config) -> dict[str, float]:
+def _same_time_counts(period: Period, site: Site, config: Config) -> dict[object, set[float]]:
+    """Counts of children or records that figures of other periods and reports give as
+    numbers, by the time they count at: ('at', date) for a snapshot, ('over', start, end) for
+    a flow over a whole period. Only those above the threshold and not sensitive, as for the
+    period's own figures. (A table's printed Total of the same time and sum is left to
+    `lookalikes.unnamed_populations`, which asks both tables to name their population.)"""
+    out: dict[object, set[float]] = {}
+    for other in site.periods.values():
+        if other.key == period.key:
+            continue
+        for fig in other.figures.values():
+            if (fig.unit != "count" or fig.counts not in PEOPLE or fig.value is None
+                    or fig.covers or fig.sensitive or fig.value <= config.suppression_threshold):
+                continue
+            when = ("at", fig.date) if fig.date else ("over", other.start, other.end)
+            out.setdefault(when, set()).add(float(fig.value))
+    return out
+
+
+def _known_totals(period: Period, raws: dict[str, Raw], config: Config,
+                  site: Site | None = None) -> dict[str, float]:
     """Count tables without Total rows whose sum a published figure or metric gives away: a
     reader could subtract, so the sum counts as the table's total (for a one-dimensional
-    table, in secondary suppression too; for more, the audit links it)."""
+    table, in secondary suppression too; for more, the audit links it). Besides the period's
+    own figures and metrics, a figure of another period or report gives it too, at the
+    table's date (or, for a flow, over the same span): a red team found 1,061 children in care
+    at 31 March in one report give away the 4 a table without a Total row hid in another."""
     published = {r.value for r in raws.values() if r.unit == "count" and r.value is not None
                  and not r.sensitive and r.value > config.suppression_threshold}
+    elsewhere = _same_time_counts(period, site, config) if site is not None else {}
     known: dict[str, float] = {}
     for name, table in period.tables.items():
         frame = table.frame
-        if (table.unit != "count" or table.counts not in PEOPLE
+        if (table.unit != "count" or table.counts not in PEOPLE or table.comparator
                 or any((frame[d] == TOTAL).any() for d in table.dims)
                 or frame["symbol"].ne("").any()):
             continue
         total = float(frame["value"].sum())
-        if total in published:
+        when = ("at", table.date) if table.date else ("over", period.start, period.end)
+        if total in published or total in elsewhere.get(when, ()):
             known[name] = total
     return known
 
@@ -220,7 +245,7 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
 
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = raw_quantities(period, compute_all(period))
-    known = _known_totals(period, raws, config)
+    known = _known_totals(period, raws, config, site)
     relations = period_relations(period, raws, site)  # the same for every attempt
 
     def attempt(extra: dict[str, set[Key]], extra_metrics: set[str]) -> Suppressed:

@@ -118,8 +118,10 @@ def publish_site(site: Site, config: Config) -> PublishedSite:
         for key in redo:
             versions[key] = suppress_versions(site.periods[key], config, *forced[key],
                                                reasons=in_period[key], site=site)
-    return replace(published, findings=tuple(findings) + tuple(undeclared(site, versions))
-                   + tuple(unnamed_populations(site)) + tuple(unbalanced_declarations(site, findings)),
+    return replace(published, findings=tuple(findings)
+                   + tuple(undeclared(site, versions, config.area))
+                   + tuple(unnamed_populations(site, versions))
+                   + tuple(unbalanced_declarations(site, findings)),
                    combined=tuple(r for key in sorted(in_period) for r in in_period[key])
                    + tuple(reasons))
 

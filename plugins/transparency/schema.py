@@ -270,10 +270,11 @@ TABLE = Section("tables", (
     Field("population", "name", "name of the group the table breaks down (`children_in_care`, "
           "`children_entering_care`, `reviews_held` …). Tables of a period with the same "
           "population must agree on their totals; the disclosure audit links them, in any "
-          "periods and reports. Two count tables at one `date` with equal grand totals and a "
-          "shared dimension (by name or label, with at least two categories in common) look like "
-          "the same children: the build stops until both name their population, the same name "
-          "if they are the same children and different names if not"),
+          "periods and reports. Two count tables of one time (one `date`, or flows over one "
+          "span) with equal grand totals, one of them with a hidden cell, look like the same "
+          "children, whatever their categories: the build stops until both name their "
+          "population, the same name if they are the same children and different names if "
+          "not"),
     _WHERE,
     _NOTE,
     _SENSITIVE,
@@ -369,7 +370,9 @@ RELATIONS: dict[str, Section] = {
               "from balancing, 0 if they balance"),
     )),
     "same": Section("relations.same", (
-        Field("same", "name", "a figure name", required=True, custom=True),
+        Field("same", "selector", "a figure name, or one table cell (a comparator's value for "
+              "the council: `{table: name, where: {area: ..., year: ...}}`)", required=True,
+              custom=True),
         Field("as", "selector", "the table cell or margin it is the same number as",
               required=True),
     )),
