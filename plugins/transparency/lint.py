@@ -19,9 +19,14 @@ Rules, in a publish build each a problem naming the file, the line and a hint:
   code …) equal to a published figure says which `{{ name }}` to write instead; one within
   the threshold of a published count is refused, as a reader could subtract.
 - **Narrowing words**: a sentence that shows a hidden figure (an inline reference that
-  renders [c], REF_HIDDEN) may not also compare or size it ("the same as last year",
-  "fewer than", "only"): they tell a reader more than [c] does. An upper bound below the
-  threshold on a count of people ("fewer than 3 children") is a small number, not a bound.
+  renders [c], REF_HIDDEN), and the sentence after it, may not also compare or size it
+  ("the same as last year", "fewer than", "only", "That is half the number a year
+  earlier."): they tell a reader more than [c] does. Nor may a sentence that names a
+  hidden cell in words (every category of it: "on remand" for Remand; Knowns.hidden_labels),
+  or the sentence after it, compare or size it ("It has halved since 2022"), with a
+  narrower list of words there ("all", "about" and "hidden because it is small" are let
+  through). An upper bound below the threshold on a count of people ("fewer than 3
+  children") is a small number, not a bound.
 - **Placeholders**: "[Write …]" and "FILL IN" are unfinished text.
 
 Every allowance used and every reviewed mark is written to the disclosure log, so that a

@@ -10,9 +10,11 @@ across lines, written with `&nbsp;` or in a code span reads the same to a reader
   links; and the options of references (a chart's `title="…"`, which reaches the figure's
   heading, its SVG <title> and the PDF). Inline references become REF (a number a reference
   produces is never "typed by hand"), or REF_HIDDEN where the number is hidden; block
-  references are removed.
-- `period.yaml`: every text field (titles, labels, notes, summaries, sources, reasons …) and
-  every category listed in it.
+  references are removed. A link's address is read as its words (address_words): the PDF
+  prints it after the link (print.css) and a browser shows it on hover.
+- `period.yaml`: every field schema.py declares as text (titles, labels, notes, summaries,
+  sources, reasons, next_update …), but those UNSHOWN_TEXT_FIELDS says no reader sees; the
+  source's file name and address as their words; and every category listed in it.
 - Tables: every category in a CSV file or a workbook sheet (the `value` column is data).
 
 Each passage keeps the source lines it came from, so a finding names the line of the number
