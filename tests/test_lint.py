@@ -749,6 +749,18 @@ def test_no_template_shows_a_field_said_to_be_unshown():
         assert f".{field_name}" not in shown and f"'{field_name}'" not in shown, name
 
 
+def test_the_names_the_downloads_print_are_read(tmp_path):
+    # figures.csv prints a figure's name, and a table's name is its download's file name.
+    path = tmp_path / "period.yaml"
+    path.write_text("figures:\n  three_on_remand:\n    label: Remand\n"
+                    "  iro_3_caseload:  # reviewed: the third IRO team, a code\n    label: Seen\n"
+                    "tables:\n  legal_status:\n    title: Legal status\n"
+                    "    dimensions: {legal_status: Legal status}\n", encoding="utf-8")
+    found = check(yaml_passages(path, read_yaml(path), path.read_text()), SENSITIVE)
+    assert [(p.line, p.field) for p in found.problems.items] == [(2, "name in figures")]
+    assert [e.reason for e in found.log] == ["the third IRO team, a code"]
+
+
 def test_next_update_and_the_source_file_are_read(tmp_path):
     path = tmp_path / "period.yaml"
     path.write_text("next_update: June 2024, after the 3 young people now on remand are "

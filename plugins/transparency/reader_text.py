@@ -14,7 +14,8 @@ across lines, written with `&nbsp;` or in a code span reads the same to a reader
   prints it after the link (print.css) and a browser shows it on hover.
 - `period.yaml`: every field schema.py declares as text (titles, labels, notes, summaries,
   sources, reasons, next_update …), but those UNSHOWN_TEXT_FIELDS says no reader sees; the
-  source's file name and address as their words; and every category listed in it.
+  source's file name and address, and the names of figures and tables (the downloads print
+  them), as their words; and every category listed in it.
 - Tables: every category in a CSV file or a workbook sheet (the `value` column is data).
 
 Each passage keeps the source lines it came from, so a finding names the line of the number
@@ -85,6 +86,9 @@ TEXT_KEYS = _schema_text_keys() | _EXTRA_TEXT_KEYS
 # Keys whose value is an address: a link's target, which a reader sees in print and on hover.
 ADDRESS_KEYS = {"url", "file"}
 CATEGORY_KEYS = {"categories", "order", "collapse", "years"}
+# Sections whose keys are names that the downloads print (figures.csv's `name`, a table's
+# file): read as their words, "three_on_remand" says three.
+NAMED_SECTIONS = {"figures", "targets", "comparators", "tables", "metrics"}
 # Mappings whose keys are labels (comparator areas, a collapse's new groups), and whose values
 # are labels (a table's dimension titles).
 LABEL_KEY_MAPS = {"values", "collapse"}
@@ -426,7 +430,7 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
         out.append(Passage(path, line, normalise(" ".join(value.split())), f"field '{key}'",
                            block, marks_for(block), label=label, period=period, field=key))
 
-    def visit(node: Any, key: str, line: int, label: bool = False) -> None:
+    def visit(node: Any, key: str, line: int, label: bool = False, depth: int = 0) -> None:
         if isinstance(node, dict):
             if key in SELECTOR_KEYS:
                 return
@@ -434,11 +438,14 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
                 child_line = node.line_of(child_key) if hasattr(node, "line_of") else line
                 if key in LABEL_KEY_MAPS:  # the keys are labels: areas, a collapse's new groups
                     add(str(child_key), key, child_line, True)
-                visit(child, str(child_key), child_line, key in LABEL_VALUE_MAPS)
+                elif key in NAMED_SECTIONS and depth == 1 and address_words(str(child_key)):
+                    # A figure's or table's name is in the downloads: figures.csv, legal_status.csv.
+                    add(address_words(str(child_key)), f"name in {key}", child_line, False)
+                visit(child, str(child_key), child_line, key in LABEL_VALUE_MAPS, depth + 1)
         elif isinstance(node, list):
             for index, child in enumerate(node):
                 child_line = node.line_of(index) if hasattr(node, "line_of") else line
-                visit(child, key, child_line, label)
+                visit(child, key, child_line, label, depth + 1)
         elif isinstance(node, str) and key in ADDRESS_KEYS and not label:
             if address_words(node):  # a link's target or a file's name: its words are read
                 add(address_words(node), key, line, False)
