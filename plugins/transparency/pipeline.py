@@ -192,6 +192,27 @@ def _people_counts(period: PublishedPeriod) -> dict[float, tuple[str, ...]]:
     return out
 
 
+def hidden_labels(period: PublishedPeriod) -> frozenset[tuple[str, ...]]:
+    """The words a reader could name each hidden number of the period by, in plain form for
+    the lint: the categories of every table cell it shows as [c] (totals left out: the
+    margin of Remand is named by "Remand") and the label of each hidden figure. Comparator
+    tables are left out: their [c] are other areas' own symbols, and their categories are
+    places ("England")."""
+    from .terms import TOTAL_WORDS
+
+    cells: set[tuple[str, ...]] = set()
+    for table in period.tables.values():
+        if table.comparator:
+            continue
+        for key, value in table.cells.items():
+            categories = tuple(c for c in key if c.strip().lower() not in TOTAL_WORDS)
+            if value.suppressed and categories:
+                cells.add(categories)
+    cells |= {(metric.label,) for metric in period.values.values()
+              if metric.value.suppressed and metric.label}
+    return frozenset(cells)
+
+
 def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> list[Passage]:
     """Everything people typed that a reader sees (reader_text.py), from every narrative and
     page, and from every published period's period.yaml and tables. Draft periods left out of
@@ -255,7 +276,8 @@ def lint_narrative(config: Config, site: PublishedSite) -> Lint:
     passages = reader_passages(config, site, problems)
     knowns = Knowns(hidden=_hidden_cached(config, site),
                     figures=_figures(site, config.sensitive_threshold),
-                    counts={key: _people_counts(period) for key, period in site.periods.items()})
+                    counts={key: _people_counts(period) for key, period in site.periods.items()},
+                    hidden_labels={key: hidden_labels(period) for key, period in site.periods.items()})
     lint = check(passages, config.sensitive_threshold, allowances(config.narrative_allowances),
                  knowns)
     problems.extend(lint.problems)

@@ -10,9 +10,12 @@ across lines, written with `&nbsp;` or in a code span reads the same to a reader
   links; and the options of references (a chart's `title="…"`, which reaches the figure's
   heading, its SVG <title> and the PDF). Inline references become REF (a number a reference
   produces is never "typed by hand"), or REF_HIDDEN where the number is hidden; block
-  references are removed.
-- `period.yaml`: every text field (titles, labels, notes, summaries, sources, reasons …) and
-  every category listed in it.
+  references are removed. A link's address is read as its words (address_words): the PDF
+  prints it after the link (print.css) and a browser shows it on hover.
+- `period.yaml`: every field schema.py declares as text (titles, labels, notes, summaries,
+  sources, reasons, next_update …), but those UNSHOWN_TEXT_FIELDS says no reader sees; the
+  source's file name and address, and the names of figures and tables (the downloads print
+  them), as their words; and every category listed in it.
 - Tables: every category in a CSV file or a workbook sheet (the `value` column is data).
 
 Each passage keeps the source lines it came from, so a finding names the line of the number
@@ -45,12 +48,47 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 # Markdown metadata keys whose values a reader sees (the page title, the description
 # search engines show); the others (date, slug, status, template) are not prose.
 READ_METADATA = {"title", "summary", "subtitle", "description"}
-# period.yaml keys whose text a reader sees, and keys that list categories.
-TEXT_KEYS = {"title", "label", "summary", "note", "notes", "source", "definition", "description",
-             "caption", "subtitle", "period_label", "covers", "reason", "what", "presented_to",
-             "publisher",
-             "measure", "name_long", "document", "location", "where"}
-CATEGORY_KEYS = {"categories", "order", "collapse"}
+# period.yaml text fields that never reach a reader (no page, download, PDF or search entry
+# shows them), each with the reason; every other text field the schema declares is read.
+UNSHOWN_TEXT_FIELDS: dict[str, str] = {
+    "tables.sheet": "the workbook sheet the loader reads the table from",
+    "tables.not_people": "why the numbers count no one, for whoever reviews the release",
+    "figures.not_people": "why the number counts no one, for whoever reviews the release",
+    "comparators.not_people": "why the numbers count no one, for whoever reviews the release",
+    "printed.quote": "the source's words, which the tests check the site reproduces",
+    "relations.stock_flow.stock_flow": "a label for the build's messages",
+    "relations.hierarchy.hierarchy": "a label for the build's messages",
+}
+# Keys read as prose that the schema does not declare (older or custom files): kept, so that
+# nothing a reader might see goes unread.
+_EXTRA_TEXT_KEYS = {"notes", "description", "caption", "subtitle", "what", "name_long",
+                    "document", "location", "where"}
+
+
+def _schema_text_keys() -> set[str]:
+    """Every period.yaml key the schema declares as text, but those UNSHOWN_TEXT_FIELDS names
+    in every section that has them: a new text field is read unless someone says why not."""
+    from .schema import SCHEMA
+
+    declared: dict[str, set[str]] = {}
+    for section in SCHEMA.values():
+        for declared_field in section.fields:
+            if declared_field.type == "text":
+                declared.setdefault(declared_field.name, set()).add(section.name)
+    return {name for name, sections in declared.items()
+            if any(f"{s}.{name}" not in UNSHOWN_TEXT_FIELDS for s in sections)}
+
+
+# period.yaml keys whose text a reader sees (a key is read wherever it appears, so a key that
+# is shown in one section and not another is read in both: it fails closed), and keys that
+# list categories (a comparator's years are its column headings).
+TEXT_KEYS = _schema_text_keys() | _EXTRA_TEXT_KEYS
+# Keys whose value is an address: a link's target, which a reader sees in print and on hover.
+ADDRESS_KEYS = {"url", "file"}
+CATEGORY_KEYS = {"categories", "order", "collapse", "years"}
+# Sections whose keys are names that the downloads print (figures.csv's `name`, a table's
+# file): read as their words, "three_on_remand" says three.
+NAMED_SECTIONS = {"figures", "targets", "comparators", "tables", "metrics"}
 # Mappings whose keys are labels (comparator areas, a collapse's new groups), and whose values
 # are labels (a table's dimension titles).
 LABEL_KEY_MAPS = {"values", "collapse"}
@@ -120,6 +158,34 @@ class Passage:
         return covered is None or bool(_word(snippet).search(covered))
 
 
+# What separates the words of an address: "/news/three-young-people_remanded?id=x". Between
+# two digits a separator is part of a date or a span ("2023/03/31", "2022-23"), kept.
+ADDRESS_SEPARATORS = re.compile(r"(?<!\d)[-_/?&=#+~:;,]+|[-_/?&=#+~:;,]+(?!\d)")
+
+
+def address_words(address: str) -> str:
+    """A link's address as a reader reads it in print or in the status bar: the scheme left
+    out, escapes decoded (`%20` is a space, `%33` a 3), and `-`, `_`, `/` and the query's
+    punctuation read as spaces, so that ".../three-young-people-remanded" reads "three young
+    people remanded". A fragment on its own ("#fn:1", a footnote) is a place in the page, not
+    words: ''."""
+    from urllib.parse import unquote
+
+    text = address.strip()
+    if text.startswith("#"):
+        return ""
+    text = re.sub(r"^(?:[a-z][a-z0-9+.-]*:(?://)?)", "", text, flags=re.IGNORECASE)
+    text = unquote(text.replace("+", " "))
+    return " ".join(ADDRESS_SEPARATORS.sub(" ", text).split())
+
+
+def _address_source(line: str) -> str:
+    """A source line with escapes in addresses decoded, for locating a word of an address."""
+    from urllib.parse import unquote
+
+    return unquote(line)
+
+
 def _word(snippet: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.,])" + re.escape(snippet) + r"(?![\w])", re.IGNORECASE)
 
@@ -155,6 +221,8 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self.attributes: list[str] = []
+        # The addresses of links: printed after the link in the PDF (print.css), shown on hover.
+        self.addresses: list[str] = []
         self._current: list[str] = []
         self._footnote = 0  # inside a footnote's reference number (<sup class="footnote-ref">)
 
@@ -170,6 +238,8 @@ class _Text(HTMLParser):
         if self._footnote or "footnote-ref" in (dict(attrs).get("class") or ""):
             self._footnote += 1
         for name, value in attrs:
+            if name == "href" and value and address_words(value):
+                self.addresses.append(value.strip())
             if name not in UNREAD_ATTRIBUTES and not name.startswith("data-") and value and \
                     value.strip():
                 self.attributes.append(" ".join(value.split()))
@@ -194,10 +264,20 @@ class _Text(HTMLParser):
 def html_texts(html_text: str) -> tuple[list[str], list[str]]:
     """(block texts, attribute texts) of an HTML fragment, entities decoded, whitespace
     (non-breaking spaces too) collapsed."""
+    parser = _html(html_text)
+    return parser.blocks, parser.attributes
+
+
+def html_addresses(html_text: str) -> list[str]:
+    """The link addresses (`href`) of an HTML fragment, but fragments of the page itself."""
+    return _html(html_text).addresses
+
+
+def _html(html_text: str) -> _Text:
     parser = _Text()
     parser.feed(html_text)
     parser.close()
-    return parser.blocks, parser.attributes
+    return parser
 
 
 def _blocks(lines: list[str], first: int) -> Iterator[tuple[int, list[str]]]:
@@ -222,6 +302,8 @@ def _blocks(lines: list[str], first: int) -> Iterator[tuple[int, list[str]]]:
 
 
 LINK_DEFINITION = re.compile(r"""^\s{0,3}\[[^\]]+\]:\s*\S+\s+["'(](?P<title>.+)["')]\s*$""")
+# "[name]: address": a reference-style link's address, wherever the link is.
+LINK_ADDRESS = re.compile(r"""^\s{0,3}\[[^\]]+\]:\s*<?(?P<address>[^\s>]+)>?""")
 
 
 def _metadata(path: Path, lines: list[str], marks: dict[int, str], period: str) -> list[Passage]:
@@ -292,6 +374,11 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
         if definition:  # a link's title, shown wherever the link is (rendered blocks lose it)
             out.append(Passage(path, number, normalise(definition.group("title")), "link title",
                                ((number, line),), marks, period=period, covered=covered))
+        target = LINK_ADDRESS.match(line)
+        if target and address_words(target.group("address")):
+            out.append(Passage(path, number, normalise(address_words(target.group("address"))),
+                               "link address", ((number, _address_source(line)),), marks,
+                               period=period, covered=covered))
     renderer = markdown_renderer(markdown)
     for first, block in _blocks(body, start + 1):
         rendered = renderer.reset().convert("\n".join(block))
@@ -303,6 +390,13 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
         for piece in attributes:
             out.append(Passage(path, first, normalise(piece), "alternative text", numbered,
                                marks, period=period, covered=covered))
+        # A link's address is printed after it in the PDF and shown on hover: its words are
+        # read as text ("…/three-young-people-remanded" says three).
+        decoded = tuple((n, _address_source(line)) for n, line in numbered)
+        for address in html_addresses(rendered):
+            out.append(Passage(path, first, normalise(address_words(address)),
+                               f"link address {address}", decoded, marks, period=period,
+                               covered=covered))
     return out
 
 
@@ -336,7 +430,7 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
         out.append(Passage(path, line, normalise(" ".join(value.split())), f"field '{key}'",
                            block, marks_for(block), label=label, period=period, field=key))
 
-    def visit(node: Any, key: str, line: int, label: bool = False) -> None:
+    def visit(node: Any, key: str, line: int, label: bool = False, depth: int = 0) -> None:
         if isinstance(node, dict):
             if key in SELECTOR_KEYS:
                 return
@@ -344,14 +438,22 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
                 child_line = node.line_of(child_key) if hasattr(node, "line_of") else line
                 if key in LABEL_KEY_MAPS:  # the keys are labels: areas, a collapse's new groups
                     add(str(child_key), key, child_line, True)
-                visit(child, str(child_key), child_line, key in LABEL_VALUE_MAPS)
+                elif key in NAMED_SECTIONS and depth == 1 and address_words(str(child_key)):
+                    # A figure's or table's name is in the downloads: figures.csv, legal_status.csv.
+                    add(address_words(str(child_key)), f"name in {key}", child_line, False)
+                visit(child, str(child_key), child_line, key in LABEL_VALUE_MAPS, depth + 1)
         elif isinstance(node, list):
             for index, child in enumerate(node):
                 child_line = node.line_of(index) if hasattr(node, "line_of") else line
-                visit(child, key, child_line, label)
+                visit(child, key, child_line, label, depth + 1)
+        elif isinstance(node, str) and key in ADDRESS_KEYS and not label:
+            if address_words(node):  # a link's target or a file's name: its words are read
+                add(address_words(node), key, line, False)
         elif isinstance(node, str) and node.strip() and (
                 label or key in TEXT_KEYS or key in CATEGORY_KEYS):
             add(node, key, line, label or key in CATEGORY_KEYS)
+        elif isinstance(node, int | float) and not isinstance(node, bool) and key in CATEGORY_KEYS:
+            add(str(node), key, line, True)  # years: [2019, 2020] are headings too
 
     visit(data, "", 1)
     return out
