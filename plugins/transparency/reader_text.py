@@ -400,6 +400,36 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
     return out
 
 
+def _yaml_block(lines: list[str], number: int) -> tuple[tuple[int, str], ...]:
+    """The source lines of the YAML value on line `number`: a folded or literal block runs
+    on below its key, so its lines are offered too (a comment inside the block would be part
+    of the text, so a reviewed mark for the whole block goes on its first line, after '>' or
+    '|')."""
+    block = [(number, lines[number - 1])] if number <= len(lines) else []
+    indent = len(lines[number - 1]) - len(lines[number - 1].lstrip()) if block else 0
+    for n in range(number + 1, len(lines) + 1):
+        text = lines[n - 1]
+        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+            break
+        block.append((n, text))
+    return tuple(block)
+
+
+def _yaml_leaf(node: Any, key: str, label: bool) -> tuple[str, bool] | None:
+    """What a reader reads of one scalar of period.yaml under `key`, and whether it is a
+    label: a link's target or a file's name as words, prose, a category (years listed as
+    headings too); None for what no reader sees."""
+    if isinstance(node, str) and key in ADDRESS_KEYS and not label:
+        words = address_words(node)  # a link's target or a file's name: its words are read
+        return (words, False) if words else None
+    if isinstance(node, str) and node.strip() and (
+            label or key in TEXT_KEYS or key in CATEGORY_KEYS):
+        return node, label or key in CATEGORY_KEYS
+    if isinstance(node, int | float) and not isinstance(node, bool) and key in CATEGORY_KEYS:
+        return str(node), True  # years: [2019, 2020] are headings too
+    return None
+
+
 def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Passage]:
     """The text fields and category labels of a period.yaml already read with line numbers
     (yamlio.LinedDict / LinedList): text keys (TEXT_KEYS) are prose; listed categories,
@@ -409,17 +439,7 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
     out: list[Passage] = []
 
     def source(number: int) -> tuple[tuple[int, str], ...]:
-        # A folded or literal block runs on below its key: offer its lines too (a comment
-        # inside the block would be part of the text, so a reviewed mark for the whole block
-        # goes on its first line, after '>' or '|').
-        block = [(number, lines[number - 1])] if number <= len(lines) else []
-        indent = len(lines[number - 1]) - len(lines[number - 1].lstrip()) if block else 0
-        for n in range(number + 1, len(lines) + 1):
-            text = lines[n - 1]
-            if text.strip() and len(text) - len(text.lstrip()) <= indent:
-                break
-            block.append((n, text))
-        return tuple(block)
+        return _yaml_block(lines, number)
 
     def marks_for(block: tuple[tuple[int, str], ...]) -> dict[int, str]:
         first = marks.get(block[0][0]) if block else None
@@ -446,14 +466,8 @@ def yaml_passages(path: Path, data: Any, text: str, period: str = "") -> list[Pa
             for index, child in enumerate(node):
                 child_line = node.line_of(index) if hasattr(node, "line_of") else line
                 visit(child, key, child_line, label, depth + 1)
-        elif isinstance(node, str) and key in ADDRESS_KEYS and not label:
-            if address_words(node):  # a link's target or a file's name: its words are read
-                add(address_words(node), key, line, False)
-        elif isinstance(node, str) and node.strip() and (
-                label or key in TEXT_KEYS or key in CATEGORY_KEYS):
-            add(node, key, line, label or key in CATEGORY_KEYS)
-        elif isinstance(node, int | float) and not isinstance(node, bool) and key in CATEGORY_KEYS:
-            add(str(node), key, line, True)  # years: [2019, 2020] are headings too
+        elif (leaf := _yaml_leaf(node, key, label)) is not None:
+            add(leaf[0], key, line, leaf[1])
 
     visit(data, "", 1)
     return out
