@@ -39,7 +39,7 @@ PDF_OPTIONS: dict[str, Any] = {"pdf_tags": True, "pdf_version": "1.7"}
 # A last page less full than this is laid out again with the end matter set tighter.
 LAST_PAGE_MIN = 1 / 3
 # The report's end matter (downloads, symbol key) set a little tighter: enough to take back
-# the line or two that spill onto a last page of their own (Bradford's IRO 2021/22 printed a
+# the line or two that spill onto a last page of their own (a 39-page report once printed a
 # 39th page holding one line of the downloads list).
 TIGHTER_END = (".app-downloads, .app-symbol-key { font-size: 9pt; line-height: 1.25 } "
                ".app-downloads li { margin: 0 }")
