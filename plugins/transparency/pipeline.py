@@ -76,9 +76,24 @@ def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> 
     keep_only(config.data_cache, f"{kind}-*.pickle", path)
 
 
+# What this process has published, by fingerprint: a long-lived process (the preview, see
+# preview.py) re-reads, re-suppresses and re-audits nothing while the fingerprint is the same.
+# Only the newest entry is kept, like the cache on disk.
+_IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
+
+
+def _remember(fingerprint: str, published: PublishedSite,
+              hidden: dict[str, frozenset[float]]) -> None:
+    _IN_MEMORY.clear()
+    _IN_MEMORY[fingerprint] = (published, hidden)
+
+
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
                                                                           Site, Problems]:
     fingerprint = _fingerprint(config)
+    if fingerprint in _IN_MEMORY:
+        note("in memory: data unchanged")
+        return _IN_MEMORY[fingerprint][0], Site({}), Problems()
     path = _cache_path(config, "published", fingerprint)
     if path.is_file():
         note("from cache: data unchanged")
@@ -99,7 +114,9 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
     if not published.findings:
         _write_cache(config, "published", fingerprint, published)
         # The narrative lint's hidden numbers, from the raw data already loaded here.
-        _write_cache(config, "hidden", fingerprint, hidden_numbers(site, published))
+        hidden = hidden_numbers(site, published)
+        _write_cache(config, "hidden", fingerprint, hidden)
+        _remember(fingerprint, published, hidden)
     return published, site, problems
 
 
@@ -156,12 +173,15 @@ def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[f
     it is published (the cache is local, like the data; nothing of it is ever in the output),
     else worked out from the raw data. A draft's problems in a publish build do not matter:
     only the published periods are read."""
+    if site.fingerprint and site.fingerprint in _IN_MEMORY:
+        return _IN_MEMORY[site.fingerprint][1]
     path = _cache_path(config, "hidden", site.fingerprint)
     if site.fingerprint and path.is_file():
         with path.open("rb") as handle:
             # Our own cache: what hidden_numbers returned, pickled by _publish_cached.
             cached: dict[str, frozenset[float]] = pickle.load(handle)  # noqa: S301 - our own cache
-            return cached
+        _remember(site.fingerprint, site, cached)
+        return cached
     raw, _ = load_site(config.data_path, config.reports)
     return hidden_numbers(raw, site)
 
