@@ -1,0 +1,192 @@
+"""The editors' preview build: one long-lived process that runs Pelican again and again.
+
+`invoke serve` (tasks.py) starts a `PreviewProcess`, a worker process that keeps in memory
+what did not change between saves: the published site (loaded, suppressed and audited; by the
+fingerprint of every data file, the settings and the engine, pipeline.py), the charts' specs
+and drawings (by what they are drawn from, chart_pages.ChartMemo) and the narrative lint's
+reading of unchanged text (numbers.allowed_spans). A narrative edit re-reads, re-suppresses,
+re-audits and re-draws nothing; a data edit publishes and audits the whole site again (the
+disclosure audit across periods runs on every data change) and draws only charts whose table
+changed.
+
+The slow outputs (downloads, the whole-site output audit, the search index) are not made
+between the save and the reload: the build leaves them as steps (adapter.DEFERRED_KEY) that
+the server runs one at a time after the reload, abandoning them when another save comes.
+PDFs are not printed in the preview at all; `invoke build` prints them. An edit to the engine
+itself starts a fresh worker, so that the new code runs.
+
+The preview writes only into its own folder (tasks.PREVIEW), never where `invoke build` or
+`invoke publish` put a site.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+# What the server asks the worker, and what "no more deferred steps" looks like on the pipe.
+BUILD, STEP, STOP = "build", "step", "stop"
+NO_MORE = "no more steps"
+
+
+class _Warnings(logging.Handler):
+    """Every warning or error logged during a build, for the error page (Pelican's fatal
+    logger stops the build with only "Warning or error encountered")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+class PreviewBuilder:
+    """Runs Pelican in this process, as `invoke build` does (warnings are errors), into
+    `output`, keeping what did not change in memory between builds."""
+
+    def __init__(self, root: Path, conf: str, output: Path) -> None:
+        from pelican.log import init as init_logging
+
+        from .chart_pages import ChartMemo
+
+        self.root, self.conf, self.output = root, conf, output
+        self.charts = ChartMemo()
+        self.deferred: list[tuple[str, Callable[[], None]]] = []
+        self.warnings = _Warnings()
+        init_logging(fatal="warnings", name="pelican")
+        logging.getLogger().addHandler(self.warnings)
+
+    def build(self) -> str | None:
+        """Build the site; None if it built, else its problems as text (the page shows them)."""
+        import pelican
+        from pelican.log import LimitFilter
+        from pelican.settings import read_settings
+
+        from .adapter import CHART_MEMO_KEY, DEFERRED_KEY, DisclosureError
+        from .problems import DataError
+
+        self.deferred = []
+        self.warnings.messages = []
+        # Pelican lets each warning through once per process; a long-lived process must see a
+        # warning every build, or a repeated one would no longer stop it.
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
+        deferred: list[tuple[str, Callable[[], None]]] = []
+        try:
+            settings = read_settings(str(self.root / self.conf),
+                                     override={"OUTPUT_PATH": str(self.output)})
+            settings[CHART_MEMO_KEY] = self.charts
+            settings[DEFERRED_KEY] = deferred
+            pelican.Pelican(settings).run()
+        except (DataError, DisclosureError) as error:
+            return str(error)
+        except Exception as error:  # any failure is shown on the page, never a stale site
+            logged = "\n".join(self.warnings.messages)
+            return (logged + "\n" if logged else "") + "".join(
+                traceback.format_exception_only(type(error), error))
+        if self.warnings.messages:  # fatal warnings raise; this is a belt to their braces
+            return "\n".join(self.warnings.messages)
+        self.deferred = deferred
+        return None
+
+    def step(self) -> str | None:
+        """Run the next deferred output step: None if it passed, its problem as text if not,
+        NO_MORE when none is left. A failed step drops the rest."""
+        from .adapter import DisclosureError
+
+        if not self.deferred:
+            return NO_MORE
+        _, run = self.deferred.pop(0)
+        try:
+            run()
+        except Exception as error:  # the output audit's finding, or any failure
+            self.deferred = []
+            if isinstance(error, DisclosureError):
+                return str(error)
+            return "".join(traceback.format_exception_only(type(error), error))
+        return None
+
+
+def _serve_builds(connection: Connection, root: str, conf: str, output: str) -> None:
+    """The worker's loop: build, or run a deferred step, when the server asks."""
+    os.chdir(root)  # as `invoke build` runs Pelican: paths in messages are from the site
+    builder = PreviewBuilder(Path(root), conf, Path(output))
+    while True:
+        request = connection.recv()
+        if request == BUILD:
+            connection.send(builder.build())
+        elif request == STEP:
+            connection.send(builder.step())
+        else:
+            return
+
+
+class PreviewProcess:
+    """The server's handle on the worker process (spawn-started: vl-convert must not be
+    forked, and an engine edit needs fresh imports). A worker that dies is a problem on the
+    page, and the next build starts a new one."""
+
+    def __init__(self, root: Path, conf: str, output: Path) -> None:
+        self.args = (str(root), conf, str(output))
+        self.process: Any = None
+        self.connection: Connection | None = None
+
+    def _start(self) -> Connection:
+        context = multiprocessing.get_context("spawn")
+        mine, theirs = context.Pipe()
+        self.process = context.Process(target=_serve_builds, args=(theirs, *self.args),
+                                       name="transparency-preview", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.connection = mine
+        return mine
+
+    def _ask(self, request: str) -> str | None:
+        connection = self.connection or self._start()
+        try:
+            connection.send(request)
+            answer: str | None = connection.recv()
+            return answer
+        except (EOFError, OSError, BrokenPipeError):
+            self.close()
+            return "The preview's build process stopped unexpectedly (see the terminal); save again to retry."
+
+    def build(self, fresh: bool = False) -> str | None:
+        """Build; `fresh` first replaces the worker (its memory and the engine's code)."""
+        if fresh:
+            self.close()
+        return self._ask(BUILD)
+
+    def later(self) -> Iterator[str | None]:
+        """The last build's deferred steps, one per next(): None when a step passed, its
+        problem as text when not."""
+        while self.connection is not None:
+            answer = self._ask(STEP)
+            if answer == NO_MORE:
+                return
+            yield answer
+            if answer is not None:
+                return
+
+    def close(self) -> None:
+        """Stop the worker (it is started again when next asked to build)."""
+        if self.connection is not None:
+            try:
+                self.connection.send(STOP)
+            except (OSError, BrokenPipeError):
+                pass
+            self.connection.close()
+            self.connection = None
+        if self.process is not None:
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+            self.process = None
