@@ -9,6 +9,7 @@ import hashlib
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from .load import load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
-from .publish import hidden_numbers, publish_site
+from .publish import SuppressionMemo, hidden_numbers, publish_site
 from .published import PublishedPeriod, PublishedSite
 from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve
@@ -80,6 +81,8 @@ def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> 
 # preview.py) re-reads, re-suppresses and re-audits nothing while the fingerprint is the same.
 # Only the newest entry is kept, like the cache on disk.
 _IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
+# Each period's own suppression and audit, reused when the data changed elsewhere.
+_SUPPRESSED = SuppressionMemo()
 
 
 def _remember(fingerprint: str, published: PublishedSite,
@@ -108,7 +111,7 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
             site, excluded = without_drafts(site, problems)
     if problems:
         return None, site, problems
-    published = replace(publish_site(site, config), excluded_drafts=excluded,
+    published = replace(publish_site(site, config, _SUPPRESSED), excluded_drafts=excluded,
                         fingerprint=fingerprint)
     note("validated, suppressed and audited")
     if not published.findings:
@@ -211,13 +214,29 @@ def _people_counts(period: PublishedPeriod) -> dict[float, tuple[str, ...]]:
     return out
 
 
+# The passages of each text already read, by (kind, file, text, settings): the narrative lint
+# in a long-lived process (the preview) reads again only files that changed.
+_PASSAGES: dict[tuple[str, str, str, str, str], list[Passage]] = {}
+
+
 def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> list[Passage]:
     """Everything people typed that a reader sees (reader_text.py), from every narrative and
     page, and from every published period's period.yaml and tables. Draft periods left out of
     this build are not read: nothing of them is published."""
     from .narrative import locate, read_text
-    from .reader_text import csv_passages, markdown_passages, sheet_passages, yaml_passages
-    from .yamlio import read_yaml
+    from .reader_text import csv_passages, markdown_passages, sheet_passages
+
+    used: dict[tuple[str, str, str, str, str], list[Passage]] = {}
+    markdown = repr(config.markdown)
+
+    def remembered(kind: str, path: Path, text: str, key: str,
+                   read: Callable[[], list[Passage]]) -> list[Passage]:
+        index = (kind, str(path), text, key, markdown if kind == "md" else "")
+        found = used.get(index) or _PASSAGES.get(index)
+        if found is None:
+            found = read()
+        used[index] = found
+        return list(found)
 
     passages: list[Passage] = []
     for path in sorted(config.content_path.rglob("*.md")):
@@ -227,7 +246,8 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
             continue
         text = read_text(path, problems)
         if text is not None:
-            passages += markdown_passages(path, text, config.markdown, key)
+            passages += remembered("md", path, text, key,
+                                   partial(markdown_passages, path, text, config.markdown, key))
     # The home page's introduction and the footer's sentence are typed by hand too.
     for name in ("home_introduction", "footer_text"):
         if config.branding.get(name):
@@ -238,14 +258,25 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
         yaml_path = folder / "period.yaml"
         text = read_text(yaml_path, problems)
         if text is not None:
-            passages += yaml_passages(yaml_path, read_yaml(yaml_path), text, key)
+            passages += remembered("yaml", yaml_path, text, key,
+                                   partial(_yaml_passages, yaml_path, text, key))
         for csv_path in sorted(folder.glob("*.csv")):
             text = read_text(csv_path, problems)
             if text is not None:
-                passages += csv_passages(csv_path, text, key)
+                passages += remembered("csv", csv_path, text, key,
+                                       partial(csv_passages, csv_path, text, key))
         for book in sorted(folder.glob("*.xlsx")):
             passages += sheet_passages(book, _sheet_rows(book), key)
+    _PASSAGES.clear()
+    _PASSAGES.update(used)
     return passages
+
+
+def _yaml_passages(path: Path, text: str, key: str) -> list[Passage]:
+    from .reader_text import yaml_passages
+    from .yamlio import read_yaml
+
+    return yaml_passages(path, read_yaml(path), text, key)
 
 
 def _sheet_rows(path: Path) -> list[tuple[str, int, list[str]]]:
