@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import html
-import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,19 +72,32 @@ SpecKey = tuple[str, str, str, bool, int | None]
 
 
 class SpecMemo:
-    """Vega-Lite specs already built, by what they are built from (SpecKey): a long-lived
-    process (the preview, preview.py) keeps one, so that a chart whose table did not change is
-    not built again. Holds only the specs the latest site used."""
+    """Vega-Lite specs (and chart descriptions) already built, by what they are built from
+    (SpecKey): a long-lived process (the preview, preview.py) keeps one, so that a chart whose
+    table did not change is not built again. Holds only what the latest site used."""
 
     def __init__(self) -> None:
         self.specs: dict[SpecKey, dict[str, Any]] = {}
         self.used: dict[SpecKey, dict[str, Any]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}
+        self.described: dict[tuple[str, str], str] = {}
+        self.digests: dict[int, tuple[PublishedTable, str]] = {}  # this round's, by id
+
+    def _digest(self, table: PublishedTable) -> str:
+        known = self.digests.get(id(table))
+        if known is not None and known[0] is table:
+            return known[1]
+        # Its repr, not its pickle: a pickle also records which values are shared objects, so
+        # equal tables built anew would seldom match. Every field of a published table is a
+        # plain value whose repr is complete.
+        digest = hashlib.sha256(repr(table).encode()).hexdigest()
+        self.digests[id(table)] = (table, digest)
+        return digest
 
     def spec(self, table: PublishedTable, period: PublishedPeriod, kind: str, narrow: bool,
              narrow_width: int | None = None) -> dict[str, Any]:
         """The spec of charts.build(table, period, kind, narrow=…, narrow_width=…)."""
-        digest = hashlib.sha256(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-        key = (digest, charts.subtitle_for(table, period), kind, narrow, narrow_width)
+        key = (self._digest(table), charts.subtitle_for(table, period), kind, narrow, narrow_width)
         spec = self.used.get(key) or self.specs.get(key)
         if spec is None:
             spec = charts.build(table, period, kind, narrow=narrow, narrow_width=narrow_width).to_dict()
@@ -93,9 +105,20 @@ class SpecMemo:
         # A copy: the caller's spec is its own to change.
         return copy.deepcopy(spec)
 
+    def describe(self, table: PublishedTable, kind: str) -> str:
+        """charts.describe(table, kind)."""
+        key = (self._digest(table), kind)
+        text = self.described.get(key) or self.descriptions.get(key)
+        if text is None:
+            text = charts.describe(table, kind)
+        self.described[key] = text
+        return text
+
     def settle(self) -> None:
         """Keep only what this round used."""
         self.specs, self.used = self.used, {}
+        self.descriptions, self.described = self.described, {}
+        self.digests = {}
 
 
 def collect(tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]],
@@ -177,16 +200,17 @@ def prepare_charts(config: Config, site: PublishedSite, trends: list[Trend],
     drawn = memo.drawn if memo else None
     svgs, stats = render_all(specs, config.chart_cache, config.chart_workers, drawn)
     _fit_narrow(svgs, tables, config, stats, memo.specs if memo else None, drawn)
-    if memo is not None:
-        memo.specs.settle()
-        if len(memo.drawn) > 4 * len(svgs):  # drawn for data since changed (the disk keeps them)
-            memo.drawn.clear()
     out: dict[ChartKey, RenderedChart] = {}
     for ck, (table, period) in tables.items():
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
-            description=charts.describe(table, ck[2]), svg=svgs[(ck, WIDE)],
+            description=(memo.specs.describe(table, ck[2]) if memo else charts.describe(table, ck[2])),
+            svg=svgs[(ck, WIDE)],
             svg_narrow=svgs[(ck, NARROW)], counts=table.of_people)
+    if memo is not None:
+        memo.specs.settle()
+        if len(memo.drawn) > 4 * len(svgs):  # drawn for data since changed (the disk keeps them)
+            memo.drawn.clear()
     return out, stats
 
 

@@ -30,6 +30,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 # What the server asks the worker, and what "no more deferred steps" looks like on the pipe.
 BUILD, STEP, STOP = "build", "step", "stop"
 NO_MORE = "no more steps"
@@ -47,6 +49,23 @@ class _Warnings(logging.Handler):
         self.messages.append(f"{record.levelname}: {record.getMessage()}")
 
 
+class _TemplatesInMemory(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept between builds (Pelican makes a new environment each
+    build); Jinja checks each template's source against its checksum, so an edit takes effect."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill the bucket with what was compiled before, if anything was."""
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep what Jinja just compiled."""
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 class PreviewBuilder:
     """Runs Pelican in this process, as `invoke build` does (warnings are errors), into
     `output`, keeping what did not change in memory between builds."""
@@ -58,6 +77,7 @@ class PreviewBuilder:
 
         self.root, self.conf, self.output = root, conf, output
         self.charts = ChartMemo()
+        self.templates = _TemplatesInMemory()
         self.deferred: list[tuple[str, Callable[[], None]]] = []
         self.warnings = _Warnings()
         init_logging(fatal="warnings", name="pelican")
@@ -83,6 +103,8 @@ class PreviewBuilder:
             settings = read_settings(str(self.root / self.conf),
                                      override={"OUTPUT_PATH": str(self.output)})
             settings[CHART_MEMO_KEY] = self.charts
+            settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}),
+                                             "bytecode_cache": self.templates}
             settings[DEFERRED_KEY] = deferred
             pelican.Pelican(settings).run()
         except (DataError, DisclosureError) as error:
@@ -119,7 +141,10 @@ def _serve_builds(connection: Connection, root: str, conf: str, output: str) -> 
     os.chdir(root)  # as `invoke build` runs Pelican: paths in messages are from the site
     builder = PreviewBuilder(Path(root), conf, Path(output))
     while True:
-        request = connection.recv()
+        try:
+            request = connection.recv()
+        except EOFError:  # the server has gone
+            return
         if request == BUILD:
             connection.send(builder.build())
         elif request == STEP:
