@@ -81,8 +81,18 @@ def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> 
 # preview.py) re-reads, re-suppresses and re-audits nothing while the fingerprint is the same.
 # Only the newest entry is kept, like the cache on disk.
 _IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
-# Each period's own suppression and audit, reused when the data changed elsewhere.
-_SUPPRESSED = SuppressionMemo()
+# Each period's own suppression and audit, reused when the data changed elsewhere; kept only
+# in a process that asked for it (keep_suppression), as the preview does.
+_SUPPRESSED: SuppressionMemo | None = None
+
+
+def keep_suppression() -> None:
+    """Keep each period's own suppression in memory from now on (a long-lived process: the
+    preview). Until it holds something, the published site is worked out rather than read
+    from the cache on disk, so that the first data edit redoes only the period it touched."""
+    global _SUPPRESSED
+    if _SUPPRESSED is None:
+        _SUPPRESSED = SuppressionMemo()
 
 
 def _remember(fingerprint: str, published: PublishedSite,
@@ -98,7 +108,7 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
         note("in memory: data unchanged")
         return _IN_MEMORY[fingerprint][0], Site({}), Problems()
     path = _cache_path(config, "published", fingerprint)
-    if path.is_file():
+    if path.is_file() and (_SUPPRESSED is None or _SUPPRESSED.entries):
         note("from cache: data unchanged")
         with path.open("rb") as handle:
             return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file

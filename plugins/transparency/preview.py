@@ -74,10 +74,12 @@ class PreviewBuilder:
         from pelican.log import init as init_logging
 
         from .chart_pages import ChartMemo
+        from .pipeline import keep_suppression
 
         self.root, self.conf, self.output = root, conf, output
         self.charts = ChartMemo()
         self.templates = _TemplatesInMemory()
+        keep_suppression()
         self.deferred: list[tuple[str, Callable[[], None]]] = []
         self.warnings = _Warnings()
         init_logging(fatal="warnings", name="pelican")
