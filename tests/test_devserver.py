@@ -307,3 +307,43 @@ def test_nothing_from_the_preview_is_where_publish_deploys_from(preview, monkeyp
     assert files and all(f.startswith("from-the-publish-build") for f in files)
     preview_files = {str(p.relative_to(folder)) for p in folder.rglob("*")}
     assert preview_files and not preview_files & files
+
+
+def test_serve_builds_in_one_process_and_a_fresh_one_after_an_engine_edit(tmp_path, monkeypatch):
+    # tasks.serve's wiring: the preview folder, the watched paths, and a fresh build process
+    # only when the engine's own code changed.
+    import transparency.preview
+
+    asked: list[bool] = []
+    served: dict[str, object] = {}
+
+    class Process:
+        def __init__(self, root: Path, conf: str, output: Path) -> None:
+            served["process"] = (root, conf, output)
+
+        def build(self, fresh: bool = False) -> str | None:
+            asked.append(fresh)
+            return None
+
+        def later(self) -> Iterator[str | None]:
+            yield None
+
+        def close(self) -> None:
+            served["closed"] = True
+
+    def serve(output, watch, build, port, later=None):
+        served.update(output=output, watch=watch, port=port, later=later)
+        build(frozenset())
+        build(frozenset({str(tmp_path / "content" / "iro" / "2021-22.md")}))
+        build(frozenset({str(Path(tasks.__file__).parent / "charts.py")}))
+
+    monkeypatch.setattr(transparency.preview, "PreviewProcess", Process)
+    monkeypatch.setattr(devserver, "serve", serve)
+    for name in ("ROOT", "OUTPUT", "PREVIEW"):
+        monkeypatch.setattr(tasks, name, getattr(tasks, name))
+    tasks.collection(tmp_path)
+    tasks.serve.body(None, port=8123)
+    assert asked == [False, False, True]
+    assert served["output"] == tmp_path / ".cache" / "preview" != tmp_path / "output"
+    assert served["process"] == (tmp_path, "pelicanconf.py", tmp_path / ".cache" / "preview")
+    assert Path(tasks.__file__).parent in served["watch"] and served["closed"] is True

@@ -611,7 +611,6 @@ def test_a_remembered_publication_equals_a_fresh_one_after_a_data_edit(tmp_path,
     import shutil
 
     import sites
-
     from transparency.load import load_site
     from transparency.settings import resolve
 
