@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
+import pickle
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -1640,8 +1642,45 @@ def _identities(period: Period, periods: Mapping[str, Period],
     return out
 
 
-def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Problems]:
-    """Load every period under data_path; return the site and every problem found."""
+@dataclass
+class LoadMemo:
+    """Each period folder as load_period read it, kept by a long-lived process (the preview):
+    by the folder, its report and a hash of every file in it (names and bytes). Kept pickled,
+    so that what load_site adds to a period afterwards never reaches the memo."""
+
+    entries: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _load_remembered(folder: Path, report: str, problems: Problems,
+                     memo: LoadMemo | None, kept: dict[tuple[str, str], tuple[str, bytes]],
+                     ) -> Period | None:
+    if memo is None:
+        return load_period(folder, report, problems)
+    key, digest = (str(folder), report), _folder_digest(folder)
+    entry = memo.entries.get(key)
+    if entry is None or entry[0] != digest:
+        found = Problems()
+        period = load_period(folder, report, found)
+        entry = (digest, pickle.dumps((period, found.items), protocol=pickle.HIGHEST_PROTOCOL))
+    kept[key] = entry
+    period, items = pickle.loads(entry[1])  # noqa: S301 - pickled here, by this process
+    problems.items.extend(items)
+    return period  # type: ignore[no-any-return]
+
+
+def load_site(data_path: Path, reports: Mapping[str, Any],
+              memo: LoadMemo | None = None) -> tuple[Site, Problems]:
+    """Load every period under data_path; return the site and every problem found. With a
+    `memo`, a period folder whose files did not change is not read again."""
+    kept: dict[tuple[str, str], tuple[str, bytes]] = {}
     problems = Problems()
     periods: dict[str, Period] = {}
     if not data_path.is_dir():
@@ -1672,7 +1711,7 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
                 problems.add(folder, f"'{folder.name}' is not a valid period folder name",
                              "use 2021-22 for April to March years, or 2019-10-to-2020-09")
                 continue
-            period = load_period(folder, report_dir.name, problems)
+            period = _load_remembered(folder, report_dir.name, problems, memo, kept)
             if period is not None:
                 periods[period.key] = period
                 _check_populations(period, problems)
@@ -1689,4 +1728,6 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
                 problems.add(path, f"previous period '{period.previous}' does not end before this "
                              "one", "'previous' must name an earlier period",
                              line=period.previous_line, field="previous")
+    if memo is not None:
+        memo.entries = kept
     return Site(periods), problems

@@ -15,7 +15,7 @@ from typing import Any
 
 from .cache import keep_only, write_atomic
 from .lint import Lint
-from .load import load_site
+from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
@@ -84,15 +84,18 @@ _IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
 # Each period's own suppression and audit, reused when the data changed elsewhere; kept only
 # in a process that asked for it (keep_suppression), as the preview does.
 _SUPPRESSED: SuppressionMemo | None = None
+_LOADED: LoadMemo | None = None  # each period folder as read, likewise
 
 
 def keep_suppression() -> None:
     """Keep each period's own suppression in memory from now on (a long-lived process: the
     preview). Until it holds something, the published site is worked out rather than read
     from the cache on disk, so that the first data edit redoes only the period it touched."""
-    global _SUPPRESSED
+    global _SUPPRESSED, _LOADED
     if _SUPPRESSED is None:
         _SUPPRESSED = SuppressionMemo()
+    if _LOADED is None:
+        _LOADED = LoadMemo()
 
 
 def _remember(fingerprint: str, published: PublishedSite,
@@ -112,7 +115,7 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
         note("from cache: data unchanged")
         with path.open("rb") as handle:
             return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
-    site, problems = load_site(config.data_path, config.reports)
+    site, problems = load_site(config.data_path, config.reports, _LOADED)
     excluded: tuple[str, ...] = ()
     if not config.include_drafts:
         # A draft still being filled in must not stop the other periods' publication.
