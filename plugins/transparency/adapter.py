@@ -48,6 +48,11 @@ LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (
 # to make after the browser has reloaded, instead of making them itself.
 CHART_MEMO_KEY = "TRANSPARENCY_CHART_MEMO"
 DEFERRED_KEY = "TRANSPARENCY_DEFERRED"
+# (folder, digest of the settings file): Pelican's own cache of what its readers made, kept
+# in a subfolder named by everything a narrative's page depends on besides its own text (the
+# published site's fingerprint: data, settings, engine; the settings file; the build date).
+# Pelican then re-reads only narratives whose text changed (by their MD5).
+READER_CACHE_KEY = "TRANSPARENCY_READER_CACHE"
 
 
 def _site(settings: dict[str, Any]) -> PublishedSite:
@@ -193,6 +198,25 @@ def initialise(pelican: Any) -> None:
     # How old each report's latest figures are, on the day the site is built.
     settings["TRANSPARENCY_BUILT"] = build_date()
     settings["TRANSPARENCY_OLD_AFTER_MONTHS"] = OLD_AFTER_MONTHS
+    if settings.get(READER_CACHE_KEY) and site.fingerprint:
+        _cache_readers(settings, site.fingerprint)
+
+
+def _cache_readers(settings: dict[str, Any], fingerprint: str) -> None:
+    """Let Pelican keep what its readers made (READER_CACHE_KEY), in a folder of its own for
+    this fingerprint; other fingerprints' folders are removed."""
+    import hashlib
+    import shutil
+
+    folder, extra = settings[READER_CACHE_KEY]
+    key = hashlib.sha256(f"{fingerprint}|{extra}|{settings['TRANSPARENCY_BUILT']}".encode()
+                         ).hexdigest()[:24]
+    base = Path(folder)
+    for old in base.glob("*") if base.is_dir() else ():
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)
+    settings.update(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CONTENT_CACHING_LAYER="reader",
+                    CHECK_MODIFIED_METHOD="md5", CACHE_PATH=str(base / key))
 
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")

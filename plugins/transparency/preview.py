@@ -21,6 +21,7 @@ The preview writes only into its own folder (tasks.PREVIEW), never where `invoke
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -91,7 +92,7 @@ class PreviewBuilder:
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
 
-        from .adapter import CHART_MEMO_KEY, DEFERRED_KEY, DisclosureError
+        from .adapter import CHART_MEMO_KEY, DEFERRED_KEY, READER_CACHE_KEY, DisclosureError
         from .problems import DataError
 
         self.deferred = []
@@ -105,6 +106,8 @@ class PreviewBuilder:
             settings = read_settings(str(self.root / self.conf),
                                      override={"OUTPUT_PATH": str(self.output)})
             settings[CHART_MEMO_KEY] = self.charts
+            conf = hashlib.sha256((self.root / self.conf).read_bytes()).hexdigest()
+            settings[READER_CACHE_KEY] = (str(self.output.parent / "preview-readers"), conf)
             settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}),
                                              "bytecode_cache": self.templates}
             settings[DEFERRED_KEY] = deferred
