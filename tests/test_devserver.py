@@ -26,7 +26,8 @@ WAIT = 300.0  # seconds: a generous bound for a slow, shared machine; nothing he
 
 @contextlib.contextmanager
 def running(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str | None],
-            later: Callable[[], Iterator[str | None]] | None = None) -> Iterator[str]:
+            later: Callable[[], Iterator[str | None]] | None = None,
+            notes: Callable[[], list[str]] | None = None) -> Iterator[str]:
     """devserver.serve in a thread on a free port; yields its address."""
     stop = threading.Event()
     ports: list[int] = []
@@ -42,7 +43,7 @@ def running(output: Path, watch: list[Path], build: Callable[[frozenset[str]], s
 
     def serve() -> None:
         try:
-            devserver.serve(output, watch, build, 0, 0.05, stop, later)
+            devserver.serve(output, watch, build, 0, 0.05, stop, later, notes)
         except BaseException as error:  # seen by the test, not lost in the thread
             failures.append(error)
 
@@ -216,7 +217,8 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
     process = PreviewProcess(project, "pelicanconf.py", folder)
     watch = [project / "content", project / "data", project / "theme", project / "pelicanconf.py"]
     try:
-        with running(folder, watch, lambda changed: process.build(), process.later) as base:
+        with running(folder, watch, lambda changed: process.build(), process.later,
+                     lambda: process.notes) as base:
             status, body = get(base, PAGE)
             assert status == 200, body
             yield project, base, folder
@@ -254,6 +256,28 @@ def test_a_data_edit_shows_the_new_figure(preview):
                                 "    value: 41\n", "    value: 47\n",
                                 '"count">47</span> informal challenges')
     assert '"count">41</span> informal challenges' not in served
+
+
+def test_a_typed_hidden_number_shows_in_the_banner_at_once(preview):
+    # In a preview (as in `invoke build`) the narrative check's findings are warnings that a
+    # publish build fails on; the served page lists them in its banner.
+    from pelican.settings import read_settings
+
+    from transparency.pipeline import _hidden_cached, config_from, prepare
+
+    project, base, _ = preview
+    config = config_from(read_settings(str(project / "pelicanconf.py")))
+    site, problems = prepare(config)
+    assert site is not None, problems.report()
+    hidden = sorted(n for n in _hidden_cached(config, site)["iro/2022-23"]
+                    if n > config.sensitive_threshold and n.is_integer())
+    assert hidden, "the fixture hides a number above the threshold (a complement)"
+    sentence = f"We reviewed {int(hidden[0])} plans in the spring."
+    served = _served_after_edit(base, project / "content" / "iro" / "2022-23.md",
+                                "## About the service\n", f"## About the service\n\n{sentence}\n",
+                                sentence)
+    banner = served.split("</div>", 1)[0]
+    assert "is a number this site hides in this period" in banner, (sentence, banner[-600:])
 
 
 def test_invalid_data_shows_the_problem_and_a_fix_recovers(preview):
@@ -331,8 +355,8 @@ def test_serve_builds_in_one_process_and_a_fresh_one_after_an_engine_edit(tmp_pa
         def close(self) -> None:
             served["closed"] = True
 
-    def serve(output, watch, build, port, later=None):
-        served.update(output=output, watch=watch, port=port, later=later)
+    def serve(output, watch, build, port, later=None, notes=None):
+        served.update(output=output, watch=watch, port=port, later=later, notes=notes)
         build(frozenset())
         build(frozenset({str(tmp_path / "content" / "iro" / "2021-22.md")}))
         build(frozenset({str(Path(tasks.__file__).parent / "charts.py")}))

@@ -33,6 +33,18 @@ BANNER = (
     "reload; PDFs are not made here (<code>invoke build</code> makes them).</div>")
 
 
+def banner(notes: list[str]) -> str:
+    """The preview banner, with the latest build's warnings (each would fail a publish
+    build, or asks for a setting) listed under it."""
+    if not notes:
+        return BANNER
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return BANNER.replace("</div>", f"<details><summary>{len(notes)} warning"
+                          f"{'s' if len(notes) != 1 else ''} from this build (a publish build "
+                          f"fails on those about the narrative)</summary><ul>{items}</ul>"
+                          "</details></div>")
+
+
 def snapshot(paths: Iterable[Path]) -> dict[str, tuple[float, int]]:
     """Modification time and size of every file under the watched paths."""
     state: dict[str, tuple[float, int]] = {}
@@ -52,13 +64,17 @@ class BuildState:
     def __init__(self) -> None:
         self.generation = 0
         self.error: str | None = None
+        self.notes: list[str] = []  # the latest build's warnings, listed in the banner
         self.closed = False
         self.changed = threading.Condition()
 
-    def record(self, error: str | None) -> None:
-        """A build (or a deferred step) finished: `error` is its problems, None if it passed."""
+    def record(self, error: str | None, notes: list[str] | None = None) -> None:
+        """A build (or a deferred step) finished: `error` is its problems, None if it passed;
+        `notes` its warnings (None: as they were)."""
         with self.changed:
             self.error = error
+            if notes is not None:
+                self.notes = list(notes)
             self.generation += 1
             self.changed.notify_all()
 
@@ -109,7 +125,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             text = path.read_text(encoding="utf-8")
-            text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + BANNER, text, count=1)
+            text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner(state.notes), text, count=1)
             text = text.replace("</body>", RELOAD_SCRIPT % generation + "</body>", 1)
             self._send(200, "text/html; charset=utf-8", text.encode())
             return
@@ -147,15 +163,17 @@ def _changed(before: dict[str, tuple[float, int]], after: dict[str, tuple[float,
 
 def serve(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str | None],
           port: int, interval: float = 0.2, stop: threading.Event | None = None,
-          later: Callable[[], Iterator[str | None]] | None = None) -> None:
+          later: Callable[[], Iterator[str | None]] | None = None,
+          notes: Callable[[], list[str]] | None = None) -> None:
     """Build, serve on 127.0.0.1:port, and rebuild on every change until `stop` is set.
 
     `build` hears which files changed (none, the first time) and returns its problems as
     text, or None. After a build that passed, `later` gives the slow steps that can wait
     (each next() runs one: None if it passed, its problem if not); they run one at a time
-    after the browser has been told to reload, and are dropped when a file changes."""
+    after the browser has been told to reload, and are dropped when a file changes. `notes`
+    gives the last build's warnings, for the banner."""
     state = BuildState()
-    state.record(build(frozenset()))
+    state.record(build(frozenset()), notes() if notes else None)
     handler = type("BoundHandler", (Handler,), {"state": state})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              partial(handler, directory=str(output)))
@@ -174,7 +192,7 @@ def serve(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str
                 changed, seen = _changed(seen, now), now
                 started = time.perf_counter()
                 error = build(changed)
-                state.record(error)  # the browser reloads now
+                state.record(error, notes() if notes else None)  # the browser reloads now
                 verdict = "failed (see the browser)" if error else "done"
                 print(f"Rebuilt in {time.perf_counter() - started:.1f}s: {verdict}", flush=True)
                 pending = later() if later and error is None else None

@@ -36,6 +36,8 @@ import jinja2
 # What the server asks the worker, and what "no more deferred steps" looks like on the pipe.
 BUILD, STEP, STOP = "build", "step", "stop"
 NO_MORE = "no more steps"
+STOPPED = ("The preview's build process stopped unexpectedly (see the terminal); save again to "
+           "retry.")
 
 
 class _Warnings(logging.Handler):
@@ -82,6 +84,9 @@ class PreviewBuilder:
         self.templates = _TemplatesInMemory()
         keep_suppression()
         self.deferred: list[tuple[str, Callable[[], None]]] = []
+        # The last build's warnings (the narrative check's, which fail a publish build): the
+        # served pages list them in their banner.
+        self.notes: list[str] = []
         self.warnings = _Warnings()
         init_logging(fatal="warnings", name="pelican")
         logging.getLogger().addHandler(self.warnings)
@@ -92,10 +97,17 @@ class PreviewBuilder:
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
 
-        from .adapter import CHART_MEMO_KEY, DEFERRED_KEY, READER_CACHE_KEY, DisclosureError
+        from .adapter import (
+            CHART_MEMO_KEY,
+            DEFERRED_KEY,
+            PROGRESS_KEY,
+            READER_CACHE_KEY,
+            DisclosureError,
+        )
         from .problems import DataError
 
         self.deferred = []
+        self.notes = []
         self.warnings.messages = []
         # Pelican lets each warning through once per process; a long-lived process must see a
         # warning every build, or a repeated one would no longer stop it.
@@ -112,6 +124,8 @@ class PreviewBuilder:
                                              "bytecode_cache": self.templates}
             settings[DEFERRED_KEY] = deferred
             pelican.Pelican(settings).run()
+            progress = settings.get(PROGRESS_KEY)
+            self.notes = list(progress.warnings) if progress is not None else []
         except (DataError, DisclosureError) as error:
             return str(error)
         except Exception as error:  # any failure is shown on the page, never a stale site
@@ -151,7 +165,7 @@ def _serve_builds(connection: Connection, root: str, conf: str, output: str) -> 
         except EOFError:  # the server has gone
             return
         if request == BUILD:
-            connection.send(builder.build())
+            connection.send((builder.build(), builder.notes))
         elif request == STEP:
             connection.send(builder.step())
         else:
@@ -167,38 +181,46 @@ class PreviewProcess:
         self.args = (str(root), conf, str(output))
         self.process: Any = None
         self.connection: Connection | None = None
+        self.notes: list[str] = []  # the last build's warnings
 
     def _start(self) -> Connection:
         context = multiprocessing.get_context("spawn")
         mine, theirs = context.Pipe()
+        # Not a daemon: it starts worker processes of its own (charts, as `invoke build`
+        # does). It ends when asked (close), or when the server's end of the pipe closes.
         self.process = context.Process(target=_serve_builds, args=(theirs, *self.args),
-                                       name="transparency-preview", daemon=True)
+                                       name="transparency-preview", daemon=False)
         self.process.start()
         theirs.close()
         self.connection = mine
         return mine
 
-    def _ask(self, request: str) -> str | None:
+    def _ask(self, request: str) -> Any:
         connection = self.connection or self._start()
         try:
             connection.send(request)
-            answer: str | None = connection.recv()
-            return answer
+            return connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.close()
-            return "The preview's build process stopped unexpectedly (see the terminal); save again to retry."
+            return STOPPED
 
     def build(self, fresh: bool = False) -> str | None:
-        """Build; `fresh` first replaces the worker (its memory and the engine's code)."""
+        """Build; `fresh` first replaces the worker (its memory and the engine's code). Its
+        problems as text, or None; its warnings in `notes`."""
         if fresh:
             self.close()
-        return self._ask(BUILD)
+        answer = self._ask(BUILD)
+        if answer == STOPPED:
+            self.notes = []
+            return STOPPED
+        error, self.notes = answer
+        return error  # type: ignore[no-any-return]
 
     def later(self) -> Iterator[str | None]:
         """The last build's deferred steps, one per next(): None when a step passed, its
         problem as text when not."""
         while self.connection is not None:
-            answer = self._ask(STEP)
+            answer: str | None = self._ask(STEP)
             if answer == NO_MORE:
                 return
             yield answer

@@ -220,7 +220,7 @@ def serve(c: Context, port: int = 8000) -> None:
         return preview.build(fresh=any(Path(p).is_relative_to(engine) for p in changed))
 
     try:
-        run(PREVIEW, watch, build, int(port), later=preview.later)
+        run(PREVIEW, watch, build, int(port), later=preview.later, notes=lambda: preview.notes)
     finally:
         preview.close()
 
