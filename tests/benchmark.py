@@ -326,10 +326,19 @@ def _page(url: str) -> str:
         return ""  # not served yet, or the problem page
 
 
-def _seconds_until(url: str, text: str, timeout: float = 600) -> float:
-    """Seconds from now until the page at `url` contains `text` (asked every 20 ms)."""
+def _generation(url: str) -> int:
+    """The preview's build generation (devserver.RELOAD_PATH), -1 before it serves."""
+    from urllib.parse import urljoin
+
+    text = _page(urljoin(url, "/__reload"))
+    return int(json.loads(text)["generation"]) if text else -1
+
+
+def _seconds_until(url: str, text: str, after: int = -1, timeout: float = 600) -> float:
+    """Seconds from now until the build after generation `after` has finished (when the
+    browser is told to reload) and the page at `url` contains `text` (asked every 20 ms)."""
     start = time.perf_counter()
-    while text not in _page(url):
+    while _generation(url) <= after or text not in _page(url):
         if time.perf_counter() - start > timeout:
             raise SystemExit(f"{url} never showed {text!r}")
         time.sleep(0.02)
@@ -347,7 +356,8 @@ SETTLE = 6.0  # seconds after each reload: the slow steps (downloads, audit, sea
 
 
 def bench_preview(tmp: Path, runs: int = 3) -> None:
-    """`invoke serve` on a copy of the seed site: save an edit, time until the page shows it."""
+    """`invoke serve` on a copy of the seed site: save an edit, time until its build has
+    finished (the browser is told to reload) and the served page shows it."""
     project = _copy_project(tmp / "preview")
     shutil.copy(ROOT / "tasks.py", project / "tasks.py")
     if (ROOT / ".cache" / "charts").is_dir():  # an editor's usual state: charts drawn before
@@ -367,8 +377,9 @@ def bench_preview(tmp: Path, runs: int = 3) -> None:
         narrative = project / "content" / "iro" / f"{period}.md"
         for word in ("alpha", "bravo", "charlie")[:runs]:
             sentence = f"A benchmark sentence, {word}."
+            before = _generation(url)
             narrative.write_text(narrative.read_text() + f"\n{sentence}\n")
-            narrative_times.append(_seconds_until(url, sentence))
+            narrative_times.append(_seconds_until(url, sentence, before))
             time.sleep(SETTLE)
         data = project / "data" / "iro" / period / "period.yaml"
         name, shown = DATA_EDIT
@@ -377,8 +388,9 @@ def bench_preview(tmp: Path, runs: int = 3) -> None:
             text, count = pattern.subn(rf"\g<1>{value}\n", data.read_text(), count=1)
             if count != 1:
                 raise SystemExit(f"{data}: no figure {name} to edit")
+            before = _generation(url)
             data.write_text(text)
-            data_times.append(_seconds_until(url, shown.format(value)))
+            data_times.append(_seconds_until(url, shown.format(value), before))
             time.sleep(SETTLE)
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl+C: the server stops its build process

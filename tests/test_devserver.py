@@ -227,10 +227,14 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
 
 
 def _served_after_edit(base: str, path: Path, old: str, new: str, expect: str) -> str:
+    """Save the edit; the page once the build has finished (the browser is told to reload
+    then; a page written earlier in the build can be served before its banner is)."""
     text = path.read_text(encoding="utf-8")
     assert old in text
+    before = generation(base)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    wait_for(lambda: expect in get(base, PAGE)[1], f"{expect!r} on the page")
+    wait_for(lambda: generation(base) > before and expect in get(base, PAGE)[1],
+             f"{expect!r} on the page")
     return get(base, PAGE)[1]
 
 
