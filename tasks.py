@@ -17,10 +17,12 @@ ROOT = Path(__file__).parent.resolve()
 ns = collection(ROOT)
 
 
-@task(help={"pages": "report pages in the synthetic site (0 to skip it)"})
-def bench(c, pages=2000):
-    """Print benchmark ratios: chart rendering, seed-site builds, page weight, a synthetic site."""
-    c.run(f'"{sys.executable}" "{ROOT / "tests" / "benchmark.py"}" {int(pages)}', pty=False)
+@task(help={"pages": "report pages in the synthetic site (0 to skip it)",
+            "preview": "only the editors' loop: invoke serve, edit, time until the page shows it"})
+def bench(c, pages=2000, preview=False):
+    """Print benchmark ratios: charts, seed-site builds, page weight, synthetic site, the editors' loop."""
+    what = "preview" if preview else int(pages)
+    c.run(f'"{sys.executable}" "{ROOT / "tests" / "benchmark.py"}" {what}', pty=False)
 
 
 @task

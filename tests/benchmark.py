@@ -14,6 +14,10 @@ pytest does not run this file.
 5. The disclosure audit: suppressing and auditing the seed data with the whole-site model
    against the same with each period audited on its own (the design before issue 10), and
    the whole-site audit of the synthetic site's data.
+6. The editors' loop: with `invoke serve` running on a copy of the seed site, the time from
+   saving a one-sentence narrative edit, and a data edit to one period, until the served page
+   shows it (median of three each), against bare Pelican building the same Markdown.
+   `benchmark.py preview` (`invoke bench --preview`) runs only this one.
 """
 
 from __future__ import annotations
@@ -27,10 +31,14 @@ import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
@@ -304,13 +312,115 @@ def bench_audit(tmp: Path, pages: int) -> None:
               f"site in {seconds:.1f}s on {os.cpu_count()} cores")
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return str(response.read().decode())
+    except (urllib.error.URLError, ConnectionError):
+        return ""  # not served yet, or the problem page
+
+
+def _generation(url: str) -> int:
+    """The preview's build generation (devserver.RELOAD_PATH), -1 before it serves."""
+    from urllib.parse import urljoin
+
+    text = _page(urljoin(url, "/__reload"))
+    return int(json.loads(text)["generation"]) if text else -1
+
+
+def _seconds_until(url: str, text: str, after: int = -1, timeout: float = 600) -> float:
+    """Seconds from now until the build after generation `after` has finished (when the
+    browser is told to reload) and the page at `url` contains `text` (asked every 20 ms)."""
+    start = time.perf_counter()
+    while _generation(url) <= after or text not in _page(url):
+        if time.perf_counter() - start > timeout:
+            raise SystemExit(f"{url} never showed {text!r}")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+# The data edit: a figure of the latest IRO period that the page quotes and no relation
+# uses, saved as 16, 17 and 18 in turn; what the page then says.
+DATA_EDIT = ("iro_fte", "permanent IROs: <span class=\"app-ref\">{} FTE</span>")
+SETTLE = 6.0  # seconds after each reload: the slow steps (downloads, audit, search) finish
+
+
+def bench_preview(tmp: Path, runs: int = 3) -> None:
+    """`invoke serve` on a copy of the seed site: save an edit, time until its build has
+    finished (the browser is told to reload) and the served page shows it."""
+    project = _copy_project(tmp / "preview")
+    shutil.copy(ROOT / "tasks.py", project / "tasks.py")
+    if (ROOT / ".cache" / "charts").is_dir():  # an editor's usual state: charts drawn before
+        shutil.copytree(ROOT / ".cache" / "charts", project / ".cache" / "charts")
+    period = _latest_iro()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/iro/{period}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)], cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "COLUMNS": "200"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    narrative_times: list[float] = []
+    data_times: list[float] = []
+    try:
+        first = _seconds_until(url, "</html>")
+        time.sleep(SETTLE)
+        narrative = project / "content" / "iro" / f"{period}.md"
+        for word in ("alpha", "bravo", "charlie")[:runs]:
+            sentence = f"A benchmark sentence, {word}."
+            before = _generation(url)
+            narrative.write_text(narrative.read_text() + f"\n{sentence}\n")
+            narrative_times.append(_seconds_until(url, sentence, before))
+            time.sleep(SETTLE)
+        data = project / "data" / "iro" / period / "period.yaml"
+        name, shown = DATA_EDIT
+        pattern = re.compile(rf"(\n  {name}:\n(?:    .*\n)*?    value: )(\d+)\n")
+        for value in (16, 17, 18)[:runs]:
+            text, count = pattern.subn(rf"\g<1>{value}\n", data.read_text(), count=1)
+            if count != 1:
+                raise SystemExit(f"{data}: no figure {name} to edit")
+            before = _generation(url)
+            data.write_text(text)
+            data_times.append(_seconds_until(url, shown.format(value), before))
+            time.sleep(SETTLE)
+    finally:
+        server.send_signal(signal.SIGINT)  # as Ctrl+C: the server stops its build process
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    # Bare Pelican on the same Markdown, now edited, in this run (fresh process each).
+    plain = [_pelican(project, tmp / "preview-plain", PLAIN) for _ in range(runs)]
+    base, narrative_s, data_s = _median(plain), _median(narrative_times), _median(data_times)
+    print(f"preview (invoke serve, seed site, iro/{period}; first build {first:.1f}s): "
+          f"narrative edit on the page in {narrative_s:.2f}s "
+          f"(runs {', '.join(f'{t:.2f}' for t in narrative_times)}), data edit to one period "
+          f"({name}) in {data_s:.2f}s (runs {', '.join(f'{t:.2f}' for t in data_times)}); bare "
+          f"Pelican builds the same Markdown in {base:.2f}s (median of {runs}): ratios "
+          f"{narrative_s / base:.2f} narrative, {data_s / base:.2f} data")
+
+
 def main() -> None:
-    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    if sys.argv[1:2] == ["preview"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_preview(Path(tmp))
+        return
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     with tempfile.TemporaryDirectory() as tmp:
         bench_audit(Path(tmp), min(pages, 300))
         bench_charts()
         bench_builds(Path(tmp))
+        bench_preview(Path(tmp))
         if pages:
             bench_synthetic(Path(tmp), pages)
 

@@ -617,3 +617,79 @@ def test_period_length_is_rounded_to_whole_months() -> None:
     assert p.months == 12
     p.start, p.end = dt.date(2019, 10, 1), dt.date(2020, 9, 30)
     assert p.months == 12
+
+
+def test_a_remembered_publication_equals_a_fresh_one_after_a_data_edit(tmp_path, monkeypatch):
+    # The preview keeps each period's own suppression (publish.SuppressionMemo): after a data
+    # edit to one period, what it publishes must be what a fresh publication gives, and only
+    # the edited period and those that read it are suppressed again.
+    import shutil
+
+    import sites
+    from transparency.load import load_site
+    from transparency.settings import resolve
+
+    data = tmp_path / "data"
+    shutil.copytree(sites.COUNCIL / "data", data)
+    config = resolve({"DATA_PATH": str(data), "ORGANISATION": "Northmoor"}, tmp_path / "content")
+
+    def loaded() -> Site:
+        site, problems = load_site(data, config.reports)
+        assert not problems, problems.report()
+        return site
+
+    memo = publish.SuppressionMemo()
+    publish.publish_site(loaded(), config, memo)
+    assert set(memo.entries) == set(sites.periods())
+    yaml = data / "iro" / "2022-23" / "period.yaml"
+    yaml.write_text(yaml.read_text().replace("    value: 41\n", "    value: 47\n", 1))
+    suppressed: list[str] = []
+    real = publish._suppress_versions
+
+    def counting(period, *args, **kwargs):
+        suppressed.append(period.key)
+        return real(period, *args, **kwargs)
+
+    monkeypatch.setattr(publish, "_suppress_versions", counting)
+    remembered = publish.publish_site(loaded(), config, memo)
+    assert "iro/2022-23" in suppressed and "cp/2022-10-to-2023-09" not in suppressed
+    fresh = publish.publish_site(loaded(), config)
+    assert remembered == fresh
+    assert remembered.periods["iro/2022-23"].values["informal_challenges"].value.number == 47
+
+
+def test_a_remembered_load_equals_a_fresh_one_and_rereads_only_the_edited_folder(tmp_path,
+                                                                                 monkeypatch):
+    import shutil
+
+    import sites
+    from transparency import load
+    from transparency.settings import resolve
+
+    data = tmp_path / "data"
+    shutil.copytree(sites.COUNCIL / "data", data)
+    config = resolve({"DATA_PATH": str(data), "ORGANISATION": "Northmoor"}, tmp_path / "content")
+    memo = load.LoadMemo()
+    load.load_site(data, config.reports, memo)
+    read: list[str] = []
+    real = load.load_period
+
+    def counting(folder, *args, **kwargs):
+        read.append(f"{folder.parent.name}/{folder.name}")
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(load, "load_period", counting)
+    yaml = data / "iro" / "2022-23" / "period.yaml"
+    original = yaml.read_text()
+    yaml.write_text(original.replace("    value: 41\n", "    value: 47\n", 1))
+    remembered, problems = load.load_site(data, config.reports, memo)
+    assert read == ["iro/2022-23"] and not problems
+    fresh, _ = load.load_site(data, config.reports)
+    # Tables hold data frames, which do not compare with ==: compare what is published.
+    assert publish.publish_site(remembered, config) == publish.publish_site(fresh, config)
+    read.clear()
+    yaml.write_text(original.replace("    value: 41\n", "    value: fourty\n", 1))
+    _, problems = load.load_site(data, config.reports, memo)
+    assert read == ["iro/2022-23"]
+    _, fresh_problems = load.load_site(data, config.reports)
+    assert problems.items == fresh_problems.items and "fourty" in problems.report()

@@ -42,6 +42,17 @@ TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, f
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
 BRAND_KEY = "TRANSPARENCY_BRAND"  # how the site looks and whom readers contact, for templates
 LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (lint.LogEntry)
+# Set only by the preview (preview.py), which runs Pelican again and again in one process:
+# the charts it keeps between builds (chart_pages.ChartMemo), and a list that write_outputs
+# fills with the slow outputs (downloads, the output audit, the search index) for the preview
+# to make after the browser has reloaded, instead of making them itself.
+CHART_MEMO_KEY = "TRANSPARENCY_CHART_MEMO"
+DEFERRED_KEY = "TRANSPARENCY_DEFERRED"
+# (folder, digest of the settings file): Pelican's own cache of what its readers made, kept
+# in a subfolder named by everything a narrative's page depends on besides its own text (the
+# published site's fingerprint: data, settings, engine; the settings file; the build date).
+# Pelican then re-reads only narratives whose text changed (by their MD5).
+READER_CACHE_KEY = "TRANSPARENCY_READER_CACHE"
 
 
 def _site(settings: dict[str, Any]) -> PublishedSite:
@@ -171,7 +182,7 @@ def initialise(pelican: Any) -> None:
     trends = key_measures(site)
     settings[TRENDS_KEY] = trends
     settings[TREND_URLS_KEY] = {f"{t.report}/{t.name}": t.url for t in trends}
-    rendered, stats = prepare_charts(config, site, trends)
+    rendered, stats = prepare_charts(config, site, trends, settings.get(CHART_MEMO_KEY))
     settings[CHARTS_KEY] = rendered
     progress.stage(f"charts: {len(rendered)} ({stats.rendered} rendered with {stats.workers} "
                    f"process{'es' if stats.workers > 1 else ''}, {stats.cached} from cache)")
@@ -187,6 +198,25 @@ def initialise(pelican: Any) -> None:
     # How old each report's latest figures are, on the day the site is built.
     settings["TRANSPARENCY_BUILT"] = build_date()
     settings["TRANSPARENCY_OLD_AFTER_MONTHS"] = OLD_AFTER_MONTHS
+    if settings.get(READER_CACHE_KEY) and site.fingerprint:
+        _cache_readers(settings, site.fingerprint)
+
+
+def _cache_readers(settings: dict[str, Any], fingerprint: str) -> None:
+    """Let Pelican keep what its readers made (READER_CACHE_KEY), in a folder of its own for
+    this fingerprint; other fingerprints' folders are removed."""
+    import hashlib
+    import shutil
+
+    folder, extra = settings[READER_CACHE_KEY]
+    key = hashlib.sha256(f"{fingerprint}|{extra}|{settings['TRANSPARENCY_BUILT']}".encode()
+                         ).hexdigest()[:24]
+    base = Path(folder)
+    for old in base.glob("*") if base.is_dir() else ():
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)
+    settings.update(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CONTENT_CACHING_LAYER="reader",
+                    CHECK_MODIFIED_METHOD="md5", CACHE_PATH=str(base / key))
 
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
@@ -254,33 +284,62 @@ def _write_pdfs(settings: dict[str, Any], site: PublishedSite, output: Path,
            if slowest else ""))
 
 
-def write_outputs(pelican: Any) -> None:
-    """Write downloads, then audit every built file; a finding fails the build."""
-    site = _site(pelican.settings)
-    output = Path(pelican.settings["OUTPUT_PATH"])
-    progress: Progress = pelican.settings.get(PROGRESS_KEY) or Progress()
-    pages = sum(1 for _ in output.rglob("*.html"))
-    progress.stage(f"pages: {pages} written")
-    written = write_downloads(site, output, pelican.settings.get(LOG_KEY, []), Path.cwd())
-    written += write_brand(pelican.settings.get(BRAND_KEY) or {}, output)
+def _write_downloads(settings: dict[str, Any], site: PublishedSite, output: Path,
+                     progress: Progress) -> None:
+    """Each table as CSV, the data packages, the disclosure log and the sitemap."""
+    written = write_downloads(site, output, settings.get(LOG_KEY, []), Path.cwd())
     in_ees = sum(1 for path in written if path.parent.name == "ees")
     progress.stage(f"downloads: {len(written)} files (CSV, data package"
                    + (f"; {in_ees} of them in the DfE's open data format)" if site.geography
                       else "; none in the DfE's open data format: its settings LA_CODE, "
                            "OLD_LA_CODE, REGION_CODE and REGION_NAME are not set)"))
-    site_url = pelican.settings.get("SITEURL", "")
+    site_url = settings.get("SITEURL", "")
     if site_url.startswith(("http://", "https://")):
-        written.append(write_sitemap(output, site_url))
-    pdfs, summary = _write_pdfs(pelican.settings, site, output, site_url)  # before the audit
-    written.extend(pdfs)
-    progress.stage(summary)
+        write_sitemap(output, site_url)
+
+
+def _audit(site: PublishedSite, output: Path, progress: Progress) -> None:
+    """Re-read every built file as a reader gets it; a small count shown is a DisclosureError."""
     findings = audit_output(output, site.threshold)
     if findings:
         raise DisclosureError("the built site shows small counts of children:\n"
                               + "\n".join(findings))
     progress.stage("output audit: passed (every page, PDF, chart and download checked)")
-    written.append(build_search_index(output))
+
+
+def _search_index(output: Path, progress: Progress) -> None:
+    build_search_index(output)
     progress.stage("search index: built")
+
+
+def write_outputs(pelican: Any) -> None:
+    """Write downloads, then audit every built file; a finding fails the build. In the preview
+    (DEFERRED_KEY set) only the brand's stylesheet is written here: the downloads, the output
+    audit and the search index are left, in that order, for the preview to run after the
+    browser has reloaded, and no PDF is printed."""
+    settings = pelican.settings
+    site = _site(settings)
+    output = Path(settings["OUTPUT_PATH"])
+    progress: Progress = settings.get(PROGRESS_KEY) or Progress()
+    pages = sum(1 for _ in output.rglob("*.html"))
+    progress.stage(f"pages: {pages} written")
+    write_brand(settings.get(BRAND_KEY) or {}, output)
+    deferred: list[tuple[str, Callable[[], None]]] | None = settings.get(DEFERRED_KEY)
+    if deferred is not None:
+        deferred += [
+            ("downloads", lambda: _write_downloads(settings, site, output, progress)),
+            ("output audit", lambda: _audit(site, output, progress)),
+            ("search index", lambda: _search_index(output, progress)),
+        ]
+        progress.stage("preview: downloads, the output audit and the search index follow the "
+                       "reload; no PDFs (invoke build prints them)")
+        progress.summary()
+        return
+    _write_downloads(settings, site, output, progress)
+    _, summary = _write_pdfs(settings, site, output, settings.get("SITEURL", ""))
+    progress.stage(summary)  # before the audit, which reads them
+    _audit(site, output, progress)
+    _search_index(output, progress)
     progress.summary()
 
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import charts, references
@@ -64,9 +66,67 @@ def chart_tables(config: Config, site: PublishedSite,
     return tables
 
 
+# What charts.build returns depends on the table, its subtitle (all it reads of the period),
+# the kind and the layout; building a spec (Altair validates it) costs more than drawing it.
+SpecKey = tuple[str, str, str, bool, int | None]
+
+
+class SpecMemo:
+    """Vega-Lite specs (and chart descriptions) already built, by what they are built from
+    (SpecKey): a long-lived process (the preview, preview.py) keeps one, so that a chart whose
+    table did not change is not built again. Holds only what the latest site used."""
+
+    def __init__(self) -> None:
+        self.specs: dict[SpecKey, dict[str, Any]] = {}
+        self.used: dict[SpecKey, dict[str, Any]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}
+        self.described: dict[tuple[str, str], str] = {}
+        self.digests: dict[int, tuple[PublishedTable, str]] = {}  # this round's, by id
+
+    def _digest(self, table: PublishedTable) -> str:
+        known = self.digests.get(id(table))
+        if known is not None and known[0] is table:
+            return known[1]
+        # Its repr, not its pickle: a pickle also records which values are shared objects, so
+        # equal tables built anew would seldom match. Every field of a published table is a
+        # plain value whose repr is complete.
+        digest = hashlib.sha256(repr(table).encode()).hexdigest()
+        self.digests[id(table)] = (table, digest)
+        return digest
+
+    def spec(self, table: PublishedTable, period: PublishedPeriod, kind: str, narrow: bool,
+             narrow_width: int | None = None) -> dict[str, Any]:
+        """The spec of charts.build(table, period, kind, narrow=…, narrow_width=…)."""
+        key = (self._digest(table), charts.subtitle_for(table, period), kind, narrow, narrow_width)
+        spec = self.used.get(key) or self.specs.get(key)
+        if spec is None:
+            spec = charts.build(table, period, kind, narrow=narrow, narrow_width=narrow_width).to_dict()
+        self.used[key] = spec
+        # A copy: the caller's spec is its own to change.
+        return copy.deepcopy(spec)
+
+    def describe(self, table: PublishedTable, kind: str) -> str:
+        """charts.describe(table, kind)."""
+        key = (self._digest(table), kind)
+        text = self.described.get(key) or self.descriptions.get(key)
+        if text is None:
+            text = charts.describe(table, kind)
+        self.described[key] = text
+        return text
+
+    def settle(self) -> None:
+        """Keep only what this round used."""
+        self.specs, self.used = self.used, {}
+        self.descriptions, self.described = self.described, {}
+        self.digests = {}
+
+
 def collect(tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]],
-            ) -> dict[tuple[ChartKey, str], dict[str, Any]]:
+            memo: SpecMemo | None = None) -> dict[tuple[ChartKey, str], dict[str, Any]]:
     """The Vega-Lite specs of the charts: two each, keyed (chart, WIDE) and (chart, NARROW)."""
+    if memo is not None:
+        return {(ck, variant): memo.spec(table, period, ck[2], variant == NARROW)
+                for ck, (table, period) in tables.items() for variant in (WIDE, NARROW)}
     return {(ck, variant): charts.build(table, period, ck[2], narrow=variant == NARROW).to_dict()
             for ck, (table, period) in tables.items() for variant in (WIDE, NARROW)}
 
@@ -95,7 +155,8 @@ PRINT_HEIGHT = 800
 
 def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
                 tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]], config: Config,
-                stats: RenderStats) -> None:
+                stats: RenderStats, memo: SpecMemo | None = None,
+                drawn: dict[str, str] | None = None) -> None:
     """Narrow charts that labels made wider than a phone's screen (charts.NARROW_MAX) are
     drawn again with a plot narrower by the excess, up to FIT_PASSES times (a legend or
     slanted labels do not shrink with the plot), then left to scroll in their box."""
@@ -109,28 +170,47 @@ def _fit_narrow(svgs: dict[tuple[ChartKey, str], str],
                 continue
             widths[ck] = max(MIN_PLOT, int(widths[ck] - excess - 2))
             table, period = tables[ck]
-            redo[(ck, variant)] = charts.build(table, period, ck[2], narrow=True,
-                                               narrow_width=widths[ck]).to_dict()
+            redo[(ck, variant)] = (
+                memo.spec(table, period, ck[2], True, widths[ck]) if memo is not None else
+                charts.build(table, period, ck[2], narrow=True, narrow_width=widths[ck]).to_dict())
         if not redo:
             return
-        again, more = render_all(redo, config.chart_cache, config.chart_workers)
+        again, more = render_all(redo, config.chart_cache, config.chart_workers, drawn)
         svgs.update(again)
         stats.rendered += more.rendered
         stats.cached += more.cached
 
 
-def prepare_charts(config: Config, site: PublishedSite,
-                   trends: list[Trend]) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
+@dataclass
+class ChartMemo:
+    """What a long-lived process keeps between builds: built specs and drawn SVGs (by spec
+    hash, as the chart cache on disk names them)."""
+
+    specs: SpecMemo = field(default_factory=SpecMemo)
+    drawn: dict[str, str] = field(default_factory=dict)
+
+
+def prepare_charts(config: Config, site: PublishedSite, trends: list[Trend],
+                   memo: ChartMemo | None = None,
+                   ) -> tuple[dict[ChartKey, RenderedChart], RenderStats]:
+    """Every chart the site shows, drawn (or from the caches: on disk, and `memo` in a
+    long-lived process)."""
     tables = chart_tables(config, site, trends)
-    specs = collect(tables)
-    svgs, stats = render_all(specs, config.chart_cache, config.chart_workers)
-    _fit_narrow(svgs, tables, config, stats)
+    specs = collect(tables, memo.specs if memo else None)
+    drawn = memo.drawn if memo else None
+    svgs, stats = render_all(specs, config.chart_cache, config.chart_workers, drawn)
+    _fit_narrow(svgs, tables, config, stats, memo.specs if memo else None, drawn)
     out: dict[ChartKey, RenderedChart] = {}
     for ck, (table, period) in tables.items():
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
-            description=charts.describe(table, ck[2]), svg=svgs[(ck, WIDE)],
+            description=(memo.specs.describe(table, ck[2]) if memo else charts.describe(table, ck[2])),
+            svg=svgs[(ck, WIDE)],
             svg_narrow=svgs[(ck, NARROW)], counts=table.of_people)
+    if memo is not None:
+        memo.specs.settle()
+        if len(memo.drawn) > 4 * len(svgs):  # drawn for data since changed (the disk keeps them)
+            memo.drawn.clear()
     return out, stats
 
 

@@ -48,17 +48,24 @@ Key = TypeVar("Key", bound=Hashable)
 
 
 def render_all(specs: dict[Key, dict[str, Any]], cache_dir: Path | None,
-               workers: int = 2) -> tuple[dict[Key, str], RenderStats]:
-    """SVG for every spec, keyed as given. Unchanged specs come from the cache."""
+               workers: int = 2, memory: dict[str, str] | None = None,
+               ) -> tuple[dict[Key, str], RenderStats]:
+    """SVG for every spec, keyed as given. Unchanged specs come from the cache: `memory`
+    (spec hash -> SVG, kept by a long-lived process and added to here), then `cache_dir`."""
     stats = RenderStats()
     out: dict[Key, str] = {}
     todo: dict[Key, tuple[str, dict[str, Any]]] = {}
     for key, spec in specs.items():
         digest = spec_hash(spec)
         path = cache_dir / f"{digest}.svg" if cache_dir else None
-        if path is not None and path.is_file():
+        if memory is not None and digest in memory:
+            out[key] = memory[digest]
+            stats.cached += 1
+        elif path is not None and path.is_file():
             out[key] = path.read_text(encoding="utf-8")
             stats.cached += 1
+            if memory is not None:
+                memory[digest] = out[key]
         else:
             todo[key] = (digest, spec)
     if todo:
@@ -79,6 +86,8 @@ def render_all(specs: dict[Key, dict[str, Any]], cache_dir: Path | None,
         for key, svg in zip(keys, svgs, strict=True):
             out[key] = svg
             stats.rendered += 1
+            if memory is not None:
+                memory[todo[key][0]] = svg
             if cache_dir is not None:
                 write_atomic(cache_dir / f"{todo[key][0]}.svg", svg)
     return out, stats

@@ -35,6 +35,7 @@ second person can sign the release off (docs/disclosure.md).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ from .numbers import (
     mentions,
     people_after,
 )
-from .problems import Problems, shown_path
+from .problems import Problem, Problems, shown_path
 from .reader_text import REF_HIDDEN, Passage, markdown_passages
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
@@ -497,15 +498,45 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                  "remove the number, or refer to figures the data holds", line)
 
 
+# Each passage's findings, by a hash of everything check_passage reads: the passage, the
+# threshold, the allowances and what its period's text is compared with. A long-lived
+# process (the preview) checks again only passages that changed; holds the latest check's.
+_CHECKED: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]] = {}
+
+
+def _knowns_digest(knowns: Knowns, period: str) -> str:
+    return hashlib.sha256(repr((
+        sorted(knowns.hidden_in(period)), sorted(knowns.figures.get(period, {}).items()),
+        sorted(knowns.counts.get(period, {}).items()),
+        sorted(knowns.hidden_labels.get(period, frozenset())))).encode()).hexdigest()
+
+
 def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, ...] | None = None,
           knowns: Knowns | None = None) -> Lint:
     """Every rule over every passage. `threshold` is the sensitive threshold (numbers from 0
     to it are small); `rules` the allowances (numbers.allowances()); `knowns` what typed
-    numbers are compared with."""
+    numbers are compared with. A passage checked before with the same inputs is not checked
+    again (_CHECKED)."""
+    global _CHECKED
     lint = Lint()
     rules = allowances() if rules is None else rules
+    knowns = knowns or Knowns()
+    settings = repr((threshold, rules))
+    by_period: dict[str, str] = {}
+    used: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]] = {}
     for passage in passages:
-        check_passage(passage, threshold, rules, knowns or Knowns(), lint)
+        if passage.period not in by_period:
+            by_period[passage.period] = _knowns_digest(knowns, passage.period)
+        key = hashlib.sha256(repr((passage, settings, by_period[passage.period])).encode()).hexdigest()
+        found = used.get(key) or _CHECKED.get(key)
+        if found is None:
+            alone = Lint()
+            check_passage(passage, threshold, rules, knowns, alone)
+            found = (tuple(alone.problems.items), tuple(alone.log))
+        used[key] = found
+        lint.problems.items.extend(found[0])
+        lint.log.extend(found[1])
+    _CHECKED = used
     return lint
 
 

@@ -14,8 +14,11 @@ and the site; the work is done by one module per job:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -310,8 +313,68 @@ def _identities(period: Period, periods: Mapping[str, Period],
     return out
 
 
-def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Problems]:
-    """Load every period under data_path; return the site and every problem found."""
+@dataclass
+class LoadMemo:
+    """Each period folder as load_period read it, kept by a long-lived process (the preview):
+    by the folder, its report and a hash of every file in it (names and bytes). Kept pickled,
+    so that what load_site adds to a period afterwards never reaches the memo."""
+
+    entries: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _load_remembered(folder: Path, report: str, problems: Problems,
+                     memo: LoadMemo | None, kept: dict[tuple[str, str], tuple[str, bytes]],
+                     ) -> Period | None:
+    if memo is None:
+        return load_period(folder, report, problems)
+    key, digest = (str(folder), report), _folder_digest(folder)
+    entry = memo.entries.get(key)
+    if entry is None or entry[0] != digest:
+        found = Problems()
+        period = load_period(folder, report, found)
+        entry = (digest, pickle.dumps((period, found.items), protocol=pickle.HIGHEST_PROTOCOL))
+    kept[key] = entry
+    period, items = pickle.loads(entry[1])  # noqa: S301 - pickled here, by this process
+    problems.items.extend(items)
+    return period  # type: ignore[no-any-return]
+
+
+def _load_report(report_dir: Path, problems: Problems, memo: LoadMemo | None,
+                 kept: dict[tuple[str, str], tuple[str, bytes]], periods: dict[str, Period],
+                 ) -> None:
+    """Every period folder of one report folder into `periods`, its problems into
+    `problems`."""
+    for folder in sorted(report_dir.iterdir()):
+        if folder.name.startswith("."):
+            continue
+        if not folder.is_dir():
+            problems.add(folder, "a file is in the wrong place: a report folder holds only "
+                         "period folders", "move it into a period folder, "
+                         f"data/{report_dir.name}/<period>/")
+            continue
+        if not PERIOD_RE.match(folder.name):
+            problems.add(folder, f"'{folder.name}' is not a valid period folder name",
+                         "use 2021-22 for April to March years, or 2019-10-to-2020-09")
+            continue
+        period = _load_remembered(folder, report_dir.name, problems, memo, kept)
+        if period is not None:
+            periods[period.key] = period
+            _check_populations(period, problems)
+
+
+def load_site(data_path: Path, reports: Mapping[str, Any],
+              memo: LoadMemo | None = None) -> tuple[Site, Problems]:
+    """Load every period under data_path; return the site and every problem found. With a
+    `memo`, a period folder whose files did not change is not read again."""
+    kept: dict[tuple[str, str], tuple[str, bytes]] = {}
     problems = Problems()
     periods: dict[str, Period] = {}
     if not data_path.is_dir():
@@ -330,22 +393,7 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
             problems.add(report_dir, f"'{report_dir.name}' is not a known report kind",
                          f"use one of: {', '.join(reports)} (or add it to TRANSPARENCY['REPORTS'])")
             continue
-        for folder in sorted(report_dir.iterdir()):
-            if folder.name.startswith("."):
-                continue
-            if not folder.is_dir():
-                problems.add(folder, "a file is in the wrong place: a report folder holds only "
-                             "period folders", "move it into a period folder, "
-                             f"data/{report_dir.name}/<period>/")
-                continue
-            if not PERIOD_RE.match(folder.name):
-                problems.add(folder, f"'{folder.name}' is not a valid period folder name",
-                             "use 2021-22 for April to March years, or 2019-10-to-2020-09")
-                continue
-            period = load_period(folder, report_dir.name, problems)
-            if period is not None:
-                periods[period.key] = period
-                _check_populations(period, problems)
+        _load_report(report_dir, problems, memo, kept, periods)
     for period in periods.values():
         period.relations += _identities(period, periods, reports.get(period.report, {}))
         if period.previous:
@@ -359,4 +407,6 @@ def load_site(data_path: Path, reports: Mapping[str, Any]) -> tuple[Site, Proble
                 problems.add(path, f"previous period '{period.previous}' does not end before this "
                              "one", "'previous' must name an earlier period",
                              line=period.previous_line, field="previous")
+    if memo is not None:
+        memo.entries = kept
     return Site(periods), problems

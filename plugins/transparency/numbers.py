@@ -18,7 +18,9 @@ a site adds its own or switches one off with TRANSPARENCY['NARRATIVE_ALLOWANCES'
 
 from __future__ import annotations
 
+import functools
 import re
+import types
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -266,16 +268,19 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
-def allowed_spans(text: str, rules: tuple[Allowance, ...]) -> dict[tuple[int, int], Allowance]:
+@functools.lru_cache(maxsize=8192)
+def allowed_spans(text: str, rules: tuple[Allowance, ...]) -> Mapping[tuple[int, int], Allowance]:
     """Where in `text` each allowance's number groups are: (start, end) -> the first
-    allowance (in order) that marks that span. A mention is allowed when its span is here."""
+    allowance (in order) that marks that span. A mention is allowed when its span is here.
+    Remembered (a long-lived process, such as the preview, lints unchanged text again), so
+    the mapping returned is shared: read it, never change it."""
     spans: dict[tuple[int, int], Allowance] = {}
     for rule in rules:
         for match in rule.pattern.finditer(text):
             for group, value in match.groupdict().items():
                 if value is not None and (group == "n" or re.fullmatch(r"n\d+", group)):
                     spans.setdefault(match.span(group), rule)
-    return spans
+    return types.MappingProxyType(spans)
 
 
 _QUOTES = "[\\s\"'“”‘’()]*"

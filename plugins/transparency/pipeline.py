@@ -15,11 +15,11 @@ from typing import Any
 
 from .cache import keep_only, write_atomic
 from .lint import Lint
-from .load import load_site
+from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
-from .publish import hidden_numbers, publish_site
+from .publish import SuppressionMemo, hidden_numbers, publish_site
 from .published import PublishedPeriod, PublishedSite
 from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve
@@ -77,15 +77,45 @@ def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> 
     keep_only(config.data_cache, f"{kind}-*.pickle", path)
 
 
+# What this process has published, by fingerprint: a long-lived process (the preview, see
+# preview.py) re-reads, re-suppresses and re-audits nothing while the fingerprint is the same.
+# Only the newest entry is kept, like the cache on disk.
+_IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
+# Each period's own suppression and audit, reused when the data changed elsewhere; kept only
+# in a process that asked for it (keep_suppression), as the preview does.
+_SUPPRESSED: SuppressionMemo | None = None
+_LOADED: LoadMemo | None = None  # each period folder as read, likewise
+
+
+def keep_suppression() -> None:
+    """Keep each period's own suppression in memory from now on (a long-lived process: the
+    preview). Until it holds something, the published site is worked out rather than read
+    from the cache on disk, so that the first data edit redoes only the period it touched."""
+    global _SUPPRESSED, _LOADED
+    if _SUPPRESSED is None:
+        _SUPPRESSED = SuppressionMemo()
+    if _LOADED is None:
+        _LOADED = LoadMemo()
+
+
+def _remember(fingerprint: str, published: PublishedSite,
+              hidden: dict[str, frozenset[float]]) -> None:
+    _IN_MEMORY.clear()
+    _IN_MEMORY[fingerprint] = (published, hidden)
+
+
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
                                                                           Site, Problems]:
     fingerprint = _fingerprint(config)
+    if fingerprint in _IN_MEMORY:
+        note("in memory: data unchanged")
+        return _IN_MEMORY[fingerprint][0], Site({}), Problems()
     path = _cache_path(config, "published", fingerprint)
-    if path.is_file():
+    if path.is_file() and (_SUPPRESSED is None or _SUPPRESSED.entries):
         note("from cache: data unchanged")
         with path.open("rb") as handle:
             return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
-    site, problems = load_site(config.data_path, config.reports)
+    site, problems = load_site(config.data_path, config.reports, _LOADED)
     excluded: tuple[str, ...] = ()
     if not config.include_drafts:
         # A draft still being filled in must not stop the other periods' publication.
@@ -94,13 +124,15 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
             site, excluded = without_drafts(site, problems)
     if problems:
         return None, site, problems
-    published = replace(publish_site(site, config), excluded_drafts=excluded,
+    published = replace(publish_site(site, config, _SUPPRESSED), excluded_drafts=excluded,
                         fingerprint=fingerprint)
     note("validated, suppressed and audited")
     if not published.findings:
         _write_cache(config, "published", fingerprint, published)
         # The narrative lint's hidden numbers, from the raw data already loaded here.
-        _write_cache(config, "hidden", fingerprint, hidden_numbers(site, published))
+        hidden = hidden_numbers(site, published)
+        _write_cache(config, "hidden", fingerprint, hidden)
+        _remember(fingerprint, published, hidden)
     return published, site, problems
 
 
@@ -157,12 +189,15 @@ def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[f
     it is published (the cache is local, like the data; nothing of it is ever in the output),
     else worked out from the raw data. A draft's problems in a publish build do not matter:
     only the published periods are read."""
+    if site.fingerprint and site.fingerprint in _IN_MEMORY:
+        return _IN_MEMORY[site.fingerprint][1]
     path = _cache_path(config, "hidden", site.fingerprint)
     if site.fingerprint and path.is_file():
         with path.open("rb") as handle:
             # Our own cache: what hidden_numbers returned, pickled by _publish_cached.
             cached: dict[str, frozenset[float]] = pickle.load(handle)  # noqa: S301 - our own cache
-            return cached
+        _remember(site.fingerprint, site, cached)
+        return cached
     raw, _ = load_site(config.data_path, config.reports)
     return hidden_numbers(raw, site)
 
@@ -213,14 +248,30 @@ def hidden_labels(period: PublishedPeriod) -> frozenset[tuple[str, ...]]:
     return frozenset(cells)
 
 
+# The passages of each text already read, by (kind, file, text, settings): the narrative lint
+# in a long-lived process (the preview) reads again only files that changed.
+_PASSAGES: dict[tuple[str, str, str, str, str], list[Passage]] = {}
+
+
 def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> list[Passage]:
     """Everything people typed that a reader sees (reader_text.py), from every narrative and
     page, and from every published period's period.yaml and tables. Draft periods left out of
     this build are not read: nothing of them is published."""
     from . import references
     from .narrative import locate, read_text
-    from .reader_text import csv_passages, markdown_passages, sheet_passages, yaml_passages
-    from .yamlio import read_yaml
+    from .reader_text import csv_passages, markdown_passages, sheet_passages
+
+    used: dict[tuple[str, str, str, str, str], list[Passage]] = {}
+    markdown = repr(config.markdown)
+
+    def remembered(kind: str, path: Path, text: str, key: str,
+                   read: Callable[[], list[Passage]]) -> list[Passage]:
+        index = (kind, str(path), text, key, markdown if kind == "md" else "")
+        found = used.get(index) or _PASSAGES.get(index)
+        if found is None:
+            found = read()
+        used[index] = found
+        return list(found)
 
     passages: list[Passage] = []
     for path in sorted(config.content_path.rglob("*.md")):
@@ -231,9 +282,16 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
         text = read_text(path, problems)
         period = site.periods.get(key)
         if text is not None:
-            passages += markdown_passages(
-                path, text, config.markdown, key,
-                None if period is None else partial(references.hides, period=period))
+            hides = None if period is None else partial(references.hides, period=period)
+            # Which references show [c] is part of what the passages are (REF_HIDDEN), so it
+            # is part of what they are remembered by.
+            shown_hidden = "" if period is None else ",".join(sorted(
+                name for name, metric in period.values.items() if metric.value.suppressed
+                or (metric.change is not None and metric.change.previous_value is not None
+                    and metric.change.previous_value.suppressed)))
+            passages += remembered("md", path, text, key + "|" + shown_hidden,
+                                   partial(markdown_passages, path, text, config.markdown, key,
+                                           hides))
     # The home page's introduction and the footer's sentence are typed by hand too.
     for name in ("home_introduction", "footer_text"):
         if config.branding.get(name):
@@ -244,14 +302,25 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
         yaml_path = folder / "period.yaml"
         text = read_text(yaml_path, problems)
         if text is not None:
-            passages += yaml_passages(yaml_path, read_yaml(yaml_path), text, key)
+            passages += remembered("yaml", yaml_path, text, key,
+                                   partial(_yaml_passages, yaml_path, text, key))
         for csv_path in sorted(folder.glob("*.csv")):
             text = read_text(csv_path, problems)
             if text is not None:
-                passages += csv_passages(csv_path, text, key)
+                passages += remembered("csv", csv_path, text, key,
+                                       partial(csv_passages, csv_path, text, key))
         for book in sorted(folder.glob("*.xlsx")):
             passages += sheet_passages(book, _sheet_rows(book), key)
+    _PASSAGES.clear()
+    _PASSAGES.update(used)
     return passages
+
+
+def _yaml_passages(path: Path, text: str, key: str) -> list[Passage]:
+    from .reader_text import yaml_passages
+    from .yamlio import read_yaml
+
+    return yaml_passages(path, read_yaml(path), text, key)
 
 
 def _sheet_rows(path: Path) -> list[tuple[str, int, list[str]]]:

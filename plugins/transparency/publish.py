@@ -7,15 +7,18 @@ suppressed figure. The raw site is not kept anywhere reachable by templates.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import replace
+import pickle
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from dataclasses import dataclass, field, replace
 
 from .audit import Finding, audit_site
 from .corrections import with_revisions
 from .knowledge import current_version
 from .lookalikes import unbalanced_declarations, undeclared, unnamed_populations
 from .metrics import compute_all
-from .model import Site
+from .model import Period, Site
 from .period_cure import Suppressed, build_period, hide_ref, hideable, in_words, suppress_versions
 from .publish_tables import table_cells
 from .published import (
@@ -89,17 +92,107 @@ def _geography(config: Config) -> PublishedGeography | None:
                               config.region_code, config.region_name)
 
 
-def publish_site(site: Site, config: Config) -> PublishedSite:
+class _Reading(dict[str, Period]):
+    """A site's periods that note which of them are read: what one period's suppression
+    depends on besides the period itself (a `previous.NAME` term reads another period)."""
+
+    def __init__(self, periods: dict[str, Period]) -> None:
+        super().__init__(periods)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Period:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Period | None = None) -> Period | None:  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def _all(self) -> None:
+        self.read.update(super().keys())
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return super().__iter__()
+
+    # A view, not dict's own view type: what is read is noted when the view is asked for.
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self._all()
+        return super().keys()
+
+    def values(self) -> ValuesView[Period]:  # type: ignore[override]
+        self._all()
+        return super().values()
+
+    def items(self) -> ItemsView[str, Period]:  # type: ignore[override]
+        self._all()
+        return super().items()
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+@dataclass
+class SuppressionMemo:
+    """Each period's own suppression and audit (with its earlier versions), kept by a
+    long-lived process (the preview) between builds: reused only while the period, every
+    period it read and the settings are exactly as they were (compared by a hash of their
+    pickled form). The site-wide audit is never kept: it runs on every publication."""
+
+    # period key -> (its digest with the settings', {period read: its digest},
+    #                the pickled (result, reasons))
+    entries: dict[str, tuple[str, dict[str, str], bytes]] = field(default_factory=dict)
+
+
+def _settings_digest(config: Config) -> str:
+    return _digest(repr(sorted((k, str(v)) for k, v in vars(config).items())))
+
+
+def _suppress_remembered(site: Site, config: Config, memo: SuppressionMemo | None,
+                         reasons: dict[str, list[str]]) -> dict[str, tuple[Suppressed,
+                                                                           list[Suppressed]]]:
+    """suppress_versions for every period, reusing `memo`'s where nothing it depends on
+    changed, and keeping the new ones in it."""
+    if memo is None:
+        return {key: suppress_versions(period, config, reasons=reasons[key], site=site)
+                for key, period in site.periods.items()}
+    settings = _settings_digest(config)
+    digests = {key: _digest(period) for key, period in site.periods.items()}
+    out: dict[str, tuple[Suppressed, list[Suppressed]]] = {}
+    kept: dict[str, tuple[str, dict[str, str], bytes]] = {}
+    for key, period in site.periods.items():
+        own = digests[key] + settings
+        entry = memo.entries.get(key)
+        if entry is not None and entry[0] == own and all(
+                digests.get(read) == digest for read, digest in entry[1].items()):
+            out[key], reasons[key][:] = pickle.loads(entry[2])  # noqa: S301 - made here
+            kept[key] = entry
+            continue
+        reading = _Reading(site.periods)
+        out[key] = suppress_versions(period, config, reasons=reasons[key], site=Site(reading))
+        depends = {read: digests.get(read, "absent") for read in reading.read}
+        kept[key] = (own, depends, pickle.dumps((out[key], reasons[key]),
+                                                protocol=pickle.HIGHEST_PROTOCOL))
+    memo.entries = kept
+    return out
+
+
+def publish_site(site: Site, config: Config, memo: SuppressionMemo | None = None) -> PublishedSite:
     """Compute, suppress and publish every period. The only way raw data reaches output.
 
-    Each period (with its earlier versions) is suppressed and audited on its own first; then
-    the whole site is audited as one reader's knowledge (`knowledge.reader_model`), and what
-    ties periods together hides more, period by period, until nothing can be narrowed."""
+    Each period (with its earlier versions) is suppressed and audited on its own first (or
+    taken from `memo`, where nothing it depends on changed); then the whole site is audited
+    as one reader's knowledge (`knowledge.reader_model`), always, and what ties periods
+    together hides more, period by period, until nothing can be narrowed."""
     forced: dict[str, tuple[dict[str, set[Key]], set[str]]] = {}
     # What each period's own cure hid beyond its tables' line rule, and why.
     in_period: dict[str, list[str]] = {key: [] for key in site.periods}
-    versions = {key: suppress_versions(period, config, reasons=in_period[key], site=site)
-                for key, period in site.periods.items()}
+    versions = _suppress_remembered(site, config, memo, in_period)
     findings: list[Finding] = []
     reasons: list[str] = []
     for _ in range(MAX_SITE_ROUNDS):

@@ -31,14 +31,18 @@ if TYPE_CHECKING:  # imported where used, so `invoke --list` loads none of the e
 # collection(); the current folder until then.
 ROOT = Path.cwd()
 OUTPUT = ROOT / "output"
+# Where `invoke serve` builds its preview: its own folder, never output/ (which `invoke build`
+# writes) nor the fresh folder `invoke publish` builds and deploys from.
+PREVIEW = ROOT / ".cache" / "preview"
 PY = sys.executable
 
 
 def collection(root: Path) -> Collection:
     """The engine's tasks for the site in `root`, as an invoke Collection to extend."""
-    global ROOT, OUTPUT
+    global ROOT, OUTPUT, PREVIEW
     ROOT = Path(root).resolve()
     OUTPUT = ROOT / "output"
+    PREVIEW = ROOT / ".cache" / "preview"
     return Collection.from_module(sys.modules[__name__])
 
 
@@ -197,28 +201,28 @@ def revise(c: Context, period: str) -> None:
           "refuses the data until the entry is there.")
 
 
-def _build_for_preview(c: Context, conf: str) -> str | None:
-    """Check and build in a fresh process (so plugin edits take effect); the problems as text
-    if it fails, leaving the previous output in place."""
-    # Not hidden: the build's progress lines and warnings go to the terminal as they happen
-    # (invoke still captures them for the error page).
-    with c.cd(str(ROOT)):
-        result = c.run(f'"{PY}" -m invoke build' + (" --publish" if conf == "publishconf.py" else ""),
-                       warn=True, pty=False, env={"COLUMNS": "200"})
-    if result.ok:
-        return None
-    return (result.stderr or "") + (result.stdout or "")
-
-
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def serve(c: Context, port: int = 8000) -> None:
-    """Serve on localhost; rebuild and reload the browser when content, data, theme or plugins change."""
+    """Serve a preview on localhost; rebuild and push a reload when content, data, theme or plugins change."""
     from transparency.devserver import serve as run
+    from transparency.preview import PreviewProcess
 
-    # The engine's own folder too: an edit to it (in a clone of the engine) takes effect.
-    watch = [ROOT / "content", ROOT / "data", ROOT / "theme", Path(__file__).parent,
-             ROOT / "pelicanconf.py"]
-    run(OUTPUT, watch, lambda: _build_for_preview(c, "pelicanconf.py"), int(port))
+    engine = Path(__file__).parent
+    # The engine's own folder too: an edit to it (in a clone of the engine) takes effect, in
+    # a fresh build process.
+    watch = [ROOT / "content", ROOT / "data", ROOT / "theme", engine, ROOT / "pelicanconf.py"]
+    PREVIEW.mkdir(parents=True, exist_ok=True)
+    preview = PreviewProcess(ROOT, "pelicanconf.py", PREVIEW)
+    print("Preview: PDFs are not printed, and downloads, the search index and the output audit "
+          "follow each reload (invoke build makes the whole site).", flush=True)
+
+    def build(changed: frozenset[str]) -> str | None:
+        return preview.build(fresh=any(Path(p).is_relative_to(engine) for p in changed))
+
+    try:
+        run(PREVIEW, watch, build, int(port), later=preview.later, notes=lambda: preview.notes)
+    finally:
+        preview.close()
 
 
 @task
