@@ -644,13 +644,13 @@ def test_a_remembered_publication_equals_a_fresh_one_after_a_data_edit(tmp_path,
     yaml = data / "iro" / "2022-23" / "period.yaml"
     yaml.write_text(yaml.read_text().replace("    value: 41\n", "    value: 47\n", 1))
     suppressed: list[str] = []
-    real = publish._suppress_versions
+    real = publish.suppress_versions
 
     def counting(period, *args, **kwargs):
         suppressed.append(period.key)
         return real(period, *args, **kwargs)
 
-    monkeypatch.setattr(publish, "_suppress_versions", counting)
+    monkeypatch.setattr(publish, "suppress_versions", counting)
     remembered = publish.publish_site(loaded(), config, memo)
     assert "iro/2022-23" in suppressed and "cp/2022-10-to-2023-09" not in suppressed
     fresh = publish.publish_site(loaded(), config)

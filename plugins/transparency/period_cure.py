@@ -4,7 +4,7 @@ narrowed. Part of the publishing step (publish.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from .audit import Finding, audit_period
@@ -191,14 +191,26 @@ def _hide_complement(finding: Finding, result: Suppressed, key_of: str,
     return {(key_of, "figure", name, ()) for name in names}
 
 
-def _same_time_counts(period: Period, site: Site, config: Config) -> dict[object, set[float]]:
+def table_times(period: Period) -> set[object]:
+    """When the tables of a period (and of its earlier versions) count: ('at', date) for a
+    snapshot, ('over', start, end) for a flow over the period."""
+    out: set[object] = set()
+    for version in (period, *(r.previous for r in period.revisions)):
+        out |= {("at", t.date) if t.date else ("over", version.start, version.end)
+                for t in version.tables.values()}
+    return out
+
+
+def same_time_counts(period: Period, periods: Iterable[Period],
+                     config: Config) -> dict[object, set[float]]:
     """Counts of children or records that figures of other periods and reports give as
     numbers, by the time they count at: ('at', date) for a snapshot, ('over', start, end) for
     a flow over a whole period. Only those above the threshold and not sensitive, as for the
     period's own figures. (A table's printed Total of the same time and sum is left to
     `lookalikes.unnamed_populations`, which asks both tables to name their population.)"""
     out: dict[object, set[float]] = {}
-    for other in site.periods.values():
+    wanted = table_times(period)
+    for other in periods:
         if other.key == period.key:
             continue
         for fig in other.figures.values():
@@ -206,12 +218,13 @@ def _same_time_counts(period: Period, site: Site, config: Config) -> dict[object
                     or fig.covers or fig.sensitive or fig.value <= config.suppression_threshold):
                 continue
             when = ("at", fig.date) if fig.date else ("over", other.start, other.end)
-            out.setdefault(when, set()).add(float(fig.value))
+            if when in wanted:  # only times the period's tables count at can matter
+                out.setdefault(when, set()).add(float(fig.value))
     return out
 
 
 def _known_totals(period: Period, raws: dict[str, Raw], config: Config,
-                  site: Site | None = None) -> dict[str, float]:
+                  elsewhere: dict[object, set[float]]) -> dict[str, float]:
     """Count tables without Total rows whose sum a published figure or metric gives away: a
     reader could subtract, so the sum counts as the table's total (for a one-dimensional
     table, in secondary suppression too; for more, the audit links it). Besides the period's
@@ -220,7 +233,6 @@ def _known_totals(period: Period, raws: dict[str, Raw], config: Config,
     at 31 March in one report give away the 4 a table without a Total row hid in another."""
     published = {r.value for r in raws.values() if r.unit == "count" and r.value is not None
                  and not r.sensitive and r.value > config.suppression_threshold}
-    elsewhere = _same_time_counts(period, site, config) if site is not None else {}
     known: dict[str, float] = {}
     for name, table in period.tables.items():
         frame = table.frame
@@ -238,14 +250,16 @@ def _known_totals(period: Period, raws: dict[str, Raw], config: Config,
 def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                      forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
                      *, site: Site, collapsed: dict[str, frozenset[str]] | None = None,
-                     ) -> Suppressed:
+                     elsewhere: dict[object, set[float]] | None = None) -> Suppressed:
     """Suppress one period, then audit it as an attacker would and hide further cells (or
     derived figures) until no hidden cell can be narrowed: covers linked tables, metrics
     and patterns the line-by-line rule misses."""
 
     ndims = {name: len(t.dims) for name, t in period.tables.items()}
     raws = raw_quantities(period, compute_all(period))
-    known = _known_totals(period, raws, config, site)
+    if elsewhere is None:
+        elsewhere = same_time_counts(period, site.periods.values(), config)
+    known = _known_totals(period, raws, config, elsewhere)
     relations = period_relations(period, raws, site)  # the same for every attempt
 
     def attempt(extra: dict[str, set[Key]], extra_metrics: set[str]) -> Suppressed:
@@ -299,12 +313,15 @@ def in_words(ref: Ref) -> str:
 
 def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]] | None = None,
                        forced_metrics: set[str] | None = None, reasons: list[str] | None = None,
-                       *, site: Site) -> tuple[Suppressed, list[Suppressed]]:
+                       *, site: Site, elsewhere: dict[object, set[float]] | None = None,
+                       ) -> tuple[Suppressed, list[Suppressed]]:
     """Suppress a period and its earlier versions consistently: whatever is hidden in one
     version is hidden in all, and a group collapsed in one is collapsed in all, repeated
     until nothing more is hidden, so that comparing two versions cannot reveal a value
     either of them hides (a red team read a collapsed 5 off the correction that showed its
-    partner on its own). `forced`: cells and figures the site-wide audit asked to hide."""
+    partner on its own). `forced`: cells and figures the site-wide audit asked to hide.
+    `elsewhere`: same_time_counts for the period, when worked out already (the preview's
+    memo depends on it, not on every other period)."""
     versions = [period] + [r.previous for r in period.revisions]
     forced = {name: set(keys) for name, keys in (forced or {}).items()}
     forced_metrics = set(forced_metrics or ())
@@ -312,7 +329,7 @@ def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]
     while True:
         found: list[str] = []
         results = [_suppress_period(v, config, forced, forced_metrics, found, site=site,
-                                    collapsed=collapsed)
+                                    collapsed=collapsed, elsewhere=elsewhere)
                    for v in versions]
         union: dict[str, set[Key]] = {name: set(keys) for name, keys in forced.items()}
         groups: dict[str, frozenset[str]] = dict(collapsed)

@@ -19,7 +19,15 @@ from .knowledge import current_version
 from .lookalikes import unbalanced_declarations, undeclared, unnamed_populations
 from .metrics import compute_all
 from .model import Period, Site
-from .period_cure import Suppressed, build_period, hide_ref, hideable, in_words, suppress_versions
+from .period_cure import (
+    Suppressed,
+    build_period,
+    hide_ref,
+    hideable,
+    in_words,
+    same_time_counts,
+    suppress_versions,
+)
 from .publish_tables import table_cells
 from .published import (
     PublishedChange,
@@ -166,7 +174,11 @@ def _suppress_remembered(site: Site, config: Config, memo: SuppressionMemo | Non
     out: dict[str, tuple[Suppressed, list[Suppressed]]] = {}
     kept: dict[str, tuple[str, dict[str, str], bytes]] = {}
     for key, period in site.periods.items():
-        own = digests[key] + settings
+        # What other periods' figures give away (a table's sum) is read as a summary, so a
+        # period depends on those counts, not on everything else in every other period.
+        elsewhere = same_time_counts(period, site.periods.values(), config)
+        own = digests[key] + settings + _digest(sorted((repr(k), sorted(v))
+                                                       for k, v in elsewhere.items()))
         entry = memo.entries.get(key)
         if entry is not None and entry[0] == own and all(
                 digests.get(read) == digest for read, digest in entry[1].items()):
@@ -174,7 +186,8 @@ def _suppress_remembered(site: Site, config: Config, memo: SuppressionMemo | Non
             kept[key] = entry
             continue
         reading = _Reading(site.periods)
-        out[key] = suppress_versions(period, config, reasons=reasons[key], site=Site(reading))
+        out[key] = suppress_versions(period, config, reasons=reasons[key], site=Site(reading),
+                                     elsewhere=elsewhere)
         depends = {read: digests.get(read, "absent") for read in reading.read}
         kept[key] = (own, depends, pickle.dumps((out[key], reasons[key]),
                                                 protocol=pickle.HIGHEST_PROTOCOL))
