@@ -496,3 +496,21 @@ def test_a_correction_keeps_the_names_and_shapes_of_what_it_corrects():
         "correction is not in the corrected data\n    How to fix: keep the table under the name "
         "it was published with: a correction changes numbers, not names, so that the versions "
         "are protected together; see 'Revisions' in docs/data-format.md"]
+
+
+# Red team 6: what a reader knows from the rules themselves.
+PROTECTED_6 = {
+    # A declared group not merged: neither member is small, so Remand (a complement) beside
+    # a 1 in a line leaving 7 was 6.
+    "collapse-not-applied": lambda p: (
+        p.periods["iro/2022-23"].tables["legal_status"].above_threshold != ()
+        and shown(p, "iro/2022-23", "legal_status")["Emergency protection order"] == "[c]"),
+    # Two hidden column totals of 10, read as small: 5 and 5. The third is hidden too now.
+    "hidden-margins-read-as-small": lambda p: list(
+        shown(p, "iro/2022-23", "secure_placements").values()).count("[c]") == 9,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED_6))
+def test_what_the_rules_themselves_say_is_protected(name, tmp_path):
+    assert_protected(name, PROTECTED_6, tmp_path)

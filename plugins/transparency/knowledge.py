@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 
 from .classifications import SHIPPED, age_groups, age_kind, is_age_dimension
@@ -141,6 +141,11 @@ def _add_table(model: Model, version: str, table: PublishedTable) -> None:
         _value_quantity(model, (version, "table", table.name, key), value,
                         f"{version}: '{table.name}' [{', '.join(key)}]", counts=table.counts,
                         sensitive=table.sensitive, total=TOTAL in key)
+    for key in table.above_threshold:  # in a declared group that was not merged
+        ref: Ref = (version, "table", table.name, key)
+        q = model.quantities.get(ref)
+        if q is not None and q.role == HIDDEN:
+            model.quantities[ref] = replace(q, low=max(q.low, model.small_bound(q) + 1))
     if table.unit == "count":
         if not counted:
             return

@@ -68,6 +68,18 @@ def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, 
     return secondary(values, symbols, hidden | extra, lines, rule) if extra else hidden
 
 
+def _in_uncollapsed_groups(table: Table, collapsed: list[str], hidden: set[Key]) -> set[Key]:
+    """The hidden cells of the declared `collapse:` groups that were not collapsed: none of
+    their members is small, or the group would have been merged."""
+    out: set[Key] = set()
+    for dim, groups in table.collapse.items():
+        index = table.dims.index(dim)
+        for label, olds in groups.items():
+            if label not in collapsed:
+                out |= {k for k in hidden if k[index] in olds}
+    return out
+
+
 def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = None,
                    known_total: float | None = None,
                    collapse_anyway: frozenset[str] = frozenset()) -> TableResult:
@@ -140,7 +152,8 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
                and table.unit == "percent" else None),
         partitions=_partitions(table, values) if table.base is not None else (),
         primary_hidden=len(primary & hidden), order=table.order,
-        total_computed=table.total == "computed")
+        total_computed=table.total == "computed",
+        above_threshold=tuple(sorted(_in_uncollapsed_groups(table, collapsed, hidden))))
     return TableResult(published, hidden, values)
 
 

@@ -163,6 +163,10 @@ class PublishedTable:
     order: str = ""
     # The Total rows are the sum of the rows, worked out for this site: the source prints none.
     total_computed: bool = False
+    # Hidden cells of a declared `collapse:` group that was not collapsed: a group is merged
+    # when any member is small, so a reader knows each of these is above the threshold (a
+    # red team read Remand = 6 off "not merged" and a line leaving 7). Structure only.
+    above_threshold: tuple[tuple[str, ...], ...] = ()
 
     @property
     def dims(self) -> list[str]:
