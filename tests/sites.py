@@ -47,3 +47,11 @@ def copy_project(tmp_path: Path, project: Path = COUNCIL) -> Path:
         if (project / ".cache" / cache).is_dir():
             shutil.copytree(project / ".cache" / cache, copy / ".cache" / cache)
     return copy
+
+
+def data_and_content(tmp_path: Path, project: Path = COUNCIL) -> tuple[Path, Path]:
+    """A copy of a site's data and content folders (tmp_path/data, tmp_path/content)."""
+    data, content = tmp_path / "data", tmp_path / "content"
+    shutil.copytree(project / "data", data)
+    shutil.copytree(project / "content", content)
+    return data, content

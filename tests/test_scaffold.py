@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import support
-from sites import COUNCIL, copy_project
+from sites import copy_project, data_and_content
 from transparency import load_fields, pipeline, retime, scaffold, scaffold_narrative
 from transparency.lint import placeholder_lines
 from transparency.settings import resolve
@@ -29,10 +29,7 @@ NEW = "2023-24"
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the fixture council's data and content."""
-    data, content = tmp_path / "data", tmp_path / "content"
-    shutil.copytree(COUNCIL / "data", data)
-    shutil.copytree(COUNCIL / "content", content)
-    return data, content
+    return data_and_content(tmp_path)
 
 
 def new(site: tuple[Path, Path], report: str = "iro", period: str = NEW, **kw: bool) -> scaffold.Scaffold:

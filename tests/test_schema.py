@@ -6,14 +6,13 @@ test per section, on copies of the fictional fixture council's data (tests/fixtu
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from sites import COUNCIL
+from sites import data_and_content
 from transparency import doctables, scaffold, schema
 from transparency.load import load_period
 from transparency.load_fields import FieldReader, SchemaError
@@ -43,10 +42,7 @@ SECTIONS: dict[str, tuple[str, str, int, tuple[str | int, ...]]] = {
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[Path, Path]:
-    data, content = tmp_path / "data", tmp_path / "content"
-    shutil.copytree(COUNCIL / "data", data)
-    shutil.copytree(COUNCIL / "content", content)
-    return data, content
+    return data_and_content(tmp_path)
 
 
 def period_yaml(site: tuple[Path, Path]) -> Path:
