@@ -505,7 +505,8 @@ PROTECTED_6 = {
     "collapse-not-applied": lambda p: (
         p.periods["iro/2022-23"].tables["legal_status"].above_threshold != ()
         and shown(p, "iro/2022-23", "legal_status")["Emergency protection order"] == "[c]"),
-    # Two hidden column totals of 10, read as small: 5 and 5. The third is hidden too now.
+    # Two hidden column totals of 10, all small: 5 and 5 (the replay finds it). The third is
+    # hidden too now.
     "hidden-margins-read-as-small": lambda p: list(
         shown(p, "iro/2022-23", "secure_placements").values()).count("[c]") == 9,
 }

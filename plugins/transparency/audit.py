@@ -435,7 +435,7 @@ def _readings(model: Model, system: _System, comp: _Component,
     for i, (low, high) in base.items():
         q = model.quantities[system.refs[i]]
         bound = model.small_bound(q)
-        if q.role == HIDDEN and low <= bound < high:
+        if q.role == HIDDEN and not q.total and low <= bound < high:
             small[i] = bound  # the reading narrows it: worth solving
 
     def check(assumed: tuple[int, ...], targets: set[int]) -> None:

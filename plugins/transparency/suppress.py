@@ -335,9 +335,11 @@ def _choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: in
     is not proved possible is taken as ruled out). Cells in no line with a total are skipped
     (the page does not bound them). Only for a table hidden by these rules alone; `hidden`
     must be what `suppress_table` gives for `values`."""
-    if all(not symbols.get(k) and rule.is_small(values[k]) for k in hidden):
+    if all(not symbols.get(k) and rule.is_small(values[k]) and TOTAL not in k for k in hidden):
         # No complement was chosen: the page says only that each hidden cell is small, which
-        # the audit's readings of [c] already assume; there is no choice to invert.
+        # the audit's readings of [c] already assume; there is no choice to invert. (The
+        # readings never take a margin for small, so a hidden small margin is replayed: a red
+        # team's two hidden column totals of 10 were 5 and 5.)
         return set()
     unknown = sorted(k for k in hidden if not symbols.get(k) and values[k] == values[k])
     equations = _lines_as_equations(values, symbols, ndims, set(unknown))
