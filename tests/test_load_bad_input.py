@@ -654,3 +654,18 @@ def test_a_rate_of_records_is_refused(files: support.PeriodFiles) -> None:
     problems = load(files)
     find_problem(problems, "period.yaml", "the rate 'cic_rate' is per 10,000 children, so its "
                  "numerator must be a count of children", field="metrics.cic_rate.numerator")
+
+
+def test_a_rate_naming_what_the_period_lacks_is_a_problem_not_a_crash(
+        files: support.PeriodFiles) -> None:
+    # A cold review: a misspelt numerator table crashed the build (KeyError) and a
+    # misspelt category published the rate as [x]; both are now problems with their line.
+    support.replace_in(files.yaml, "metrics:\n", "metrics:\n" + RATE.replace(
+        "DENOMINATOR", "child_population").replace("{table: legal_status}",
+                                                   "{table: legal_stattus}"))
+    support.replace_in(files.yaml, "figures:\n", "figures:\n  child_population:\n    label: "
+                       "Children aged under 18\n    value: 148200\n    unit: count\n    counts: "
+                       "children\n    source: ONS mid-2021 estimates\n")
+    problems = load(files)
+    assert problems, "a rate over a table the period lacks must be refused"
+    assert any("legal_stattus" in p.message for p in problems.items), problems.report()

@@ -440,3 +440,34 @@ def test_the_choice_check_misses_nothing_enumeration_finds():
         assert truth <= cells_the_choice_reveals(values, {}, 1, rule, hidden, 3), (cells, rule)
         narrowed += bool(truth)
     assert narrowed >= 5, "the sample must hold tables a reader can narrow"
+
+
+def test_a_replay_knows_an_unmerged_group_is_not_small():
+    # A cold review: with "Remand or other: [Remand, Other]" declared and not merged, a
+    # reader knows Remand is above 5; picked as the complement beside Other 7, with Section
+    # 20 (3) and Remand adding to 9, it was 6 exactly. The replay now knows it, and widens.
+    from factories import CONFIG
+    from support import make_table
+    from transparency.publish_tables import publish_table
+
+    table = make_table("legal", ["legal"], {("Section 20",): 3, ("Remand",): 6, ("Other",): 7,
+                                            ("Care order",): 40, (T,): 56},
+                       collapse={"legal": {"Remand or other": ["Remand", "Other"]}})
+    result = publish_table(table, CONFIG)
+    assert result.hidden == {("Section 20",), ("Remand",), ("Other",)}
+    assert set(result.published.above_threshold) == {("Remand",), ("Other",)}
+
+
+def test_complements_the_audit_asks_for_keep_the_replays_widening():
+    # A cold review: asked to hide one more cell, the table chose its complements again from
+    # the small counts alone and shipped "3 [c], 2 [c], 20 [c], 20", the rule's own page,
+    # which a reader replays (the complement is 20 exactly). What was hidden stays hidden.
+    from factories import CONFIG
+    from support import make_table
+    from transparency.publish_tables import publish_table
+
+    table = make_table("t", ["a"], {("A",): 3, ("B",): 2, ("C",): 20, ("D",): 20, ("E",): 50,
+                                    (T,): 95})
+    alone = publish_table(table, CONFIG).hidden
+    assert alone == {("A",), ("B",), ("C",), ("D",)}
+    assert publish_table(table, CONFIG, {("A",)}).hidden >= alone

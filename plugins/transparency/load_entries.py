@@ -16,6 +16,7 @@ from .model import (
     COUNTS,
     METRIC_TYPES,
     PEOPLE,
+    TWO_PART,
     UNITS,
     Figure,
     MetricSpec,
@@ -269,7 +270,7 @@ def parse_metric(ctx: FieldReader, name: str) -> MetricSpec | None:
     mtype = ctx.choice("type", METRIC_TYPES)
     of: list[Selector] = []
     numerator = denominator = None
-    if mtype in ("percent", "ratio", "rate"):
+    if mtype in TWO_PART:
         for key in ("numerator", "denominator"):
             if key not in ctx.m:
                 ctx.problem(key, f"a '{mtype}' metric needs '{key}'", f"add '{key}:' with a selector")

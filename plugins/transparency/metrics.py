@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import TOTAL, MetricSpec, Period, Selector, Table
+from .model import TOTAL, TWO_PART, MetricSpec, Period, Selector, Table
 from .terms import Unit
 
 # What a metric of two selectors multiplies their quotient by, and the unit it is in.
@@ -88,7 +88,7 @@ def select(period: Period, sel: Selector) -> Part:
 
 
 def compute(period: Period, spec: MetricSpec) -> MetricResult:
-    if spec.type in ("percent", "ratio", "rate"):
+    if spec.type in TWO_PART:
         assert spec.numerator is not None and spec.denominator is not None
         num = select(period, spec.numerator)
         den = select(period, spec.denominator)

@@ -22,6 +22,8 @@ UNITS = terms.UNITS
 COUNTS = terms.COUNTS
 PEOPLE = terms.PEOPLE
 METRIC_TYPES = terms.METRIC_TYPES
+# Metric types computed from a numerator and a denominator (the others from `of`).
+TWO_PART = ("percent", "ratio", "rate")
 TOTAL = terms.TOTAL
 NOT_AVAILABLE = terms.NOT_AVAILABLE
 NOT_APPLICABLE = terms.NOT_APPLICABLE
@@ -226,7 +228,7 @@ class MetricSpec:
     covers: str = ""
 
     def selectors(self) -> list[Selector]:
-        if self.type in ("percent", "ratio"):
+        if self.type in TWO_PART:
             return [s for s in (self.numerator, self.denominator) if s is not None]
         return list(self.of)
 

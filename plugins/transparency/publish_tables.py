@@ -49,13 +49,14 @@ def column_decimals(values: Iterable[float], unit: str) -> int:
 
 
 def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, rule: Rule,
-                 hidden: set[Key], min_range: int) -> set[Key]:
+                 hidden: set[Key], min_range: int, above: frozenset[Key] = frozenset(),
+                 ) -> set[Key]:
     """`hidden` (what suppress_table chose), with one more cell beside each hidden cell that
     knowing how complements are chosen would narrow (suppress.cells_the_choice_reveals): the
     smallest shown member of the lines through it, then the table's complements chosen again
     around them. One pass: the widened page has more hidden cells than the rule alone would
     choose, so a reader cannot replay the rule on it."""
-    revealed = cells_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range)
+    revealed = cells_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range, above)
     lines = lines_of(values, ndims)
     extra = set()
     for cell in sorted(revealed):
@@ -100,6 +101,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
     collapsed: list[str] = []
     hidden: set[Key] = set()
     primary: set[Key] = set()
+    by_rule: set[Key] = set()
     if rule is not None:
         for dim, groups in table.collapse.items():
             for label, olds in groups.items():
@@ -115,15 +117,20 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
             hidden, primary = _suppress_percentages(table, values, symbols, rule)
         else:
             primary = {k for k, v in values.items() if not symbols.get(k) and rule.is_small(v)}
-            hidden = suppress_table(values, symbols, len(table.dims), rule)
-            hidden = _unrevealing(values, symbols, len(table.dims), rule, hidden,
-                                  config.min_feasible_range)
+            above = frozenset(_in_uncollapsed_groups(table, collapsed, set(values)))
+            by_rule = suppress_table(values, symbols, len(table.dims), rule)
+            hidden = _unrevealing(values, symbols, len(table.dims), rule, by_rule,
+                                  config.min_feasible_range, above)
         extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
             # Complements the audit asked for: choose the table's other complements again
-            # with them fixed (a count table), so that one chosen before them and no longer
-            # needed is shown; the line rule keeps every line safe either way.
-            fixed = (primary if table.base is None else hidden) | extra_hidden
+            # with them fixed, so that one chosen before them and no longer needed is shown.
+            # Where the replay widened the rule's page, every cell hidden before stays
+            # hidden: chosen again from the small counts alone, the page could be the rule's
+            # own again (a tie broken the other way) without the widening (a cold review
+            # found "3 [c], 2 [c], 20 [c], 20" shipped that way).
+            widened = table.base is None and hidden != by_rule
+            fixed = (hidden if table.base is not None or widened else primary) | extra_hidden
             hidden = secondary(values, symbols, fixed, lines_of(values, len(table.dims)), rule)
     else:
         # No rule for this table here, but another version of the period hides these cells

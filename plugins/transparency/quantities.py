@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .metrics import MetricResult, Part, percent_change
-from .model import PEOPLE, Figure, Period, Selector
+from .model import PEOPLE, TWO_PART, Figure, Period, Selector
 from .publish_tables import ISSUED, TableResult, part_is_safe
 from .published import (
     Formula,
@@ -70,9 +70,10 @@ def raw_quantities(period: Period, results: dict[str, MetricResult]) -> dict[str
         out[name] = _raw_figure(fig)
     for name, res in results.items():
         spec = res.spec
-        if spec.type in ("percent", "ratio"):
+        if spec.type in TWO_PART:
             assert spec.numerator is not None and spec.denominator is not None
-            source = f"{_describe(period, spec.numerator)} divided by {_describe(period, spec.denominator)}"
+            per = " per 10,000 of " if spec.type == "rate" else " divided by "
+            source = f"{_describe(period, spec.numerator)}{per}{_describe(period, spec.denominator)}"
         else:
             source = " plus ".join(_describe(period, s) for s in spec.of)
         covers = spec.covers or next((period.figures[p.figure].covers for p in res.parts

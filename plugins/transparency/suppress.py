@@ -299,27 +299,31 @@ def _witness_modes(unknown: list[Key], cell: Key, value: float, lowest: float, r
 
 
 def cells_the_choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
-                             rule: Rule, hidden: set[Key], min_range: int) -> set[Key]:
+                             rule: Rule, hidden: set[Key], min_range: int,
+                             above: frozenset[Key] = frozenset()) -> set[Key]:
     """See `_choice_reveals`; the same table asked again (each suppression attempt of a
-    period publishes its tables anew) is answered from a cache."""
+    period publishes its tables anew) is answered from a cache. `above`: cells a reader
+    knows are above the threshold (members of a declared group that was not merged); no
+    witness table may make them small."""
     key = (tuple(sorted((k, None if v != v else v) for k, v in values.items())),
            tuple(sorted((k, v) for k, v in symbols.items() if v)), ndims, rule,
-           frozenset(hidden), min_range)
+           frozenset(hidden), min_range, frozenset(above))
     return set(_choice_reveals_cached(key))
 
 
 @functools.lru_cache(maxsize=4096)
 def _choice_reveals_cached(key: tuple[tuple[tuple[Key, float | None], ...],
                                       tuple[tuple[Key, str], ...], int, Rule,
-                                      frozenset[Key], int]) -> frozenset[Key]:
-    items, symbol_items, ndims, rule, hidden, min_range = key
+                                      frozenset[Key], int, frozenset[Key]]) -> frozenset[Key]:
+    items, symbol_items, ndims, rule, hidden, min_range, above = key
     values = {k: math.nan if v is None else v for k, v in items}
     return frozenset(_choice_reveals(values, dict(symbol_items), ndims, rule, set(hidden),
-                                     min_range))
+                                     min_range, above))
 
 
 def _choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
-                    rule: Rule, hidden: set[Key], min_range: int) -> set[Key]:
+                    rule: Rule, hidden: set[Key], min_range: int,
+                    above: frozenset[Key] = frozenset()) -> set[Key]:
     """Hidden cells a reader who knows this module's rules could narrow to fewer than
     `min_range` values by asking which true tables give the same page: "Section 20 [c],
     Remand [c], Placement order 6" leaves only 5 and 6, since a complement larger than 6
@@ -363,7 +367,11 @@ def _choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: in
                 break
             if value in seen[cell]:
                 continue
+            if cell in above and value <= rule.threshold:
+                continue  # a reader knows it is not small
             for bounds, weights in _witness_modes(unknown, cell, value, lowest, rule, values):
+                bounds = bounds | {k: (max(bounds[k][0], rule.threshold + 1.0), bounds[k][1])
+                                   for k in unknown if k in above and k != cell}
                 tries += 1
                 table = _nearest_table(unknown, equations, bounds, values, weights)
                 if table is None:
