@@ -41,7 +41,7 @@ from .published import (
     round_half_up,
 )
 from .suppress import lines_of
-from .terms import PEOPLE, TOTAL
+from .terms import PEOPLE, QUOTIENT_SCALES, TOTAL
 
 BIG = 10**7  # an upper bound no count of children reaches; keeps every programme bounded
 
@@ -262,10 +262,6 @@ def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]
     return tuple((1.0, (version, kind, name, key)) for kind, name, key in terms)
 
 
-# What a metric's quotient is multiplied by (a rate is per 10,000 of its population).
-FORMULA_SCALES = {"percent": 100.0, "ratio": 1.0, "rate": 10000.0}
-
-
 def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
     ref: Ref = (version, "figure", metric.name, ())
     _value_quantity(model, ref, metric.value, f"{version}: '{metric.name}' ({metric.label})",
@@ -280,7 +276,7 @@ def _add_metric(model: Model, version: str, metric: PublishedMetric) -> None:
     num, den = _terms(version, formula.numerator), _terms(version, formula.denominator)
     model.relations.append(PublishedRelation(
         "ratio", why, value=ref, numerator=num, denominator=den,
-        scale=FORMULA_SCALES.get(formula.kind, 1.0)))
+        scale=QUOTIENT_SCALES.get(formula.kind, 1.0)))
     if formula.subset:
         _add_rest(model, version, Implied(
             f"{metric.name}:rest", f"the rest of '{metric.name}' (denominator less numerator)",

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .model import TOTAL, TWO_PART, MetricSpec, Period, Selector, Table
-from .terms import Unit
+from .terms import QUOTIENT_SCALES, Unit
 
-# What a metric of two selectors multiplies their quotient by, and the unit it is in.
-SCALES = {"percent": 100.0, "ratio": 1.0, "rate": 10000.0}
+# The unit a metric of two selectors is in (terms.QUOTIENT_SCALES: what it multiplies by).
 UNITS_OF: dict[str, Unit] = {"percent": "percent", "ratio": "mean", "rate": "rate_per_10000"}
 
 
@@ -94,7 +93,7 @@ def compute(period: Period, spec: MetricSpec) -> MetricResult:
         den = select(period, spec.denominator)
         value = None
         if num.value is not None and den.value not in (None, 0):
-            value = num.value / den.value * SCALES[spec.type]
+            value = num.value / den.value * QUOTIENT_SCALES[spec.type]
         unit: Unit = UNITS_OF[spec.type]
         # Rates per 10,000 children are whole numbers in the DfE's tables (35, not 35.2).
         decimals = spec.decimals if spec.decimals is not None else (0 if spec.type == "rate" else 1)

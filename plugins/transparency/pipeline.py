@@ -285,10 +285,7 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
             hides = None if period is None else partial(references.hides, period=period)
             # Which references show [c] is part of what the passages are (REF_HIDDEN), so it
             # is part of what they are remembered by.
-            shown_hidden = "" if period is None else ",".join(sorted(
-                name for name, metric in period.values.items() if metric.value.suppressed
-                or (metric.change is not None and metric.change.previous_value is not None
-                    and metric.change.previous_value.suppressed)))
+            shown_hidden = "" if period is None else ",".join(references.hidden_names(period))
             passages += remembered("md", path, text, key + "|" + shown_hidden,
                                    partial(markdown_passages, path, text, config.markdown, key,
                                            hides))

@@ -69,15 +69,15 @@ def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, 
     return secondary(values, symbols, hidden | extra, lines, rule) if extra else hidden
 
 
-def _in_uncollapsed_groups(table: Table, collapsed: list[str], hidden: set[Key]) -> set[Key]:
-    """The hidden cells of the declared `collapse:` groups that were not collapsed: none of
-    their members is small, or the group would have been merged."""
+def _in_uncollapsed_groups(table: Table, collapsed: list[str], keys: set[Key]) -> set[Key]:
+    """Of `keys`, the cells of the declared `collapse:` groups that were not collapsed: none
+    of their members is small, or the group would have been merged."""
     out: set[Key] = set()
     for dim, groups in table.collapse.items():
         index = table.dims.index(dim)
         for label, olds in groups.items():
             if label not in collapsed:
-                out |= {k for k in hidden if k[index] in olds}
+                out |= {k for k in keys if k[index] in olds}
     return out
 
 
@@ -102,6 +102,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
     hidden: set[Key] = set()
     primary: set[Key] = set()
     by_rule: set[Key] = set()
+    above: frozenset[Key] = frozenset()
     if rule is not None:
         for dim, groups in table.collapse.items():
             for label, olds in groups.items():
@@ -111,13 +112,14 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
                                                   force=label in collapse_anyway)
                 if set(values) != before:
                     collapsed.append(label)
+        # Cells of declared groups left unmerged: a reader knows none of them is small.
+        above = frozenset(_in_uncollapsed_groups(table, collapsed, set(values)))
         if table.base is not None:
             # Percentages of a known number of children: suppress on the counts they imply
             # ("0.6% of 331" is 2 children).
             hidden, primary = _suppress_percentages(table, values, symbols, rule)
         else:
             primary = {k for k, v in values.items() if not symbols.get(k) and rule.is_small(v)}
-            above = frozenset(_in_uncollapsed_groups(table, collapsed, set(values)))
             by_rule = suppress_table(values, symbols, len(table.dims), rule)
             hidden = _unrevealing(values, symbols, len(table.dims), rule, by_rule,
                                   config.min_feasible_range, above)
@@ -160,7 +162,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
         partitions=_partitions(table, values) if table.base is not None else (),
         primary_hidden=len(primary & hidden), order=table.order,
         total_computed=table.total == "computed",
-        above_threshold=tuple(sorted(_in_uncollapsed_groups(table, collapsed, hidden))))
+        above_threshold=tuple(sorted(above & hidden)))
     return TableResult(published, hidden, values)
 
 

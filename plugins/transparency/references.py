@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problems
-from .published import SPOKEN, PublishedPeriod, PublishedSite, Value
+from .published import SPOKEN, PublishedMetric, PublishedPeriod, PublishedSite, Value
 
 REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
 CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
@@ -206,11 +206,22 @@ def hides(ref: Reference, period: PublishedPeriod) -> bool:
         return False
     if ref.kind == "value":
         return ref.name not in period.targets and metric.value.suppressed
-    change = metric.change
-    previous = change.previous_value if change is not None else None
     if ref.kind == "previous":
-        return previous is not None and previous.suppressed
-    return metric.value.suppressed or (previous is not None and previous.suppressed)
+        return _previous_hidden(metric)
+    return metric.value.suppressed or _previous_hidden(metric)
+
+
+def _previous_hidden(metric: PublishedMetric) -> bool:
+    change = metric.change
+    return (change is not None and change.previous_value is not None
+            and change.previous_value.suppressed)
+
+
+def hidden_names(period: PublishedPeriod) -> tuple[str, ...]:
+    """The names an inline reference could show as [c] in this period (its value, or its
+    previous value, hidden): what `hides` depends on, sorted."""
+    return tuple(sorted(name for name, metric in period.values.items()
+                        if metric.value.suppressed or _previous_hidden(metric)))
 
 
 def render_inline(ref: Reference, period: PublishedPeriod) -> str:

@@ -12,6 +12,9 @@ from typing import Literal, get_args
 Unit = Literal["count", "percent", "rate_per_10000", "fte", "mean", "days", "weeks"]
 Counts = Literal["children", "records", "staff", "none"]
 MetricType = Literal["value", "sum", "percent", "ratio", "rate"]
+# What a metric of a numerator and a denominator multiplies their quotient by: the metric as
+# computed (metrics.py) and as the disclosure audit reads it (knowledge.py).
+QUOTIENT_SCALES = {"percent": 100.0, "ratio": 1.0, "rate": 10000.0}
 UNITS: tuple[Unit, ...] = get_args(Unit)
 COUNTS: tuple[Counts, ...] = get_args(Counts)
 # What small-number suppression protects: counts of children, and of records about a child.
