@@ -770,3 +770,14 @@ def test_next_update_and_the_source_file_are_read(tmp_path):
     found = check(yaml_passages(path, read_yaml(path), path.read_text()), SENSITIVE)
     assert [(p.line, p.field) for p in found.problems.items] == [
         (1, "next_update"), (3, "file"), (4, "url"), (7, "years")]
+
+
+def test_a_label_repeated_on_many_rows_is_logged_once_per_file(tmp_path):
+    # A two-way table repeats each age band on every row of the other dimension; the
+    # disclosure log lists each label and reason once per file (it listed them per row after
+    # each passage's findings were remembered on their own for the preview).
+    path = tmp_path / "t.csv"
+    path.write_text("age,gender,value\nUnder 1,Female,10\n1 to 4,Female,20\nUnder 1,Male,11\n"
+                    "1 to 4,Male,21\n", encoding="utf-8")
+    log = check(csv_passages(path, path.read_text()), SENSITIVE).log
+    assert sorted(e.text for e in log) == ["1 to 4", "Under 1"], log

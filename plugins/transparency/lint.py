@@ -535,7 +535,11 @@ def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, .
             found = (tuple(alone.problems.items), tuple(alone.log))
         used[key] = found
         lint.problems.items.extend(found[0])
-        lint.log.extend(found[1])
+        for entry in found[1]:
+            if passage.label:
+                _log_once(lint, entry)  # a label repeats on many rows: once per file
+            else:
+                lint.log.append(entry)
     _CHECKED = used
     return lint
 
