@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency.publish_tables import _unrevealing
+from transparency import model
+from transparency.replay import CHECKS, Procedure, cells_the_choice_reveals, rule_page
 from transparency.suppress import (
+    Key,
     Line,
     Rule,
-    cells_the_choice_reveals,
     collapse_groups,
     derived_is_disclosive,
     lines_of,
@@ -372,27 +373,82 @@ def test_a_choice_of_complement_a_reader_can_invert_is_found():
     rule = Rule(5)
     hidden = suppress_table(values, {}, 1, rule)
     assert hidden == {("Remand",), ("Section 20",)} or hidden == {("Remand",), ("Placement order",)}
-    assert cells_the_choice_reveals(values, {}, 1, rule, hidden, 3) == hidden
+    assert cells_the_choice_reveals(values, {}, hidden, Procedure(1, rule, 3)) == hidden
     # With a larger gap to the next cell, many splits give the same page.
     roomy = {**values, ("Section 20",): 30.0, ("Placement order",): 40.0, ("Total",): 235.0}
-    assert not cells_the_choice_reveals(roomy, {}, 1, rule, suppress_table(roomy, {}, 1, rule), 3)
+    assert not cells_the_choice_reveals(roomy, {}, suppress_table(roomy, {}, 1, rule),
+                                        Procedure(1, rule, 3))
 
 
 def test_a_choice_among_three_hidden_cells_is_inverted_too():
     # 3 and 2 are small and add to 5, so a complement is needed: one of the two 20s. A reader
     # knows the complement is no larger than the 20 left shown and the two small counts add
     # to at most 5, so the complement is 20 exactly (issue 10: lines with three hidden
-    # cells were not inverted). The table step then hides the other 20 too.
+    # cells were not inverted). The table is withheld: every number of it hidden.
     values = {("A",): 3.0, ("B",): 2.0, ("C",): 20.0, ("D",): 20.0, ("Total",): 45.0}
     rule = Rule(5)
     hidden = suppress_table(values, {}, 1, rule)
     complement = next(iter(hidden - {("A",), ("B",)}))
     assert len(hidden) == 3
-    assert cells_the_choice_reveals(values, {}, 1, rule, hidden, 3) == {complement}
-    widened = _unrevealing(values, {}, 1, rule, hidden, 3)
-    assert widened == {("A",), ("B",), ("C",), ("D",)}
-    assert all(len([k for k in line.members if k in widened]) != 1
-               for line in lines_of(values, 1))
+    assert cells_the_choice_reveals(values, {}, hidden, Procedure(1, rule, 3)) == {complement}
+    assert rule_page(values, {}, Procedure(1, rule, 3, checks=1)) == set(values)
+
+
+def _replayed_by_enumeration(cells: list[int], procedure: Procedure) -> dict[Key, list[int]]:
+    """A reader's replay of one line, by brute force: every split of the hidden cells' sum
+    (the total is shown) published by `rule_page`; the hidden cells left with fewer than 3
+    values among the splits that give the page published, with those values."""
+    values = {(chr(65 + i),): float(v) for i, v in enumerate(cells)}
+    values[(T,)] = float(sum(cells))
+    hidden = rule_page(values, {}, procedure)
+    if (T,) in hidden:
+        return {}  # withheld, or the total hidden: no sum to replay against
+    unknown = sorted(hidden)
+    lowest = 0 if procedure.rule.hide_zero else 1
+    seen: dict[Key, set[int]] = {k: set() for k in unknown}
+    left = int(sum(values[k] for k in unknown))
+    for head in itertools.product(range(lowest, left + 1), repeat=len(unknown) - 1):
+        split = [*head, left - sum(head)]
+        if split[-1] < lowest:
+            continue
+        if rule_page({**values, **{k: float(v) for k, v in zip(unknown, split, strict=True)}},
+                     {}, procedure) == hidden:
+            for key, value in zip(unknown, split, strict=True):
+                seen[key].add(value)
+    return {k: sorted(v) for k, v in seen.items() if len(v) < 3}
+
+
+def test_a_page_a_reader_replays_with_its_checks_gives_nothing_away():
+    # A red team replayed the widening step this engine once took (hide the smallest shown
+    # cell beside a narrowed one): Foster care 6, Connected person 6, Residential 5 as three
+    # [c] beside 20, 9 and a Total of 46 were each 5 or 6, and widening again did not help.
+    # The rule now publishes the line rule's choice only where replaying the rule, its own
+    # checks included, leaves every hidden cell 3 values; else the table is withheld.
+    rule = Rule(5)
+    missing = [6, 6, 5, 20, 9]
+    assert _replayed_by_enumeration(missing, Procedure(1, rule, 3, checks=CHECKS)) == {}
+    values = {(chr(65 + i),): float(v) for i, v in enumerate(missing)} | {(T,): 46.0}
+    assert rule_page(values, {}, Procedure(1, rule, 3, checks=CHECKS)) == set(values)
+    # Without the check, the line rule's own page is what the red team inverted.
+    assert _replayed_by_enumeration(missing, Procedure(1, rule, 3, checks=0)) == {
+        ("B",): [5, 6], ("C",): [5, 6]}
+
+
+def test_no_page_the_rule_publishes_is_inverted_by_a_reader_who_replays_it():
+    # Property: on random lines, the page published leaves every hidden cell at least 3
+    # values among all the tables a reader who replays the whole rule cannot tell from it.
+    import random
+
+    chance = random.Random(23)
+    tried = 0
+    while tried < 12:
+        rule = chance.choice([Rule(5), Rule(3)])
+        cells = [chance.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 20])
+                 for _ in range(chance.randint(3, 4))]
+        if not any(rule.is_small(v) for v in cells) or sum(cells) > 40:
+            continue
+        tried += 1
+        assert _replayed_by_enumeration(cells, Procedure(1, rule, 3, checks=CHECKS)) == {}, cells
 
 
 def _choice_by_enumeration(values, hidden, rule):
@@ -437,7 +493,7 @@ def test_the_choice_check_misses_nothing_enumeration_finds():
                 or all(rule.is_small(values[k]) for k in hidden):
             continue
         truth = _choice_by_enumeration(values, hidden, rule)
-        assert truth <= cells_the_choice_reveals(values, {}, 1, rule, hidden, 3), (cells, rule)
+        assert truth <= cells_the_choice_reveals(values, {}, hidden, Procedure(1, rule, 3)), (cells, rule)
         narrowed += bool(truth)
     assert narrowed >= 5, "the sample must hold tables a reader can narrow"
 
@@ -445,7 +501,8 @@ def test_the_choice_check_misses_nothing_enumeration_finds():
 def test_a_replay_knows_an_unmerged_group_is_not_small():
     # A cold review: with "Remand or other: [Remand, Other]" declared and not merged, a
     # reader knows Remand is above 5; picked as the complement beside Other 7, with Section
-    # 20 (3) and Remand adding to 9, it was 6 exactly. The replay now knows it, and widens.
+    # 20 (3) and Remand adding to 9, it was 6 exactly. The replay now knows it, and the
+    # table is withheld.
     from factories import CONFIG
     from support import make_table
     from transparency.publish_tables import publish_table
@@ -454,20 +511,58 @@ def test_a_replay_knows_an_unmerged_group_is_not_small():
                                             ("Care order",): 40, (T,): 56},
                        collapse={"legal": {"Remand or other": ["Remand", "Other"]}})
     result = publish_table(table, CONFIG)
-    assert result.hidden == {("Section 20",), ("Remand",), ("Other",)}
+    assert result.hidden == set(result.values)
     assert set(result.published.above_threshold) == {("Remand",), ("Other",)}
 
 
-def test_complements_the_audit_asks_for_keep_the_replays_widening():
+def test_complements_the_audit_asks_for_keep_a_withheld_table_withheld():
     # A cold review: asked to hide one more cell, the table chose its complements again from
     # the small counts alone and shipped "3 [c], 2 [c], 20 [c], 20", the rule's own page,
     # which a reader replays (the complement is 20 exactly). What was hidden stays hidden.
     from factories import CONFIG
     from support import make_table
-    from transparency.publish_tables import publish_table
+    from transparency.publish_tables import publish_table, table_cells
 
     table = make_table("t", ["a"], {("A",): 3, ("B",): 2, ("C",): 20, ("D",): 20, ("E",): 50,
                                     (T,): 95})
     alone = publish_table(table, CONFIG).hidden
-    assert alone == {("A",), ("B",), ("C",), ("D",)}
+    assert alone == set(table_cells(table)[0])
     assert publish_table(table, CONFIG, {("A",)}).hidden >= alone
+
+
+def test_a_percentage_tables_choice_is_replayed_on_the_counts_it_implies():
+    # Red team 6: challenges resolved by the social worker 58.5%, team manager 14.6%,
+    # service manager [c], escalated [c] of 41 (24, 6, 6, 5): the hidden two add to 11, so one
+    # is small and the complement no larger than the team manager's 6: each 5 or 6. A reader
+    # who replays the rule on every split of the 11 must be left 3 values for each, or the
+    # table withheld.
+    import dataclasses
+
+    from factories import CONFIG
+    from support import make_table
+    from transparency.publish_tables import publish_table
+
+    def outcomes(counts: list[int]) -> model.Table:
+        table = make_table("challenges", ["outcome"],
+                           {(label,): round(100 * c / 41, 1)
+                            for label, c in zip(labels, counts, strict=True)},
+                           unit="percent", counts="records")
+        return dataclasses.replace(table, base=41.0)
+
+    labels = ["Social worker", "Team manager", "Service manager", "Escalated"]
+    truth = [24, 6, 6, 5]
+    hidden = publish_table(outcomes(truth), CONFIG).hidden
+    assert {("Service manager",), ("Escalated",)} <= hidden
+    # Splits of the 41 near the truth (enough: a value proved possible among some of the
+    # tables a reader cannot tell apart is possible), published as the rule would.
+    seen: dict[Key, set[int]] = {k: set() for k in hidden}
+    for social, team, service in itertools.product(range(22, 27), range(3, 10), range(3, 10)):
+        counts = [social, team, service, 41 - social - team - service]
+        if counts[3] < 0 or any(counts[i] != truth[i] for i in range(4)
+                                if (labels[i],) not in hidden):
+            continue
+        if publish_table(outcomes(counts), CONFIG).hidden == hidden:
+            for label, count in zip(labels, counts, strict=True):
+                if (label,) in hidden:
+                    seen[(label,)].add(count)
+    assert all(len(values) >= 3 for values in seen.values()), seen

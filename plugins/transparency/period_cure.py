@@ -271,7 +271,7 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
         hidden = with_derived(extra_metrics | {n for n, r in raws.items()
                                                 if is_disclosive(r, config, tables, ndims)},
                                raws)
-        return Suppressed(raws, hidden, tables, audit_period(
+        return Suppressed(raws, hidden, tables, replay_findings(period.key, tables) + audit_period(
             build_period(period, raws, hidden, tables, {}, site, relations),
             config.min_feasible_range,
             (config.suppression_threshold, config.sensitive_threshold)))
@@ -304,6 +304,23 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
     # Give up: return what we have with its findings; the pipeline reports them and the
     # build stops.
     return Suppressed(raws, hidden, tables, findings)
+
+
+def replay_findings(key: str, tables: dict[str, TableResult]) -> list[Finding]:
+    """A problem for each withheld table whose hidden cells a reader who replays the rule
+    could still narrow against a sum printed elsewhere: nothing more of the table can be
+    hidden, so the build stops (fail closed) and says how to settle it."""
+    out = []
+    for name, result in sorted(tables.items()):
+        if result.narrowed:
+            cells = "; ".join(", ".join(k) for k in sorted(result.narrowed))
+            out.append(Finding(key, name, (), 0, 0, "undeclared", through=(
+                f"table '{name}' is withheld, as a reader who repeats the suppression rule "
+                f"could narrow its hidden cells ({cells}), and its sum, printed elsewhere "
+                "(a figure equal to its total, or the base its percentages add up to), still "
+                "lets them: merge its small categories with `collapse:` "
+                "(docs/data-format.md), or leave out the figure that equals its total",)))
+    return out
 
 
 def in_words(ref: Ref) -> str:
@@ -342,6 +359,12 @@ def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]
         if len(versions) == 1 or (union == forced and union_metrics == forced_metrics
                                   and groups == collapsed):
             if reasons is not None:
+                found += [f"{period.key}: table '{name}' withheld (every number hidden), as a "
+                          "reader who repeats the suppression rule could work out a hidden "
+                          "cell from the ones it would show; merging its small categories "
+                          "(`collapse:`) may let it be shown"
+                          for name, result in sorted(results[0].tables.items())
+                          if result.withheld]
                 reasons[:] = list(dict.fromkeys(found))
             return results[0], results[1:]
         forced, forced_metrics, collapsed = union, union_metrics, groups

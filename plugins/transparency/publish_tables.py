@@ -6,22 +6,14 @@ the raw model and returns `published.PublishedTable`s."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .metrics import Part
 from .model import TOTAL, Table
 from .published import Issuer, PublishedTable, Value
+from .replay import CHECKS, Procedure, cells_the_choice_reveals, rule_page
 from .settings import Config
-from .suppress import (
-    Key,
-    Rule,
-    cells_the_choice_reveals,
-    collapse_groups,
-    lines_of,
-    rule_for,
-    secondary,
-    suppress_table,
-)
+from .suppress import Key, collapse_groups, lines_of, rule_for, secondary
 
 
 def table_cells(table: Table) -> tuple[dict[Key, float], dict[Key, str]]:
@@ -38,6 +30,11 @@ class TableResult:
     published: PublishedTable
     hidden: set[Key]
     values: dict[Key, float]
+    # Withheld: the line rule's choice could be replayed, so every number is hidden.
+    withheld: bool = False
+    # Of a withheld table, cells still narrowed against a sum printed elsewhere: the build
+    # stops (period_cure.replay_findings).
+    narrowed: frozenset[Key] = frozenset()
 
 
 def column_decimals(values: Iterable[float], unit: str) -> int:
@@ -48,25 +45,19 @@ def column_decimals(values: Iterable[float], unit: str) -> int:
     return max((len(f"{v:g}".partition(".")[2]) for v in values if v == v), default=0)
 
 
-def _unrevealing(values: dict[Key, float], symbols: dict[Key, str], ndims: int, rule: Rule,
-                 hidden: set[Key], min_range: int, above: frozenset[Key] = frozenset(),
-                 ) -> set[Key]:
-    """`hidden` (what suppress_table chose), with one more cell beside each hidden cell that
-    knowing how complements are chosen would narrow (suppress.cells_the_choice_reveals): the
-    smallest shown member of the lines through it, then the table's complements chosen again
-    around them. One pass: the widened page has more hidden cells than the rule alone would
-    choose, so a reader cannot replay the rule on it."""
-    revealed = cells_the_choice_reveals(values, symbols, ndims, rule, hidden, min_range, above)
-    lines = lines_of(values, ndims)
-    extra = set()
-    for cell in sorted(revealed):
-        shown = sorted((k for line in lines if cell in line.members and line.total is not None
-                        for k in line.members
-                        if k not in hidden and not symbols.get(k) and values[k] > 0),
-                       key=lambda k: (values[k], k))
-        if shown:
-            extra.add(shown[0])
-    return secondary(values, symbols, hidden | extra, lines, rule) if extra else hidden
+def _replayed(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure,
+              ) -> tuple[set[Key], set[Key], bool, set[Key]]:
+    """The cells the rule hides (`replay.rule_page`: the line rule's choice, or the whole
+    table where a reader who replays the choice could narrow a cell); of them, those hidden
+    for being small; whether the table is withheld for that reason; and, of a withheld table
+    whose sum is printed elsewhere (a figure equal to its total, the base its shares add up
+    to), the cells a reader who replays the rule could still narrow against that sum."""
+    primary = procedure.primary(values, symbols)
+    hidden = rule_page(values, symbols, procedure)
+    withheld = hidden != procedure.choice(values, symbols)
+    narrowed = (cells_the_choice_reveals(values, symbols, hidden, procedure)
+                if withheld and procedure.sums & set(values) else set())
+    return hidden, primary, withheld, narrowed
 
 
 def _in_uncollapsed_groups(table: Table, collapsed: list[str], keys: set[Key]) -> set[Key]:
@@ -101,7 +92,8 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
     collapsed: list[str] = []
     hidden: set[Key] = set()
     primary: set[Key] = set()
-    by_rule: set[Key] = set()
+    withheld = False
+    narrowed: set[Key] = set()
     above: frozenset[Key] = frozenset()
     if rule is not None:
         for dim, groups in table.collapse.items():
@@ -114,25 +106,26 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
                     collapsed.append(label)
         # Cells of declared groups left unmerged: a reader knows none of them is small.
         above = frozenset(_in_uncollapsed_groups(table, collapsed, set(values)))
+        procedure = Procedure(len(table.dims), rule, config.min_feasible_range, above, CHECKS,
+                              sums=frozenset(synthetic))
         if table.base is not None:
             # Percentages of a known number of children: suppress on the counts they imply
-            # ("0.6% of 331" is 2 children).
-            hidden, primary = _suppress_percentages(table, values, symbols, rule)
+            # ("0.6% of 331" is 2 children), and replay the choice on them too.
+            implied, synthetic_totals, procedure = _implied_counts(table, values, symbols,
+                                                                   procedure)
+            hidden, primary, withheld, narrowed = _replayed(implied, symbols, procedure)
+            hidden -= synthetic_totals
+            primary -= synthetic_totals
         else:
-            primary = {k for k, v in values.items() if not symbols.get(k) and rule.is_small(v)}
-            by_rule = suppress_table(values, symbols, len(table.dims), rule)
-            hidden = _unrevealing(values, symbols, len(table.dims), rule, by_rule,
-                                  config.min_feasible_range, above)
+            hidden, primary, withheld, narrowed = _replayed(values, symbols, procedure)
         extra_hidden = {k for k in extra_hidden or () if k in values}
         if extra_hidden:
             # Complements the audit asked for: choose the table's other complements again
             # with them fixed, so that one chosen before them and no longer needed is shown.
-            # Where the replay widened the rule's page, every cell hidden before stays
-            # hidden: chosen again from the small counts alone, the page could be the rule's
-            # own again (a tie broken the other way) without the widening (a cold review
-            # found "3 [c], 2 [c], 20 [c], 20" shipped that way).
-            widened = table.base is None and hidden != by_rule
-            fixed = (hidden if table.base is not None or widened else primary) | extra_hidden
+            # A withheld table stays withheld: chosen again from the small counts alone, the
+            # page could be the rule's own again (a cold review found "3 [c], 2 [c], 20 [c],
+            # 20" shipped that way).
+            fixed = (hidden if table.base is not None or withheld else primary) | extra_hidden
             hidden = secondary(values, symbols, fixed, lines_of(values, len(table.dims)), rule)
     else:
         # No rule for this table here, but another version of the period hides these cells
@@ -163,7 +156,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
         primary_hidden=len(primary & hidden), order=table.order,
         total_computed=table.total == "computed",
         above_threshold=tuple(sorted(above & hidden)))
-    return TableResult(published, hidden, values)
+    return TableResult(published, hidden, values, withheld, frozenset(narrowed - synthetic))
 
 
 def _interior_lines(keys: Iterable[Key], dim: int) -> dict[Key, list[Key]]:
@@ -193,47 +186,41 @@ def _partitions(table: Table, values: dict[Key, float]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _suppress_percentages(table: Table, values: dict[Key, float], symbols: dict[Key, str],
-                          rule: Rule) -> tuple[set[Key], set[Key]]:
-    """Suppress a percentage table on the counts it implies ("0.6% of 331" is 2 children);
-    returns the hidden cells and, of them, those hidden for being small (primary).
+def _implied_counts(table: Table, values: dict[Key, float], symbols: dict[Key, str],
+                    procedure: Procedure) -> tuple[dict[Key, float], set[Key], Procedure]:
+    """The counts a percentage table implies ("0.6% of 331" is 2 children), the totals its
+    shares imply (keys added), and the procedure that chooses its hidden cells on them.
 
     Where a line's percentages add up to 100 (allowing for rounding), the 100% is an implicit
-    total a reader can subtract from, so it takes part in secondary suppression."""
+    total a reader can subtract from, so it takes part in secondary suppression. A reader is
+    taken to know each shown count exactly (the printed share of a small base pins it; of a
+    large one it is a little wider, and so this errs towards hiding)."""
     implied: dict[Key, float] = {}
-    primary: set[Key] = set()
+    bases: dict[Key, float] = {}
+    printed: list[tuple[Key, float, float]] = []
     for key, value in values.items():
         base = table.base_for(key)
+        bases[key] = base or 0.0
         if value != value:
             implied[key] = value
-            continue
-        if not base:
-            # An unknown base cannot be checked: the cell is treated as small, so it is hidden.
-            implied[key] = 1.0
-            primary.add(key)
-            continue
-        implied[key] = round(value * base / 100)
-        # A printed percentage is rounded: "1.7% of 331" is anything from 5.46 to 5.79
-        # children, so the smallest count it could stand for decides. "95% of 100" reveals the
-        # 5 who were not: the difference counts too.
-        half = 0.5 if float(value).is_integer() else 0.05
-        low = max(0.0, (value - half) * base / 100)
-        rest_low = max(0.0, base - (value + half) * base / 100)
-        limit = rule.threshold + 0.5
-        if (value > 0 and low < limit) or (TOTAL not in key and value < 100 and rest_low < limit):
-            primary.add(key)
+        elif not base:
+            implied[key] = 1.0  # an unknown base cannot be checked: hidden as small
+        else:
+            implied[key] = float(round(value * base / 100))
+            printed.append((key, implied[key], value))
     synthetic: set[Key] = set()
     for dim in range(len(table.dims)):
         # Along every dimension, not only the last: shares of 40 children by age group add up
         # to 100% down a column as well as along a row.
         for rest, members in _interior_lines(values, dim).items():
             total_key = (*rest[:dim], TOTAL, *rest[dim:])
-            printed = [values[k] for k in members if not symbols.get(k)]
-            if total_key not in values and len(printed) == len(members) and _adds_to_whole(printed):
+            shares = [values[k] for k in members if not symbols.get(k)]
+            if total_key not in values and len(shares) == len(members) and _adds_to_whole(shares):
                 implied[total_key] = float(sum(implied[k] for k in members))
                 synthetic.add(total_key)
-    hidden = secondary(implied, symbols, primary, lines_of(implied, len(table.dims)), rule)
-    return hidden - synthetic, primary - synthetic
+    return implied, synthetic, replace(
+        procedure, sums=procedure.sums | synthetic, shares_of=tuple(sorted(bases.items())),
+        decimals=column_decimals(values.values(), table.unit), printed=tuple(sorted(printed)))
 
 
 def part_is_safe(part: Part, tables: dict[str, TableResult], ndims: dict[str, int]) -> bool:

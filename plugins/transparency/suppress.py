@@ -5,7 +5,6 @@ Pure functions over plain dicts; `publish.py` applies them at the single choke p
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,181 +208,13 @@ def derived_is_disclosive(parts: Iterable[float | None], rule: Rule) -> bool:
     return any(p is not None and rule.is_small(abs(p)) for p in parts)
 
 
-WITNESS_TRIES = 24  # tables tried per hidden cell before it is taken as narrowed
-NEAR_VALUES = 4  # values either side of the truth tried, besides every small value
-
-
-def _lines_as_equations(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
-                        unknown: set[Key]) -> list[tuple[dict[Key, float], float]]:
-    """Each line with a total that a reader can add up, as (coefficients of the unknown cells,
-    the sum of its shown cells moved to the other side): members − total = 0."""
-    out = []
-    for line in lines_of(values, ndims):
-        if line.total is None:
-            continue
-        terms = [(k, 1.0) for k in line.members] + [(line.total, -1.0)]
-        if any(symbols.get(k) or values[k] != values[k] for k, _ in terms if k not in unknown):
-            continue  # a symbol or a missing number: the line gives no equation
-        coefficients: dict[Key, float] = {}
-        rest = 0.0
-        for key, sign in terms:
-            if key in unknown:
-                coefficients[key] = coefficients.get(key, 0.0) + sign
-            else:
-                rest -= sign * values[key]
-        if coefficients:
-            out.append((coefficients, rest))
-    return out
-
-
-def _nearest_table(unknown: list[Key], equations: list[tuple[dict[Key, float], float]],
-                   bounds: dict[Key, tuple[float, float]], true: dict[Key, float],
-                   weights: dict[Key, float] | None) -> dict[Key, float] | None:
-    """Whole numbers for the hidden cells within `bounds` that agree with every equation and
-    are as near the true ones as can be: by weighted total distance, or with `weights` None
-    by the largest distance of any cell not fixed by its bounds (the difference spread over
-    the others). None when there are none."""
-    import highspy
-    import numpy as np
-
-    from .solver import new_highs
-
-    n = len(unknown)
-    column = {k: i for i, k in enumerate(unknown)}
-    h = new_highs()
-    # x (the cells), d (their distance from the truth: d >= x - t, d >= t - x), and the
-    # largest distance of a free cell.
-    lower = np.array([bounds[k][0] for k in unknown] + [0.0] * (n + 1))
-    upper = np.array([bounds[k][1] for k in unknown] + [highspy.kHighsInf] * (n + 1))
-    h.addVars(2 * n + 1, lower, upper)
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * n))
-    if weights is None:
-        h.changeColCost(2 * n, 1.0)
-    for i, k in enumerate(unknown):
-        h.changeColCost(n + i, 0.01 if weights is None else weights.get(k, 1.0))
-        pair = np.array([i, n + i], dtype=np.int32)
-        h.addRow(-highspy.kHighsInf, true[k], 2, pair, np.array([1.0, -1.0]))
-        h.addRow(true[k], highspy.kHighsInf, 2, pair, np.array([1.0, 1.0]))
-        if weights is None and bounds[k][0] != bounds[k][1]:
-            h.addRow(-highspy.kHighsInf, 0.0, 2, np.array([n + i, 2 * n], dtype=np.int32),
-                     np.array([1.0, -1.0]))
-    for coefficients, rest in equations:
-        idx = np.array([column[k] for k in coefficients], dtype=np.int32)
-        h.addRow(rest, rest, len(idx), idx, np.array(list(coefficients.values())))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    solution = h.getSolution().col_value
-    return {k: float(round(solution[i])) for i, k in enumerate(unknown)}
-
-
-def _witness_modes(unknown: list[Key], cell: Key, value: float, lowest: float, rule: Rule,
-                   values: dict[Key, float]) -> list[tuple[dict[Key, tuple[float, float]],
-                                                         dict[Key, float] | None]]:
-    """The ways a table giving `cell` the value `value` is sought, most likely first: every
-    other hidden cell keeping its part (a small count stays small, a complement large) with
-    the difference spread; the complements kept as they are and the difference spread over
-    the small counts; the difference spread freely; made up by one other cell."""
-    free = {k: (lowest, math.inf) for k in unknown} | {cell: (value, value)}
-    roles = {k: ((lowest, float(rule.threshold)) if rule.is_small(values[k])
-                 else (rule.threshold + 1.0, math.inf)) for k in unknown} | {cell: (value, value)}
-    kept = roles | {k: (values[k], values[k]) for k in unknown
-                    if k != cell and not rule.is_small(values[k])}
-    helper = next((k for k in unknown if k != cell), None)
-    modes: list[tuple[dict[Key, tuple[float, float]], dict[Key, float] | None]] = [
-        (roles, None), (kept, None), (free, None)]
-    if helper is not None:
-        modes.append((free, {k: (1.0 if k == helper else 10.0) for k in unknown}))
-    return modes
-
-
-def cells_the_choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
-                             rule: Rule, hidden: set[Key], min_range: int,
-                             above: frozenset[Key] = frozenset()) -> set[Key]:
-    """See `_choice_reveals`; the same table asked again (each suppression attempt of a
-    period publishes its tables anew) is answered from a cache. `above`: cells a reader
-    knows are above the threshold (members of a declared group that was not merged); no
-    witness table may make them small."""
-    key = (tuple(sorted((k, None if v != v else v) for k, v in values.items())),
-           tuple(sorted((k, v) for k, v in symbols.items() if v)), ndims, rule,
-           frozenset(hidden), min_range, frozenset(above))
-    return set(_choice_reveals_cached(key))
-
-
-@functools.lru_cache(maxsize=4096)
-def _choice_reveals_cached(key: tuple[tuple[tuple[Key, float | None], ...],
-                                      tuple[tuple[Key, str], ...], int, Rule,
-                                      frozenset[Key], int, frozenset[Key]]) -> frozenset[Key]:
-    items, symbol_items, ndims, rule, hidden, min_range, above = key
-    values = {k: math.nan if v is None else v for k, v in items}
-    return frozenset(_choice_reveals(values, dict(symbol_items), ndims, rule, set(hidden),
-                                     min_range, above))
-
-
-def _choice_reveals(values: dict[Key, float], symbols: dict[Key, str], ndims: int,
-                    rule: Rule, hidden: set[Key], min_range: int,
-                    above: frozenset[Key] = frozenset()) -> set[Key]:
-    """Hidden cells a reader who knows this module's rules could narrow to fewer than
-    `min_range` values by asking which true tables give the same page: "Section 20 [c],
-    Remand [c], Placement order 6" leaves only 5 and 6, since a complement larger than 6
-    would have been the 6 instead (a red-team finding).
-
-    For each hidden cell, tables are sought (by integer programming, nearest the truth) that
-    agree with every shown cell and total, give the cell another value, and that
-    `suppress_table` hides exactly the same cells of: each is a page a reader cannot tell
-    from this one, and proves the value possible. Every small value and values near the
-    truth are tried, nearest first, each in the ways `_witness_modes` lists, up to
-    WITNESS_TRIES tables per cell; a table found for one cell proves the values of all. A
-    cell for which fewer than `min_range` values are proved is returned (fail closed: what
-    is not proved possible is taken as ruled out). Cells in no line with a total are skipped
-    (the page does not bound them). Only for a table hidden by these rules alone; `hidden`
-    must be what `suppress_table` gives for `values`."""
-    if all(not symbols.get(k) and rule.is_small(values[k]) and TOTAL not in k for k in hidden):
-        # No complement was chosen: the page says only that each hidden cell is small, which
-        # the audit's readings of [c] already assume; there is no choice to invert. (The
-        # readings never take a margin for small, so a hidden small margin is replayed: a red
-        # team's two hidden column totals of 10 were 5 and 5.)
-        return set()
-    unknown = sorted(k for k in hidden if not symbols.get(k) and values[k] == values[k])
-    equations = _lines_as_equations(values, symbols, ndims, set(unknown))
-    bound = {k for coefficients, _ in equations for k in coefficients}
-    lowest = 0.0 if rule.hide_zero else 1.0
-    seen: dict[Key, set[float]] = {k: {values[k]} for k in unknown}
-    tried: set[tuple[float, ...]] = set()
-    revealed: set[Key] = set()
-    for cell in unknown:
-        if cell not in bound:
-            continue
-        # Values near the truth, and every small value (a complement may read as a small
-        # count, and a small count as another), nearest first.
-        near = {values[cell] + d for d in range(-NEAR_VALUES, NEAR_VALUES + 1)}
-        small = {float(v) for v in range(int(lowest), rule.threshold + 1)}
-        candidates = sorted((v for v in near | small if v >= lowest and v != values[cell]),
-                            key=lambda v: (abs(v - values[cell]), v))
-        tries = 0
-        for value in candidates:
-            if len(seen[cell]) >= min_range or tries >= WITNESS_TRIES:
-                break
-            if value in seen[cell]:
-                continue
-            if cell in above and value <= rule.threshold:
-                continue  # a reader knows it is not small
-            for bounds, weights in _witness_modes(unknown, cell, value, lowest, rule, values):
-                bounds = bounds | {k: (max(bounds[k][0], rule.threshold + 1.0), bounds[k][1])
-                                   for k in unknown if k in above and k != cell}
-                tries += 1
-                table = _nearest_table(unknown, equations, bounds, values, weights)
-                if table is None:
-                    continue
-                key = tuple(table[k] for k in unknown)
-                if key in tried:
-                    continue
-                tried.add(key)
-                if suppress_table({**values, **table}, symbols, ndims, rule) == hidden:
-                    for k in unknown:
-                        seen[k].add(table[k])
-                    break
-        if len(seen[cell]) < min_range:
-            revealed.add(cell)
-    return revealed
+def percent_is_primary(value: float, base: float, key: tuple[str, ...], rule: Rule) -> bool:
+    """A printed percentage `value` of `base` children (or records) is hidden for being small:
+    the smallest count it could stand for is small ("1.7% of 331" is anything from 5.46 to
+    5.79), or, below 100% and outside a total, the smallest count of the rest of the base
+    ("95% of 100" reveals the 5 who were not)."""
+    half = 0.5 if float(value).is_integer() else 0.05
+    low = max(0.0, (value - half) * base / 100)
+    rest_low = max(0.0, base - (value + half) * base / 100)
+    limit = rule.threshold + 0.5
+    return (value > 0 and low < limit) or (TOTAL not in key and value < 100 and rest_low < limit)
