@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 
 from support import config, load_data, write_narrative, write_period
 from transparency import pipeline
-from transparency.lint import (
-    Knowns,
-    check,
-    disclosure_log_summary,
-    lint_file,
-    placeholder_lines,
-    write_disclosure_log,
-)
+from transparency.lint import Knowns, check, lint_file, placeholder_lines
+from transparency.lint_findings import disclosure_log_summary, write_disclosure_log
 from transparency.numbers import ALLOWANCES, UNITS_WORDS, allowances, mentions
 from transparency.problems import Problems
 from transparency.reader_text import (

@@ -16,7 +16,7 @@ from .ees_downloads import data_csv, meta_csv, plan
 from .ees_downloads import resources as ees_resources
 from .knowledge import reader_model
 from .knowledge_model import BIG, Model
-from .lint import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
+from .lint_findings import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
 from .published import (
     SYMBOLS,
     PublishedPeriod,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import keep_only, write_atomic
-from .lint import Lint
+from .lint_findings import Lint
 from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
