@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "plugins" / "transparency"
 # Everything that turns the published site into what readers get, and the audit that reads
 # it as an attacker would.
 READERS_OF_THE_PUBLISHED_SITE = (
-    "tables", "charts", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
+    "tables", "charts", "trend_table", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
     "references",
     "trends", "templating", "output_audit", "linkcheck", "knowledge", "knowledge_model",
     "knowledge_period", "knowledge_populations", "audit", "published",

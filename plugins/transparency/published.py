@@ -143,7 +143,7 @@ class PublishedTable:
     population: str | None = None
     # The table's sum where a published figure gives it away although no Total row is shown.
     known_total: float | None = None
-    # A metric followed through a report's periods (charts.trend_table), not a source table.
+    # A metric followed through a report's periods (trend_table.py), not a source table.
     trend: bool = False
     # Percentages of how many, per cell (None where unknown): what the audit turns the
     # percentages back into counts with.
@@ -151,7 +151,7 @@ class PublishedTable:
     # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
     # one base. Structure only; the audit reads each such line as a hidden total.
     partitions: tuple[int, ...] = ()
-    # A trend's target, drawn on its chart (charts.trend_table).
+    # A trend's target, drawn on its chart (trend_table.py).
     target: PublishedTarget | None = None
     # A trend's time axis: each category's date (a snapshot's day, a period's last day, the
     # middle of a gap), so the chart draws time to scale.
