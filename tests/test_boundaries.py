@@ -13,7 +13,7 @@ READERS_OF_THE_PUBLISHED_SITE = (
     "tables", "charts", "trend_table", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
     "references",
     "trends", "templating", "output_audit", "linkcheck", "knowledge", "knowledge_model",
-    "knowledge_period", "knowledge_populations", "audit", "published",
+    "knowledge_period", "knowledge_populations", "audit", "published", "printed",
     # The narrative lint reads text, with hidden numbers handed to it as plain numbers.
     "lint", "lint_findings", "lint_narrowing", "numbers", "reader_text",
 )

@@ -17,13 +17,8 @@ import altair as alt
 import pandas as pd
 
 from .classifications import is_age_dimension
-from .published import (
-    PublishedPeriod,
-    PublishedTable,
-    PublishedTarget,
-    Value,
-    format_number,
-)
+from .printed import format_number
+from .published import PublishedPeriod, PublishedTable, PublishedTarget, Value
 from .terms import TOTAL
 
 THEME = "app"

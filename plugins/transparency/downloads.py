@@ -17,8 +17,8 @@ from .ees_downloads import resources as ees_resources
 from .knowledge import reader_model
 from .knowledge_model import BIG, Model
 from .lint_findings import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
+from .printed import SYMBOLS
 from .published import (
-    SYMBOLS,
     PublishedPeriod,
     PublishedRelation,
     PublishedRevision,

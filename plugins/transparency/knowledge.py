@@ -33,14 +33,8 @@ from .classifications import SHIPPED, age_groups, is_age_dimension
 from .knowledge_model import BIG, VISIBLE, Hierarchy, Model, linear
 from .knowledge_period import add_declared, add_metric, add_parts, add_table
 from .knowledge_populations import add_populations
-from .published import (
-    PublishedPeriod,
-    PublishedRelation,
-    PublishedSite,
-    PublishedTable,
-    Ref,
-    round_half_up,
-)
+from .printed import round_half_up
+from .published import PublishedPeriod, PublishedRelation, PublishedSite, PublishedTable, Ref
 from .terms import PEOPLE
 
 

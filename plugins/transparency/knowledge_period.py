@@ -22,6 +22,7 @@ from .knowledge_model import (
     linear,
 )
 from .presets import PARTS
+from .printed import round_half_up
 from .published import (
     Implied,
     PublishedMetric,
@@ -31,7 +32,6 @@ from .published import (
     Ref,
     Term,
     Value,
-    round_half_up,
 )
 from .suppress import lines_of
 from .terms import PEOPLE, QUOTIENT_SCALES, TOTAL

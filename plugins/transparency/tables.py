@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from itertools import product
 
-from .published import PublishedPeriod, PublishedTable, Value, format_date, format_number
+from .printed import format_date, format_number
+from .published import PublishedPeriod, PublishedTable, Value
 from .references import REVISED_HTML, symbol_html
 from .terms import TOTAL
 
