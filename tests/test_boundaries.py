@@ -15,7 +15,7 @@ READERS_OF_THE_PUBLISHED_SITE = (
     "trends", "templating", "output_audit", "linkcheck", "knowledge", "knowledge_model",
     "knowledge_period", "knowledge_populations", "audit", "published", "printed",
     # The narrative lint reads text, with hidden numbers handed to it as plain numbers.
-    "lint", "lint_findings", "lint_narrowing", "numbers", "reader_text",
+    "lint", "lint_findings", "lint_narrowing", "numbers", "reader_text", "reader_data",
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
