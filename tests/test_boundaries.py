@@ -10,11 +10,12 @@ PACKAGE = Path(__file__).parent.parent / "plugins" / "transparency"
 # Everything that turns the published site into what readers get, and the audit that reads
 # it as an attacker would.
 READERS_OF_THE_PUBLISHED_SITE = (
-    "tables", "charts", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
+    "tables", "charts", "trend_table", "chart_pages", "chart_render", "downloads", "ees_downloads", "pdf",
     "references",
-    "trends", "templating", "output_audit", "linkcheck", "knowledge", "audit", "published",
+    "trends", "templating", "output_audit", "linkcheck", "knowledge", "knowledge_model",
+    "knowledge_period", "knowledge_populations", "audit", "published", "printed",
     # The narrative lint reads text, with hidden numbers handed to it as plain numbers.
-    "lint", "numbers", "reader_text",
+    "lint", "lint_findings", "lint_narrowing", "numbers", "reader_text", "reader_data",
 )
 # The raw data and what reads or computes on it (suppress.py is rules over plain keys, and
 # terms.py the shared vocabulary: both hold no data).
@@ -78,7 +79,9 @@ def test_the_boundary_check_sees_every_kind_of_import(tmp_path, monkeypatch):
 # and how far a stock and flow's raw figures are from balancing (a hidden flow's value, given
 # the published ones).
 AUDIT_ONLY_FIELDS = {"bases", "own_difference"}
-AUDIT_MODULES = {"knowledge", "audit", "published"}
+# The audit's model of what a reader knows is knowledge.py and the modules it is made of.
+KNOWLEDGE = {"knowledge", "knowledge_model", "knowledge_period", "knowledge_populations"}
+AUDIT_MODULES = {*KNOWLEDGE, "audit", "published"}
 
 
 def _attributes_read(module: str) -> set[str]:
@@ -100,7 +103,7 @@ def test_only_the_audit_reads_the_bases_of_percentages():
     readers = {m.stem for m in PACKAGE.glob("*.py")} - AUDIT_MODULES - RAW
     for module in sorted(readers):
         assert not _attributes_read(module) & AUDIT_ONLY_FIELDS, module
-    assert "bases" in _attributes_read("knowledge")
+    assert "bases" in set().union(*(_attributes_read(m) for m in KNOWLEDGE))
     assert "own_difference" in _attributes_read("audit")
 
 

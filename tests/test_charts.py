@@ -8,6 +8,7 @@ from factories import CONFIG, raw_period, raw_table, site_of
 from transparency import charts
 from transparency.chart_render import accessible_svg, render_all, spec_hash, texts_in
 from transparency.publish import publish_site
+from transparency.trend_table import trend_table
 
 T = "Total"
 
@@ -121,13 +122,13 @@ def test_trend_follows_a_metric_through_the_report_and_marks_uneven_spacing():
         period("2020-21", dt.date(2020, 4, 1), dt.date(2021, 3, 31), 1250),
         period("2021-22", dt.date(2021, 4, 1), dt.date(2022, 3, 31), 1346, previous="2020-21")), CONFIG)
     latest = site.periods["iro/2021-22"]
-    trend = charts.trend_table(site, latest, "cic")
+    trend = trend_table(site, latest, "cic")
     assert [k[0] for k in trend.cells] == ["April 2015 to March 2016", "No figures Apr 2016 to Mar 2020",
                                            "April 2020 to March 2021", "April 2021 to March 2022"]
     assert [v.number for v in trend.cells.values()] == [900, None, 1350, 1446]
     assert trend.cells[("No figures Apr 2016 to Mar 2020", "12-month periods")].symbol == "x"
     assert "the line breaks there" in trend.note
-    earlier = charts.trend_table(site, site.periods["iro/2020-21"], "cic")
+    earlier = trend_table(site, site.periods["iro/2020-21"], "cic")
     assert len(earlier.cells) == 3  # never shows periods after the page's own
     text = charts.describe(trend, "line")
     assert text.startswith("Cic went from 900 in April 2015 to March 2016 to 1,446 in April 2021")

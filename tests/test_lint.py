@@ -12,25 +12,18 @@ from hypothesis import strategies as st
 
 from support import config, load_data, write_narrative, write_period
 from transparency import pipeline
-from transparency.lint import (
-    Knowns,
-    check,
-    disclosure_log_summary,
-    lint_file,
-    placeholder_lines,
-    write_disclosure_log,
-)
+from transparency.lint import Knowns, check, lint_file, placeholder_lines
+from transparency.lint_findings import disclosure_log_summary, write_disclosure_log
 from transparency.numbers import ALLOWANCES, UNITS_WORDS, allowances, mentions
 from transparency.problems import Problems
-from transparency.reader_text import (
+from transparency.reader_data import (
     TEXT_KEYS,
     UNSHOWN_TEXT_FIELDS,
-    address_words,
     csv_passages,
-    markdown_passages,
     sheet_passages,
     yaml_passages,
 )
+from transparency.reader_text import address_words, markdown_passages
 from transparency.schema import SCHEMA
 from transparency.settings import SettingsError, resolve
 from transparency.yamlio import read_yaml

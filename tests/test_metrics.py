@@ -237,7 +237,7 @@ def test_selector_describe() -> None:
 def test_numbers_round_half_away_from_zero_as_written(value: float, decimals: int,
                                                        expected: float) -> None:
     # Python's round gives 2, 4, 0, 97.8, 6.2, 1, 12, 2.67, 0.12, -2, 97.7 for these.
-    from transparency.published import format_number, plain_number, round_half_up
+    from transparency.printed import format_number, plain_number, round_half_up
 
     assert round_half_up(value, decimals) == expected
     assert plain_number(value, decimals) == f"{expected:.{decimals}f}"

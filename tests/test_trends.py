@@ -111,7 +111,7 @@ def test_a_trend_joins_only_points_with_one_definition(site):
 
 
 def test_definitions_are_compared_without_their_dates_case_or_spacing():
-    from transparency.charts import definition_key
+    from transparency.trend_table import definition_key
 
     assert definition_key("Children in care at 31 March 2022.") == definition_key(
         "Children in  care at 31 March 2023.")

@@ -24,7 +24,7 @@ from pelican.readers import MarkdownReader
 from . import pages, references
 from .chart_pages import chart_html, prepare_charts, trend_page_key
 from .downloads import build_search_index, write_downloads, write_sitemap
-from .lint import disclosure_log_summary
+from .lint_findings import disclosure_log_summary
 from .narrative import body_start, locate
 from .output_audit import audit_output
 from .pdf import PdfJob, pdf_path, write_pdfs
@@ -41,7 +41,7 @@ PROGRESS_KEY = "TRANSPARENCY_PROGRESS"
 TREND_URLS_KEY = "TRANSPARENCY_TREND_URLS"  # "report/name" -> the trend page, for headline cards
 CHARTS_KEY = "TRANSPARENCY_CHARTS"
 BRAND_KEY = "TRANSPARENCY_BRAND"  # how the site looks and whom readers contact, for templates
-LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (lint.LogEntry)
+LOG_KEY = "TRANSPARENCY_DISCLOSURE_LOG"  # what the narrative lint let through (lint_findings.LogEntry)
 # Set only by the preview (preview.py), which runs Pelican again and again in one process:
 # the charts it keeps between builds (chart_pages.ChartMemo), and a list that write_outputs
 # fills with the slow outputs (downloads, the output audit, the search index) for the preview

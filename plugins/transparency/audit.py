@@ -28,18 +28,8 @@ from typing import Literal
 import highspy
 import numpy as np
 
-from .knowledge import (
-    BIG,
-    BOUNDED,
-    HIDDEN,
-    IMPLIED,
-    UNUSABLE,
-    VISIBLE,
-    Model,
-    Quantity,
-    period_model,
-    reader_model,
-)
+from .knowledge import period_model, reader_model
+from .knowledge_model import BIG, BOUNDED, HIDDEN, IMPLIED, UNUSABLE, VISIBLE, Model, Quantity
 from .published import PublishedPeriod, PublishedRelation, PublishedSite, Ref
 from .solver import new_highs
 from .terms import TOTAL

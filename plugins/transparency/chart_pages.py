@@ -16,6 +16,7 @@ from .narrative import narrative_path
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite, PublishedTable
 from .settings import Config
+from .trend_table import trend_table
 from .trends import Trend
 
 ChartKey = tuple[str, str, str, str]  # period key, table name, kind, title
@@ -39,7 +40,7 @@ def chart_key(period: PublishedPeriod, ref: references.Reference,
               site: PublishedSite | None = None) -> ChartKey:
     if ref.kind == "trend":
         assert site is not None
-        table = charts.trend_table(site, period, ref.name)
+        table = trend_table(site, period, ref.name)
         return (period.key, f"trend:{ref.name}", "line", ref.options.get("title") or table.title)
     table = period.tables[ref.name]
     kind = charts.chart_kind(table, ref.options.get("type"))
@@ -58,7 +59,7 @@ def chart_tables(config: Config, site: PublishedSite,
         for ref in refs:
             if ref.kind == "trend" and ref.name in period.values:
                 tables[chart_key(period, ref, site)] = (
-                    charts.trend_table(site, period, ref.name), period)
+                    trend_table(site, period, ref.name), period)
             elif ref.kind == "chart" and ref.name in period.tables:
                 tables[chart_key(period, ref)] = (period.tables[ref.name], period)
     for trend in trends:

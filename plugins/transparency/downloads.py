@@ -14,10 +14,11 @@ from pathlib import Path
 from .csvio import CSV_ENCODING, write_csv_text
 from .ees_downloads import data_csv, meta_csv, plan
 from .ees_downloads import resources as ees_resources
-from .knowledge import BIG, Model, reader_model
-from .lint import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
+from .knowledge import reader_model
+from .knowledge_model import BIG, Model
+from .lint_findings import LOG_FIELDS, LOG_NAME, LogEntry, write_disclosure_log
+from .printed import SYMBOLS
 from .published import (
-    SYMBOLS,
     PublishedPeriod,
     PublishedRelation,
     PublishedRevision,

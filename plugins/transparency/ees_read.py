@@ -182,18 +182,11 @@ def _read_meta(release_path: Path, problems: Problems) -> tuple[Path, dict[str, 
     return meta_path, indicators, filters
 
 
-def read_release(path: Path, problems: Problems) -> Release | None:  # noqa: C901 - older; left to split (CHANGELOG)
+def read_release(path: Path, problems: Problems) -> Release | None:
     """Read and check an EES data file and its meta file; None (with problems) if either
     cannot be used at all."""
     path = Path(path)
-    if path.name.endswith(".meta.csv"):
-        problems.add(path, "this is a meta file, not a data file",
-                     f"give the data file ('{path.name.removesuffix('.meta.csv')}.csv'); its "
-                     "meta file is read from beside it")
-        return None
-    if not path.is_file():
-        problems.add(path, "the data file does not exist", "give the path of the CSV file "
-                     "downloaded from Explore Education Statistics")
+    if not _is_data_file(path, problems):
         return None
     meta = _read_meta(path, problems)
     rows = _csv_rows(path, problems, "data file")
@@ -201,6 +194,37 @@ def read_release(path: Path, problems: Problems) -> Release | None:  # noqa: C90
         return None
     meta_path, indicators, meta_filters = meta
     header = [h.strip() for h in rows[0]]
+    if not _header_ok(path, header, meta_path, indicators, problems):
+        return None
+    capped = Capped(problems)
+    records = _records(path, rows, header, capped)
+    identifier = _time_identifier(path, records, capped, problems)
+    capped.close()
+    if not records:
+        problems.add(path, "the file has a header but no data rows",
+                     "download the data file again from Explore Education Statistics")
+        return None
+    return Release(path, meta_path, header, records, indicators, identifier, meta_filters)
+
+
+def _is_data_file(path: Path, problems: Problems) -> bool:
+    """Is `path` a data file that exists (not its meta file)? A problem if not."""
+    if path.name.endswith(".meta.csv"):
+        problems.add(path, "this is a meta file, not a data file",
+                     f"give the data file ('{path.name.removesuffix('.meta.csv')}.csv'); its "
+                     "meta file is read from beside it")
+        return False
+    if not path.is_file():
+        problems.add(path, "the data file does not exist", "give the path of the CSV file "
+                     "downloaded from Explore Education Statistics")
+        return False
+    return True
+
+
+def _header_ok(path: Path, header: list[str], meta_path: Path, indicators: dict[str, Indicator],
+               problems: Problems) -> bool:
+    """The data file has the standard time and geography columns (False if not), and every
+    indicator its meta file describes (a problem if not)."""
     missing = [c for c in (*TIME, *GEOGRAPHY) if c not in header]
     for column in missing:
         problems.add(path, f"the file has no '{column}' column, so it is not an EES file with "
@@ -214,9 +238,13 @@ def read_release(path: Path, problems: Problems) -> Release | None:  # noqa: C90
                          f"data file ({path.name}) does not have", "the two files are of "
                          "different releases: download both again from the same release",
                          line=indicator.row, row_label="row", field="col_name")
-    if missing:
-        return None
-    capped = Capped(problems)
+    return not missing
+
+
+def _records(path: Path, rows: list[list[str]], header: list[str], capped: Capped
+             ) -> list[tuple[int, dict[str, str]]]:
+    """The data rows that are not empty, by column, with their row numbers; a row of the
+    wrong width is a problem."""
     records: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in raw):
@@ -227,6 +255,13 @@ def read_release(path: Path, problems: Problems) -> Release | None:  # noqa: C90
                        "short", line=number, row_label="row")
             continue
         records.append((number, dict(zip(header, (c.strip() for c in raw), strict=True))))
+    return records
+
+
+def _time_identifier(path: Path, records: list[tuple[int, dict[str, str]]], capped: Capped,
+                     problems: Problems) -> str:
+    """The file's one kind of year (its first row's time_identifier); every row must say the
+    same, be a kind of year, and give a time_period of that kind."""
     identifiers = {row["time_identifier"] for _, row in records}
     identifier = next((row["time_identifier"] for _, row in records), "")
     for number, row in records:
@@ -248,12 +283,7 @@ def read_release(path: Path, problems: Problems) -> Release | None:  # noqa: C90
                            f"{identifier.lower()} ({'2022' if digits == 4 else '202122'})",
                            "use the file as published, unchanged", line=number,
                            row_label="row", field="time_period")
-    capped.close()
-    if not records:
-        problems.add(path, "the file has a header but no data rows",
-                     "download the data file again from Explore Education Statistics")
-        return None
-    return Release(path, meta_path, header, records, indicators, identifier, meta_filters)
+    return identifier
 
 
 def _valid_time_period(text: str, digits: int) -> bool:

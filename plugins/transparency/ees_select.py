@@ -241,7 +241,7 @@ REASONS = {
 }
 
 
-def comparators_from(release: Release, indicators: Sequence[str], filters: Mapping[str, str],  # noqa: C901 - older; left to split (CHANGELOG)
+def comparators_from(release: Release, indicators: Sequence[str], filters: Mapping[str, str],
                      config: Config, years: Sequence[str] | None, period_end: dt.date | None,
                      problems: Problems, *, unit: str | None = None, counts: str = "children",
                      name: str | None = None, settings_file: str = "pelicanconf.py"
@@ -251,6 +251,47 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     goes to `problems` (as many as can be found at once); what is returned is empty unless
     there are none."""
     councils = council_areas(config, settings_file, problems)
+    wanted = _wanted(release, indicators, problems)
+    if name is not None and len(indicators) != 1:
+        problems.add("--name", "a name can be given only when one indicator is imported",
+                     "import the indicators one at a time to name each")
+    if unit is not None and unit not in UNITS:
+        problems.add("--unit", f"'{unit}' is not a unit", "use one of: " + ", ".join(UNITS))
+        unit = None
+    units = {i.name: _unit(release, i, unit, problems) for i in wanted}
+    found = _councils_in(release, councils, problems)
+    needed = _years(release, years, period_end, problems)
+    chosen = _choose_filters(release, filters, problems)
+    if chosen is None:
+        return {}
+    areas, neighbour_areas = _areas(release, found, chosen, problems)
+    rows: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+    for area in [*areas, *neighbour_areas]:
+        for year in needed:
+            found_row = _one_row(release, area, year, problems)
+            if found_row is not None:
+                rows[(area.what, year)] = found_row
+    values = _values(release, wanted, rows, problems)
+    for indicator in wanted:
+        entry_name = name or indicator.name
+        if not NAME_RE.match(entry_name):
+            problems.add("--name" if name else release.meta_path, f"'{entry_name}' cannot name "
+                         "a comparator", "give a name in lower-case snake_case with --name "
+                         "(letters, digits and underscores, starting with a letter)",
+                         field=None if name else "col_name")
+    if not problems and not needed:
+        problems.add(release.path, "there are no years to compare", "name them with --year, or "
+                     "give the period's 'period_end'", field="time_period")
+    if problems or len(areas) != 3 or len(neighbour_areas) != NEIGHBOURS or not wanted:
+        assert problems, "an import without comparators says why"
+        return {}
+    return {name or i.name: _entry(release, i, units[i.name], counts, chosen, needed, areas,
+                                   neighbour_areas, values[i.name])
+            for i in wanted}
+
+
+def _wanted(release: Release, indicators: Sequence[str], problems: Problems) -> list[Indicator]:
+    """The release's indicators of those named; a name it does not have is a problem."""
     wanted: list[Indicator] = []
     for indicator_name in indicators:
         if indicator_name in release.indicators:
@@ -261,14 +302,12 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
                          "this file is of another release, or the name is misspelt; its "
                          f"indicators are: {_listing(list(release.indicators)) or '(none)'}",
                          field="col_name")
-    if name is not None and len(indicators) != 1:
-        problems.add("--name", "a name can be given only when one indicator is imported",
-                     "import the indicators one at a time to name each")
-    if unit is not None and unit not in UNITS:
-        problems.add("--unit", f"'{unit}' is not a unit", "use one of: " + ", ".join(UNITS))
-        unit = None
-    units = {i.name: _unit(release, i, unit, problems) for i in wanted}
-    # The council and its neighbours, by new or old code.
+    return wanted
+
+
+def _councils_in(release: Release, councils: list[Council], problems: Problems) -> list[Council]:
+    """The council and its neighbours that the file has, by new or old code, each with its
+    rows (oldest first) and name; one the file lacks, or whose code matches two, is a problem."""
     found: list[Council] = []
     for council in councils:
         council.rows = [(n, row) for n, row in release.rows if row["geographic_level"] == LOCAL
@@ -289,11 +328,13 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
         council.rows.sort(key=lambda numbered: numbered[1]["time_period"])
         council.name = council.rows[-1][1]["la_name"] or council.code
         found.append(council)
-    needed = _years(release, years, period_end, problems)
-    chosen = _choose_filters(release, filters, problems)
-    if chosen is None:
-        return {}
-    # The areas, each with its rows by year.
+    return found
+
+
+def _areas(release: Release, found: list[Council], chosen: Mapping[str, str], problems: Problems
+           ) -> tuple[list[_Area], list[_Area]]:
+    """The areas, each with its rows by year: the council, its region and England; and the
+    statistical neighbours."""
     areas: list[_Area] = []
     the_council = found[0] if found and found[0].role == "the council" else None
     if the_council is not None:
@@ -319,12 +360,14 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
     if len(set(labels)) != len(labels):
         problems.add(release.path, f"two areas have one name: {', '.join(labels)}",
                      "a comparator names each area once; report this as a bug")
-    rows: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
-    for area in [*areas, *neighbour_areas]:
-        for year in needed:
-            found_row = _one_row(release, area, year, problems)
-            if found_row is not None:
-                rows[(area.what, year)] = found_row
+    return areas, neighbour_areas
+
+
+def _values(release: Release, wanted: list[Indicator],
+            rows: dict[tuple[str, str], tuple[int, dict[str, str]]], problems: Problems
+            ) -> dict[str, dict[tuple[str, str], Cell]]:
+    """Each indicator's cell in each (area, year) row; a cell that is not a value or a symbol
+    is a problem."""
     capped = Capped(problems)
     values: dict[str, dict[tuple[str, str], Cell]] = {}
     for indicator in wanted:
@@ -338,22 +381,7 @@ def comparators_from(release: Release, indicators: Sequence[str], filters: Mappi
                 values[indicator.name][(what, year)] = Cell(value, symbol, row[indicator.name],
                                                             number)
     capped.close()
-    for indicator in wanted:
-        entry_name = name or indicator.name
-        if not NAME_RE.match(entry_name):
-            problems.add("--name" if name else release.meta_path, f"'{entry_name}' cannot name "
-                         "a comparator", "give a name in lower-case snake_case with --name "
-                         "(letters, digits and underscores, starting with a letter)",
-                         field=None if name else "col_name")
-    if not problems and not needed:
-        problems.add(release.path, "there are no years to compare", "name them with --year, or "
-                     "give the period's 'period_end'", field="time_period")
-    if problems or len(areas) != 3 or len(neighbour_areas) != NEIGHBOURS or not wanted:
-        assert problems, "an import without comparators says why"
-        return {}
-    return {name or i.name: _entry(release, i, units[i.name], counts, chosen, needed, areas,
-                                   neighbour_areas, values[i.name])
-            for i in wanted}
+    return values
 
 
 def _years(release: Release, years: Sequence[str] | None, period_end: dt.date | None,

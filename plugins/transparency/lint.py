@@ -31,6 +31,9 @@ Rules, in a publish build each a problem naming the file, the line and a hint:
 
 Every allowance used and every reviewed mark is written to the disclosure log, so that a
 second person can sign the release off (docs/disclosure.md).
+
+The narrowing-words rule is lint_narrowing.py; what the lint records (problems and the
+disclosure log) is lint_findings.py.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvio import write_csv_text
+from .lint_findings import Lint, LogEntry, add_problem, in_page, log_once, snippet_at
+from .lint_narrowing import narrowing_words
 from .numbers import (
     LIST_ALLOWANCES,
     NONE_WORDS,
@@ -54,35 +58,12 @@ from .numbers import (
     mentions,
     people_after,
 )
-from .problems import Problem, Problems, shown_path
-from .reader_text import REF_HIDDEN, Passage, markdown_passages
+from .problems import Problem, Problems
+from .reader_text import Passage, markdown_passages
 
 # "[Write about children in care …]", "[write a title …]", "FILL IN".
 # FILL IN only in capitals: "a questionnaire children can fill in" is ordinary English.
 PLACEHOLDER = re.compile(r"\[\s*(?i:write)\b[^\]]*\]?|\bFILL IN\b")
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One number let through, for the disclosure log: by an allowance (its name and what
-    it allows) or by a reviewed mark (the reviewer's reason)."""
-
-    file: Path
-    line: int
-    text: str
-    by: str
-    reason: str
-
-    def format(self, root: Path | None = None) -> str:
-        return f"{shown_path(self.file, root)}, line {self.line}: '{self.text}' — {self.by}: {self.reason}"
-
-
-@dataclass
-class Lint:
-    """What the lint found (problems) and what it let through (the disclosure log)."""
-
-    problems: Problems = field(default_factory=Problems)
-    log: list[LogEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,24 +90,6 @@ class Knowns:
         return frozenset().union(*self.hidden.values()) if self.hidden else frozenset()
 
 
-def _snippet(text: str, start: int, end: int) -> str:
-    left = text[max(0, start - 30):start]
-    right = text[end:end + 30]
-    left = left.split(" ", 1)[1] if " " in left and start > 30 else left
-    right = right.rsplit(" ", 1)[0] if " " in right and end + 30 < len(text) else right
-    return (left + text[start:end] + right).replace("\ue000", "{{ … }}").replace(
-        "\ue001", "{{ … }}").strip()
-
-
-def _place(passage: Passage) -> str:
-    """Where in the page the text is, when the problem's place does not say it already."""
-    return "" if passage.where == "text" or passage.field else f" ({passage.where})"
-
-
-def _add(lint: Lint, passage: Passage, message: str, hint: str, line: int) -> None:
-    lint.problems.add(passage.file, message, hint, line=line, field=passage.field,
-                      row_label=passage.row_label, cell=passage.cell)
-
 
 def placeholder_lines(text: str) -> list[tuple[int, str]]:
     """(line, placeholder) for each piece of source text still to be written."""
@@ -138,7 +101,7 @@ def placeholders(passage: Passage, lint: Lint) -> None:
     for match in PLACEHOLDER.finditer(passage.text):
         snippet = match.group(0)
         shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
-        _add(lint, passage, f"'{shown}' is a placeholder: this text is not written yet",
+        add_problem(lint, passage, f"'{shown}' is a placeholder: this text is not written yet",
              "replace the placeholder, square brackets included, with the text (a publish "
              "build refuses unfinished text)", passage.line_of(_first_word(snippet)))
 
@@ -186,14 +149,14 @@ def _check_label(passage: Passage, mention: Mention, rule: Allowance | None, sma
         return  # "Care plan – no care plan" names a group, not its count
     value = mention.value
     if value > threshold and value in hidden and (rule is None or rule.name not in LABEL_SHAPES):
-        _add(lint, passage, f"the label '{passage.text}'{_place(passage)} holds {mention.text}, "
+        add_problem(lint, passage, f"the label '{passage.text}'{in_page(passage)} holds {mention.text}, "
              "a number this site hides in this period", "remove the number from the label: "
              "categories name a group, the table gives its count", passage.line)
         return
     if not small:
         return
     if rule is not None:
-        _log_once(lint, LogEntry(passage.file, passage.line, passage.text,
+        log_once(lint, LogEntry(passage.file, passage.line, passage.text,
                                  f"allowance '{rule.name}'", rule.why))
         return
     bands = {group: m.span(group) for m in LABEL_BAND.finditer(passage.text)
@@ -202,60 +165,15 @@ def _check_label(passage: Passage, mention: Mention, rule: Allowance | None, sma
     if band is not None:
         why = ("a range of the dimension (1 to 4)" if band in ("n3", "n4") else
                "a band of how many each child has (1 placement, 3 or more moves)")
-        _log_once(lint, LogEntry(passage.file, passage.line, passage.text, "label band", why))
+        log_once(lint, LogEntry(passage.file, passage.line, passage.text, "label band", why))
         return
-    _add(lint, passage, f"the label '{passage.text}'{_place(passage)} gives a count of "
+    add_problem(lint, passage, f"the label '{passage.text}'{in_page(passage)} gives a count of "
          f"{mention.text}", "remove the number from the label: categories name a group, the "
          "table gives its count (and hides it when it is small). A band such as '1 placement' "
          "or '3 or more moves' is allowed; a site can allow another shape with "
          "NARRATIVE_ALLOWANCES", passage.line)
 
 
-def _log_once(lint: Lint, entry: LogEntry) -> None:
-    """A label repeats on many rows; the log lists each label and reason once per file."""
-    if not any(e.file == entry.file and e.text == entry.text and e.by == entry.by for e in lint.log):
-        lint.log.append(entry)
-
-
-# Words that compare or size a number: beside a hidden one they narrow it ("{{ remand }},
-# the same as last year", "fewer than the year before", "only {{ remand }}", "about a tenth";
-# not "for the same reason", "the same months of 2015").
-NARROWING = re.compile(
-    r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
-    r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
-    r"more|most|majority|fewer|fewest|less|least|minority|higher|highest|lower|lowest|"
-    r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|small|tiny|"
-    r"doubled?|doubling|twice|half|halved|trebled|tripled|"
-    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
-    r"up|down|only|just|all|none|no|every|each|few|handful|single|nearly|almost|around|"
-    r"about|roughly|approximately|over|under|above|below|exceed\w*|between|within|"
-    r"hidden\s+because|too\s+(?:small|few|low))\b", re.IGNORECASE)
-# Where a sentence names a hidden category in words (as any sentence about a [c] may), only
-# the words that compare or size a number: not the common words the list above also reads
-# beside a [c] ("all", "each", "about", "up", "under"), nor those that say only what [c]
-# says ("hidden because it is small").
-NARROWING_NAMED = re.compile(
-    r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
-    r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
-    r"more|most|majority|fewer|fewest|less|least|minority|higher|highest|lower|lowest|"
-    r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|"
-    r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
-    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
-    r"only|few|handful|single|nearly|almost|roughly|approximately|exceed\w*)\b",
-    re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-# Words of a category label too common to name it: "Other", "Not known", "Children in care"
-# and "Does not give views" are named by none of these words.
-GENERIC_WORDS = frozenset("""
-    a an the and or of in on at to for with by from as not no any all other others another
-    known unknown stated recorded total totals number numbers count children child young
-    people person persons care looked after year years aged age ages group groups category
-    categories including excluding who were was is are has have had being been their its
-    missing information data none some more most less than under over yes does did do done
-    can could would should will may might be this that these those there them they it he she
-    his her we our you your which what when where how why then also only very into out up
-    down off about through between within before after since until per each every one
-    """.split())
 # An upper bound: allowed (bounds) only when it is no tighter than the threshold.
 UPPER_BOUND_BEFORE = re.compile(r"(?:up\s+to|fewer\s+than|less\s+than|as\s+few\s+as|at\s+most)"
                                 r"\s+$", re.IGNORECASE)
@@ -278,136 +196,6 @@ def _tight_bound(passage: Passage, mention: Mention, threshold: int) -> bool:
     return not (before.group(0).lower().startswith("up") and frequency)
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
-    """The sentences of a passage with where each starts: split after ".", "!" or "?"."""
-    out, start = [], 0
-    for end in SENTENCE_END.finditer(text):
-        out.append((start, text[start:end.start()]))
-        start = end.end()
-    return [*out, (start, text[start:])]
-
-
-# A category that is what is left of the others: named by no words of its own.
-RESIDUAL_WORDS = frozenset({"other", "others", "another", "any", "all", "not", "no", "none",
-                            "unknown", "missing", "remaining", "rest", "various", "miscellaneous"})
-
-
-def _label_phrases(label: str) -> list[str]:
-    """How a sentence can name a category. Of "Group – detail" the detail names it. Its
-    words not in GENERIC_WORDS name it (what is left of the others names nothing: "Other
-    placement"): the one such word a label has ("Remand", "on remand" of "Children in care
-    on remand"); of two to four, each run of the label's words from one to another ("placed
-    for adoption", "emergency protection" of "Emergency protection order"); of more, each
-    run that holds three. A label without a word of letters among them names nothing ("Not
-    known", "1 to 4")."""
-    first = re.findall(r"[\w'’]+", label.lower())[:1]
-    if not first or first[0] in RESIDUAL_WORDS:
-        return []
-    specific = re.split(r"\s[–—-]\s|:\s", label)[-1]
-    words = re.findall(r"[\w'’]+", specific.lower())
-    content = [i for i, w in enumerate(words)
-               if w not in GENERIC_WORDS and (len(w) > 2 or w.isdigit())]
-    if not any(words[i].isalpha() for i in content):
-        return []
-    whole = " ".join(words)  # the label itself, its own words ("More than one placement")
-    if len(content) == 1:
-        return sorted({whole, words[content[0]]}, key=len, reverse=True)
-    span = 2 if len(content) <= 4 else 3
-    return sorted({whole} | {" ".join(words[content[n]:content[m] + 1])
-                             for n in range(len(content))
-                             for m in range(n + span - 1, len(content))}, key=len, reverse=True)
-
-
-def _phrase_pattern(label: str) -> re.Pattern[str] | None:
-    phrases = _label_phrases(label)
-    if not phrases:
-        return None
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(
-        r"\W+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?![\w'’])",
-        re.IGNORECASE)
-
-
-_PATTERNS: dict[str, re.Pattern[str] | None] = {}
-
-
-def _pattern(label: str) -> re.Pattern[str] | None:
-    if label not in _PATTERNS:
-        _PATTERNS[label] = _phrase_pattern(label)
-    return _PATTERNS[label]
-
-
-def hidden_category_named(text: str, cells: frozenset[tuple[str, ...]]
-                          ) -> list[tuple[int, int]] | None:
-    """Where `text` names a hidden cell (`cells`: each the categories of a cell the period
-    hides): the spans of its words when it names every category of one cell, or None. A cell
-    with a category no words name ("Other") is never named."""
-    for cell in sorted(cells):
-        patterns = [_pattern(category) for category in cell]
-        if not cell or any(p is None for p in patterns):
-            continue
-        found = [p.search(text) for p in patterns if p is not None]
-        if all(found):
-            return [m.span() for m in found if m is not None]
-    return None
-
-
-def narrowing_words(passage: Passage, lint: Lint,
-                    hidden_labels: frozenset[tuple[str, ...]] = frozenset()) -> None:
-    """Words that compare or size ("the same as last year", "fewer than", "only", "halved")
-    a number the page hides tell a reader more about it than [c] does: a problem, unless a
-    reviewed mark ends the sentence that holds them. They are looked for in a sentence that
-    shows a hidden number ({{ name }} rendering [c]) and in a sentence that names, in words,
-    the category of a cell the period hides (`hidden_labels`: "on remand"), and in the
-    sentence after each ("That is half the number a year earlier.")."""
-    if passage.label:
-        return
-    parts = sentences(passage.text)
-    # Sentence index -> (the words looked for, what they would size or compare).
-    watched: dict[int, tuple[re.Pattern[str], str]] = {}
-    # The words that name a hidden category are not words about it ("More than one placement").
-    naming: dict[int, list[tuple[int, int]]] = {}
-    for index, (_, sentence) in enumerate(parts):
-        named = hidden_category_named(sentence, hidden_labels) if hidden_labels else None
-        if named:
-            naming[index] = named
-        if REF_HIDDEN in sentence:
-            about = "a figure this page hides ([c])"
-            words = NARROWING
-        elif named:
-            about = "'" + " … ".join(sentence[a:b] for a, b in named) + \
-                "', which this period hides ([c])"
-            words = NARROWING_NAMED
-        else:
-            continue
-        for watched_index in (index, index + 1):
-            if watched_index < len(parts) and watched_index not in watched:
-                watched[watched_index] = (words, about)
-    for index, (words, about) in sorted(watched.items()):
-        start, sentence = parts[index]
-        for a, b in naming.get(index, ()):
-            sentence = sentence[:a] + " " * (b - a) + sentence[b:]
-        found = words.search(sentence)
-        if found is None:
-            continue
-        word = found.group(0)
-        at = start + found.start()
-        occurrence = len(_word_in(word).findall(passage.text[:at]))
-        line = passage.locate(word, occurrence) or passage.locate(word)
-        snippet = _snippet(passage.text, at, start + found.end())
-        if line is not None and passage.covers(line, word):
-            lint.log.append(LogEntry(passage.file, line, snippet, "reviewed",
-                                     passage.reviewed[line]))
-            continue
-        _add(lint, passage, f"'{snippet}'{_place(passage)}: '{word}' sizes or compares {about}, "
-             "and tells a reader more about it than [c] does",
-             "write the sentence without words that compare or size the hidden figure, or "
-             "leave the figure out of it and the sentence after it; if the words are about "
-             "something else, end the sentence with '<!-- reviewed: your reason -->'",
-             line or passage.line)
-
-
-def _word_in(word: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
 
 
 def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
@@ -451,7 +239,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
         if passage.label:
             _check_label(passage, mention, rule, small, hidden, threshold, lint)
             continue
-        snippet = _snippet(passage.text, mention.start, mention.end)
+        snippet = snippet_at(passage.text, mention.start, mention.end)
         located = passage.locate(mention.text, _occurrence(found, index))
         line = located or passage.line
         # Beside a period's figures a typed hidden number is refused whatever its context; a
@@ -459,7 +247,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
         # an allowance's shape (a duration, a date) lets it through.
         if value > threshold and value in hidden and (passage.period or rule is None):
             if not _let_through(passage, located, mention, snippet, lint):
-                _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number "
+                add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is a number "
                      "this site hides in this period",
                      "remove it: a number hidden to protect a small count must not be typed "
                      "anywhere. If it is not that count (a date, a duration), end the sentence "
@@ -478,7 +266,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
         if _let_through(passage, located, mention, snippet, lint):
             continue
         if small:
-            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is a number typed "
+            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is a number typed "
                  f"by hand, and numbers from 0 to {threshold} can identify a child",
                  "refer to the figure with {{ name }} (it is hidden when it is small), write "
                  "around the number, or if it is not a count of anyone end the sentence with "
@@ -486,13 +274,13 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                  "docs/editing.md)", line)
         elif typed_figure:
             names = figures[(value, mention.percent)]
-            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
+            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is typed by hand, "
                  f"and the data gives it as {' or '.join('{{ ' + n + ' }}' for n in names)}",
                  f"write {{{{ {names[0]} }}}} instead, so that the page shows the figure with its "
                  "period and source, and hides it if it must", line)
         elif near is not None:
             name, number = near
-            _add(lint, passage, f"'{snippet}'{_place(passage)}: {mention.text} is typed by hand, "
+            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is typed by hand, "
                  f"{abs(number - value):g} away from {{{{ {name} }}}} ({number:,.0f}): a reader can "
                  "subtract one from the other and find a small count",
                  "remove the number, or refer to figures the data holds", line)
@@ -537,7 +325,7 @@ def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, .
         lint.problems.items.extend(found[0])
         for entry in found[1]:
             if passage.label:
-                _log_once(lint, entry)  # a label repeats on many rows: once per file
+                log_once(lint, entry)  # a label repeats on many rows: once per file
             else:
                 lint.log.append(entry)
     _CHECKED = used
@@ -552,32 +340,3 @@ def lint_file(path: Path, text: str, threshold: int, problems: Problems,
     problems.extend(lint.problems)
     return lint.log
 
-
-LOG_NAME = "disclosure-log.csv"
-LOG_FIELDS = ("file", "line", "text", "let_through_by", "reason")
-
-
-def disclosure_log_summary(log: list[LogEntry], root: Path | None = None, full: bool = True) -> str:
-    """The disclosure log as the build and `invoke check` print it: a count per kind, then
-    (when `full`, as in a publish build) every entry with its file, line and reason."""
-    reviewed = sum(1 for e in log if e.by == "reviewed")
-    head = (f"Disclosure log: {len(log)} number(s) typed by hand let through, {reviewed} by a "
-            f"reviewed mark and {len(log) - reviewed} by an allowance")
-    if not full or not log:
-        return head + "."
-    return head + ":\n" + "\n".join("  " + e.format(root) for e in log)
-
-
-def write_disclosure_log(log: list[LogEntry], path: Path, root: Path | None = None) -> Path:
-    """The disclosure log as CSV: one row per number let through (LOG_FIELDS), with `file`
-    relative to `root`."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LOG_FIELDS)
-    for entry in log:
-        writer.writerow((shown_path(entry.file, root).as_posix(), entry.line, entry.text,
-                         entry.by, entry.reason))
-    return write_csv_text(path, out.getvalue())

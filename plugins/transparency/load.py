@@ -59,9 +59,41 @@ from .schema import ENTRY_SECTIONS, STATUSES
 from .yamlio import LinedDict, LinedList, YamlReadError, read_yaml
 
 
-def load_period(folder: Path, report: str, problems: Problems,  # noqa: C901 - older; left to split (CHANGELOG)
+def load_period(folder: Path, report: str, problems: Problems,
                 version_of: str | None = None) -> Period | None:
     """Parse one period folder; return None if it cannot be used at all."""
+    read = _period_yaml(folder, problems)
+    if read is None:
+        return None
+    path, data = read
+    report_placeholders(data, path, "", data.line, problems)
+    ctx = FieldReader(problems, path, data, "", "period")
+    ctx.unknown_keys()
+    period = _period_fields(ctx, data, folder, report, version_of)
+    declared_files: set[Path] = set()
+    books = Workbooks()
+    _entries(ctx, period, books, declared_files)
+    printed_raw = data.get("printed")
+    if printed_raw is not None:
+        if isinstance(printed_raw, LinedList):
+            period.printed = parse_printed(ctx, printed_raw)
+        else:
+            ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
+    books.check_unused(problems)
+    if "relations" in data:
+        period.relations = parse_relations(ctx, data["relations"])
+    if version_of is None:
+        period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
+        check_versions(period, folder / PERIOD_FILE, problems)
+    ctx.finish()
+    _undeclared_files(folder, declared_files, version_of is None, problems)
+    _check_references(period, problems)
+    return period
+
+
+def _period_yaml(folder: Path, problems: Problems) -> tuple[Path, LinedDict] | None:
+    """The folder's period.yaml, read with line numbers; None (and a problem) when there is
+    none, it is not YAML, or it is not a mapping."""
     path = folder / PERIOD_FILE
     if not path.is_file():
         problems.add(folder, f"the period folder has no {PERIOD_FILE}",
@@ -76,9 +108,13 @@ def load_period(folder: Path, report: str, problems: Problems,  # noqa: C901 - o
         problems.add(path, "the file must be a set of 'field: value' lines",
                      f"start from the example in {FORMAT_DOC}", line=1)
         return None
-    report_placeholders(data, path, "", data.line, problems)
-    ctx = FieldReader(problems, path, data, "", "period")
-    ctx.unknown_keys()
+    return path, data
+
+
+def _period_fields(ctx: FieldReader, data: LinedDict, folder: Path, report: str,
+                   version_of: str | None) -> Period:
+    """The period's own fields (report, period, dates, status, source, notes, titles), as a
+    Period without entries yet."""
     kind = ctx.text("report")
     if kind and kind != report:
         ctx.problem("report", f"report is '{kind}' but the folder is data/{report}/",
@@ -98,35 +134,44 @@ def load_period(folder: Path, report: str, problems: Problems,  # noqa: C901 - o
     draft = status == "draft"
     # A draft may carry its planned publication date; a published period must say when.
     published = ctx.date("published", required=not draft)
-    source_map = ctx.mapping("source")
-    source = None
-    if source_map is not None:
-        sctx = ctx.sub("source", source_map, "source")
-        sctx.unknown_keys()
-        url = sctx.text("url")
-        if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
-            sctx.problem("url", f"'{url}' is not a web address",
-                         "give the address of the document on the council's site, starting "
-                         "https://, or leave 'url' out")
-            url = ""
-        source = Source(file=sctx.text("file"), title=sctx.text("title"),
-                        publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
-                        presented_to=sctx.text("presented_to"), url=url)
-        sctx.finish()
+    source = _source(ctx)
     notes_raw = data.get("notes", [])
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
         ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
         notes_raw = []
-    period = Period(report=report, period=expected, title=ctx.text("title"),
-                    period_label=ctx.text("period_label"), start=start or dt.date.min,
-                    end=end or dt.date.min, published=published or dt.date.min, draft=draft,
-                    source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
-                    folder=folder, previous=ctx.text("previous") or None,
-                    notes=list(notes_raw),
-                    previous_line=data.line_of("previous") if "previous" in data else None,
-                    next_update=ctx.text("next_update"))
-    declared_files: set[Path] = set()
-    books = Workbooks()
+    return Period(report=report, period=expected, title=ctx.text("title"),
+                  period_label=ctx.text("period_label"), start=start or dt.date.min,
+                  end=end or dt.date.min, published=published or dt.date.min, draft=draft,
+                  source=source or Source("", "", "", dt.date.min), summary=ctx.text("summary"),
+                  folder=folder, previous=ctx.text("previous") or None,
+                  notes=list(notes_raw),
+                  previous_line=data.line_of("previous") if "previous" in data else None,
+                  next_update=ctx.text("next_update"))
+
+
+def _source(ctx: FieldReader) -> Source | None:
+    """The `source:` mapping: the document the figures come from (None when absent)."""
+    source_map = ctx.mapping("source")
+    if source_map is None:
+        return None
+    sctx = ctx.sub("source", source_map, "source")
+    sctx.unknown_keys()
+    url = sctx.text("url")
+    if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+        sctx.problem("url", f"'{url}' is not a web address",
+                     "give the address of the document on the council's site, starting "
+                     "https://, or leave 'url' out")
+        url = ""
+    source = Source(file=sctx.text("file"), title=sctx.text("title"),
+                    publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
+                    presented_to=sctx.text("presented_to"), url=url)
+    sctx.finish()
+    return source
+
+
+def _entries(ctx: FieldReader, period: Period, books: Workbooks, declared_files: set[Path]) -> None:
+    """Every named entry of every section (figures, targets, comparators, tables, metrics),
+    each parsed into the period; the files tables declare are added to `declared_files`."""
     seen_names: dict[str, str] = {}
     for section in ENTRY_SECTIONS:
         entries = ctx.mapping(section)
@@ -134,73 +179,81 @@ def load_period(folder: Path, report: str, problems: Problems,  # noqa: C901 - o
             continue
         for entry_name, entry in entries.items():
             field = f"{section}.{entry_name}"
-            if not NAME_RE.match(entry_name):
-                problems.add(path, f"'{entry_name}' is not a valid name", "use lower-case "
-                             "snake_case: letters, digits and underscores, starting with a letter",
-                             line=entries.line_of(entry_name), field=field)
+            fields = _usable_entry(ctx, entries, entry_name, entry, field, section, seen_names)
+            if fields is None:
                 continue
-            if entry_name in seen_names:
-                problems.add(path, f"the name '{entry_name}' is already used in "
-                             f"'{seen_names[entry_name]}'", "names must be unique within a "
-                             "period; rename one", line=entries.line_of(entry_name), field=field)
-                continue
-            seen_names[entry_name] = section
-            if not isinstance(entry, LinedDict):
-                problems.add(path, f"'{entry_name}' must be a set of fields",
-                             f"indent its fields under it (see {FORMAT_DOC})",
-                             line=entries.line_of(entry_name), field=field)
-                continue
-            sub = ctx.sub(field, entry, section)
+            sub = ctx.sub(field, fields, section)
             sub.path = field
-            apply_preset(sub, report, section, entry_name)
-            if section == "figures":
-                period.figures[entry_name] = parse_figure(sub, entry_name)
-            elif section == "targets":
-                period.targets[entry_name] = parse_target(sub, entry_name)
-            elif section == "comparators":
-                table = parse_comparator(sub, entry_name)
-                if table is not None:
-                    period.tables[entry_name] = table
-                else:
-                    period.unreadable.add(entry_name)
-            elif section == "tables":
-                table, file_path = parse_table(sub, entry_name, folder, books)
-                if file_path is not None:
-                    declared_files.add(file_path.resolve())
-                if table is not None:
-                    period.tables[entry_name] = table
-                else:
-                    period.unreadable.add(entry_name)
-            else:
-                metric = parse_metric(sub, entry_name)
-                if metric is not None:
-                    period.metrics[entry_name] = metric
+            apply_preset(sub, period.report, section, entry_name)
+            _entry(sub, section, entry_name, period, books, declared_files)
             sub.finish()
-    printed_raw = data.get("printed")
-    if printed_raw is not None:
-        if isinstance(printed_raw, LinedList):
-            period.printed = parse_printed(ctx, printed_raw)
+
+
+def _usable_entry(ctx: FieldReader, entries: LinedDict, entry_name: str, entry: object,
+                  field: str, section: str, seen_names: dict[str, str]) -> LinedDict | None:
+    """The fields of an entry with a valid, unused name; None, and a problem, otherwise."""
+    problems, path = ctx.problems, ctx.file
+    if not NAME_RE.match(entry_name):
+        problems.add(path, f"'{entry_name}' is not a valid name", "use lower-case "
+                     "snake_case: letters, digits and underscores, starting with a letter",
+                     line=entries.line_of(entry_name), field=field)
+        return None
+    if entry_name in seen_names:
+        problems.add(path, f"the name '{entry_name}' is already used in "
+                     f"'{seen_names[entry_name]}'", "names must be unique within a "
+                     "period; rename one", line=entries.line_of(entry_name), field=field)
+        return None
+    seen_names[entry_name] = section
+    if not isinstance(entry, LinedDict):
+        problems.add(path, f"'{entry_name}' must be a set of fields",
+                     f"indent its fields under it (see {FORMAT_DOC})",
+                     line=entries.line_of(entry_name), field=field)
+        return None
+    return entry
+
+
+def _entry(sub: FieldReader, section: str, entry_name: str, period: Period, books: Workbooks,
+           declared_files: set[Path]) -> None:
+    """One entry of a section, parsed into the period (a table or comparator that cannot be
+    read is named in `period.unreadable`)."""
+    if section == "figures":
+        period.figures[entry_name] = parse_figure(sub, entry_name)
+    elif section == "targets":
+        period.targets[entry_name] = parse_target(sub, entry_name)
+    elif section == "comparators":
+        table = parse_comparator(sub, entry_name)
+        if table is not None:
+            period.tables[entry_name] = table
         else:
-            ctx.problem("printed", "'printed' must be a list", "start each entry with '- quote:'")
-    books.check_unused(problems)
-    if "relations" in data:
-        period.relations = parse_relations(ctx, data["relations"])
-    if version_of is None:
-        period.revisions = parse_revisions(ctx, data.get("revisions"), folder, report, load_period)
-        check_versions(period, folder / PERIOD_FILE, problems)
-    ctx.finish()
+            period.unreadable.add(entry_name)
+    elif section == "tables":
+        table, file_path = parse_table(sub, entry_name, period.folder, books)
+        if file_path is not None:
+            declared_files.add(file_path.resolve())
+        if table is not None:
+            period.tables[entry_name] = table
+        else:
+            period.unreadable.add(entry_name)
+    else:
+        metric = parse_metric(sub, entry_name)
+        if metric is not None:
+            period.metrics[entry_name] = metric
+
+
+def _undeclared_files(folder: Path, declared_files: set[Path], current: bool,
+                      problems: Problems) -> None:
+    """A file in the period folder that no table declares is a problem (a current version's
+    revisions folder is checked by parse_revisions)."""
     for child in sorted(folder.iterdir()):
         # "~$tables.xlsx" is the lock file Excel keeps beside a workbook while it is open.
         if child.name == PERIOD_FILE or child.name.startswith((".", "~$")):
             continue
-        if child.name == REVISIONS_DIR and child.is_dir() and version_of is None:
+        if child.name == REVISIONS_DIR and child.is_dir() and current:
             continue  # checked by parse_revisions
         if child.resolve() not in declared_files:
             problems.add(child, "this file is not declared by any table in period.yaml",
                          "declare it under 'tables:' with 'file: " + child.name + "', or move it "
                          "out of the data folder")
-    _check_references(period, problems)
-    return period
 
 
 def _check_references(period: Period, problems: Problems) -> None:

@@ -104,7 +104,7 @@ def _sheet_place(sheet: str) -> Place:
     return place
 
 
-def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], unit: str,  # noqa: C901 - older; left to split (CHANGELOG)
+def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], unit: str,
                 problems: Problems, place: Place, *, width_hint: str = "",
                 bad: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()
                 ) -> pd.DataFrame | None:
@@ -120,68 +120,97 @@ def table_frame(path: Path, rows: list[tuple[int, list[str]]], dims: list[str], 
                      f"'{','.join(expected)}'", _header_hint(header, expected),
                      **place(header_row, None))
         return None
-    records = []
-    seen: dict[tuple[str, ...], int] = {}
-    ok = True
-    empty_values: list[int] = []
+    read = _Rows(path, dims, unit, problems, place, width_hint, bad)
     for number, row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(expected):
-            problems.add(path, f"the row has {len(row)} cells but the header has {len(expected)}",
-                         width_hint, **place(number, None))
-            ok = False
-            continue
-        # As a reader sees it: a non-breaking space, a tab or two spaces read as one space.
-        key = tuple(" ".join(cell.split()) for cell in row[:-1])
-        for col, (dim, cell) in enumerate(zip(dims, key, strict=True)):
-            if (number, col) in bad:
-                ok = False
-            elif not cell:
-                problems.add(path, f"the '{dim}' cell is empty", "every row needs a category "
-                             "in every dimension column", **place(number, col))
-                ok = False
-            elif is_placeholder(cell):
-                problems.add(path, f"the category is not filled in yet ('{cell}')",
-                             "fill in the category as the new report has it (replace the whole "
-                             "placeholder, FILL IN included)", **place(number, col))
-                ok = False
-        if key in seen:
-            problems.add(path, f"this row repeats the categories of row {seen[key]} "
-                         f"({', '.join(key)})", "remove the duplicate row, or correct its "
-                         "categories", **place(number, None))
-            ok = False
-            continue
-        seen[key] = number
-        if (number, len(dims)) in bad:
-            ok = False
-            continue
-        if not row[-1].strip():
-            empty_values.append(number)
-            ok = False
-            continue
-        value, symbol, error = _parse_value_cell(row[-1], unit)
-        if error:
-            problems.add(path, error, _value_hint(row[-1], unit), **place(number, len(dims)))
-            ok = False
-        records.append((*key, value, symbol, number))
-    if empty_values and len(empty_values) == len(seen):
-        # A template straight from `invoke new`: one problem, not one per row.
-        problems.add(path, f"no value is filled in yet (rows {empty_values[0]} to "
-                     f"{empty_values[-1]})", "fill in the 'value' column from the new report: "
-                     + VALUE_HINT, **place(empty_values[0], len(dims)))
-    else:
-        for number in empty_values:
-            problems.add(path, "the value is empty: fill it in", "fill in " + VALUE_HINT,
-                         **place(number, len(dims)))
-    if not records and not empty_values and ok:
+        if any(cell.strip() for cell in row):
+            read.row(number, row)
+    read.report_empty_values()
+    if not read.records and not read.empty_values and read.ok:
         problems.add(path, "the file has a header but no data rows", "add the table's rows",
                      **place(header_row, None))
         return None
-    ok = _same_but_for_case(path, records, dims, problems, place) and ok
+    ok = _same_but_for_case(path, read.records, dims, problems, place) and read.ok
     if not ok:
         return None
-    return pd.DataFrame.from_records(records, columns=[*dims, "value", "symbol", "row"])
+    return pd.DataFrame.from_records(read.records, columns=[*dims, "value", "symbol", "row"])
+
+
+@dataclass
+class _Rows:
+    """A table's data rows as table_frame reads them, one at a time: the records read, the
+    categories seen (with their row), the rows whose value is empty, and whether all is well."""
+
+    path: Path
+    dims: list[str]
+    unit: str
+    problems: Problems
+    place: Place
+    width_hint: str
+    bad: set[tuple[int, int]] | frozenset[tuple[int, int]]
+    records: list[tuple[Any, ...]] = field(default_factory=list)
+    seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+    empty_values: list[int] = field(default_factory=list)
+    ok: bool = True
+
+    def row(self, number: int, row: list[str]) -> None:
+        """One row that is not empty: its width, categories, uniqueness and value."""
+        path, dims, place = self.path, self.dims, self.place
+        if len(row) != len(dims) + 1:
+            self.problems.add(path, f"the row has {len(row)} cells but the header has "
+                              f"{len(dims) + 1}", self.width_hint, **place(number, None))
+            self.ok = False
+            return
+        # As a reader sees it: a non-breaking space, a tab or two spaces read as one space.
+        key = tuple(" ".join(cell.split()) for cell in row[:-1])
+        self._categories(number, key)
+        if key in self.seen:
+            self.problems.add(path, f"this row repeats the categories of row {self.seen[key]} "
+                              f"({', '.join(key)})", "remove the duplicate row, or correct its "
+                              "categories", **place(number, None))
+            self.ok = False
+            return
+        self.seen[key] = number
+        if (number, len(dims)) in self.bad:
+            self.ok = False
+            return
+        if not row[-1].strip():
+            self.empty_values.append(number)
+            self.ok = False
+            return
+        value, symbol, error = _parse_value_cell(row[-1], self.unit)
+        if error:
+            self.problems.add(path, error, _value_hint(row[-1], self.unit),
+                              **place(number, len(dims)))
+            self.ok = False
+        self.records.append((*key, value, symbol, number))
+
+    def _categories(self, number: int, key: tuple[str, ...]) -> None:
+        """A row's category cells: none empty or still a placeholder."""
+        for col, (dim, cell) in enumerate(zip(self.dims, key, strict=True)):
+            if (number, col) in self.bad:
+                self.ok = False
+            elif not cell:
+                self.problems.add(self.path, f"the '{dim}' cell is empty", "every row needs a "
+                                  "category in every dimension column", **self.place(number, col))
+                self.ok = False
+            elif is_placeholder(cell):
+                self.problems.add(self.path, f"the category is not filled in yet ('{cell}')",
+                                  "fill in the category as the new report has it (replace the "
+                                  "whole placeholder, FILL IN included)", **self.place(number, col))
+                self.ok = False
+
+    def report_empty_values(self) -> None:
+        """Rows with no value: one problem for a template straight from `invoke new` (no value
+        in any row), else one per row."""
+        empty, column = self.empty_values, len(self.dims)
+        if empty and len(empty) == len(self.seen):
+            self.problems.add(self.path, f"no value is filled in yet (rows {empty[0]} to "
+                              f"{empty[-1]})", "fill in the 'value' column from the new report: "
+                              + VALUE_HINT, **self.place(empty[0], column))
+        else:
+            for number in empty:
+                self.problems.add(self.path, "the value is empty: fill it in",
+                                  "fill in " + VALUE_HINT, **self.place(number, column))
 
 
 def _without_empty_trailing_columns(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:

@@ -78,10 +78,49 @@ def _parse_not_total(ctx: FieldReader) -> dict[str, str]:
     return {str(k): " ".join(str(v).split()) for k, v in raw.items()}
 
 
-def parse_table(ctx: FieldReader, name: str, folder: Path,  # noqa: C901 - older; left to split (CHANGELOG)
+def parse_table(ctx: FieldReader, name: str, folder: Path,
                 books: Workbooks) -> tuple[Table | None, Path | None]:
     """A table of `tables:`, read with its CSV file or sheet; also the file it reads."""
     ctx.unknown_keys()
+    base = _table_base(ctx)
+    unit, counts = unit_counts(ctx, percent_table=True, has_base=base is not None)
+    if unit == "percent" and counts in PEOPLE and base is None:
+        ctx.problem("base" if "base" in ctx.m else "counts",
+                    f"a percentage table of {counts} needs 'base': the number of {counts} the "
+                    "percentages are of", "add 'base:' with that number (or one per category of "
+                    "one dimension, see 'Tables' in " + FORMAT_DOC + "), so that the counts the "
+                    "percentages stand for are protected; if the source does not give it, "
+                    "'base: unknown' hides every cell")
+    not_people = read_reason(ctx, "not_people")
+    not_total = _parse_not_total(ctx)
+    dims, reserved = _table_dimensions(ctx)
+    file_name = ctx.text("file")
+    title = ctx.text("title")
+    collapse = _table_collapse(ctx, dims)
+    path = frame = sheet = None
+    if file_name:
+        frame, path, sheet = _read_table_file(ctx, folder, file_name, list(dims), unit, name, books)
+    where = Where(ctx.file, ctx.line())
+    if frame is None or reserved:  # a table with an unusable column is not built: its problem says why
+        return None, path
+    table = Table(name=name, title=title, dimensions=dims, measure=ctx.text("measure"), unit=unit,
+                  counts=counts, source=ctx.text("source"), where=where, frame=frame, file=path,
+                  date=ctx.date("date"),
+                  population=ctx.text("population") or None,
+                  note=ctx.text("note"), sensitive=ctx.boolean("sensitive"),
+                  collapse=collapse, base=base, sheet=sheet, not_people=not_people,
+                  not_total=not_total,
+                  order=ctx.choice("order", ORDERS) if "order" in ctx.m else "",
+                  total=ctx.choice("total", TOTAL_KINDS) if "total" in ctx.m else "printed")
+    _check_table(ctx, table, not_people)
+    _check_categories(ctx, table, file_name)
+    check_totals(table, ctx.problems)
+    return table, path
+
+
+def _table_base(ctx: FieldReader) -> float | str | dict[str, dict[str, float]] | None:
+    """A percentage table's `base`: the number of children its percentages are of, one per
+    category of one dimension, 'unknown', or None."""
     base: float | str | dict[str, dict[str, float]] | None = None
     raw_base = ctx.m.get("base")
     unfilled_base = is_placeholder(raw_base) or (isinstance(raw_base, Mapping) and any(
@@ -105,16 +144,11 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,  # noqa: C901 - older
     if base is not None and ctx.m.get("unit") != "percent":
         ctx.problem("base", "'base' is only for tables of percentages",
                     "remove it, or set 'unit: percent'")
-    unit, counts = unit_counts(ctx, percent_table=True, has_base=base is not None)
-    if unit == "percent" and counts in PEOPLE and base is None:
-        ctx.problem("base" if "base" in ctx.m else "counts",
-                    f"a percentage table of {counts} needs 'base': the number of {counts} the "
-                    "percentages are of", "add 'base:' with that number (or one per category of "
-                    "one dimension, see 'Tables' in " + FORMAT_DOC + "), so that the counts the "
-                    "percentages stand for are protected; if the source does not give it, "
-                    "'base: unknown' hides every cell")
-    not_people = read_reason(ctx, "not_people")
-    not_total = _parse_not_total(ctx)
+    return base
+
+
+def _table_dimensions(ctx: FieldReader) -> tuple[dict[str, str], bool]:
+    """A table's dimensions (name to title), and whether one takes a reserved column name."""
     dims_raw = ctx.mapping("dimensions")
     dims: dict[str, str] = {}
     reserved = False
@@ -129,50 +163,51 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,  # noqa: C901 - older
         if not 1 <= len(dims) <= 3:
             ctx.problem("dimensions", f"a table has 1 to 3 dimensions, not {len(dims)}",
                         "split the table, or move a dimension into separate tables")
-    file_name = ctx.text("file")
-    title = ctx.text("title")
+    return dims, reserved
+
+
+def _table_collapse(ctx: FieldReader, dims: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """A table's `collapse`: per dimension, new labels to the old labels they merge."""
     collapse: dict[str, dict[str, list[str]]] = {}
     raw_collapse = ctx.m.get("collapse")
-    if raw_collapse is not None:
-        if not isinstance(raw_collapse, Mapping):
-            ctx.problem("collapse", "'collapse' must map a dimension to {new label: [old labels]}",
-                        f"see {FORMAT_DOC}")
-        else:
-            for dim, groups in raw_collapse.items():
-                if dim not in dims or not isinstance(groups, Mapping) or not all(
-                        isinstance(v, list) and v for v in groups.values()):
-                    ctx.problem("collapse", f"'collapse' for '{dim}' must name a dimension and "
-                                "map new labels to lists of old labels", f"see {FORMAT_DOC}")
-                    continue
-                collapse[dim] = {str(k): [str(x) for x in v] for k, v in groups.items()}
-    path = frame = sheet = None
-    if file_name:
-        frame, path, sheet = _read_table_file(ctx, folder, file_name, list(dims), unit, name, books)
-    where = Where(ctx.file, ctx.line())
-    if frame is None or reserved:  # a table with an unusable column is not built: its problem says why
-        return None, path
-    table = Table(name=name, title=title, dimensions=dims, measure=ctx.text("measure"), unit=unit,
-                  counts=counts, source=ctx.text("source"), where=where, frame=frame, file=path,
-                  date=ctx.date("date"),
-                  population=ctx.text("population") or None,
-                  note=ctx.text("note"), sensitive=ctx.boolean("sensitive"),
-                  collapse=collapse, base=base, sheet=sheet, not_people=not_people,
-                  not_total=not_total,
-                  order=ctx.choice("order", ORDERS) if "order" in ctx.m else "",
-                  total=ctx.choice("total", TOTAL_KINDS) if "total" in ctx.m else "printed")
-    if table.total == "computed" and not (frame[list(dims)] == TOTAL).any().any():
+    if raw_collapse is None:
+        return collapse
+    if not isinstance(raw_collapse, Mapping):
+        ctx.problem("collapse", "'collapse' must map a dimension to {new label: [old labels]}",
+                    f"see {FORMAT_DOC}")
+        return collapse
+    for dim, groups in raw_collapse.items():
+        if dim not in dims or not isinstance(groups, Mapping) or not all(
+                isinstance(v, list) and v for v in groups.values()):
+            ctx.problem("collapse", f"'collapse' for '{dim}' must name a dimension and "
+                        "map new labels to lists of old labels", f"see {FORMAT_DOC}")
+            continue
+        collapse[dim] = {str(k): [str(x) for x in v] for k, v in groups.items()}
+    return collapse
+
+
+def _check_table(ctx: FieldReader, table: Table, not_people: str) -> None:
+    """What a table's fields say against what its file holds: Total rows worked out, counts
+    of no one, a population of people."""
+    frame, dims, counts = table.frame, list(table.dimensions), table.counts
+    if table.total == "computed" and not (frame[dims] == TOTAL).any().any():
         ctx.problem("total", "'total: computed' says the file's Total rows are worked out, but "
                     "it has none", "remove 'total: computed', or add the Total rows")
-    if base is None:
-        check_not_people(ctx, unit, counts, dims,
+    if table.base is None:
+        check_not_people(ctx, table.unit, counts, table.dimensions,
                           [float(v) for v in frame["value"] if v == v], not_people)
     if table.population and counts not in PEOPLE:
         ctx.problem("population", f"'population: {table.population}' names a group of people, "
                     f"but the table says 'counts: {counts}'",
                     "a table of a population counts children or records ('counts: children'); "
                     "if it truly counts no one, remove 'population'")
+
+
+def _check_categories(ctx: FieldReader, table: Table, file_name: str) -> None:
+    """The categories `not_total`, `base` and `collapse` name are the table's own."""
+    frame, dims, base = table.frame, table.dimensions, table.base
     present = {str(c) for dim in dims for c in frame[dim]}
-    for category in not_total:
+    for category in table.not_total:
         if category not in present:
             ctx.problem("not_total", f"'{category}' is not a category of this table",
                         "write the category exactly as in the table's file")
@@ -185,14 +220,12 @@ def parse_table(ctx: FieldReader, name: str, folder: Path,  # noqa: C901 - older
                 missing = sorted(set(frame[dim]) - {TOTAL} - set(bases))
                 ctx.problem("base", f"'base' gives no number for: {', '.join(missing)}",
                             "give the number of children for every category")
-    for dim, groups in collapse.items():
-        present = set(frame[dim])
+    for dim, groups in table.collapse.items():
+        in_dim = set(frame[dim])
         for old in (v for vs in groups.values() for v in vs):
-            if old not in present:
+            if old not in in_dim:
                 ctx.problem("collapse", f"'{old}' is not a category of '{dim}' in {file_name}",
                             "use the category exactly as in the CSV")
-    check_totals(table, ctx.problems)
-    return table, path
 
 
 SOURCE_SYMBOLS_HINT = ("x (not available), z (not applicable), c (confidential), low (rounds to 0 "

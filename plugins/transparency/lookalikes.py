@@ -12,7 +12,8 @@ from itertools import combinations, product
 
 from .audit import Finding
 from .balances import unbalanced
-from .knowledge import current_version, same_label
+from .knowledge import current_version
+from .knowledge_populations import same_label
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import relation_refs, stock_flow_why

@@ -18,7 +18,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .published import SPOKEN
+from .printed import SPOKEN
 from .terms import PEOPLE
 
 # A published number, optionally marked revised ("1,448 [r]", said "1,448 [r] revised"), or a

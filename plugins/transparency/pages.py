@@ -14,11 +14,11 @@ from typing import Any
 
 from . import references
 from .chart_pages import RenderedChart, chart_html, chart_key
-from .charts import trend_table
 from .narrative import MAIN_POINTS
 from .problems import Problems
 from .published import PublishedPeriod, PublishedSite
 from .tables import render_table
+from .trend_table import trend_table
 
 
 def checked_references(text: str, source: Path, period: PublishedPeriod,

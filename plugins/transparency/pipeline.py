@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import keep_only, write_atomic
-from .lint import Lint
+from .lint_findings import Lint
 from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
@@ -259,7 +259,8 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
     this build are not read: nothing of them is published."""
     from . import references
     from .narrative import locate, read_text
-    from .reader_text import csv_passages, markdown_passages, sheet_passages
+    from .reader_data import csv_passages, sheet_passages
+    from .reader_text import markdown_passages
 
     used: dict[tuple[str, str, str, str, str], list[Passage]] = {}
     markdown = repr(config.markdown)
@@ -314,7 +315,7 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
 
 
 def _yaml_passages(path: Path, text: str, key: str) -> list[Passage]:
-    from .reader_text import yaml_passages
+    from .reader_data import yaml_passages
     from .yamlio import read_yaml
 
     return yaml_passages(path, read_yaml(path), text, key)

@@ -3,6 +3,7 @@ downloads and search ever see.
 
 These types hold no raw value of a suppressed figure: a suppressed `Value` has
 `number=None` and `symbol='c'`. They are built only by `publish.publish_site()`.
+How their numbers, symbols and dates are printed is printed.py.
 """
 
 from __future__ import annotations
@@ -10,68 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .printed import format_date, format_number, plain_number
+
+# Also named here for publish.py, which imports it from this module (issue 16 moved it to
+# printed.py while publish.py was being changed elsewhere; import it from printed).
+from .printed import round_half_up as round_half_up
 from .terms import PEOPLE, TOTAL, months_covered
 
 if TYPE_CHECKING:  # the audit reads the published model, so it is imported for types only
     from .audit import Finding
-
-# What a screen reader says for each symbol, instead of "left bracket c right bracket": the
-# page shows the symbol, hidden from assistive technology, and these words, hidden on screen.
-SPOKEN = {"c": "hidden to protect privacy", "x": "not available", "z": "not applicable",
-          "low": "rounds to 0", "u": "low reliability", "r": "revised"}
-
-SYMBOLS = {
-    "c": "confidential: a small number hidden to protect children's privacy, or a figure "
-         "hidden so that a small number cannot be worked out",
-    "x": "not available: the source report does not give this figure",
-    "z": "not applicable",
-    "low": "rounds to 0, but is not 0 (a comparator as its source publishes it)",
-    "u": "low reliability: the source says this figure is not reliable (a comparator as its "
-         "source publishes it)",
-    "r": "revised: corrected since the report was first published (see the corrections log)",
-}
-
-
-# Significant digits a computed number is taken to: 3910 / 4000 × 100 is 97.75 to a reader,
-# though a computer's arithmetic makes it 97.74999999999999.
-SIGNIFICANT = 12
-
-
-def _rounded(number: float, decimals: int) -> Decimal:
-    return Decimal(format(number, f".{SIGNIFICANT}g")).quantize(
-        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def round_half_up(number: float, decimals: int) -> float:
-    """A number to `decimals` places as people, Excel and the DfE's and ONS's tables round it:
-    halves away from zero, on the number as a reader would write it (12.5% is 13%, 2.675 is
-    2.68, and 3910 of 4000 is 97.8%; Python's round and format give 12, 2.67 and 97.7). Every
-    printed number (HTML, CSV, PDF) is rounded so; the disclosure audit reads a printed 97.8
-    as anything from 97.75 to 97.85."""
-    return float(_rounded(number, decimals))
-
-
-def plain_number(number: float, decimals: int) -> str:
-    """A number as a CSV writes it: '1446', '97.8' (round_half_up)."""
-    return f"{_rounded(number, decimals):.{decimals}f}"
-
-
-def format_number(number: float, unit: str, decimals: int) -> str:
-    """A number as a page prints it, with its unit: '1,446', '97.8%', '35 per 10,000',
-    '4.5 FTE' (round_half_up)."""
-    text = f"{_rounded(number, decimals):,.{decimals}f}"
-    if unit == "percent":
-        return f"{text}%"
-    if unit == "rate_per_10000":
-        return f"{text} per 10,000"
-    if unit == "fte":
-        return f"{text} FTE"
-    if unit in ("days", "weeks"):
-        return f"{text} {unit}"
-    return text
 
 
 class Issuer(enum.Enum):
@@ -143,7 +93,7 @@ class PublishedTable:
     population: str | None = None
     # The table's sum where a published figure gives it away although no Total row is shown.
     known_total: float | None = None
-    # A metric followed through a report's periods (charts.trend_table), not a source table.
+    # A metric followed through a report's periods (trend_table.py), not a source table.
     trend: bool = False
     # Percentages of how many, per cell (None where unknown): what the audit turns the
     # percentages back into counts with.
@@ -151,7 +101,7 @@ class PublishedTable:
     # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
     # one base. Structure only; the audit reads each such line as a hidden total.
     partitions: tuple[int, ...] = ()
-    # A trend's target, drawn on its chart (charts.trend_table).
+    # A trend's target, drawn on its chart (trend_table.py).
     target: PublishedTarget | None = None
     # A trend's time axis: each category's date (a snapshot's day, a period's last day, the
     # middle of a gap), so the chart draws time to scale.
@@ -511,8 +461,3 @@ class PublishedSite:
         periods = self.by_report(report)
         return periods[-1] if periods else None
 
-
-def format_date(date: dt.date | None) -> str:
-    if date is None:
-        return ""
-    return f"{date.day} {date:%B %Y}"

@@ -10,16 +10,9 @@ from dataclasses import dataclass
 
 from .metrics import MetricResult, Part, percent_change
 from .model import PEOPLE, TWO_PART, Figure, Period, Selector
+from .printed import format_date, format_number, round_half_up
 from .publish_tables import ISSUED, TableResult, part_is_safe
-from .published import (
-    Formula,
-    PublishedChange,
-    PublishedTarget,
-    Value,
-    format_date,
-    format_number,
-    round_half_up,
-)
+from .published import Formula, PublishedChange, PublishedTarget, Value
 from .settings import Config
 from .suppress import Rule, derived_is_disclosive, rule_for
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .printed import SPOKEN
 from .problems import Problems
-from .published import SPOKEN, PublishedMetric, PublishedPeriod, PublishedSite, Value
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, Value
 
 REFERENCE_RE = re.compile(r"\{\{(.*?)\}\}")
 CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",

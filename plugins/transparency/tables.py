@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from itertools import product
 
-from .published import PublishedPeriod, PublishedTable, Value, format_date, format_number
+from .printed import format_date, format_number
+from .published import PublishedPeriod, PublishedTable, Value
 from .references import REVISED_HTML, symbol_html
 from .terms import TOTAL
 
@@ -48,7 +49,7 @@ def _row_class(label: str) -> str:
 NATIONAL_SOURCES = ("Department for Education", "DfE", "Office for National Statistics", "ONS")
 
 
-def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "",  # noqa: C901 - older; left to split (CHANGELOG)
+def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str = "",
                  download: bool = True) -> str:
     dims = table.dims
     e = html.escape
@@ -65,40 +66,66 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
              '<table class="app-table">',
              f'<caption class="app-table__caption" id="caption-{e(table.name)}">{e(table.title)}</caption>']
     parts.append("<thead>")
-    if not col_dims:
-        words = UNIT_WORDS.get(table.unit, "")
-        unit = f" ({words})" if words and words.casefold() not in table.measure.casefold() else ""
-        parts.append(f'<tr><th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>'
-                     f'<th scope="col" class="app-table__header app-table__header--numeric">'
-                     f"{e(table.measure)}{e(unit)}</th></tr>")
-    else:
-        # One header row per column dimension; the last row names each column fully.
-        for level, dim in enumerate(col_dims):
-            cells = [f'<td class="app-table__header">{e(table.dimensions[dim])}</td>'
-                     if level < len(col_dims) - 1 else
-                     f'<th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>']
-            previous = None
-            spans: list[tuple[str, int]] = []
-            for key in col_keys:
-                label = key[level]
-                prefix = key[:level + 1]
-                if prefix == previous:
-                    spans[-1] = (spans[-1][0], spans[-1][1] + 1)
-                else:
-                    spans.append((label, 1))
-                previous = prefix
-            for label, count in spans:
-                colspan = f' colspan="{count}"' if count > 1 else ""
-                scope = "colgroup" if count > 1 else "col"
-                cells.append(f'<th scope="{scope}"{colspan} class="app-table__header '
-                             f'app-table__header--numeric">{e(label)}</th>')
-            parts.append(f"<tr>{''.join(cells)}</tr>")
+    parts.extend(_header_rows(table, col_keys))
     parts.append("</thead><tbody>")
     for row in table.categories(row_dim):
         cells = [f'<th scope="row" class="app-table__header">{e(row)}</th>']
         cells.extend(_cell(table, (row, *k)) for k in col_keys)
         parts.append(f"<tr{_row_class(row)}>{''.join(cells)}</tr>")
     parts.append("</tbody></table></div>")
+    caption = _caption(table, period)
+    parts.append(f'<figcaption class="app-table-figure__notes"><p>{" ".join(caption)}</p>')
+    if download:
+        parts.append(f'<p><a class="app-link" href="{e(site_url)}/{e(download_path(period, table))}" '
+                     f'download>Download this table as CSV</a></p>')
+    parts.append("</figcaption></figure>")
+    return "\n".join(parts)
+
+
+def _header_rows(table: PublishedTable, col_keys: list[tuple[str, ...]]) -> list[str]:
+    """The table's header rows: the row dimension and the measure (with its unit) for a table
+    of one dimension; else one row per column dimension, the last naming each column fully."""
+    e = html.escape
+    row_dim, col_dims = table.dims[0], table.dims[1:]
+    if not col_dims:
+        words = UNIT_WORDS.get(table.unit, "")
+        unit = f" ({words})" if words and words.casefold() not in table.measure.casefold() else ""
+        return [f'<tr><th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>'
+                f'<th scope="col" class="app-table__header app-table__header--numeric">'
+                f"{e(table.measure)}{e(unit)}</th></tr>"]
+    rows = []
+    for level, dim in enumerate(col_dims):
+        cells = [f'<td class="app-table__header">{e(table.dimensions[dim])}</td>'
+                 if level < len(col_dims) - 1 else
+                 f'<th scope="col" class="app-table__header">{e(table.dimensions[row_dim])}</th>']
+        for label, count in _spans(col_keys, level):
+            colspan = f' colspan="{count}"' if count > 1 else ""
+            scope = "colgroup" if count > 1 else "col"
+            cells.append(f'<th scope="{scope}"{colspan} class="app-table__header '
+                         f'app-table__header--numeric">{e(label)}</th>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return rows
+
+
+def _spans(col_keys: list[tuple[str, ...]], level: int) -> list[tuple[str, int]]:
+    """The headings of one level of the columns, each with how many columns it spans."""
+    previous = None
+    spans: list[tuple[str, int]] = []
+    for key in col_keys:
+        label = key[level]
+        prefix = key[:level + 1]
+        if prefix == previous:
+            spans[-1] = (spans[-1][0], spans[-1][1] + 1)
+        else:
+            spans.append((label, 1))
+        previous = prefix
+    return spans
+
+
+def _caption(table: PublishedTable, period: PublishedPeriod) -> list[str]:
+    """The sentences under a table (HTML-escaped): its source, when the figures are for, its
+    unit, note, combined categories and the symbols it uses."""
+    e = html.escape
     if table.trend:
         caption = ["Source: the report for each period, as published on this site."]
     elif table.comparator and table.source.startswith(NATIONAL_SOURCES):
@@ -123,12 +150,7 @@ def render_table(table: PublishedTable, period: PublishedPeriod, site_url: str =
     symbols = sorted(table.symbols_used())
     if symbols:
         caption.append("Symbols: " + "; ".join(f"[{s}] {e(_symbol_short(s))}" for s in symbols) + ".")
-    parts.append(f'<figcaption class="app-table-figure__notes"><p>{" ".join(caption)}</p>')
-    if download:
-        parts.append(f'<p><a class="app-link" href="{e(site_url)}/{e(download_path(period, table))}" '
-                     f'download>Download this table as CSV</a></p>')
-    parts.append("</figcaption></figure>")
-    return "\n".join(parts)
+    return caption
 
 
 def _symbol_short(symbol: str) -> str:

@@ -89,7 +89,7 @@ def _build_into(c: Context, conf: str, target: Path) -> None:
 @task(help={"publish": "check as the publish build does: narrative warnings become errors"})
 def check(c: Context, publish: bool = False) -> None:
     """Validate all data and narrative, run the disclosure audit; list every problem."""
-    from transparency.lint import disclosure_log_summary
+    from transparency.lint_findings import disclosure_log_summary
     from transparency.pipeline import information_loss, lint_narrative, prepare
 
     config = _config("publishconf.py" if publish else "pelicanconf.py")

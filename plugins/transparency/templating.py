@@ -8,7 +8,8 @@ from typing import Any
 from markupsafe import Markup
 
 from .ees_downloads import EesPlan, plan
-from .published import SYMBOLS, PublishedMetric, PublishedPeriod, PublishedSite, Value, format_date
+from .printed import SYMBOLS, format_date
+from .published import PublishedMetric, PublishedPeriod, PublishedSite, Value
 from .references import symbol_html
 
 

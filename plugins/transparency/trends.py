@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .charts import definition_key, trend_table
 from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable
+from .trend_table import definition_key, trend_table
 
 MIN_PERIODS = 2
 
@@ -21,7 +21,7 @@ class Trend:
     name: str
     latest: PublishedPeriod  # the latest period publishing the measure; the series ends there
     periods: tuple[PublishedPeriod, ...]  # oldest first, every period publishing the measure
-    table: PublishedTable  # the series, breaks marked (charts.trend_table)
+    table: PublishedTable  # the series, breaks marked (trend_table.py)
 
     @property
     def slug(self) -> str:
@@ -43,7 +43,7 @@ class Trend:
     @property
     def definitions(self) -> list[tuple[str, str]]:
         """Each distinct definition with the periods it applies to, in the order of the
-        letters the chart's series carry (charts.definition_letters), so a change of
+        letters the chart's series carry (trend_table.definition_letters), so a change of
         definition (a break in the series) is stated, not hidden."""
         out: dict[str, tuple[str, list[str]]] = {}
         for p in self.periods:

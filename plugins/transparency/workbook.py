@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,11 @@ def _extent(sheet: Any, formulas: Any) -> tuple[int, int]:
     return last_row, last_col
 
 
-def read_sheet(book: Workbook, name: str, columns: list[str], problems: Problems  # noqa: C901 - older; left to split (CHANGELOG)
+# Reports a problem at a cell of the sheet: (row, 1-based column or None, message, hint).
+_Add = Callable[[int, "int | None", str, str], None]
+
+
+def read_sheet(book: Workbook, name: str, columns: list[str], problems: Problems
                ) -> tuple[list[tuple[int, list[str]]], set[tuple[int, int]]] | None:
     """The sheet's rows as text, numbered as Excel numbers them, cut to the table's columns,
     and the (row, column index) of cells already reported as wrong. None if the sheet cannot
@@ -152,6 +156,26 @@ def read_sheet(book: Workbook, name: str, columns: list[str], problems: Problems
                      + ") and one row per cell of the table, as in the template",
                      cell=f"sheet {name}")
         return None
+    bad = _merged_and_hidden(sheet, last_row, max(last_col, width), add)
+    rows: dict[int, list[str]] = {}
+    for cell, fcell in _cells(sheet, formulas, last_row, max(last_col, width)):
+        row, col = cell.row, cell.column - 1
+        value = cell.value
+        if col >= width:
+            if not _blank(value) or fcell.data_type == "f":
+                add(row, col + 1, f"cell {column_letter(col + 1)}{row} is outside the table",
+                    f"the table has {width} columns, A to {column_letter(width)} "
+                    f"({', '.join(columns)}); delete this cell, or put notes in the table's "
+                    "'note' in period.yaml")
+            continue
+        text = "" if (row, col) in bad else _cell_text(cell, fcell, col == width - 1, add, bad)
+        rows.setdefault(row, [""] * width)[col] = text
+    return [(row, rows.get(row, [""] * width)) for row in range(1, last_row + 1)], bad
+
+
+def _merged_and_hidden(sheet: Any, last_row: int, last_col: int, add: _Add) -> set[tuple[int, int]]:
+    """Merged cells (each cell of a merge is then bad: (row, 0-based column)), hidden rows and
+    hidden columns up to `last_row` and `last_col`, each a problem."""
     bad: set[tuple[int, int]] = set()
     for merged in sheet.merged_cells.ranges:
         add(merged.min_row, merged.min_col, f"cells {merged.coord} are merged",
@@ -167,66 +191,54 @@ def read_sheet(book: Workbook, name: str, columns: list[str], problems: Problems
                 "other, so nothing may be hidden")
     for dim in sheet.column_dimensions.values():
         low, high = dim.min or 0, dim.max or 0
-        if dim.hidden and low <= max(last_col, width):
+        if dim.hidden and low <= last_col:
             span = column_letter(low) + (f" to {column_letter(high)}" if high > low else "")
             add(1, low, f"column {span} is hidden", "unhide it (select the columns either side, "
                 "right-click, Unhide) and check it: nothing in a table's sheet may be hidden")
-    rows: dict[int, list[str]] = {}
-    for cell, fcell in _cells(sheet, formulas, last_row, max(last_col, width)):
-        row, col = cell.row, cell.column - 1
-        value = cell.value
-        if col >= width:
-            if not _blank(value) or fcell.data_type == "f":
-                add(row, col + 1, f"cell {column_letter(col + 1)}{row} is outside the table",
-                    f"the table has {width} columns, A to {column_letter(width)} "
-                    f"({', '.join(columns)}); delete this cell, or put notes in the table's "
-                    "'note' in period.yaml")
-            continue
-        text = ""
-        is_value = col == width - 1
-        what = "a number" if is_value else "a category (text)"
-        if (row, col) in bad:
-            pass
-        elif fcell.data_type == "f" and value is None:
-            add(row, col + 1, "the cell holds a formula whose result was not saved",
-                "open the workbook in Excel and save it (Excel saves each formula's result), or "
-                "type the value instead of the formula")
-            bad.add((row, col))
-        elif cell.data_type == "e":
-            add(row, col + 1, f"the cell holds the error {value}",
-                "correct the formula, or type the value")
-            bad.add((row, col))
-        elif isinstance(value, bool):
-            add(row, col + 1, f"the cell holds {str(value).upper()} (a true/false value), not "
-                f"{what}", "type the value" if is_value else "type the category as text")
-            bad.add((row, col))
-        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
-            shown = value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-            if is_value:
-                add(row, col + 1, f"the cell holds a date ({shown}), not a number",
-                    "format the cell as Number (Format Cells, Number) and type the value")
-            else:
-                add(row, col + 1, f"the cell holds a date ({shown}), but categories are text",
-                    "format the column as Text (Format Cells, Text) and type the category again "
-                    "exactly as the template has it; Excel turns text such as 'April 2021' into "
-                    "dates unless the cell is Text")
-            bad.add((row, col))
-        elif isinstance(value, (int, float)):
-            if is_value and "%" in (cell.number_format or ""):
-                add(row, col + 1, f"the cell is formatted as a percentage (it holds {value:g}, "
-                    f"shown as {value * 100:g}%)", "format the cell as Number and type the "
-                    "value itself (a count as a whole number; a percentage as 58.1, not 0.581): the "
-                    "site adds any % sign itself")
-                bad.add((row, col))
-            else:
-                text = _number_text(value)
-        elif value is not None:
-            text = str(value).strip()
-            if is_value and text not in (NOT_AVAILABLE, NOT_APPLICABLE) and _is_number_text(text):
-                add(row, col + 1, f"the number {text} is stored as text",
-                    "convert it to a number (select the cell, click the warning sign beside it, "
-                    "Convert to Number): Excel leaves numbers stored as text out of its sums")
-                bad.add((row, col))
-                text = ""
-        rows.setdefault(row, [""] * width)[col] = text
-    return [(row, rows.get(row, [""] * width)) for row in range(1, last_row + 1)], bad
+    return bad
+
+
+def _cell_text(cell: Any, fcell: Any, is_value: bool, add: _Add, bad: set[tuple[int, int]]) -> str:
+    """A cell of the table as text: a category, or the value as typed. A cell that cannot be
+    read so (an unsaved formula, an error, a true/false, a date, a percentage format, a number
+    stored as text) is a problem, is added to `bad`, and reads as ''."""
+    row, col, value = cell.row, cell.column - 1, cell.value
+    what = "a number" if is_value else "a category (text)"
+    if fcell.data_type == "f" and value is None:
+        add(row, col + 1, "the cell holds a formula whose result was not saved",
+            "open the workbook in Excel and save it (Excel saves each formula's result), or "
+            "type the value instead of the formula")
+    elif cell.data_type == "e":
+        add(row, col + 1, f"the cell holds the error {value}",
+            "correct the formula, or type the value")
+    elif isinstance(value, bool):
+        add(row, col + 1, f"the cell holds {str(value).upper()} (a true/false value), not "
+            f"{what}", "type the value" if is_value else "type the category as text")
+    elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+        shown = value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+        if is_value:
+            add(row, col + 1, f"the cell holds a date ({shown}), not a number",
+                "format the cell as Number (Format Cells, Number) and type the value")
+        else:
+            add(row, col + 1, f"the cell holds a date ({shown}), but categories are text",
+                "format the column as Text (Format Cells, Text) and type the category again "
+                "exactly as the template has it; Excel turns text such as 'April 2021' into "
+                "dates unless the cell is Text")
+    elif isinstance(value, (int, float)):
+        if not (is_value and "%" in (cell.number_format or "")):
+            return _number_text(value)
+        add(row, col + 1, f"the cell is formatted as a percentage (it holds {value:g}, "
+            f"shown as {value * 100:g}%)", "format the cell as Number and type the "
+            "value itself (a count as a whole number; a percentage as 58.1, not 0.581): the "
+            "site adds any % sign itself")
+    elif value is not None:
+        text = str(value).strip()
+        if not (is_value and text not in (NOT_AVAILABLE, NOT_APPLICABLE) and _is_number_text(text)):
+            return text
+        add(row, col + 1, f"the number {text} is stored as text",
+            "convert it to a number (select the cell, click the warning sign beside it, "
+            "Convert to Number): Excel leaves numbers stored as text out of its sums")
+    else:
+        return ""
+    bad.add((row, col))
+    return ""

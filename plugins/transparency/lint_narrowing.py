@@ -1,0 +1,182 @@
+"""The narrowing-words rule of the narrative lint: words that compare or size a number the
+page hides ("the same as last year", "fewer than", "halved"), in a sentence that shows a
+hidden figure or names a hidden cell in words, and in the sentence after it."""
+
+from __future__ import annotations
+
+import re
+
+from .lint_findings import Lint, LogEntry, add_problem, in_page, snippet_at
+from .reader_text import REF_HIDDEN, Passage
+
+# Words that compare or size a number: beside a hidden one they narrow it ("{{ remand }},
+# the same as last year", "fewer than the year before", "only {{ remand }}", "about a tenth";
+# not "for the same reason", "the same months of 2015").
+NARROWING = re.compile(
+    r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
+    r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
+    r"more|most|majority|fewer|fewest|less|least|minority|higher|highest|lower|lowest|"
+    r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|small|tiny|"
+    r"doubled?|doubling|twice|half|halved|trebled|tripled|"
+    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
+    r"up|down|only|just|all|none|no|every|each|few|handful|single|nearly|almost|around|"
+    r"about|roughly|approximately|over|under|above|below|exceed\w*|between|within|"
+    r"hidden\s+because|too\s+(?:small|few|low))\b", re.IGNORECASE)
+# Where a sentence names a hidden category in words (as any sentence about a [c] may), only
+# the words that compare or size a number: not the common words the list above also reads
+# beside a [c] ("all", "each", "about", "up", "under"), nor those that say only what [c]
+# says ("hidden because it is small").
+NARROWING_NAMED = re.compile(
+    r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
+    r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
+    r"more|most|majority|fewer|fewest|less|least|minority|higher|highest|lower|lowest|"
+    r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|"
+    r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
+    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
+    r"only|few|handful|single|nearly|almost|roughly|approximately|exceed\w*)\b",
+    re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Words of a category label too common to name it: "Other", "Not known", "Children in care"
+# and "Does not give views" are named by none of these words.
+GENERIC_WORDS = frozenset("""
+    a an the and or of in on at to for with by from as not no any all other others another
+    known unknown stated recorded total totals number numbers count children child young
+    people person persons care looked after year years aged age ages group groups category
+    categories including excluding who were was is are has have had being been their its
+    missing information data none some more most less than under over yes does did do done
+    can could would should will may might be this that these those there them they it he she
+    his her we our you your which what when where how why then also only very into out up
+    down off about through between within before after since until per each every one
+    """.split())
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """The sentences of a passage with where each starts: split after ".", "!" or "?"."""
+    out, start = [], 0
+    for end in SENTENCE_END.finditer(text):
+        out.append((start, text[start:end.start()]))
+        start = end.end()
+    return [*out, (start, text[start:])]
+
+
+# A category that is what is left of the others: named by no words of its own.
+RESIDUAL_WORDS = frozenset({"other", "others", "another", "any", "all", "not", "no", "none",
+                            "unknown", "missing", "remaining", "rest", "various", "miscellaneous"})
+
+
+def _label_phrases(label: str) -> list[str]:
+    """How a sentence can name a category. Of "Group – detail" the detail names it. Its
+    words not in GENERIC_WORDS name it (what is left of the others names nothing: "Other
+    placement"): the one such word a label has ("Remand", "on remand" of "Children in care
+    on remand"); of two to four, each run of the label's words from one to another ("placed
+    for adoption", "emergency protection" of "Emergency protection order"); of more, each
+    run that holds three. A label without a word of letters among them names nothing ("Not
+    known", "1 to 4")."""
+    first = re.findall(r"[\w'’]+", label.lower())[:1]
+    if not first or first[0] in RESIDUAL_WORDS:
+        return []
+    specific = re.split(r"\s[–—-]\s|:\s", label)[-1]
+    words = re.findall(r"[\w'’]+", specific.lower())
+    content = [i for i, w in enumerate(words)
+               if w not in GENERIC_WORDS and (len(w) > 2 or w.isdigit())]
+    if not any(words[i].isalpha() for i in content):
+        return []
+    whole = " ".join(words)  # the label itself, its own words ("More than one placement")
+    if len(content) == 1:
+        return sorted({whole, words[content[0]]}, key=len, reverse=True)
+    span = 2 if len(content) <= 4 else 3
+    return sorted({whole} | {" ".join(words[content[n]:content[m] + 1])
+                             for n in range(len(content))
+                             for m in range(n + span - 1, len(content))}, key=len, reverse=True)
+
+
+def _phrase_pattern(label: str) -> re.Pattern[str] | None:
+    phrases = _label_phrases(label)
+    if not phrases:
+        return None
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(
+        r"\W+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?![\w'’])",
+        re.IGNORECASE)
+
+
+_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+
+
+def _pattern(label: str) -> re.Pattern[str] | None:
+    if label not in _PATTERNS:
+        _PATTERNS[label] = _phrase_pattern(label)
+    return _PATTERNS[label]
+
+
+def hidden_category_named(text: str, cells: frozenset[tuple[str, ...]]
+                          ) -> list[tuple[int, int]] | None:
+    """Where `text` names a hidden cell (`cells`: each the categories of a cell the period
+    hides): the spans of its words when it names every category of one cell, or None. A cell
+    with a category no words name ("Other") is never named."""
+    for cell in sorted(cells):
+        patterns = [_pattern(category) for category in cell]
+        if not cell or any(p is None for p in patterns):
+            continue
+        found = [p.search(text) for p in patterns if p is not None]
+        if all(found):
+            return [m.span() for m in found if m is not None]
+    return None
+
+
+def narrowing_words(passage: Passage, lint: Lint,
+                    hidden_labels: frozenset[tuple[str, ...]] = frozenset()) -> None:
+    """Words that compare or size ("the same as last year", "fewer than", "only", "halved")
+    a number the page hides tell a reader more about it than [c] does: a problem, unless a
+    reviewed mark ends the sentence that holds them. They are looked for in a sentence that
+    shows a hidden number ({{ name }} rendering [c]) and in a sentence that names, in words,
+    the category of a cell the period hides (`hidden_labels`: "on remand"), and in the
+    sentence after each ("That is half the number a year earlier.")."""
+    if passage.label:
+        return
+    parts = sentences(passage.text)
+    # Sentence index -> (the words looked for, what they would size or compare).
+    watched: dict[int, tuple[re.Pattern[str], str]] = {}
+    # The words that name a hidden category are not words about it ("More than one placement").
+    naming: dict[int, list[tuple[int, int]]] = {}
+    for index, (_, sentence) in enumerate(parts):
+        named = hidden_category_named(sentence, hidden_labels) if hidden_labels else None
+        if named:
+            naming[index] = named
+        if REF_HIDDEN in sentence:
+            about = "a figure this page hides ([c])"
+            words = NARROWING
+        elif named:
+            about = "'" + " … ".join(sentence[a:b] for a, b in named) + \
+                "', which this period hides ([c])"
+            words = NARROWING_NAMED
+        else:
+            continue
+        for watched_index in (index, index + 1):
+            if watched_index < len(parts) and watched_index not in watched:
+                watched[watched_index] = (words, about)
+    for index, (words, about) in sorted(watched.items()):
+        start, sentence = parts[index]
+        for a, b in naming.get(index, ()):
+            sentence = sentence[:a] + " " * (b - a) + sentence[b:]
+        found = words.search(sentence)
+        if found is None:
+            continue
+        word = found.group(0)
+        at = start + found.start()
+        occurrence = len(_word_in(word).findall(passage.text[:at]))
+        line = passage.locate(word, occurrence) or passage.locate(word)
+        snippet = snippet_at(passage.text, at, start + found.end())
+        if line is not None and passage.covers(line, word):
+            lint.log.append(LogEntry(passage.file, line, snippet, "reviewed",
+                                     passage.reviewed[line]))
+            continue
+        add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: '{word}' sizes or compares {about}, "
+             "and tells a reader more about it than [c] does",
+             "write the sentence without words that compare or size the hidden figure, or "
+             "leave the figure out of it and the sentence after it; if the words are about "
+             "something else, end the sentence with '<!-- reviewed: your reason -->'",
+             line or passage.line)
+
+
+def _word_in(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
