@@ -28,6 +28,7 @@ from .period_cure import (
     same_time_counts,
     suppress_versions,
 )
+from .printed import round_half_up
 from .publish_tables import table_cells
 from .published import (
     PublishedChange,
@@ -35,7 +36,6 @@ from .published import (
     PublishedPeriod,
     PublishedSite,
     Ref,
-    round_half_up,
 )
 from .quantities import change_of
 from .settings import Config

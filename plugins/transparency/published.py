@@ -13,11 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .printed import format_date, format_number, plain_number
-
-# Also named here for publish.py, which imports it from this module (issue 16 moved it to
-# printed.py while publish.py was being changed elsewhere; import it from printed).
-from .printed import round_half_up as round_half_up
+from .printed import format_date, format_number, plain_number, round_half_up
 from .terms import PEOPLE, TOTAL, months_covered
 
 if TYPE_CHECKING:  # the audit reads the published model, so it is imported for types only
