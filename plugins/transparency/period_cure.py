@@ -308,18 +308,16 @@ def _suppress_period(period: Period, config: Config, forced: dict[str, set[Key]]
 
 def replay_findings(key: str, tables: dict[str, TableResult]) -> list[Finding]:
     """A problem for each withheld table whose hidden cells a reader who replays the rule
-    could still narrow against a sum printed elsewhere: nothing more of the table can be
-    hidden, so the build stops (fail closed) and says how to settle it."""
+    could still narrow against its totals: the build stops (fail closed) and says how to
+    settle it."""
     out = []
     for name, result in sorted(tables.items()):
         if result.narrowed:
             cells = "; ".join(", ".join(k) for k in sorted(result.narrowed))
             out.append(Finding(key, name, (), 0, 0, "undeclared", through=(
                 f"table '{name}' is withheld, as a reader who repeats the suppression rule "
-                f"could narrow its hidden cells ({cells}), and its sum, printed elsewhere "
-                "(a figure equal to its total, or the base its percentages add up to), still "
-                "lets them: merge its small categories with `collapse:` "
-                "(docs/data-format.md), or leave out the figure that equals its total",)))
+                f"could narrow its hidden cells ({cells}), and its totals still let them: "
+                "merge its small categories with `collapse:` (docs/data-format.md)",)))
     return out
 
 
@@ -359,7 +357,8 @@ def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]
         if len(versions) == 1 or (union == forced and union_metrics == forced_metrics
                                   and groups == collapsed):
             if reasons is not None:
-                found += [f"{period.key}: table '{name}' withheld (every number hidden), as a "
+                found += [f"{period.key}: table '{name}' withheld (every cell but its totals "
+                          "hidden), as a "
                           "reader who repeats the suppression rule could work out a hidden "
                           "cell from the ones it would show; merging its small categories "
                           "(`collapse:`) may let it be shown"

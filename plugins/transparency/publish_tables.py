@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from .metrics import Part
 from .model import TOTAL, Table
 from .published import Issuer, PublishedTable, Value
-from .replay import CHECKS, Procedure, cells_the_choice_reveals, rule_page
+from .replay import CHECKS, Procedure, cells_the_choice_reveals, refused
+from .replay import withheld as withheld_cells
 from .settings import Config
 from .suppress import Key, collapse_groups, lines_of, rule_for, secondary
 
@@ -30,10 +31,10 @@ class TableResult:
     published: PublishedTable
     hidden: set[Key]
     values: dict[Key, float]
-    # Withheld: the line rule's choice could be replayed, so every number is hidden.
+    # Withheld: the line rule's choice could be replayed, so every cell but the totals is hidden.
     withheld: bool = False
-    # Of a withheld table, cells still narrowed against a sum printed elsewhere: the build
-    # stops (period_cure.replay_findings).
+    # Of a withheld table, cells still narrowed against its totals: the build stops
+    # (period_cure.replay_findings).
     narrowed: frozenset[Key] = frozenset()
 
 
@@ -47,16 +48,16 @@ def column_decimals(values: Iterable[float], unit: str) -> int:
 
 def _replayed(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure,
               ) -> tuple[set[Key], set[Key], bool, set[Key]]:
-    """The cells the rule hides (`replay.rule_page`: the line rule's choice, or the whole
-    table where a reader who replays the choice could narrow a cell); of them, those hidden
-    for being small; whether the table is withheld for that reason; and, of a withheld table
-    whose sum is printed elsewhere (a figure equal to its total, the base its shares add up
-    to), the cells a reader who replays the rule could still narrow against that sum."""
+    """The cells the rule hides (`replay.rule_page`: the line rule's choice, or every cell
+    but the totals where a reader who replays the choice could narrow a cell); of them, those
+    hidden for being small; whether the table is withheld for that reason; and, of a
+    withheld table, the cells a reader who replays the rule could still narrow against its
+    totals."""
     primary = procedure.primary(values, symbols)
-    hidden = rule_page(values, symbols, procedure)
-    withheld = hidden != procedure.choice(values, symbols)
-    narrowed = (cells_the_choice_reveals(values, symbols, hidden, procedure)
-                if withheld and procedure.sums & set(values) else set())
+    choice = procedure.choice(values, symbols)
+    withheld = refused(values, symbols, choice, procedure)
+    hidden = withheld_cells(values, symbols, procedure) if withheld else choice
+    narrowed = cells_the_choice_reveals(values, symbols, hidden, procedure) if withheld else set()
     return hidden, primary, withheld, narrowed
 
 
@@ -106,8 +107,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
                     collapsed.append(label)
         # Cells of declared groups left unmerged: a reader knows none of them is small.
         above = frozenset(_in_uncollapsed_groups(table, collapsed, set(values)))
-        procedure = Procedure(len(table.dims), rule, config.min_feasible_range, above, CHECKS,
-                              sums=frozenset(synthetic))
+        procedure = Procedure(len(table.dims), rule, config.min_feasible_range, above, CHECKS)
         if table.base is not None:
             # Percentages of a known number of children: suppress on the counts they imply
             # ("0.6% of 331" is 2 children), and replay the choice on them too.
@@ -219,7 +219,7 @@ def _implied_counts(table: Table, values: dict[Key, float], symbols: dict[Key, s
                 implied[total_key] = float(sum(implied[k] for k in members))
                 synthetic.add(total_key)
     return implied, synthetic, replace(
-        procedure, sums=procedure.sums | synthetic, shares_of=tuple(sorted(bases.items())),
+        procedure, shares_of=tuple(sorted(bases.items())),
         decimals=column_decimals(values.values(), table.unit), printed=tuple(sorted(printed)))
 
 
