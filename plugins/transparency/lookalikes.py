@@ -102,13 +102,16 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
 
 def _unprinted_margins(version: str, name: str, table: TableResult,
                        ) -> list[tuple[Ref, float, tuple[Ref, ...]]]:
-    """The margins of a table of two or more dimensions that it does not print (the Female
-    total of an age by gender table with no `Total` by gender), where a hidden cell is among
-    their members: (the place the margin would have, its value, its members). A reader who
-    finds it elsewhere (a headline "156 girls") subtracts the shown members."""
+    """The margins of a table that it does not print (the Female total of an age by gender
+    table with no `Total` by gender; the sum of a table without a Total row), where a hidden
+    cell is among their members: (the place the margin would have, its value, its members). A
+    reader who finds it elsewhere (a headline "156 girls") subtracts the shown members. (A
+    one-way table whose sum a figure gives has it as its known total, period_cure._known_totals,
+    and is suppressed with it; one given by what that cannot see, such as a metric of another
+    period or a comparator's count, is caught here.)"""
     ndims = len(table.published.dims)
-    if ndims < 2:
-        return []  # a one-way table's sum is its known total (period_cure._known_totals)
+    if ndims == 1 and table.published.known_total is not None:
+        return []  # linked to the figure that gives it by the audit, and suppressed with it
     out: list[tuple[Ref, float, tuple[Ref, ...]]] = []
     for d in range(ndims):
         lines: dict[Key, list[Key]] = {}
