@@ -14,6 +14,7 @@ from .audit import Finding
 from .balances import unbalanced
 from .knowledge import current_version
 from .knowledge_populations import same_label
+from .lookalike_cells import cell_lookalikes
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import relation_refs, stock_flow_why
@@ -343,11 +344,39 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
                     shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
                     through=(f"{_place(shown, site)} is the same number as "
                              f"{_place(hidden, site)}; {_HINT}",)))
+    findings += _cell_findings(site, versions, is_settled)
     for key, period in site.periods.items():
         before = period.preceding(site.periods)
         findings += _stock_flow_lookalikes(period, known[key], known[before.key] if before else [],
                                            site, is_settled)
     return findings
+
+
+def _cell_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+                   is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
+    """A problem for each two tables with a shown cell a reader could take for a hidden one
+    (lookalike_cells), naming the first such pair no declaration settles."""
+    pending: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[_Known, _Known, str]]] = {}
+    for pair in cell_lookalikes(site, versions):
+        shown, hidden = (_Known(pair.shown, pair.shown_value, False, ""),
+                         _Known(pair.hidden, pair.hidden_value, True, ""))
+        if not is_settled([shown, hidden]):
+            pending.setdefault(pair.tables, []).append((shown, hidden, pair.how))
+    found = []
+    for ((va, a), (vb, b)), pairs in pending.items():
+        shown, hidden, how = pairs[0]
+        more = f" (and {len(pairs) - 1} more such pairs)" if len(pairs) > 1 else ""
+        missing = " and ".join(f"'{n}' ({v})" for v, n in ((va, a), (vb, b))
+                               if not site.periods[v].tables[n].population)
+        found.append(Finding(shown.ref[0], shown.ref[2], (), 0, 0, "undeclared", through=(
+            f"{_place(shown, site)} is shown and {_place(hidden, site)}, of the same time, is "
+            f"hidden: {how}{more}, and {missing} name{'s' if ' and ' not in missing else ''} "
+            "no 'population', so nothing links them. Give both tables a 'population:' name, "
+            "the same one if they count the same children (they are then protected together) "
+            "and different ones if they do not; or declare the two cells under 'relations:': "
+            "'same' if they are one number, 'distinct' if they are not (with a 'reason:' a "
+            "reviewer can check)",)))
+    return found
 
 
 def unbalanced_declarations(site: Site, found: Iterable[Finding]) -> list[Finding]:
