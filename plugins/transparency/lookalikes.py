@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import combinations, islice, product
 
 from .audit import Finding
 from .balances import unbalanced
@@ -21,6 +21,7 @@ from .publish_relations import relation_refs, stock_flow_why
 from .publish_tables import TableResult
 from .published import Ref
 from .quantities import terms_of
+from .signed_sums import Fit, signed_fits
 from .suppress import Key
 
 
@@ -153,25 +154,17 @@ def _place(known: _Known, site: Site) -> str:
     return f"{what} [{', '.join(key)}] of '{name}' ({version}; {{table: {name}, where: {{{where}}}}})"
 
 
-MAX_FLOWS = 3  # flows in a stock and flow the look-alike check tries (in and out together)
-
-
-def _signed_sums(flows: list[_Known], size: int) -> dict[float, list[tuple[tuple[int, float], ...]]]:
-    """Every way to add or subtract `size` distinct flows, by the sum it makes."""
-    out: dict[float, list[tuple[tuple[int, float], ...]]] = {}
-    for chosen in combinations(range(len(flows)), size):
-        for signs in product((1.0, -1.0), repeat=size):
-            total = sum(s * flows[i].value for i, s in zip(chosen, signs, strict=True))
-            out.setdefault(total, []).append(tuple(zip(chosen, signs, strict=True)))
-    return out
+MAX_FITS = 200  # fits of one start and end tried, for the shortest one no declaration settles
 
 
 def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Known], site: Site,
                            is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
     """Counts that fit start + in − out = end with a hidden one among them, and no declaration
     that settles them: the stocks on the day before the period starts and on its last day
-    (figures, metrics or tables' grand totals, in this period or the one it follows), and up to
-    MAX_FLOWS flows over the period, either sign."""
+    (figures, metrics or tables' grand totals, in this period or the one it follows), and any
+    number of flows over the period, either sign (signed_sums.signed_fits: a red team's two
+    flows in and two out passed a check that tried at most three). One problem for each set
+    of hidden counts, naming the fit with the fewest flows."""
     found: list[Finding] = []
     key = period.key
     day_before = period.start - dt.timedelta(days=1)
@@ -179,23 +172,34 @@ def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Kn
         wholes = [k for k in known + before if k.whole and k.counts == counts]
         starts = [k for k in wholes if k.date == day_before]
         ends = [k for k in wholes if k.date == period.end and k.ref[0] == key]
-        flows = [k for k in wholes if k.date is None and k.ref[0] == key]
+        # A flow of 0 changes no sum; a hidden one (sensitive) is still worked out by a fit.
+        flows = [k for k in wholes if k.date is None and k.ref[0] == key
+                 and (k.value or k.hidden) and k.value == int(k.value)]
         if not any(k.hidden for k in starts + ends + flows):
             continue
-        sums = {n: _signed_sums(flows, n) for n in range(1, MAX_FLOWS + 1)}
-        for start in starts:
-            for end in ends:
-                for n in range(1, MAX_FLOWS + 1):
-                    for chosen in sums[n].get(end.value - start.value, ()):
-                        parts = [start, end, *(flows[i] for i, _ in chosen)]
-                        if not any(k.hidden for k in parts) or is_settled(parts):
-                            continue
-                        signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
-                                         for i, sign in chosen)
-                        found.append(Finding(key, end.ref[2], (), 0, 0, "undeclared", through=(
-                            f"{_place(start, site)}{signed} = {_place(end, site)}, with a hidden "
-                            f"count among them; {_HINT}",)))
-                        break
+        hidden_flows = frozenset(i for i, k in enumerate(flows) if k.hidden)
+        shortest: dict[frozenset[Ref], tuple[list[_Known], Fit, int]] = {}
+        for start, end in product(starts, ends):
+            if start.value != int(start.value) or end.value != int(end.value):
+                continue
+            must = frozenset(range(len(flows))) if start.hidden or end.hidden else hidden_flows
+            for fit in islice(signed_fits([int(k.value) for k in flows],
+                                          int(end.value - start.value), must), MAX_FITS):
+                parts = [start, end, *(flows[i] for i, _ in fit)]
+                if is_settled(parts):
+                    continue
+                secret = frozenset(k.ref for k in parts if k.hidden)
+                best = shortest.get(secret)
+                shortest[secret] = ((parts, fit, 1) if best is None else
+                                    (parts, fit, best[2] + 1) if len(fit) < len(best[1]) else
+                                    (best[0], best[1], best[2] + 1))
+        for parts, fit, ways in shortest.values():
+            signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
+                             for i, sign in fit)
+            more = f" (one of {ways} ways these counts fit)" if ways > 1 else ""
+            found.append(Finding(key, parts[1].ref[2], (), 0, 0, "undeclared", through=(
+                f"{_place(parts[0], site)}{signed} = {_place(parts[1], site)}, with a hidden "
+                f"count among them{more}; {_HINT}",)))
     return found
 
 
