@@ -8,18 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import combinations, islice, product
 
 from .audit import Finding
 from .balances import unbalanced
 from .knowledge import current_version
 from .knowledge_populations import same_label
+from .lookalike_cells import cell_lookalikes
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import relation_refs, stock_flow_why
 from .publish_tables import TableResult
 from .published import Ref
 from .quantities import terms_of
+from .signed_sums import Fit, signed_fits
 from .suppress import Key
 
 
@@ -102,13 +104,16 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
 
 def _unprinted_margins(version: str, name: str, table: TableResult,
                        ) -> list[tuple[Ref, float, tuple[Ref, ...]]]:
-    """The margins of a table of two or more dimensions that it does not print (the Female
-    total of an age by gender table with no `Total` by gender), where a hidden cell is among
-    their members: (the place the margin would have, its value, its members). A reader who
-    finds it elsewhere (a headline "156 girls") subtracts the shown members."""
+    """The margins of a table that it does not print (the Female total of an age by gender
+    table with no `Total` by gender; the sum of a table without a Total row), where a hidden
+    cell is among their members: (the place the margin would have, its value, its members). A
+    reader who finds it elsewhere (a headline "156 girls") subtracts the shown members. (A
+    one-way table whose sum a figure gives has it as its known total, period_cure._known_totals,
+    and is suppressed with it; one given by what that cannot see, such as a metric of another
+    period or a comparator's count, is caught here.)"""
     ndims = len(table.published.dims)
-    if ndims < 2:
-        return []  # a one-way table's sum is its known total (period_cure._known_totals)
+    if ndims == 1 and table.published.known_total is not None:
+        return []  # linked to the figure that gives it by the audit, and suppressed with it
     out: list[tuple[Ref, float, tuple[Ref, ...]]] = []
     for d in range(ndims):
         lines: dict[Key, list[Key]] = {}
@@ -149,25 +154,17 @@ def _place(known: _Known, site: Site) -> str:
     return f"{what} [{', '.join(key)}] of '{name}' ({version}; {{table: {name}, where: {{{where}}}}})"
 
 
-MAX_FLOWS = 3  # flows in a stock and flow the look-alike check tries (in and out together)
-
-
-def _signed_sums(flows: list[_Known], size: int) -> dict[float, list[tuple[tuple[int, float], ...]]]:
-    """Every way to add or subtract `size` distinct flows, by the sum it makes."""
-    out: dict[float, list[tuple[tuple[int, float], ...]]] = {}
-    for chosen in combinations(range(len(flows)), size):
-        for signs in product((1.0, -1.0), repeat=size):
-            total = sum(s * flows[i].value for i, s in zip(chosen, signs, strict=True))
-            out.setdefault(total, []).append(tuple(zip(chosen, signs, strict=True)))
-    return out
+MAX_FITS = 200  # fits of one start and end tried, for the shortest one no declaration settles
 
 
 def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Known], site: Site,
                            is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
     """Counts that fit start + in − out = end with a hidden one among them, and no declaration
     that settles them: the stocks on the day before the period starts and on its last day
-    (figures, metrics or tables' grand totals, in this period or the one it follows), and up to
-    MAX_FLOWS flows over the period, either sign."""
+    (figures, metrics or tables' grand totals, in this period or the one it follows), and any
+    number of flows over the period, either sign (signed_sums.signed_fits: a red team's two
+    flows in and two out passed a check that tried at most three). One problem for each set
+    of hidden counts, naming the fit with the fewest flows."""
     found: list[Finding] = []
     key = period.key
     day_before = period.start - dt.timedelta(days=1)
@@ -175,23 +172,34 @@ def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Kn
         wholes = [k for k in known + before if k.whole and k.counts == counts]
         starts = [k for k in wholes if k.date == day_before]
         ends = [k for k in wholes if k.date == period.end and k.ref[0] == key]
-        flows = [k for k in wholes if k.date is None and k.ref[0] == key]
+        # A flow of 0 changes no sum; a hidden one (sensitive) is still worked out by a fit.
+        flows = [k for k in wholes if k.date is None and k.ref[0] == key
+                 and (k.value or k.hidden) and k.value == int(k.value)]
         if not any(k.hidden for k in starts + ends + flows):
             continue
-        sums = {n: _signed_sums(flows, n) for n in range(1, MAX_FLOWS + 1)}
-        for start in starts:
-            for end in ends:
-                for n in range(1, MAX_FLOWS + 1):
-                    for chosen in sums[n].get(end.value - start.value, ()):
-                        parts = [start, end, *(flows[i] for i, _ in chosen)]
-                        if not any(k.hidden for k in parts) or is_settled(parts):
-                            continue
-                        signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
-                                         for i, sign in chosen)
-                        found.append(Finding(key, end.ref[2], (), 0, 0, "undeclared", through=(
-                            f"{_place(start, site)}{signed} = {_place(end, site)}, with a hidden "
-                            f"count among them; {_HINT}",)))
-                        break
+        hidden_flows = frozenset(i for i, k in enumerate(flows) if k.hidden)
+        shortest: dict[frozenset[Ref], tuple[list[_Known], Fit, int]] = {}
+        for start, end in product(starts, ends):
+            if start.value != int(start.value) or end.value != int(end.value):
+                continue
+            must = frozenset(range(len(flows))) if start.hidden or end.hidden else hidden_flows
+            for fit in islice(signed_fits([int(k.value) for k in flows],
+                                          int(end.value - start.value), must), MAX_FITS):
+                parts = [start, end, *(flows[i] for i, _ in fit)]
+                if is_settled(parts):
+                    continue
+                secret = frozenset(k.ref for k in parts if k.hidden)
+                best = shortest.get(secret)
+                shortest[secret] = ((parts, fit, 1) if best is None else
+                                    (parts, fit, best[2] + 1) if len(fit) < len(best[1]) else
+                                    (best[0], best[1], best[2] + 1))
+        for parts, fit, ways in shortest.values():
+            signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
+                             for i, sign in fit)
+            more = f" (one of {ways} ways these counts fit)" if ways > 1 else ""
+            found.append(Finding(key, parts[1].ref[2], (), 0, 0, "undeclared", through=(
+                f"{_place(parts[0], site)}{signed} = {_place(parts[1], site)}, with a hidden "
+                f"count among them{more}; {_HINT}",)))
     return found
 
 
@@ -340,11 +348,39 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
                     shown.ref[0], shown.ref[2], (), 0, 0, "undeclared",
                     through=(f"{_place(shown, site)} is the same number as "
                              f"{_place(hidden, site)}; {_HINT}",)))
+    findings += _cell_findings(site, versions, is_settled)
     for key, period in site.periods.items():
         before = period.preceding(site.periods)
         findings += _stock_flow_lookalikes(period, known[key], known[before.key] if before else [],
                                            site, is_settled)
     return findings
+
+
+def _cell_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+                   is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
+    """A problem for each two tables with a shown cell a reader could take for a hidden one
+    (lookalike_cells), naming the first such pair no declaration settles."""
+    pending: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[_Known, _Known, str]]] = {}
+    for pair in cell_lookalikes(site, versions):
+        shown, hidden = (_Known(pair.shown, pair.shown_value, False, ""),
+                         _Known(pair.hidden, pair.hidden_value, True, ""))
+        if not is_settled([shown, hidden]):
+            pending.setdefault(pair.tables, []).append((shown, hidden, pair.how))
+    found = []
+    for ((va, a), (vb, b)), pairs in pending.items():
+        shown, hidden, how = pairs[0]
+        more = f" (and {len(pairs) - 1} more such pairs)" if len(pairs) > 1 else ""
+        missing = " and ".join(f"'{n}' ({v})" for v, n in ((va, a), (vb, b))
+                               if not site.periods[v].tables[n].population)
+        found.append(Finding(shown.ref[0], shown.ref[2], (), 0, 0, "undeclared", through=(
+            f"{_place(shown, site)} is shown and {_place(hidden, site)}, of the same time, is "
+            f"hidden: {how}{more}, and {missing} name{'s' if ' and ' not in missing else ''} "
+            "no 'population', so nothing links them. Give both tables a 'population:' name, "
+            "the same one if they count the same children (they are then protected together) "
+            "and different ones if they do not; or declare the two cells under 'relations:': "
+            "'same' if they are one number, 'distinct' if they are not (with a 'reason:' a "
+            "reviewer can check)",)))
+    return found
 
 
 def unbalanced_declarations(site: Site, found: Iterable[Finding]) -> list[Finding]:

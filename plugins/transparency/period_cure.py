@@ -33,7 +33,7 @@ from .quantities import (
     with_derived,
 )
 from .settings import Config
-from .suppress import Key, lines_of
+from .suppress import Key, lines_of, rule_for
 
 MAX_AUDIT_ROUNDS = 100
 
@@ -201,11 +201,25 @@ def table_times(period: Period) -> set[object]:
     return out
 
 
+def printed_count(value: float | None, unit: str, counts: str, sensitive: bool,
+                  config: Config) -> bool:
+    """Whether a count figure or metric is printed by its own rule, so that a reader may take
+    it for the sum of a table without Total rows: a count of children or records that is not
+    small by its own rule (a sensitive one above the sensitive threshold: a red team's 43
+    disabled children gave a sensitive table's hidden 10), or a count of anything else
+    (staff, posts), which is never hidden. Zero is left out: a table adding up to 0 hides
+    nothing."""
+    if unit != "count" or value is None or value != value or value <= 0:
+        return False
+    rule = rule_for(counts, sensitive, config.suppression_threshold, config.sensitive_threshold)
+    return rule is None or not rule.is_small(value)
+
+
 def same_time_counts(period: Period, periods: Iterable[Period],
                      config: Config) -> dict[object, set[float]]:
     """Counts of children or records that figures of other periods and reports give as
     numbers, by the time they count at: ('at', date) for a snapshot, ('over', start, end) for
-    a flow over a whole period. Only those above the threshold and not sensitive, as for the
+    a flow over a whole period. Every count figure the site prints (printed_count), as for the
     period's own figures. (A table's printed Total of the same time and sum is left to
     `lookalikes.unnamed_populations`, which asks both tables to name their population.)"""
     out: dict[object, set[float]] = {}
@@ -214,8 +228,8 @@ def same_time_counts(period: Period, periods: Iterable[Period],
         if other.key == period.key:
             continue
         for fig in other.figures.values():
-            if (fig.unit != "count" or fig.counts not in PEOPLE or fig.value is None
-                    or fig.covers or fig.sensitive or fig.value <= config.suppression_threshold):
+            if fig.value is None or fig.covers or not printed_count(
+                    fig.value, fig.unit, fig.counts, fig.sensitive, config):
                 continue
             when = ("at", fig.date) if fig.date else ("over", other.start, other.end)
             if when in wanted:  # only times the period's tables count at can matter
@@ -231,8 +245,9 @@ def _known_totals(period: Period, raws: dict[str, Raw], config: Config,
     own figures and metrics, a figure of another period or report gives it too, at the
     table's date (or, for a flow, over the same span): a red team found 1,061 children in care
     at 31 March in one report give away the 4 a table without a Total row hid in another."""
-    published = {r.value for r in raws.values() if r.unit == "count" and r.value is not None
-                 and not r.sensitive and r.value > config.suppression_threshold}
+    published = {r.value for r in raws.values()
+                 if r.value is not None and printed_count(r.value, r.unit, r.counts, r.sensitive,
+                                                          config)}
     known: dict[str, float] = {}
     for name, table in period.tables.items():
         frame = table.frame
