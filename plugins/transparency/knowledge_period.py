@@ -164,6 +164,13 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
         refs = [(version, "implied", table.name, k) for k in line.members]
         if all(r in model.quantities for r in refs):
             model.lines.append(linear(why, ((1.0, r) for r in refs), -float(base)))
+    if table.whole:
+        # Shares of one base across the whole table: together they add up to it.
+        keys = [k for k in table.cells if TOTAL not in k]
+        refs = [(version, "implied", table.name, k) for k in keys]
+        if keys and all(r in model.quantities for r in refs):
+            model.lines.append(linear(why + ", all together", ((1.0, r) for r in refs),
+                                      -float(bases[keys[0]])))
 
 
 def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]:
