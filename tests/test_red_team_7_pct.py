@@ -39,6 +39,10 @@ PROTECTED_7 = {
     # Six shares of all 60, adding up to 100% only together: 100 − 93.4 = 6.6% of 60 = 4.
     "percent-table-shares-of-the-whole": lambda p: list(
         _c(p, "leavers_activity").values()).count("[c]") >= 2,
+    # A Total of shares of the same base is its members' count: 16.7% of 60 = 10, and two
+    # hidden shares beside it are "5 and 5".
+    "percent-table-total-of-shares": lambda p: _c(p, "leavers_activity")[
+        "Not in touch, Total"] == "[c]",
     # The young women's row adds up to 100% although the young men's has an [x]: two hidden
     # shares of 31.2% of 32 = 10 are "5 and 5" to a reader of [c].
     "percent-table-x-in-another-line": lambda p: [
