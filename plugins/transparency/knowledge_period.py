@@ -128,7 +128,7 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
     bases = table.bases or {}
     for key, value in table.cells.items():
         base = bases.get(key)
-        if base is None or TOTAL in key:
+        if base is None:
             continue
         ref: Ref = (version, "implied", table.name, key)
         label = f"{version}: the count behind '{table.name}' [{', '.join(key)}]"
@@ -141,10 +141,10 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
             low = max(0.0, math.ceil((shown - half) * base / 100 - 1e-9))
             high = math.floor((shown + half) * base / 100 + 1e-9)
             model.quantities[ref] = Quantity(ref, BOUNDED, label, None, low, max(low, high),
-                                             table.sensitive, counts=table.counts)
+                                             table.sensitive, TOTAL in key, counts=table.counts)
         elif value.symbol == "c":
             model.quantities[ref] = Quantity(ref, HIDDEN, label, None, lower, base,
-                                             table.sensitive, counts=table.counts)
+                                             table.sensitive, TOTAL in key, counts=table.counts)
     # A group row (all ages) of a percentage table is its members' counts, as in a count table.
     _add_groups_in_table(model, version, table, kind="implied")
     why = f"the percentages of {_describe_table(version, table)} are shares of one base"
@@ -153,6 +153,9 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
             continue
         dim = next(d for d in range(len(table.dims))
                    if len({k[d] for k in line.members}) == len(line.members))
+        _add_percent_total(model, version, table, line.members, line.total)
+        if any(TOTAL in k for k in line.members):
+            continue  # a line of margins: its Total relation is all a reader can rely on
         total = table.cells.get(line.total) if line.total is not None else None
         printed_whole = total is not None and total.number is not None and abs(total.number - 100) <= 1
         if dim not in table.partitions and not printed_whole:
@@ -164,6 +167,29 @@ def _add_percent_table(model: Model, version: str, table: PublishedTable) -> Non
         refs = [(version, "implied", table.name, k) for k in line.members]
         if all(r in model.quantities for r in refs):
             model.lines.append(linear(why, ((1.0, r) for r in refs), -float(base)))
+    if table.whole:
+        # Shares of one base across the whole table: together they add up to it.
+        keys = [k for k in table.cells if TOTAL not in k]
+        refs = [(version, "implied", table.name, k) for k in keys]
+        if keys and all(r in model.quantities for r in refs):
+            model.lines.append(linear(why + ", all together", ((1.0, r) for r in refs),
+                                      -float(bases[keys[0]])))
+
+
+def _add_percent_total(model: Model, version: str, table: PublishedTable,
+                       members: Iterable[tuple[str, ...]], total: tuple[str, ...] | None) -> None:
+    """A Total of shares of the same base as its line's (16.7% of all 60 care leavers not in
+    touch, beside each gender's share of all 60) is the count of its members together: two
+    hidden shares beside it that leave 10 are "5 and 5" to a reader of [c]."""
+    bases = table.bases or {}
+    keys = list(members)
+    if total is None or not keys or {bases.get(k) for k in keys} != {bases.get(total)}:
+        return
+    refs = [(version, "implied", table.name, k) for k in (*keys, total)]
+    if all(r in model.quantities for r in refs):
+        model.lines.append(linear(f"the percentages of {_describe_table(version, table)} "
+                                  "add up to their Total", [*((1.0, r) for r in refs[:-1]),
+                                                            (-1.0, refs[-1])]))
 
 
 def _terms(version: str, terms: Iterable[Term]) -> tuple[tuple[float, Ref], ...]:

@@ -10,7 +10,7 @@ from itertools import combinations
 from .classifications import age_kind
 from .knowledge_model import Model, group_relation, linear
 from .published import PublishedTable, Ref
-from .terms import TOTAL
+from .terms import PEOPLE, TOTAL
 
 
 def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
@@ -21,7 +21,7 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
     (version, the span a flow covers, table)."""
     groups: dict[tuple[str, str], list[tuple[str, PublishedTable]]] = {}
     for version, span, table in tables:
-        if table.population and table.of_people:
+        if table.population and (table.of_people or covers_its_people(table)):
             when = table.date.isoformat() if table.date else span
             groups.setdefault((table.population, when), []).append((version, table))
     for (population, _), members in groups.items():
@@ -33,18 +33,7 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
             pairs = _shared_dimensions(a, b)
             cats = [{same_label(c) for c in a.categories(da)} & {same_label(c) for c in b.categories(db)}
                     - {same_label(TOTAL)} for da, db in pairs]
-            combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
-            grand: tuple[list[Ref], list[Ref]] = ([], [])
-            for version, table, side in ((va, a, 0), (vb, b, 1)):
-                dims = [pair[side] for pair in pairs]
-                for key in table.cells:
-                    if TOTAL in key:
-                        continue
-                    ref: Ref = (version, "table", table.name, key)
-                    grand[side].append(ref)
-                    combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
-                    if pairs and all(c in cats[i] for i, c in enumerate(combo)):
-                        combos.setdefault(combo, ([], []))[side].append(ref)
+            grand, combos = _sums(model, ((va, a), (vb, b)), pairs, cats)
             why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
             # Categories may differ (one table collapsed, or coarser): the grand totals agree
             # whatever they are.
@@ -55,6 +44,52 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
                                                                 *((-1.0, r) for r in right)]))
             for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
+
+
+Sides = tuple[list[Ref], list[Ref]]
+
+
+def _sums(model: Model, tables: tuple[tuple[str, PublishedTable], tuple[str, PublishedTable]],
+          pairs: list[tuple[str, str]], cats: list[set[str]],
+          ) -> tuple[Sides, dict[tuple[str, ...], Sides]]:
+    """Each table's cells making its grand total, and its margin for each combination of the
+    shared dimensions' categories both have. A sum holding a count the reader does not have
+    (an [x] in a percentage table) is left out."""
+    combos: dict[tuple[str, ...], Sides] = {}
+    grand: Sides = ([], [])
+    unknown: set[tuple[str, ...]] = set()  # sums a reader cannot make: an [x] in them
+    for side, (version, table) in enumerate(tables):
+        dims = [pair[side] for pair in pairs]
+        for key in table.cells:
+            if TOTAL in key:
+                continue
+            ref: Ref = (version, cell_kind(table), table.name, key)
+            combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
+            if ref not in model.quantities:
+                unknown |= {(), ("combo", *combo)}
+            grand[side].append(ref)
+            if pairs and all(c in cats[i] for i, c in enumerate(combo)):
+                combos.setdefault(combo, ([], []))[side].append(ref)
+    for combo in [c for c in combos if ("combo", *c) in unknown]:
+        del combos[combo]
+    return (([], []) if () in unknown else grand), combos
+
+
+def cell_kind(table: PublishedTable) -> str:
+    """Where the audit keeps a table's counts: its cells, or the counts behind a percentage
+    table's shares ('implied')."""
+    return "table" if table.of_people else "implied"
+
+
+def covers_its_people(table: PublishedTable) -> bool:
+    """A percentage table of children or records with a base, whose shares cover all of them
+    (along a dimension whose lines add up to 100%, or all together): the counts behind it are
+    a table of its population, linked to the count tables of the same population like any
+    other (a red team read 4 young women not in touch off shares by gender beside counts by
+    activity). A table of some shares only (the percentage in education, by gender) covers
+    part of its people, and is not linked."""
+    return (table.unit == "percent" and table.counts in PEOPLE and bool(table.bases)
+            and bool(table.partitions or table.whole))
 
 
 def same_label(label: str) -> str:
@@ -75,7 +110,7 @@ def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, 
 
 def _cells_where(version: str, table: PublishedTable, labels: set[str]) -> list[Ref]:
     """The non-total cells of a table with one of `labels` in any dimension."""
-    return [(version, "table", table.name, key) for key in table.cells
+    return [(version, cell_kind(table), table.name, key) for key in table.cells
             if TOTAL not in key and labels & set(key)]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from .load_entries import PER, RATE_UNITS, check_selector, parse_selector, read_reason
 from .load_fields import FORMAT_DOC, FieldReader
+from .load_shares import check_shares_of_cells
 from .metrics import select
 from .model import (
     PEOPLE,
@@ -22,6 +23,7 @@ from .model import (
     Relation,
     RelationKind,
     RelationTerm,
+    Table,
     Where,
 )
 from .problems import Problems
@@ -150,6 +152,7 @@ def check_relations(period: Period, problems: Problems) -> None:
     for name, fig in period.figures.items():
         _check_percent_ties(period, name, fig, problems)
     _check_rate_ties(period, problems)
+    check_shares_of_cells(period, problems)
 
 
 def _check_rate_ties(period: Period, problems: Problems) -> None:
@@ -208,16 +211,17 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
             "<the rate>', 'population: <the figure>', 'counts: children'), and the audit "
             "protects the count behind it; if no count of children can be worked out from it "
             "(a rate the DfE publishes for the whole council area, of counts in the hundreds), "
-            f"say why in words: 'not_people: <reason>' (see 'Relations' in {FORMAT_DOC})")
+            "say 'counts: none' and why in words: 'not_people: <reason>' (see 'Relations' in "
+            f"{FORMAT_DOC})")
     for name, fig in period.figures.items():
-        if (fig.unit in RATE_UNITS and fig.counts == "none" and not fig.not_people
+        if (fig.unit in RATE_UNITS and fig.counts in ("none", *PEOPLE) and not fig.not_people
                 and (name,) not in tied.get(None, set())):
             problems.add(fig.where.file, "a rate per 10,000 children is a count of children "
                          "over a population: it must be tied to the population or say why "
                          "no count can be worked out from it", hint,
                          line=fig.where.line, field=f"figures.{name}.counts")
     for name, table in period.tables.items():
-        if table.unit not in RATE_UNITS or table.counts != "none" or table.not_people:
+        if not _needs_rate_ties(table):
             continue
         section = "comparators" if table.comparator else "tables"
         keys = [key for key, _, _, _ in table.rows if TOTAL not in key]
@@ -227,7 +231,8 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
         untied = [k for k in need if k not in done]
         if done and not untied:
             continue
-        what = (f"'{name}' gives rates per 10,000 children, counts of children over a "
+        kind = "percentages" if table.unit == "percent" else "rates per 10,000 children"
+        what = (f"'{name}' gives {kind}, counts of children over a "
                 "population: " + ("it must be tied to the population or say why no count "
                                   "can be worked out from it" if not done else
                                   "every rate of " + ("the area it ties" if table.comparator
@@ -235,8 +240,20 @@ def _check_rate_ties(period: Period, problems: Problems) -> None:
                                   "population, but " + ", ".join(
                                       "[" + ", ".join(k) + "]" for k in untied[:4])
                                   + (" …" if len(untied) > 4 else "") + " is not"))
+        if table.counts in PEOPLE:
+            what += (f" (it says 'counts: {table.counts}', but a comparator has no base: "
+                     "nothing in it is suppressed or audited without the tie)")
         problems.add(table.where.file, what, hint, line=table.where.line,
                      field=f"{section}.{name}.counts")
+
+
+def _needs_rate_ties(table: Table) -> bool:
+    """A rate table that says it counts no one, and a comparator of percentages or rates that
+    says it counts children or records (a comparator has no base: 7.6% of the 1,061 children
+    in care is 81, a red team's finding), must tie its rates to their populations."""
+    if table.unit in RATE_UNITS and table.counts == "none":
+        return not table.not_people
+    return table.comparator and table.unit in PER and table.counts in PEOPLE
 
 
 def _half_of_last_digit(value: float) -> float:

@@ -153,6 +153,7 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
                and table.unit == "percent" else None),
         partitions=_partitions(table, values) if table.base is not None else (),
+        whole=table.base is not None and table.unit == "percent" and _whole(table, values),
         primary_hidden=len(primary & hidden), order=table.order,
         total_computed=table.total == "computed",
         above_threshold=tuple(sorted(above & hidden)))
@@ -176,14 +177,29 @@ def _adds_to_whole(shares: list[float]) -> bool:
 
 def _partitions(table: Table, values: dict[Key, float]) -> tuple[int, ...]:
     """Dimensions along which every line of a percentage table adds up to 100% (to rounding):
-    its cells are shares of one base, so a reader can subtract the visible ones from 100."""
+    its cells are shares of one base, so a reader can subtract the visible ones from 100.
+    A line with a cell the source does not give ([x]) cannot be checked and does not count
+    against the dimension: one [x] in the young men's row does not stop a reader from reading
+    the young women's row as adding up to 100% (a red team found "5 and 5" that way)."""
     out = []
     for dim in range(len(table.dims)):
-        lines = _interior_lines(values, dim).values()
-        if lines and all(all(values[k] == values[k] for k in members)
-                         and _adds_to_whole([values[k] for k in members]) for members in lines):
+        lines = [members for members in _interior_lines(values, dim).values()
+                 if all(values[k] == values[k] for k in members)]
+        if lines and all(_adds_to_whole([values[k] for k in members]) for members in lines):
             out.append(dim)
     return tuple(out)
+
+
+def _whole(table: Table, values: dict[Key, float]) -> bool:
+    """A percentage table of two or more dimensions whose cells, all shares of one base, add
+    up to 100% only together (each a share of all 60 care leavers, not of a row): a reader
+    subtracts the visible shares from 100, so the audit reads the cells' counts as adding up
+    to the base."""
+    cells = [k for k in values if TOTAL not in k]
+    if len(table.dims) < 2 or not cells or any(values[k] != values[k] for k in cells):
+        return False
+    bases = {table.base_for(k) for k in cells}
+    return len(bases) == 1 and None not in bases and _adds_to_whole([values[k] for k in cells])
 
 
 def _implied_counts(table: Table, values: dict[Key, float], symbols: dict[Key, str],

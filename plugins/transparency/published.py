@@ -97,6 +97,9 @@ class PublishedTable:
     # Dimensions (by index) along which a percentage table's lines add up to 100%: shares of
     # one base. Structure only; the audit reads each such line as a hidden total.
     partitions: tuple[int, ...] = ()
+    # A percentage table whose cells add up to 100% only all together (shares of one base,
+    # not of each line): the audit reads their counts as adding up to the base. Structure only.
+    whole: bool = False
     # A trend's target, drawn on its chart (trend_table.py).
     target: PublishedTarget | None = None
     # A trend's time axis: each category's date (a snapshot's day, a period's last day, the

@@ -285,9 +285,15 @@ TABLE = Section("tables", (
           "one dimension (`base: {age_group: {\"4 to 6\": 77, \"10 to 15\": 214}}`), or `base: "
           "unknown` when the source does not say (every cell is then hidden). Suppression then "
           "applies to the counts the percentages imply: \"0.6% of 331\" is 2 children, so it is "
-          "shown as `[c]`. Where the percentages along the last dimension add up to 100, that "
-          "100% counts as a published total for secondary suppression. A percentage table of "
-          "children is never `counts: none`", when="for percentages of children", renew="base",
+          "shown as `[c]`. Where the percentages along a dimension add up to 100, that 100% "
+          "counts as a published total for secondary suppression, and the audit reads the "
+          "counts of every such line as adding up to its base (a line with an `[x]` is not "
+          "checked, and does not stop the others being read so); where the cells of a table of "
+          "two or more dimensions, all of one base, add up to 100% only together, the audit "
+          "reads their counts as adding up to the base. With `population:`, a table whose "
+          "shares cover its people (along such a dimension, or together) is linked, through the "
+          "counts behind its shares, to the count tables of that population. A percentage "
+          "table of children is never `counts: none`", when="for percentages of children", renew="base",
           custom=True),
     Field("not_people", "text", "why a table that says `counts: none` counts no one, where its "
           "dimensions describe people or its values are all whole numbers (see "
