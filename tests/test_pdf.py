@@ -493,3 +493,21 @@ def test_no_page_is_under_a_third_full_but_before_a_new_section(site):
         checked += len(PdfReader(path).pages)
     assert checked >= 30
 
+
+def test_a_last_page_that_tighter_type_cannot_take_back_keeps_the_last_downloads_together(
+        output, monkeypatch):
+    # Bradford's IRO 2021/22 PDF ended on a page a fifth full that tighter type could not take
+    # back (it left one line). Without tighter type here, the last ten items of the downloads
+    # list stay with the one before them, so the last page holds eleven, not one.
+    def texts(items: int, minimum: float) -> list[str]:
+        with monkeypatch.context() as m:
+            m.setattr(pdf, "LAST_PAGE_MIN", minimum)
+            m.setattr(pdf, "END_LAYOUTS", (pdf.KEEP_END,))
+            return pdf_page_texts(pdf.render(_job(output, _downloads_page(output, items))).target)
+
+    # A list that fills a second page and spills one item onto a third.
+    spilled = next((n for n in range(10, 60) if (lambda t: len(t) == 3 and t[2].count("Table") == 1)(
+        texts(n, 0.0))), None)
+    assert spilled is not None, "no list length spills one item onto a third page"
+    printed = texts(spilled, pdf.LAST_PAGE_MIN)
+    assert len(printed) == 3 and printed[2].count("Table") == 11
