@@ -46,7 +46,7 @@ TIGHTER_END = (".app-downloads, .app-symbol-key { font-size: 9pt; line-height: 1
 # Where that is not enough, the last ten items of the downloads lists are kept together
 # instead, so that the last page holds them (a third of a page or more) and the page before
 # ends a little early: when long tables began to split between rows (print.css, issue 14),
-# Bradford's IRO 2021/22 PDF ended on a 39th page a fifth full, and tighter type left one line.
+# one report gained a last page a fifth full, and tighter type left one line on it.
 KEEP_END = ".app-downloads li:nth-last-child(-n+10) { break-before: avoid }"
 END_LAYOUTS = (TIGHTER_END, KEEP_END)
 DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
