@@ -96,6 +96,17 @@ def test_every_period_has_a_page_with_headlines_tables_and_its_pdf(site):
             assert f"{label} {value}" in text, f"{key}: {label} should read {value} in the PDF"
 
 
+
+def test_no_pdf_page_is_under_a_third_full_but_before_a_new_section(site):
+    # Issue 14: IRO 2015/16 printed pages 4 and 21 under a third full, April to December 2016
+    # pages 5 and 16 (a section's opening before a landscape chart or a table moved whole).
+    from test_pdf import under_filled_pages
+
+    for key in PERIODS:
+        report, period = key.split("/")
+        assert under_filled_pages(pdf_path(site, report, period)) == [], key
+
+
 def test_site_pages_exist(site):
     home = page(site, "")
     for report in ("iro", "cp", "qa"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -431,3 +432,82 @@ def test_a_last_page_of_a_line_or_two_is_taken_back(output, monkeypatch):
     result = pdf.render(_job(output, _downloads_page(output, spilled)))
     assert result.pages == 1
     assert f"Table {spilled - 1} of the report" in pdf_page_texts(result.target)[0]
+
+
+def _page_fills(path: Path) -> list[tuple[float, str]]:
+    """(fill, first line) of each page of a PDF: how far down the page's content box (print.css's
+    margins: 18mm at the top, 26mm at the bottom) its lowest ink reaches, 0 to 1, read from the
+    page as PDFium draws it; and the first line of text in the content box."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    found = []
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            top, bottom = round(18 * MM), round(height - 26 * MM)
+            pixels = np.asarray(page.render(scale=1, grayscale=True).to_numpy())
+            pixels = pixels[..., 0] if pixels.ndim == 3 else pixels
+            inked = np.flatnonzero((pixels[top:bottom] < 245).any(axis=1))
+            text_page = page.get_textpage()
+            tops = [box[3] for box in (text_page.get_charbox(i) for i in range(text_page.count_chars()))
+                    if 26 * MM <= box[1] and box[3] <= height - 18 * MM]
+            first = _flat(text_page.get_text_bounded(0, max(tops) - 14, width, max(tops) + 1)) if tops else ""
+            text_page.close()
+            page.close()
+            found.append((float(inked.max() + 1) / (bottom - top) if inked.size else 0.0, first))
+    finally:
+        document.close()
+    return found
+
+
+def under_filled_pages(path: Path) -> list[tuple[int, float]]:
+    """(page, fill) of each page of a report's PDF less than a third full (issue 14), but the
+    last and any page whose next page starts a section (its first ink is a line of text that
+    begins one of the page's h2 headings)."""
+    page = BeautifulSoup((path.parent / "index.html").read_text(encoding="utf-8"), "html.parser")
+    headings = [_flat(h.get_text(" ")).lower() for h in page.select("main h2")]
+    fills = _page_fills(path)
+    found = []
+    for number, ((fill, _), (_, first)) in enumerate(pairwise(fills), start=1):
+        # The next page starts a section: its first line is a heading's, or its start.
+        first = first.lower()
+        starts_section = bool(first) and any(h.startswith(first[:40]) or first.startswith(h)
+                                             for h in headings)
+        if fill < 1 / 3 and not starts_section:
+            found.append((number, round(fill, 2)))
+    return found
+
+
+def test_no_page_is_under_a_third_full_but_before_a_new_section(site):
+    # Issue 14: Bradford's IRO 2015/16 PDF had inner pages a sixth full: a section's opening
+    # before a chart on a landscape page, or before a table that would not split. The
+    # fixture's April to December 2019 report has a table longer than a page and, a paragraph
+    # later, one of 19 rows, which left a page a quarter full when tables moved whole.
+    checked = 0
+    for key in PERIODS:
+        path = _pdf(site, key)
+        assert under_filled_pages(path) == [], key
+        checked += len(PdfReader(path).pages)
+    assert checked >= 30
+
+
+def test_a_last_page_that_tighter_type_cannot_take_back_keeps_the_last_downloads_together(
+        output, monkeypatch):
+    # Bradford's IRO 2021/22 PDF ended on a page a fifth full that tighter type could not take
+    # back (it left one line). Without tighter type here, the last ten items of the downloads
+    # list stay with the one before them, so the last page holds eleven, not one.
+    def texts(items: int, minimum: float) -> list[str]:
+        with monkeypatch.context() as m:
+            m.setattr(pdf, "LAST_PAGE_MIN", minimum)
+            m.setattr(pdf, "END_LAYOUTS", (pdf.KEEP_END,))
+            return pdf_page_texts(pdf.render(_job(output, _downloads_page(output, items))).target)
+
+    # A list that fills a second page and spills one item onto a third.
+    spilled = next((n for n in range(10, 60) if (lambda t: len(t) == 3 and t[2].count("Table") == 1)(
+        texts(n, 0.0))), None)
+    assert spilled is not None, "no list length spills one item onto a third page"
+    printed = texts(spilled, pdf.LAST_PAGE_MIN)
+    assert len(printed) == 3 and printed[2].count("Table") == 11

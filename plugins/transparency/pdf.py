@@ -43,6 +43,12 @@ LAST_PAGE_MIN = 1 / 3
 # 39th page holding one line of the downloads list).
 TIGHTER_END = (".app-downloads, .app-symbol-key { font-size: 9pt; line-height: 1.25 } "
                ".app-downloads li { margin: 0 }")
+# Where that is not enough, the last ten items of the downloads lists are kept together
+# instead, so that the last page holds them (a third of a page or more) and the page before
+# ends a little early: when long tables began to split between rows (print.css, issue 14),
+# one report gained a last page a fifth full, and tighter type left one line on it.
+KEEP_END = ".app-downloads li:nth-last-child(-n+10) { break-before: avoid }"
+END_LAYOUTS = (TIGHTER_END, KEEP_END)
 DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
 POOL_THRESHOLD = 2  # printing one PDF takes seconds, so two are worth a pool's start-up
 
@@ -201,6 +207,21 @@ def page_fill(page: Any) -> float:
     return (max(bottoms) - top) / height if bottoms and height else 1.0
 
 
+def _better_end(weasyprint: Any, html: str, fetcher: Any, document: Any) -> Any:
+    """The document laid out again with each of END_LAYOUTS in turn, the first that takes the
+    last page back or fills it to LAST_PAGE_MIN without leaving the page before it less full
+    than that; or the document as it was."""
+    for css in END_LAYOUTS:
+        other = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+            stylesheets=[weasyprint.CSS(string=css)], **PDF_OPTIONS)
+        if len(other.pages) < len(document.pages):
+            return other
+        if (page_fill(other.pages[-1]) >= LAST_PAGE_MIN
+                and page_fill(other.pages[-2]) >= LAST_PAGE_MIN):
+            return other
+    return document
+
+
 def render(job: PdfJob) -> PdfResult:
     """Print one page to PDF. Runs in the build process or in a worker process."""
     weasyprint = load_weasyprint()
@@ -215,11 +236,7 @@ def render(job: PdfJob) -> PdfResult:
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(**PDF_OPTIONS)
         if len(document.pages) > 1 and page_fill(document.pages[-1]) < LAST_PAGE_MIN:
-            tighter = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(string=TIGHTER_END)], **PDF_OPTIONS)
-            if (len(tighter.pages) < len(document.pages)
-                    or page_fill(tighter.pages[-1]) >= LAST_PAGE_MIN):
-                document = tighter
+            document = _better_end(weasyprint, html, fetcher, document)
         document.metadata.authors = [job.author]
         job.target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(job.target, **PDF_OPTIONS)
