@@ -84,6 +84,16 @@ class Knowns:
     # of one and sizes or compares it narrows the hidden number.
     hidden_labels: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 
+    def watched_labels(self, period: str) -> dict[str, frozenset[tuple[str, ...]]]:
+        """The hidden cells a passage of `period` can name and size, per period: its own
+        period's and those of every other period of its report (text beside a period's
+        figures compares them with the year before, "remand doubled over the year", or with
+        any year of the report's trend pages); a page of the whole site ("") every period's
+        (red team 7: both sized a Remand hidden in another period)."""
+        report = period.split("/")[0]
+        return {key: cells for key, cells in self.hidden_labels.items()
+                if cells and (not period or key.split("/")[0] == report)}
+
     def hidden_in(self, period: str) -> frozenset[float]:
         if period:
             return self.hidden.get(period, frozenset())
@@ -213,8 +223,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                   lint: Lint) -> None:
     """Apply every rule (module docstring) to one passage; add problems and log entries."""
     placeholders(passage, lint)
-    narrowing_words(passage, lint, knowns.hidden_labels.get(passage.period, frozenset())
-                    if passage.period else frozenset())
+    narrowing_words(passage, lint, knowns.watched_labels(passage.period))
     found = mentions(passage.text)
     hidden = knowns.hidden_in(passage.period)
     # Only a period's narrative can write {{ name }} instead of a typed figure.
@@ -296,7 +305,8 @@ def _knowns_digest(knowns: Knowns, period: str) -> str:
     return hashlib.sha256(repr((
         sorted(knowns.hidden_in(period)), sorted(knowns.figures.get(period, {}).items()),
         sorted(knowns.counts.get(period, {}).items()),
-        sorted(knowns.hidden_labels.get(period, frozenset())))).encode()).hexdigest()
+        sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()))).encode()
+        ).hexdigest()
 
 
 def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, ...] | None = None,
