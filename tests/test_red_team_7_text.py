@@ -122,3 +122,77 @@ def test_the_line_of_a_list_item_is_its_own():
     found = _lint(body, "iro/2022-23", REMAND_2022_23)
     assert not found.problems, found.problems.report()
     assert [e.line for e in found.log] == [4]
+
+
+# Finding 5 (revision-reworded) is a correction's data, not its words: a fixture council
+# (tests/fixtures/red_team/revision-reworded, .NOTE.md) with the earlier version and the
+# correction of one legal status table.
+FIXTURE = Path(__file__).parent / "fixtures" / "red_team" / "revision-reworded"
+CORRECTED = "iro/2022-23/legal_status.csv"
+EARLIER = ("legal_status,value\nCare order,668\nInterim care order,201\nPlacement order,81\n"
+           "Remand,3\nSection 20 – single placement,108\n")
+
+
+def _publish(data: Path):
+    from transparency.load import load_site
+    from transparency.publish import publish_site
+    from transparency.settings import resolve
+
+    config = resolve({"DATA_PATH": str(data)}, data)
+    site, problems = load_site(config.data_path, config.reports)
+    return problems, (None if problems else publish_site(site, config))
+
+
+def _corrected(tmp_path: Path, rows: str) -> Path:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    (data / CORRECTED).write_text(rows, encoding="utf-8")
+    return data
+
+
+def test_a_correction_that_rewords_and_adds_a_category_stops_the_build():
+    # The finding: Remand = (1061 − 668 − 201 − 108) − 81 = 3 in both versions.
+    problems, published = _publish(FIXTURE)
+    assert published is None
+    assert [p.format() for p in problems.items] == [
+        f"{FIXTURE}/iro/2022-23/period.yaml, line 15, field 'revisions': the table "
+        "'legal_status' has other categories of legal_status in the two versions: 'Placement "
+        "order' only in the version before the 2023-09-14 correction; 'Placement order "
+        "(section 21)', 'Section 20 – short breaks' only in the corrected data\n"
+        "    How to fix: keep the categories, worded exactly as they were published, in the "
+        "corrected table: a correction changes numbers, not names or shapes, so that the "
+        "versions are protected cell by cell. Give a new breakdown (a category split, added "
+        "or reworded) in the next period's data; see 'Revisions' in docs/data-format.md"]
+
+
+@pytest.mark.parametrize(("rows", "only"), [
+    # Added: the Total rises by exactly the new, hidden count (1064 − 1061 = 3).
+    (EARLIER + "Section 20 – short breaks,3\nTotal,1064\n",
+     "'Section 20 – short breaks' only in the corrected data"),
+    # Removed: the Total falls by exactly the removed count, hidden in the earlier version.
+    (EARLIER.replace("Remand,3\n", "") + "Total,1058\n",
+     "'Remand' only in the version before the 2023-09-14 correction"),
+])
+def test_a_correction_that_adds_or_removes_a_category_stops_the_build(tmp_path, rows, only):
+    problems, published = _publish(_corrected(tmp_path, rows))
+    assert published is None
+    assert [p.line for p in problems.items] == [15]
+    assert f"other categories of legal_status in the two versions: {only}" in \
+        problems.items[0].message
+
+
+def test_a_correction_that_keeps_the_categories_is_published_consistently(tmp_path):
+    # The same categories with numbers changed: published, both versions hiding the same
+    # cells, and the changed cells marked [r].
+    problems, published = _publish(_corrected(tmp_path, EARLIER.replace("Care order,668",
+                                              "Care order,640").replace("Placement order,81",
+                                              "Placement order,109") + "Total,1061\n"))
+    assert not problems, problems.report()
+    period = published.periods["iro/2022-23"]
+    now = {k: v for k, v in period.tables["legal_status"].cells.items()}
+    then = period.revisions[0].tables["legal_status"].cells
+    assert {k for k, v in now.items() if v.suppressed} == {k for k, v in then.items()
+                                                           if v.suppressed}
+    assert now[("Care order",)].revised and not now[("Interim care order",)].revised
