@@ -124,6 +124,33 @@ def test_the_line_of_a_list_item_is_its_own():
     assert [e.line for e in found.log] == [4]
 
 
+
+def test_the_build_watches_site_pages_and_every_typed_setting_for_every_period(tmp_path):
+    # narrative-site-page through the pipeline: a page under content/pages has no period, nor
+    # does a report's description in the settings; both are checked against every period.
+    from support import config, write_narrative, write_period
+    from transparency import pipeline
+
+    data, content = tmp_path / "data", tmp_path / "content"
+    write_period(data, legal_status={"Care order": 845, "Interim care order": 281,
+                                     "Placement order": 86, "Remand": 3, "Total": 1215})
+    write_narrative(content, text="Title: T\n\nNothing yet.\n")
+    page = content / "pages" / "about.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("Title: About\n\nThe number of children on remand is hidden, although it "
+                    "was half the number a year earlier.\n", encoding="utf-8")
+    conf = config(data, content, DATA_CACHE=str(tmp_path / "cache"), NARRATIVE_LINT_STRICT=True,
+                  REPORTS={"iro": {"label": "IRO reports", "short_label": "IROs",
+                                   "description": "Children remanded "
+                                   "into care fell by half."}})
+    published, problems = pipeline.prepare(conf)
+    assert not problems, problems.report()
+    found = pipeline.lint_narrative(conf, published).problems.items
+    assert sorted((str(p.file).rsplit("/", 1)[-1], p.line) for p in found) == [
+        ("TRANSPARENCY['REPORTS']['iro']['description']", 2), ("about.md", 3)], \
+        [p.format() for p in found]
+    assert all("which iro/2021-22 hides ([c])" in p.message for p in found)
+
 # Finding 5 (revision-reworded) is a correction's data, not its words: a fixture council
 # (tests/fixtures/red_team/revision-reworded, .NOTE.md) with the earlier version and the
 # correction of one legal status table.

@@ -257,11 +257,12 @@ def _word_in(word: str) -> re.Pattern[str]:
 
 def _line_of_sentence(passage: Passage, word: str, sentence: str) -> int | None:
     """The source line of `word` in `sentence` where the passage is one of several in its
-    block (a list item of a list): the line holding the word that shares most words with the
-    sentence, or None when one line or none holds the word."""
+    block (a list item of a list: its source lines hold the word more often than its text
+    does): the line holding the word that shares most words with the sentence, or None."""
     pattern = _word_in(word)
     held = [(number, text) for number, text in passage.lines if pattern.search(text)]
-    if len(held) < 2:
+    in_lines = sum(len(pattern.findall(text)) for _, text in passage.lines)
+    if len(held) < 2 or in_lines <= len(pattern.findall(passage.text)):
         return None
     words = set(re.findall(r"\w+", sentence.lower()))
     scored = sorted(((len(words & set(re.findall(r"\w+", text.lower()))), -number, number)
