@@ -223,3 +223,35 @@ def test_a_correction_that_keeps_the_categories_is_published_consistently(tmp_pa
     assert {k for k, v in now.items() if v.suppressed} == {k for k, v in then.items()
                                                            if v.suppressed}
     assert now[("Care order",)].revised and not now[("Interim care order",)].revised
+
+
+def test_a_typed_number_hidden_in_another_period_of_the_report_is_refused():
+    # The kind of narrative-other-period, for numbers: a secondary-suppressed 30 of 2021/22
+    # typed in the 2022/23 narrative ("30 a year earlier") gives it away.
+    hidden = {"iro/2021-22": frozenset({30.0}), "iro/2022-23": frozenset(),
+              "cp/2022-23": frozenset({41.0})}
+    passages = markdown_passages(Path("n.md"), HEAD + "Remand rose from 30 a year earlier.\n",
+                                 MARKDOWN, "iro/2022-23")
+    found = check(passages, SENSITIVE, None, Knowns(hidden=hidden))
+    assert [p.line for p in found.problems.items] == [3], found.problems.report()
+    assert "30 is a number this site hides in another period of this report" in \
+        found.problems.items[0].message
+    # Another report's number, or one an allowance reads as a date, is not refused.
+    passages = markdown_passages(Path("n.md"), HEAD + "We held 41 meetings by 30 June.\n",
+                                 MARKDOWN, "iro/2022-23")
+    assert not check(passages, SENSITIVE, None, Knowns(hidden=hidden)).problems
+
+
+def test_a_hidden_reference_after_a_sentence_naming_another_periods_category_keeps_every_word():
+    # Bradford's "IROs can also challenge partner agencies … {{ x }} such challenges, all
+    # about education": the first sentence names a Challenge hidden in another period, and
+    # its narrower list must not replace the full one the [c] beside "all" needs.
+    passages = markdown_passages(
+        Path("n.md"), HEAD + "IROs can also challenge schools. There have been {{ x }} such "
+        "challenges, all about education.\n", MARKDOWN, "iro/2022-23",
+        hides=lambda ref: True)
+    hidden = {"iro/2016-17": frozenset({("Challenge",)}), "iro/2022-23": frozenset()}
+    found = check(passages, SENSITIVE, None, Knowns(hidden_labels=hidden))
+    assert len(found.problems.items) == 1, found.problems.report()
+    assert "'all' sizes or compares a figure this page hides ([c])" in \
+        found.problems.items[0].message

@@ -47,6 +47,8 @@ NARROWING_OTHER = re.compile(
     r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
     r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?(?!\s+(?:well\s+|far\s+)?short)|"
     r"decreas\w*|drop(?:ped|s)?|exceed\w*)\b", re.IGNORECASE)
+# Which list of words is read where a sentence is watched for two reasons.
+_STRENGTH = {NARROWING.pattern: 3, NARROWING_NAMED.pattern: 2, NARROWING_OTHER.pattern: 1}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words of a category label too common to name it: "Other", "Not known", "Children in care"
 # and "Does not give views" are named by none of these words.
@@ -224,7 +226,10 @@ def narrowing_words(passage: Passage, lint: Lint,
         else:
             continue
         for watched_index in (index, index + 1):
-            if watched_index < len(parts) and watched_index not in watched:
+            # The longest list wins: a sentence showing a [c] after one that names another
+            # period's category is read with every word that narrows a [c].
+            if watched_index < len(parts) and (watched_index not in watched or _STRENGTH[
+                    words.pattern] > _STRENGTH[watched[watched_index][0].pattern]):
                 watched[watched_index] = (words, about)
     for index, (words, about) in sorted(watched.items()):
         start, sentence = parts[index]
