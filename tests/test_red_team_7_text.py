@@ -1,8 +1,10 @@
-"""Red team 7, the narrative lint: three ways text sized a hidden count that the publish check
-let through (/work/redteam7/<folder>/FINDING.md), replayed on small inputs. Each finding's
-sentence is checked as the build checks it (lint.check over markdown_passages, with the
-hidden categories of every period in Knowns.hidden_labels) and must now be refused with its
-file and line; ordinary text about the same categories must not be."""
+"""Red team 7, what the site says around its numbers: three ways text sized a hidden count
+that the publish check let through, and a correction whose reworded category gave one away
+(/work/redteam7/<folder>/FINDING.md). The text findings are replayed on small inputs, as the
+build checks them (lint.check over markdown_passages, with the hidden categories of every
+period in Knowns.hidden_labels), and must now be refused with their file and line; ordinary
+text about the same categories must not be. The correction is a fixture council
+(tests/fixtures/red_team/revision-reworded) whose build must stop naming the categories."""
 
 from __future__ import annotations
 
