@@ -84,6 +84,25 @@ class Knowns:
     # of one and sizes or compares it narrows the hidden number.
     hidden_labels: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 
+    def watched_labels(self, period: str) -> dict[str, frozenset[tuple[str, ...]]]:
+        """The hidden cells a passage of `period` can name and size, per period: its own
+        period's and those of every other period of its report (text beside a period's
+        figures compares them with the year before, "remand doubled over the year", or with
+        any year of the report's trend pages); a page of the whole site ("") every period's
+        (red team 7: both sized a Remand hidden in another period)."""
+        report = period.split("/")[0]
+        return {key: cells for key, cells in self.hidden_labels.items()
+                if cells and (not period or key.split("/")[0] == report)}
+
+    def hidden_elsewhere(self, period: str) -> frozenset[float]:
+        """The numbers hidden in the other periods of `period`'s report: its text compares
+        with them ("30 a year earlier") as a site page does with every period's."""
+        if not period:
+            return frozenset()
+        report = period.split("/")[0]
+        return frozenset().union(*(numbers for key, numbers in self.hidden.items()
+                                   if key != period and key.split("/")[0] == report))
+
     def hidden_in(self, period: str) -> frozenset[float]:
         if period:
             return self.hidden.get(period, frozenset())
@@ -213,10 +232,10 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                   lint: Lint) -> None:
     """Apply every rule (module docstring) to one passage; add problems and log entries."""
     placeholders(passage, lint)
-    narrowing_words(passage, lint, knowns.hidden_labels.get(passage.period, frozenset())
-                    if passage.period else frozenset())
+    narrowing_words(passage, lint, knowns.watched_labels(passage.period))
     found = mentions(passage.text)
     hidden = knowns.hidden_in(passage.period)
+    elsewhere = knowns.hidden_elsewhere(passage.period)
     # Only a period's narrative can write {{ name }} instead of a typed figure.
     figures = knowns.figures.get(passage.period, {}) if passage.references else {}
     spans = allowed_spans(passage.text, rules)
@@ -245,10 +264,13 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
         # Beside a period's figures a typed hidden number is refused whatever its context; a
         # page of the whole site ("twelve months") is compared with every period, so there
         # an allowance's shape (a duration, a date) lets it through.
-        if value > threshold and value in hidden and (passage.period or rule is None):
+        # Another period of the report is compared as a page of the whole site is.
+        if value > threshold and ((value in hidden and (passage.period or rule is None))
+                                  or (value in elsewhere and rule is None)):
+            where = "in this period" if value in hidden else "in another period of this report"
             if not _let_through(passage, located, mention, snippet, lint):
                 add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is a number "
-                     "this site hides in this period",
+                     f"this site hides {where}",
                      "remove it: a number hidden to protect a small count must not be typed "
                      "anywhere. If it is not that count (a date, a duration), end the sentence "
                      "with '<!-- reviewed: your reason -->'", line)
@@ -294,9 +316,11 @@ _CHECKED: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]] = {}
 
 def _knowns_digest(knowns: Knowns, period: str) -> str:
     return hashlib.sha256(repr((
-        sorted(knowns.hidden_in(period)), sorted(knowns.figures.get(period, {}).items()),
+        sorted(knowns.hidden_in(period)), sorted(knowns.hidden_elsewhere(period)),
+        sorted(knowns.figures.get(period, {}).items()),
         sorted(knowns.counts.get(period, {}).items()),
-        sorted(knowns.hidden_labels.get(period, frozenset())))).encode()).hexdigest()
+        sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()))).encode()
+        ).hexdigest()
 
 
 def check(passages: Iterable[Passage], threshold: int, rules: tuple[Allowance, ...] | None = None,

@@ -5,6 +5,7 @@ hidden figure or names a hidden cell in words, and in the sentence after it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .lint_findings import Lint, LogEntry, add_problem, in_page, snippet_at
 from .reader_text import REF_HIDDEN, Passage
@@ -35,6 +36,19 @@ NARROWING_NAMED = re.compile(
     r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
     r"only|few|handful|single|nearly|almost|roughly|approximately|exceed\w*)\b",
     re.IGNORECASE)
+# Where a sentence names a category hidden in another period (one it can compare with: "remand
+# doubled over the year"), the words that compare two numbers; not those that size one
+# among its own period's ("the most common", "only"), which say nothing of another period;
+# nor "falls short" (of a standard: a grade's definition).
+NARROWING_OTHER = re.compile(
+    r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
+    r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
+    r"more|fewer|less|higher|lower|larger|smaller|bigger|greater|"
+    r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
+    r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?(?!\s+(?:well\s+|far\s+)?short)|"
+    r"decreas\w*|drop(?:ped|s)?|exceed\w*)\b", re.IGNORECASE)
+# Which list of words is read where a sentence is watched for two reasons.
+_STRENGTH = {NARROWING.pattern: 3, NARROWING_NAMED.pattern: 2, NARROWING_OTHER.pattern: 1}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words of a category label too common to name it: "Other", "Not known", "Children in care"
 # and "Does not give views" are named by none of these words.
@@ -90,31 +104,75 @@ def _label_phrases(label: str) -> list[str]:
                              for m in range(n + span - 1, len(content))}, key=len, reverse=True)
 
 
-def _phrase_pattern(label: str) -> re.Pattern[str] | None:
+# The endings a word of a label sheds to find its stem ("remanded" -> "remand", "adoption"
+# -> "adopt", "abuse" -> "abus"), longest first, and those any form of it may end with
+# ("remand" names "remands", "remanded", "remanding"; "Adopted" names "adoption"). Not "s"
+# after s, u or i ("class", "status", "analysis"), and never below four letters.
+_SHED = ("ings", "ing", "ions", "ion", "ied", "ies", "ed", "es", "s", "e")
+_FORMS = r"(?:e|es|s|ed|d|ing|ings|er|ers|ion|ions|ly)?"
+
+
+def _stem(word: str) -> str:
+    for ending in _SHED:
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 4 and not (
+                ending == "s" and stem[-1] in "sui"):
+            return stem + "y" if ending in ("ied", "ies") else stem
+    return word
+
+
+def _word_form(word: str) -> str:
+    """A regular expression for `word` and its forms: its stem, a doubled last consonant
+    ("planned"), then an ending of _FORMS; a stem ending in y also as "-ies", "-ied". A
+    careful suffix rule rather than a stemming library: the labels are a council's own short
+    category names, the forms prose gives them are regular English inflections, and a rule
+    this small is read and tested here (a stemmer's over-reach, "general" for "generous",
+    would watch sentences about something else)."""
+    if not word.isalpha() or len(word) < 5:
+        return re.escape(word)  # "plan", "care": too short to tell a form from another word
+    stem = _stem(word)
+    forms = re.escape(stem)
+    if stem[-1] not in "aeiouy":
+        forms += re.escape(stem[-1]) + "?"
+    out = forms + _FORMS
+    if stem.endswith("y"):
+        out = f"(?:{out}|{re.escape(stem[:-1])}i(?:es|ed))"
+    return out
+
+
+def _phrase_pattern(label: str, whole: bool = False) -> re.Pattern[str] | None:
+    """The phrases of a label (_label_phrases; with `whole`, only the label's own words, or
+    those of its detail), each word in any of its forms (_word_form): "remanded" and
+    "remands" name Remand as "remand" does (a red team's "Half as many young people were
+    remanded …" went unwatched)."""
     phrases = _label_phrases(label)
     if not phrases:
         return None
+    if whole:
+        specific = re.split(r"\s[–—-]\s|:\s", label)[-1]
+        phrases = [" ".join(re.findall(r"[\w'’]+", specific.lower()))]
     return re.compile(r"(?<![\w'’])(?:" + "|".join(
-        r"\W+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?![\w'’])",
+        r"\W+".join(_word_form(w) for w in p.split()) for p in phrases) + r")(?![\w'’])",
         re.IGNORECASE)
 
 
-_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+_PATTERNS: dict[tuple[str, bool], re.Pattern[str] | None] = {}
 
 
-def _pattern(label: str) -> re.Pattern[str] | None:
-    if label not in _PATTERNS:
-        _PATTERNS[label] = _phrase_pattern(label)
-    return _PATTERNS[label]
+def _pattern(label: str, whole: bool = False) -> re.Pattern[str] | None:
+    if (label, whole) not in _PATTERNS:
+        _PATTERNS[label, whole] = _phrase_pattern(label, whole)
+    return _PATTERNS[label, whole]
 
 
-def hidden_category_named(text: str, cells: frozenset[tuple[str, ...]]
+def hidden_category_named(text: str, cells: frozenset[tuple[str, ...]], whole: bool = False
                           ) -> list[tuple[int, int]] | None:
     """Where `text` names a hidden cell (`cells`: each the categories of a cell the period
     hides): the spans of its words when it names every category of one cell, or None. A cell
-    with a category no words name ("Other") is never named."""
+    with a category no words name ("Other") is never named. With `whole`, a category is
+    named only by all its words (or its detail's: "no care plan", not "plan")."""
     for cell in sorted(cells):
-        patterns = [_pattern(category) for category in cell]
+        patterns = [_pattern(category, whole) for category in cell]
         if not cell or any(p is None for p in patterns):
             continue
         found = [p.search(text) for p in patterns if p is not None]
@@ -123,13 +181,29 @@ def hidden_category_named(text: str, cells: frozenset[tuple[str, ...]]
     return None
 
 
+def _named_in(sentence: str, watched: Mapping[str, frozenset[tuple[str, ...]]],
+              own: str) -> tuple[list[tuple[int, int]], str] | None:
+    """The words of `sentence` that name a cell hidden in one of the `watched` periods (the
+    passage's own period `own` first), and how a message names that period. A cell hidden in
+    another period is named only by all the words of its categories ("remand", "no care
+    plan"): text beside one period's figures compares another's by its full name ("remand
+    doubled over the year"), and a common word of a long label ("plan") names nothing there."""
+    for key in sorted(watched, key=lambda k: (k != own, k)):
+        named = (hidden_category_named(sentence, watched[key], whole=key != own or not own)
+                 if watched[key] else None)
+        if named:
+            return named, "this period" if key == own and own else key
+    return None
+
+
 def narrowing_words(passage: Passage, lint: Lint,
-                    hidden_labels: frozenset[tuple[str, ...]] = frozenset()) -> None:
+                    hidden_labels: Mapping[str, frozenset[tuple[str, ...]]] | None = None) -> None:
     """Words that compare or size ("the same as last year", "fewer than", "only", "halved")
     a number the page hides tell a reader more about it than [c] does: a problem, unless a
     reviewed mark ends the sentence that holds them. They are looked for in a sentence that
     shows a hidden number ({{ name }} rendering [c]) and in a sentence that names, in words,
-    the category of a cell the period hides (`hidden_labels`: "on remand"), and in the
+    the category of a cell hidden in a period the text can refer to (`hidden_labels`, per
+    period key: "on remand"; lint.Knowns.watched_labels says which periods), and in the
     sentence after each ("That is half the number a year earlier.")."""
     if passage.label:
         return
@@ -139,20 +213,23 @@ def narrowing_words(passage: Passage, lint: Lint,
     # The words that name a hidden category are not words about it ("More than one placement").
     naming: dict[int, list[tuple[int, int]]] = {}
     for index, (_, sentence) in enumerate(parts):
-        named = hidden_category_named(sentence, hidden_labels) if hidden_labels else None
+        named = _named_in(sentence, hidden_labels, passage.period) if hidden_labels else None
         if named:
-            naming[index] = named
+            naming[index] = named[0]
         if REF_HIDDEN in sentence:
             about = "a figure this page hides ([c])"
             words = NARROWING
         elif named:
-            about = "'" + " … ".join(sentence[a:b] for a, b in named) + \
-                "', which this period hides ([c])"
-            words = NARROWING_NAMED
+            about = "'" + " … ".join(sentence[a:b] for a, b in named[0]) + \
+                f"', which {named[1]} hides ([c])"
+            words = NARROWING_NAMED if named[1] == "this period" else NARROWING_OTHER
         else:
             continue
         for watched_index in (index, index + 1):
-            if watched_index < len(parts) and watched_index not in watched:
+            # The longest list wins: a sentence showing a [c] after one that names another
+            # period's category is read with every word that narrows a [c].
+            if watched_index < len(parts) and (watched_index not in watched or _STRENGTH[
+                    words.pattern] > _STRENGTH[watched[watched_index][0].pattern]):
                 watched[watched_index] = (words, about)
     for index, (words, about) in sorted(watched.items()):
         start, sentence = parts[index]
@@ -164,7 +241,8 @@ def narrowing_words(passage: Passage, lint: Lint,
         word = found.group(0)
         at = start + found.start()
         occurrence = len(_word_in(word).findall(passage.text[:at]))
-        line = passage.locate(word, occurrence) or passage.locate(word)
+        line = (_line_of_sentence(passage, word, parts[index][1])
+                or passage.locate(word, occurrence) or passage.locate(word))
         snippet = snippet_at(passage.text, at, start + found.end())
         if line is not None and passage.covers(line, word):
             lint.log.append(LogEntry(passage.file, line, snippet, "reviewed",
@@ -180,3 +258,18 @@ def narrowing_words(passage: Passage, lint: Lint,
 
 def _word_in(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
+
+
+def _line_of_sentence(passage: Passage, word: str, sentence: str) -> int | None:
+    """The source line of `word` in `sentence` where the passage is one of several in its
+    block (a list item of a list: its source lines hold the word more often than its text
+    does): the line holding the word that shares most words with the sentence, or None."""
+    pattern = _word_in(word)
+    held = [(number, text) for number, text in passage.lines if pattern.search(text)]
+    in_lines = sum(len(pattern.findall(text)) for _, text in passage.lines)
+    if len(held) < 2 or in_lines <= len(pattern.findall(passage.text)):
+        return None
+    words = set(re.findall(r"\w+", sentence.lower()))
+    scored = sorted(((len(words & set(re.findall(r"\w+", text.lower()))), -number, number)
+                     for number, text in held), reverse=True)
+    return scored[0][2] if scored[0][0] > scored[1][0] else None

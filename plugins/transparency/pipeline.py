@@ -290,11 +290,7 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
             passages += remembered("md", path, text, key + "|" + shown_hidden,
                                    partial(markdown_passages, path, text, config.markdown, key,
                                            hides))
-    # The home page's introduction and the footer's sentence are typed by hand too.
-    for name in ("home_introduction", "footer_text"):
-        if config.branding.get(name):
-            passages += markdown_passages(Path(f"TRANSPARENCY['{name.upper()}']"),
-                                          "\n" + config.branding[name], config.markdown)
+    passages += _settings_passages(config)
     for key in sorted(site.periods):
         folder = config.data_path / key
         yaml_path = folder / "period.yaml"
@@ -312,6 +308,21 @@ def reader_passages(config: Config, site: PublishedSite, problems: Problems) -> 
     _PASSAGES.clear()
     _PASSAGES.update(used)
     return passages
+
+
+def _settings_passages(config: Config) -> list[Passage]:
+    """The home page's introduction, the footer's sentence, the logo's text and each report's
+    label and description: typed by hand in the settings, and pages of the whole site, so
+    checked against every period (lint.Knowns.watched_labels)."""
+    from .reader_text import markdown_passages
+
+    typed = [(f"TRANSPARENCY['{name.upper()}']", config.branding.get(name))
+             for name in ("home_introduction", "footer_text", "logo_alt")]
+    typed += [(f"TRANSPARENCY['REPORTS']['{report}']['{name}']", described.get(name))
+              for report, described in sorted(config.reports.items())
+              for name in ("label", "short_label", "description")]
+    return [passage for where, text in typed if isinstance(text, str) and text.strip()
+            for passage in markdown_passages(Path(where), "\n" + text, config.markdown)]
 
 
 def _yaml_passages(path: Path, text: str, key: str) -> list[Passage]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .model import Period, Revision
+from .model import Period, Revision, Table
 from .problems import Problems
 from .schema import section
 
@@ -110,6 +110,49 @@ def check_versions(period: Period, path: Path, problems: Problems) -> None:
                              f"{where} and now", "declare the same groups in both versions "
                              "(a group collapsed in either is collapsed in both); " + HINT,
                              line=revision.line, field="revisions")
+            else:
+                _check_categories(name, a, b, revision, path, problems)
+
+
+def _check_categories(name: str, before: Table, now: Table, revision: Revision, path: Path,
+                      problems: Problems) -> None:
+    """A corrected table keeps the categories (and cells) it was published with. Versions
+    are protected together cell by cell, by category: a category reworded in the correction
+    ("Placement order (section 21)") is a cell of its own that no earlier cell is matched
+    with, so the earlier version's hidden complement was shown in the correction beside it
+    and gave Remand = 3 (red team 7); a category added or removed changes the Total by
+    exactly its count. So any difference stops the build, naming the categories."""
+    where = f"the version before the {revision.date} correction"
+    hint = ("keep the categories, worded exactly as they were published, in the corrected "
+            "table: a correction changes numbers, not names or shapes, so that the versions "
+            "are protected cell by cell. Give a new breakdown (a category split, added or "
+            "reworded) in the next period's data; " + HINT)
+    changed = False
+    for dim in before.dims:
+        old = {str(c) for c in before.frame[dim]}
+        new = {str(c) for c in now.frame[dim]}
+        gone, came = sorted(old - new), sorted(new - old)
+        if not gone and not came:
+            continue
+        changed = True
+        parts = ([f"{_quoted(gone)} only in {where}"] if gone else []) + \
+            ([f"{_quoted(came)} only in the corrected data"] if came else [])
+        problems.add(path, f"the table '{name}' has other categories of {dim} in the two "
+                     f"versions: {'; '.join(parts)}", hint, line=revision.line,
+                     field="revisions")
+    if not changed:
+        cells_before = {key for key, *_ in before.rows}
+        cells_now = {key for key, *_ in now.rows}
+        if cells_before != cells_now:
+            diff = sorted(cells_before ^ cells_now)
+            problems.add(path, f"the table '{name}' has other cells in the two versions: "
+                         f"{_quoted([' × '.join(k) for k in diff[:5]])}"
+                         f"{' …' if len(diff) > 5 else ''} in only one of {where} and the "
+                         "corrected data", hint, line=revision.line, field="revisions")
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def snapshot(folder: Path, date: dt.date) -> Path:
