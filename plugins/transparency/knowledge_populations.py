@@ -28,33 +28,39 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
         for (va, a), (vb, b) in combinations(members, 2):
             if across and va == vb:
                 continue  # within one period: already linked by _add_period
-            # One dimension in both: the same name, or the same label ('order' and
-            # 'legal_status' both "Legal status"); categories match whatever their capitals.
-            pairs = _shared_dimensions(a, b)
-            cats = [{same_label(c) for c in a.categories(da)} & {same_label(c) for c in b.categories(db)}
-                    - {same_label(TOTAL)} for da, db in pairs]
-            combos: dict[tuple[str, ...], tuple[list[Ref], list[Ref]]] = {}
-            grand: tuple[list[Ref], list[Ref]] = ([], [])
-            for version, table, side in ((va, a, 0), (vb, b, 1)):
-                dims = [pair[side] for pair in pairs]
-                for key in table.cells:
-                    if TOTAL in key:
-                        continue
-                    ref: Ref = (version, "table", table.name, key)
-                    grand[side].append(ref)
-                    combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
-                    if pairs and all(c in cats[i] for i, c in enumerate(combo)):
-                        combos.setdefault(combo, ([], []))[side].append(ref)
             why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
-            # Categories may differ (one table collapsed, or coarser): the grand totals agree
-            # whatever they are.
-            by = ", ".join(da for da, _ in pairs)
-            for (left, right), what in [(grand, ""), *((c, f" by {by}") for c in combos.values())]:
-                if left and right:
-                    model.relations.append(linear(why + what, [*((1.0, r) for r in left),
-                                                                *((-1.0, r) for r in right)]))
+            _add_margins(model, why, va, a, vb, b)
             for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
+
+
+def _add_margins(model: Model, why: str, va: str, a: PublishedTable, vb: str,
+                 b: PublishedTable) -> None:
+    """The grand totals agree whatever the categories (one table collapsed, or coarser);
+    and for every set of dimensions both have (one dimension in both: the same name, or the
+    same label, 'order' and 'legal_status' both "Legal status"), the margins over them agree
+    for every combination of categories both have (categories match whatever their
+    capitals): age by gender and ethnicity by gender share the gender margin."""
+    pairs = _shared_dimensions(a, b)
+    for size in range(len(pairs) + 1):
+        for chosen in combinations(pairs, size):
+            left = _margins(va, a, [da for da, _ in chosen])
+            right = _margins(vb, b, [db for _, db in chosen])
+            by = f" by {', '.join(da for da, _ in chosen)}" if chosen else ""
+            for combo in sorted(left.keys() & right.keys()):
+                model.relations.append(linear(why + by, [*((1.0, r) for r in left[combo]),
+                                                          *((-1.0, r) for r in right[combo])]))
+
+
+def _margins(version: str, table: PublishedTable,
+             dims: list[str]) -> dict[tuple[str, ...], list[Ref]]:
+    """A table's non-total cells summed by their categories along `dims`."""
+    out: dict[tuple[str, ...], list[Ref]] = {}
+    for key in table.cells:
+        if TOTAL not in key:
+            combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
+            out.setdefault(combo, []).append((version, "table", table.name, key))
+    return out
 
 
 def same_label(label: str) -> str:
@@ -73,16 +79,26 @@ def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, 
     return pairs
 
 
-def _cells_where(version: str, table: PublishedTable, labels: set[str]) -> list[Ref]:
-    """The non-total cells of a table with one of `labels` in any dimension."""
-    return [(version, "table", table.name, key) for key in table.cells
-            if TOTAL not in key and labels & set(key)]
+def _cells_by_line(version: str, table: PublishedTable, dim: str, labels: set[str],
+                   others: list[str]) -> dict[tuple[str, ...], list[Ref]]:
+    """The cells of a table with one of `labels` along `dim`, by their categories along
+    `others` (a Total there too); summed over every other dimension's categories."""
+    out: dict[tuple[str, ...], list[Ref]] = {}
+    for key in table.cells:
+        if key[table.dims.index(dim)] not in labels or any(
+                c == TOTAL for d, c in zip(table.dims, key, strict=True) if d not in others):
+            continue
+        line = tuple(same_label(key[table.dims.index(d)]) for d in others)
+        out.setdefault(line, []).append((version, "table", table.name, key))
+    return out
 
 
 def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable, vm: str,
                        m_table: PublishedTable) -> None:
-    """Two tables of one population, one by a group and the other by its members: the group's
-    margin is its members' margin (as in one table)."""
+    """Two tables of one population, one by a group and the other by its members: the group
+    is its members (as in one table), for every category of every other dimension both
+    tables have ('Under 5' girls are 'Under 1' and '1 to 4' girls; red team 7), and summed
+    over all of them."""
     for hierarchy in model.hierarchies:
         group, members, exact = hierarchy.group, hierarchy.members, hierarchy.declared
         g_dims = [d for d in g_table.dims if hierarchy.applies_to(g_table, d)]
@@ -98,6 +114,17 @@ def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable,
         if any(group in m_table.categories(d) for d in m_dims) or any(
                 m in g_table.categories(d) for d in g_dims for m in members):
             continue  # the group beside its members in one table: not a different level
-        group_relation(model, f"{why}: {group} is made of {', '.join(sorted(present))}",
-                        _cells_where(vg, g_table, {group}), _cells_where(vm, m_table, present),
-                        not exact or len(present) == len(members))
+        whole = not exact or len(present) == len(members)
+        text = f"{why}: {group} is made of {', '.join(sorted(present))}"
+        for dg in (d for d in g_dims if group in g_table.categories(d)):
+            for dm in (d for d in m_dims if present & set(m_table.categories(d))):
+                others = [p for p in _shared_dimensions(g_table, m_table)
+                          if p[0] != dg and p[1] != dm]
+                for size in range(len(others) + 1):
+                    for chosen in combinations(others, size):
+                        left = _cells_by_line(vg, g_table, dg, {group}, [p[0] for p in chosen])
+                        right = _cells_by_line(vm, m_table, dm, present, [p[1] for p in chosen])
+                        for line in sorted(left.keys() & right.keys()):
+                            group_relation(model, text + (
+                                f" ({', '.join(line)})" if line else ""), left[line],
+                                right[line], whole)
