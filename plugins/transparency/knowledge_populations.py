@@ -5,10 +5,11 @@ across periods."""
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
-from .classifications import age_kind
-from .knowledge_model import Model, group_relation, linear
+from .classifications import age_band, age_kind, is_age_dimension
+from .knowledge_model import HIDDEN, Model, group_relation, linear
 from .published import PublishedTable, Ref
 from .terms import TOTAL
 
@@ -32,6 +33,7 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
             _add_margins(model, why, va, a, vb, b)
             for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
+            unmatched_categories(model, population, va, a, vb, b)
 
 
 def _add_margins(model: Model, why: str, va: str, a: PublishedTable, vb: str,
@@ -61,6 +63,75 @@ def _margins(version: str, table: PublishedTable,
             combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
             out.setdefault(combo, []).append((version, "table", table.name, key))
     return out
+
+
+def _core(label: str) -> str:
+    """A category without its words in brackets: 'Placement order (section 21)' is read as
+    'placement order' (only to tell that two dimensions classify by one thing)."""
+    return same_label(re.sub(r"\([^)]*\)", " ", label))
+
+
+def _same_meaning(a: PublishedTable, b: PublishedTable) -> list[tuple[str, str]]:
+    """Dimensions of two tables that classify by one thing: the same name or label, or a
+    category of one that is a category of the other once words in brackets are left out."""
+    pairs = _shared_dimensions(a, b)
+    for da in a.dims:
+        for db in b.dims:
+            if da in (p[0] for p in pairs) or db in (p[1] for p in pairs):
+                continue
+            if ({_core(c) for c in a.categories(da)} & {_core(c) for c in b.categories(db)}
+                    - {same_label(TOTAL)}):
+                pairs.append((da, db))
+    return pairs
+
+
+def _accounted(model: Model, label: str, a: PublishedTable, da: str, b: PublishedTable,
+               db: str) -> bool:
+    """Whether the audit ties category `label` of `a` (along `da`) to `b`'s categories along
+    `db`: spelt alike, or a group (shipped, declared, an age band) of some of them, or a
+    member of one of them."""
+    theirs = b.categories(db)
+    if same_label(label) in {same_label(c) for c in theirs}:
+        return True
+    if (age_band(label) is not None and is_age_dimension(da, a.dimensions[da])
+            and is_age_dimension(db, b.dimensions[db])):
+        return True  # read as the ages it covers, as a reader reads it (Model.hierarchies)
+    for h in model.hierarchies:
+        if not (h.applies_to(a, da) and h.applies_to(b, db)):
+            continue
+        if (h.group == label and any(m in theirs for m in h.members)) or (
+                label in h.members and h.group in theirs):
+            return True
+    return False
+
+
+def unmatched_categories(model: Model, population: str, va: str, a: PublishedTable, vb: str,
+                         b: PublishedTable) -> None:
+    """Two tables of one population by dimensions that classify by one thing, with a hidden
+    cell in either: every category of each must be tied to the other's, or the audit would
+    miss what a reader matches by meaning ('Placement order (section 21)' is 'Placement
+    order'; red team 7). What is not tied stops the build (Model.unmodelled)."""
+    hidden = any(model.quantities.get((v, "table", t.name, k), None) is not None
+                 and model.quantities[(v, "table", t.name, k)].role == HIDDEN
+                 for v, t in ((va, a), (vb, b)) for k in t.cells)
+    if not hidden:
+        return
+    for da, db in _same_meaning(a, b):
+        loose = [f"'{c}' ({a.name})" for c in a.categories(da)
+                 if c != TOTAL and not _accounted(model, c, a, da, b, db)]
+        loose += [f"'{c}' ({b.name})" for c in b.categories(db)
+                  if c != TOTAL and not _accounted(model, c, b, db, a, da)]
+        if loose:
+            model.unmodelled.append((vb, b.name, (
+                f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population} by "
+                f"{a.dimensions[da]} and by {b.dimensions[db]}, but the categories "
+                f"{', '.join(loose)} are not in the other table: a reader matches categories "
+                "by meaning, the audit only by their words. Declare under 'relations:' what "
+                "each is in the other table's words, a 'hierarchy' (for a category worded "
+                "differently, 'hierarchy: Placement order (section 21)' with 'members: "
+                "[Placement order]'; for a broader one, the categories it is made of), or give "
+                "the tables different 'population' names if they do not count the same "
+                f"{population}")))
 
 
 def same_label(label: str) -> str:
