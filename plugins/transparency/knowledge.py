@@ -38,6 +38,10 @@ from .published import PublishedPeriod, PublishedRelation, PublishedSite, Publis
 from .terms import PEOPLE
 from .time_spans import time_dimensions, time_span
 
+# Ways an age band may be the union of narrower bands, over the labels of the whole site
+# (classifications.age_groups): past it the build stops rather than leave a way unrelated.
+MAX_AGE_TILINGS = 16
+
 
 def _add_period(model: Model, period: PublishedPeriod) -> None:
     version = period.key
@@ -246,9 +250,11 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
             tolerance=sum(halves)))
 
 
-def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[Hierarchy]:
+def _hierarchies(periods: Iterable[PublishedPeriod],
+                 unmodelled: list[tuple[str, str, str]] | None = None) -> list[Hierarchy]:
     """The shipped classifications' groups, every group a period declares (exact), and the
-    age bands of every age dimension that are unions of narrower bands (exact)."""
+    age bands of every age dimension that are unions of narrower bands (exact), up to
+    MAX_AGE_TILINGS ways per band: a band with more is added to `unmodelled`."""
     periods = list(periods)
     out = [Hierarchy(group, members, False) for groups in SHIPPED.values()
            for group, members in groups.items()]
@@ -258,7 +264,19 @@ def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[Hierarchy]:
                                                     *(r.tables.values() for r in period.revisions))
             for table in versions for dim in table.dims
             if is_age_dimension(dim, table.dimensions[dim]) for c in table.categories(dim)}
-    out += [Hierarchy(group, members, True, ages=True) for group, members in age_groups(ages)]
+    crowded: list[str] = []
+    out += [Hierarchy(group, members, True, ages=True)
+            for group, members in age_groups(ages, MAX_AGE_TILINGS, crowded)]
+    if unmodelled is not None:
+        unmodelled += [(period.key, table.name, (
+            f"the age band '{group}' is the union of more than {MAX_AGE_TILINGS} different "
+            "runs of the narrower bands the site's tables use between them; the audit "
+            "relates at most that many, so a reader could subtract where it does not. Band "
+            "ages the same way in tables of the same children (fewer overlapping bands "
+            f"inside '{group}'), or leave '{group}' out"))
+            for group in crowded for period in periods for table in period.tables.values()
+            if any(group in table.categories(d) for d in table.dims
+                   if is_age_dimension(d, table.dimensions[d]))]
     return out
 
 
@@ -272,7 +290,8 @@ def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: i
 def reader_model(site: PublishedSite) -> Model:
     """What a reader knows from the whole site: every period, their earlier versions, and the
     relations between periods."""
-    model = Model(site.threshold, site.sensitive_threshold, _hierarchies(site.periods.values()))
+    model = Model(site.threshold, site.sensitive_threshold)
+    model.hierarchies = _hierarchies(site.periods.values(), model.unmodelled)
     for key in sorted(site.periods):
         _add_period(model, site.periods[key])
     _add_across_periods(model, site)
