@@ -105,6 +105,24 @@ def test_the_same_dimension_with_a_category_worded_otherwise_stops_the_build(tmp
     assert len(found) == 1 and "by Legal status and by Legal status" in found[0], found
 
 
+def test_bands_of_two_ages_labelled_alike_stop_the_build(tmp_path):
+    # The red team's variant: 'age_at_entry' beside 'age', both "Age on entering care", are
+    # two ages to the audit, so Under 5 was not related to Under 1 and 1 to 4 at all.
+    def at_entry(folder: Path) -> None:
+        period = folder / "cp" / "2021-22" / "period.yaml"
+        text = period.read_text()
+        head, tail = text.split("  under_fives:")
+        period.write_text(head + "  under_fives:" + tail.replace("      age: Age", "      age_at_entry: Age"))
+        csv = folder / "cp" / "2021-22" / "under_fives.csv"
+        csv.write_text(csv.read_text().replace("age,", "age_at_entry,", 1))
+
+    _, published = _publish_copy(tmp_path, "age-group-by-gender", at_entry)
+    found = [f.describe() for f in published.findings]
+    assert len(found) == 1 and "'Under 5' (under_fives)" in found[0], found
+    assert found[0].endswith("give the dimensions one name ('age' and 'age_at_entry' are read "
+                             "as two ages)")
+
+
 def test_too_many_ways_to_tile_an_age_band_stop_the_build(monkeypatch):
     import transparency.knowledge as knowledge
 

@@ -93,11 +93,14 @@ def _accounted(model: Model, label: str, a: PublishedTable, da: str, b: Publishe
     theirs = b.categories(db)
     if same_label(label) in {same_label(c) for c in theirs}:
         return True
+    # Age bands are related only between dimensions of one age ('age' and 'age_at_entry'
+    # are two, even if both are labelled "Age on entering care").
+    one_age = age_kind(da, a.dimensions[da]) == age_kind(db, b.dimensions[db])
     if (age_band(label) is not None and is_age_dimension(da, a.dimensions[da])
-            and is_age_dimension(db, b.dimensions[db])):
+            and is_age_dimension(db, b.dimensions[db]) and one_age):
         return True  # read as the ages it covers, as a reader reads it (Model.hierarchies)
     for h in model.hierarchies:
-        if not (h.applies_to(a, da) and h.applies_to(b, db)):
+        if not (h.applies_to(a, da) and h.applies_to(b, db)) or (h.ages and not one_age):
             continue
         if (h.group == label and any(m in theirs for m in h.members)) or (
                 label in h.members and h.group in theirs):
@@ -122,6 +125,9 @@ def unmatched_categories(model: Model, population: str, va: str, a: PublishedTab
         loose += [f"'{c}' ({b.name})" for c in b.categories(db)
                   if c != TOTAL and not _accounted(model, c, b, db, a, da)]
         if loose:
+            ages = [f"'{d}'" for d, t in ((da, a), (db, b)) if is_age_dimension(d, t.dimensions[d])]
+            hint = (f"; if they are one age, give the dimensions one name ({' and '.join(ages)} "
+                    "are read as two ages)" if len(ages) == 2 and da != db else "")
             model.unmodelled.append((vb, b.name, (
                 f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population} by "
                 f"{a.dimensions[da]} and by {b.dimensions[db]}, but the categories "
@@ -131,7 +137,7 @@ def unmatched_categories(model: Model, population: str, va: str, a: PublishedTab
                 "differently, 'hierarchy: Placement order (section 21)' with 'members: "
                 "[Placement order]'; for a broader one, the categories it is made of), or give "
                 "the tables different 'population' names if they do not count the same "
-                f"{population}")))
+                f"{population}{hint}")))
 
 
 def same_label(label: str) -> str:
