@@ -260,6 +260,9 @@ def _hierarchies(periods: Iterable[PublishedPeriod],
            for group, members in groups.items()]
     for period in periods:
         out += [Hierarchy(group, members, True) for group, members in period.hierarchies]
+        # A category a table's `collapse:` merged is its members, in any other table.
+        out += [Hierarchy(group, members, True) for table in period.tables.values()
+                for group, members in table.collapsed_members]
     ages = {c for period in periods for versions in (period.tables.values(),
                                                     *(r.tables.values() for r in period.revisions))
             for table in versions for dim in table.dims
