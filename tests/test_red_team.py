@@ -175,7 +175,7 @@ def test_age_bands_at_two_levels_leaked_and_are_now_protected_without_over_hidin
     # '1 to 4', for any council's bands.
     import transparency.knowledge as knowledge
 
-    monkeypatch.setattr(knowledge, "age_groups", lambda labels: [])
+    monkeypatch.setattr(knowledge, "age_groups", lambda labels, *rest: [])
     _, _, leaky = publish("age-bands-coarse-and-fine")
     fine, coarse = shown(leaky, "cp/2021-22", "age_fine"), shown(leaky, "cp/2021-22", "age_coarse")
     assert fine["Under 1"] == "[c]" and fine["1 to 4"] == "50" and coarse["Under 5"] == "53"

@@ -97,8 +97,12 @@ def test_tables_named_as_one_population_publish_and_as_two_are_taken_at_their_wo
     data, path = _copy("snapshot-one-shared-category", tmp_path)
     text = path.read_text()
     # The same children: linked, Placement order is hidden in both, nothing narrows.
+    # A reader reads "Other orders and agreements" as every order but placement orders: a
+    # category worded differently is declared (red team 7), or the build stops.
     path.write_text(text.replace("    source: Table 9\n",
-                                 "    population: children_in_care\n    source: Table 9\n"))
+                                 "    population: children_in_care\n    source: Table 9\n")
+                    + "relations:\n  - hierarchy: Other orders and agreements\n    members: "
+                    "[Care order, Interim care order, Remand, Section 20 – single placement]\n")
     published = _publish(data, tmp_path)
     assert published.findings == ()
     assert shown(published, "iro/2022-23", "placement_orders")["Placement order"] == "[c]"
@@ -165,7 +169,8 @@ def test_flow_tables_named_as_one_population_with_their_group_declared_are_prote
                                     "children_entering_care\n    source: Appendix B\n")
     path.write_text(text + "relations:\n  - hierarchy: Court order or police protection\n"
                     "    members: [Interim care order, Police protection, Emergency protection "
-                    "order]\n")
+                    "order]\n  - hierarchy: Section 20 (voluntary agreement)\n"
+                    "    members: [Section 20]\n")
     published = _publish(data, tmp_path)
     assert published.findings == ()
     cells = shown(published, "iro/2022-23", "entering_care_legal_order")

@@ -470,5 +470,10 @@ def audit_period(period: PublishedPeriod, min_range: int,
 
 def audit_site(site: PublishedSite, min_range: int) -> list[Finding]:
     """Findings for everything the site publishes together: every period, their earlier
-    versions and the relations between them, with the small-count readings."""
-    return audit_model(reader_model(site), min_range)
+    versions and the relations between them, with the small-count readings; and what the
+    model cannot say (categories two tables of one population word differently), which stops
+    the build until the data declares it."""
+    model = reader_model(site)
+    unmodelled = [Finding(version, table, (), 0, 0, "undeclared", through=(what,))
+                  for version, table, what in dict.fromkeys(model.unmodelled)]
+    return unmodelled + audit_model(model, min_range)

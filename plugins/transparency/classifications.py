@@ -82,11 +82,14 @@ def age_band(label: str) -> tuple[float, float] | None:
     return None
 
 
-def age_groups(labels: Iterable[str], limit: int = 8) -> list[tuple[str, tuple[str, ...]]]:
+def age_groups(labels: Iterable[str], limit: int = 8,
+               crowded: list[str] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """Every (group, members) where the band `group` is exactly the union of narrower,
     non-overlapping bands among `labels` ('Under 5' of 'Under 1' and '1 to 4'), up to `limit`
     ways per group, and where two labels name one band ('0 to 4' and 'Under 5', as a group
-    of one). Labels that are not age bands are ignored."""
+    of one). Labels that are not age bands are ignored. A group with more ways than `limit`
+    is added to `crowded` (its ways past the limit are not related: the caller fails
+    closed)."""
     bands = {label: band for label in set(labels) if (band := age_band(label)) is not None}
     # The same band under two labels ('Under 5' and '0 to 4') is one number.
     found: list[tuple[str, tuple[str, ...]]] = [
@@ -94,8 +97,10 @@ def age_groups(labels: Iterable[str], limit: int = 8) -> list[tuple[str, tuple[s
     for group, (start, end) in sorted(bands.items()):
         inside = sorted((b, label) for label, b in bands.items()
                         if label != group and start <= b[0] and b[1] <= end and b != (start, end))
-        found += [(group, members) for members in _tilings(inside, (), start, end, limit)
-                  if len(members) > 1]
+        ways = _tilings(inside, (), start, end, limit + 1)
+        if len(ways) > limit and crowded is not None:
+            crowded.append(group)
+        found += [(group, members) for members in ways[:limit] if len(members) > 1]
     return found
 
 

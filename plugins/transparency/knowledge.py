@@ -27,15 +27,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from .classifications import SHIPPED, age_groups, is_age_dimension
 from .knowledge_model import BIG, VISIBLE, Hierarchy, Model, linear
 from .knowledge_period import add_declared, add_metric, add_parts, add_table
-from .knowledge_populations import add_populations
+from .knowledge_populations import add_populations, same_label
 from .printed import round_half_up
 from .published import PublishedPeriod, PublishedRelation, PublishedSite, PublishedTable, Ref
 from .terms import PEOPLE
+from .time_spans import time_dimensions, time_span
+
+# Ways an age band may be the union of narrower bands, over the labels of the whole site
+# (classifications.age_groups): past it the build stops rather than leave a way unrelated.
+MAX_AGE_TILINGS = 16
 
 
 def _add_period(model: Model, period: PublishedPeriod) -> None:
@@ -96,10 +101,14 @@ def _add_across_periods(model: Model, site: PublishedSite) -> None:
                     continue  # both printed: a reader sees whether they agree
                 model.relations.append(linear(f"'{name}' at {date} is published by {a[0]} "
                                                f"and {b[0]}", [(1.0, a), (-1.0, b)]))
+        same: set[tuple[Ref, Ref]] = set()
+        for one, two in combinations(periods, 2):
+            if one.start <= two.end and two.start <= one.end:
+                same |= _add_same_spans(model, one, two)
         for part, whole in ((a, b) for a in periods for b in periods if a is not b
                             and b.start <= a.start and a.end <= b.end
                             and (a.start, a.end) != (b.start, b.end)):
-            _add_part_of(model, part, whole)
+            _add_part_of(model, part, whole, same)
         for whole in periods:
             for tiling in _tilings(whole, periods):
                 _add_tiling(model, whole, tiling)
@@ -151,7 +160,50 @@ def _add_tiling(model: Model, whole: PublishedPeriod, parts: list[PublishedPerio
                 low=-float(BIG), high=0.0))
 
 
-def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod) -> None:
+def _span_cells(period: PublishedPeriod, table: PublishedTable,
+                dims: set[str]) -> dict[tuple[object, ...], tuple[str, ...]]:
+    """A table's cells by what they count: a category of a dimension of time as the days it
+    covers ('Oct-19' and 'October 2019' are one month), any other as a reader compares it;
+    only cells with a span of time in one of `dims`."""
+    out: dict[tuple[object, ...], tuple[str, ...]] = {}
+    for key in table.cells:
+        what = tuple(time_span(c, period.start, period.end) if d in dims else same_label(c)
+                     for d, c in zip(table.dims, key, strict=True))
+        if any(isinstance(w, tuple) for w in what):
+            out[what] = key
+    return out
+
+
+def _add_same_spans(model: Model, a: PublishedPeriod, b: PublishedPeriod) -> set[tuple[Ref, Ref]]:
+    """Two periods of a report that overlap, each with a table (of one name) by a dimension
+    of time (months, runs of months): a month inside both periods is the same count in both
+    tables, whatever each period's span (red team 7: October in a quarter's table beside the
+    nine months' table). Returns the pairs of cells made equal."""
+    start, end = max(a.start, b.start), min(a.end, b.end)
+    why = f"{a.key} and {b.key} both count the months they share"
+    equal: set[tuple[Ref, Ref]] = set()
+    for name, ta in a.tables.items():
+        tb = b.tables.get(name)
+        if (tb is None or ta.date or tb.date or not ta.of_people or not tb.of_people
+                or ta.dims != tb.dims):
+            continue
+        dims = (time_dimensions({d: ta.categories(d) for d in ta.dims}, a.start, a.end)
+                & time_dimensions({d: tb.categories(d) for d in tb.dims}, b.start, b.end))
+        if not dims:
+            continue
+        in_b = _span_cells(b, tb, dims)
+        for what, key in _span_cells(a, ta, dims).items():
+            spans = [w for w in what if isinstance(w, tuple)]
+            if what not in in_b or not all(start <= s[0] and s[1] <= end for s in spans):
+                continue
+            pair = ((a.key, "table", name, key), (b.key, "table", name, in_b[what]))
+            model.relations.append(linear(why, [(1.0, pair[0]), (-1.0, pair[1])]))
+            equal |= {pair, (pair[1], pair[0])}
+    return equal
+
+
+def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod,
+                 same: set[tuple[Ref, Ref]]) -> None:
     why = f"{part.key} lies inside {whole.key}: a count over it is no larger"
     for name, metric in part.values.items():
         other = whole.values.get(name)
@@ -167,7 +219,8 @@ def _add_part_of(model: Model, part: PublishedPeriod, whole: PublishedPeriod) ->
                 or other_table.dims != table.dims):
             continue
         for key in table.cells:
-            if key in other_table.cells:
+            if key in other_table.cells and ((part.key, "table", name, key),
+                                             (whole.key, "table", name, key)) not in same:
                 model.relations.append(PublishedRelation(
                     "bound", why, terms=((1.0, (part.key, "table", name, key)),
                                          (-1.0, (whole.key, "table", name, key))),
@@ -197,19 +250,36 @@ def _add_changes(model: Model, site: PublishedSite, period: PublishedPeriod) -> 
             tolerance=sum(halves)))
 
 
-def _hierarchies(periods: Iterable[PublishedPeriod]) -> list[Hierarchy]:
+def _hierarchies(periods: Iterable[PublishedPeriod],
+                 unmodelled: list[tuple[str, str, str]] | None = None) -> list[Hierarchy]:
     """The shipped classifications' groups, every group a period declares (exact), and the
-    age bands of every age dimension that are unions of narrower bands (exact)."""
+    age bands of every age dimension that are unions of narrower bands (exact), up to
+    MAX_AGE_TILINGS ways per band: a band with more is added to `unmodelled`."""
     periods = list(periods)
     out = [Hierarchy(group, members, False) for groups in SHIPPED.values()
            for group, members in groups.items()]
     for period in periods:
         out += [Hierarchy(group, members, True) for group, members in period.hierarchies]
+        # A category a table's `collapse:` merged is its members, in any other table.
+        out += [Hierarchy(group, members, True) for table in period.tables.values()
+                for group, members in table.collapsed_members]
     ages = {c for period in periods for versions in (period.tables.values(),
                                                     *(r.tables.values() for r in period.revisions))
             for table in versions for dim in table.dims
             if is_age_dimension(dim, table.dimensions[dim]) for c in table.categories(dim)}
-    out += [Hierarchy(group, members, True, ages=True) for group, members in age_groups(ages)]
+    crowded: list[str] = []
+    out += [Hierarchy(group, members, True, ages=True)
+            for group, members in age_groups(ages, MAX_AGE_TILINGS, crowded)]
+    if unmodelled is not None:
+        unmodelled += [(period.key, table.name, (
+            f"the age band '{group}' is the union of more than {MAX_AGE_TILINGS} different "
+            "runs of the narrower bands the site's tables use between them; the audit "
+            "relates at most that many, so a reader could subtract where it does not. Band "
+            "ages the same way in tables of the same children (fewer overlapping bands "
+            f"inside '{group}'), or leave '{group}' out"))
+            for group in crowded for period in periods for table in period.tables.values()
+            if any(group in table.categories(d) for d in table.dims
+                   if is_age_dimension(d, table.dimensions[d]))]
     return out
 
 
@@ -223,7 +293,8 @@ def period_model(period: PublishedPeriod, threshold: int, sensitive_threshold: i
 def reader_model(site: PublishedSite) -> Model:
     """What a reader knows from the whole site: every period, their earlier versions, and the
     relations between periods."""
-    model = Model(site.threshold, site.sensitive_threshold, _hierarchies(site.periods.values()))
+    model = Model(site.threshold, site.sensitive_threshold)
+    model.hierarchies = _hierarchies(site.periods.values(), model.unmodelled)
     for key in sorted(site.periods):
         _add_period(model, site.periods[key])
     _add_across_periods(model, site)

@@ -67,6 +67,9 @@ class Model:
     # Relations a reader derives from the tables themselves (lines and their Total rows); the
     # CSV downloads carry these, so the data package does not list them.
     lines: list[PublishedRelation] = field(default_factory=list)
+    # What a reader can combine but the model cannot say, as (version, table, what and how to
+    # settle it): the site-wide audit stops the build on each (fail closed).
+    unmodelled: list[tuple[str, str, str]] = field(default_factory=list)
 
     def small_bound(self, q: Quantity) -> float:
         return float(self.sensitive_threshold if q.sensitive else self.threshold)

@@ -5,10 +5,11 @@ across periods."""
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
-from .classifications import age_kind
-from .knowledge_model import Model, group_relation, linear
+from .classifications import age_band, age_kind, is_age_dimension
+from .knowledge_model import HIDDEN, Model, group_relation, linear
 from .published import PublishedTable, Ref
 from .terms import PEOPLE, TOTAL
 
@@ -28,51 +29,46 @@ def add_populations(model: Model, tables: list[tuple[str, str, PublishedTable]],
         for (va, a), (vb, b) in combinations(members, 2):
             if across and va == vb:
                 continue  # within one period: already linked by _add_period
-            # One dimension in both: the same name, or the same label ('order' and
-            # 'legal_status' both "Legal status"); categories match whatever their capitals.
-            pairs = _shared_dimensions(a, b)
-            cats = [{same_label(c) for c in a.categories(da)} & {same_label(c) for c in b.categories(db)}
-                    - {same_label(TOTAL)} for da, db in pairs]
-            grand, combos = _sums(model, ((va, a), (vb, b)), pairs, cats)
             why = f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population}"
-            # Categories may differ (one table collapsed, or coarser): the grand totals agree
-            # whatever they are.
-            by = ", ".join(da for da, _ in pairs)
-            for (left, right), what in [(grand, ""), *((c, f" by {by}") for c in combos.values())]:
-                if left and right:
-                    model.relations.append(linear(why + what, [*((1.0, r) for r in left),
-                                                                *((-1.0, r) for r in right)]))
+            _add_margins(model, why, va, a, vb, b)
             for (vg, g_table), (vm, m_table) in (((va, a), (vb, b)), ((vb, b), (va, a))):
                 _add_groups_across(model, why, vg, g_table, vm, m_table)
+            unmatched_categories(model, population, va, a, vb, b)
 
 
-Sides = tuple[list[Ref], list[Ref]]
+def _add_margins(model: Model, why: str, va: str, a: PublishedTable, vb: str,
+                 b: PublishedTable) -> None:
+    """The grand totals agree whatever the categories (one table collapsed, or coarser);
+    and for every set of dimensions both have (one dimension in both: the same name, or the
+    same label, 'order' and 'legal_status' both "Legal status"), the margins over them agree
+    for every combination of categories both have (categories match whatever their
+    capitals): age by gender and ethnicity by gender share the gender margin."""
+    pairs = _shared_dimensions(a, b)
+    for size in range(len(pairs) + 1):
+        for chosen in combinations(pairs, size):
+            left = _margins(model, va, a, [da for da, _ in chosen])
+            right = _margins(model, vb, b, [db for _, db in chosen])
+            by = f" by {', '.join(da for da, _ in chosen)}" if chosen else ""
+            for combo in sorted(left.keys() & right.keys()):
+                model.relations.append(linear(why + by, [*((1.0, r) for r in left[combo]),
+                                                          *((-1.0, r) for r in right[combo])]))
 
 
-def _sums(model: Model, tables: tuple[tuple[str, PublishedTable], tuple[str, PublishedTable]],
-          pairs: list[tuple[str, str]], cats: list[set[str]],
-          ) -> tuple[Sides, dict[tuple[str, ...], Sides]]:
-    """Each table's cells making its grand total, and its margin for each combination of the
-    shared dimensions' categories both have. A sum holding a count the reader does not have
-    (an [x] in a percentage table) is left out."""
-    combos: dict[tuple[str, ...], Sides] = {}
-    grand: Sides = ([], [])
-    unknown: set[tuple[str, ...]] = set()  # sums a reader cannot make: an [x] in them
-    for side, (version, table) in enumerate(tables):
-        dims = [pair[side] for pair in pairs]
-        for key in table.cells:
-            if TOTAL in key:
-                continue
-            ref: Ref = (version, cell_kind(table), table.name, key)
+def _margins(model: Model, version: str, table: PublishedTable,
+             dims: list[str]) -> dict[tuple[str, ...], list[Ref]]:
+    """A table's non-total cells summed by their categories along `dims` (for a percentage
+    table, the counts behind its shares). A sum holding a count the reader does not have (an
+    [x] in a percentage table) is left out."""
+    out: dict[tuple[str, ...], list[Ref]] = {}
+    unknown: set[tuple[str, ...]] = set()
+    for key in table.cells:
+        if TOTAL not in key:
             combo = tuple(same_label(key[table.dims.index(d)]) for d in dims)
+            ref: Ref = (version, cell_kind(table), table.name, key)
             if ref not in model.quantities:
-                unknown |= {(), ("combo", *combo)}
-            grand[side].append(ref)
-            if pairs and all(c in cats[i] for i, c in enumerate(combo)):
-                combos.setdefault(combo, ([], []))[side].append(ref)
-    for combo in [c for c in combos if ("combo", *c) in unknown]:
-        del combos[combo]
-    return (([], []) if () in unknown else grand), combos
+                unknown.add(combo)
+            out.setdefault(combo, []).append(ref)
+    return {combo: refs for combo, refs in out.items() if combo not in unknown}
 
 
 def cell_kind(table: PublishedTable) -> str:
@@ -92,6 +88,81 @@ def covers_its_people(table: PublishedTable) -> bool:
             and bool(table.partitions or table.whole))
 
 
+def _core(label: str) -> str:
+    """A category without its words in brackets: 'Placement order (section 21)' is read as
+    'placement order' (only to tell that two dimensions classify by one thing)."""
+    return same_label(re.sub(r"\([^)]*\)", " ", label))
+
+
+def _same_meaning(a: PublishedTable, b: PublishedTable) -> list[tuple[str, str]]:
+    """Dimensions of two tables that classify by one thing: the same name or label, or a
+    category of one that is a category of the other once words in brackets are left out."""
+    pairs = _shared_dimensions(a, b)
+    for da in a.dims:
+        for db in b.dims:
+            if da in (p[0] for p in pairs) or db in (p[1] for p in pairs):
+                continue
+            if ({_core(c) for c in a.categories(da)} & {_core(c) for c in b.categories(db)}
+                    - {same_label(TOTAL)}):
+                pairs.append((da, db))
+    return pairs
+
+
+def _accounted(model: Model, label: str, a: PublishedTable, da: str, b: PublishedTable,
+               db: str) -> bool:
+    """Whether the audit ties category `label` of `a` (along `da`) to `b`'s categories along
+    `db`: spelt alike, or a group (shipped, declared, an age band) of some of them, or a
+    member of one of them."""
+    theirs = b.categories(db)
+    if same_label(label) in {same_label(c) for c in theirs}:
+        return True
+    # Age bands are related only between dimensions of one age ('age' and 'age_at_entry'
+    # are two, even if both are labelled "Age on entering care").
+    one_age = age_kind(da, a.dimensions[da]) == age_kind(db, b.dimensions[db])
+    if (age_band(label) is not None and is_age_dimension(da, a.dimensions[da])
+            and is_age_dimension(db, b.dimensions[db]) and one_age):
+        return True  # read as the ages it covers, as a reader reads it (Model.hierarchies)
+    for h in model.hierarchies:
+        if not (h.applies_to(a, da) and h.applies_to(b, db)) or (h.ages and not one_age):
+            continue
+        if (h.group == label and any(m in theirs for m in h.members)) or (
+                label in h.members and h.group in theirs):
+            return True
+    return False
+
+
+def unmatched_categories(model: Model, population: str, va: str, a: PublishedTable, vb: str,
+                         b: PublishedTable) -> None:
+    """Two tables of one population by dimensions that classify by one thing, with a hidden
+    cell in either: every category of each must be tied to the other's, or the audit would
+    miss what a reader matches by meaning ('Placement order (section 21)' is 'Placement
+    order'; red team 7). What is not tied stops the build (Model.unmodelled)."""
+    hidden = any(model.quantities.get((v, cell_kind(t), t.name, k), None) is not None
+                 and model.quantities[(v, cell_kind(t), t.name, k)].role == HIDDEN
+                 for v, t in ((va, a), (vb, b)) for k in t.cells)
+    if not hidden:
+        return
+    for da, db in _same_meaning(a, b):
+        loose = [f"'{c}' ({a.name})" for c in a.categories(da)
+                 if c != TOTAL and not _accounted(model, c, a, da, b, db)]
+        loose += [f"'{c}' ({b.name})" for c in b.categories(db)
+                  if c != TOTAL and not _accounted(model, c, b, db, a, da)]
+        if loose:
+            ages = [f"'{d}'" for d, t in ((da, a), (db, b)) if is_age_dimension(d, t.dimensions[d])]
+            hint = (f"; if they are one age, give the dimensions one name ({' and '.join(ages)} "
+                    "are read as two ages)" if len(ages) == 2 and da != db else "")
+            model.unmodelled.append((vb, b.name, (
+                f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population} by "
+                f"{a.dimensions[da]} and by {b.dimensions[db]}, but the categories "
+                f"{', '.join(loose)} are not in the other table: a reader matches categories "
+                "by meaning, the audit only by their words. Declare under 'relations:' what "
+                "each is in the other table's words, a 'hierarchy' (for a category worded "
+                "differently, 'hierarchy: Placement order (section 21)' with 'members: "
+                "[Placement order]'; for a broader one, the categories it is made of), or give "
+                "the tables different 'population' names if they do not count the same "
+                f"{population}{hint}")))
+
+
 def same_label(label: str) -> str:
     """A category as a reader compares it: 'Placement Order' is 'Placement order'."""
     return " ".join(label.casefold().split())
@@ -108,16 +179,26 @@ def _shared_dimensions(a: PublishedTable, b: PublishedTable) -> list[tuple[str, 
     return pairs
 
 
-def _cells_where(version: str, table: PublishedTable, labels: set[str]) -> list[Ref]:
-    """The non-total cells of a table with one of `labels` in any dimension."""
-    return [(version, cell_kind(table), table.name, key) for key in table.cells
-            if TOTAL not in key and labels & set(key)]
+def _cells_by_line(version: str, table: PublishedTable, dim: str, labels: set[str],
+                   others: list[str]) -> dict[tuple[str, ...], list[Ref]]:
+    """The cells of a table with one of `labels` along `dim`, by their categories along
+    `others` (a Total there too); summed over every other dimension's categories."""
+    out: dict[tuple[str, ...], list[Ref]] = {}
+    for key in table.cells:
+        if key[table.dims.index(dim)] not in labels or any(
+                c == TOTAL for d, c in zip(table.dims, key, strict=True) if d not in others):
+            continue
+        line = tuple(same_label(key[table.dims.index(d)]) for d in others)
+        out.setdefault(line, []).append((version, cell_kind(table), table.name, key))
+    return out
 
 
 def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable, vm: str,
                        m_table: PublishedTable) -> None:
-    """Two tables of one population, one by a group and the other by its members: the group's
-    margin is its members' margin (as in one table)."""
+    """Two tables of one population, one by a group and the other by its members: the group
+    is its members (as in one table), for every category of every other dimension both
+    tables have ('Under 5' girls are 'Under 1' and '1 to 4' girls; red team 7), and summed
+    over all of them."""
     for hierarchy in model.hierarchies:
         group, members, exact = hierarchy.group, hierarchy.members, hierarchy.declared
         g_dims = [d for d in g_table.dims if hierarchy.applies_to(g_table, d)]
@@ -133,6 +214,17 @@ def _add_groups_across(model: Model, why: str, vg: str, g_table: PublishedTable,
         if any(group in m_table.categories(d) for d in m_dims) or any(
                 m in g_table.categories(d) for d in g_dims for m in members):
             continue  # the group beside its members in one table: not a different level
-        group_relation(model, f"{why}: {group} is made of {', '.join(sorted(present))}",
-                        _cells_where(vg, g_table, {group}), _cells_where(vm, m_table, present),
-                        not exact or len(present) == len(members))
+        whole = not exact or len(present) == len(members)
+        text = f"{why}: {group} is made of {', '.join(sorted(present))}"
+        for dg in (d for d in g_dims if group in g_table.categories(d)):
+            for dm in (d for d in m_dims if present & set(m_table.categories(d))):
+                others = [p for p in _shared_dimensions(g_table, m_table)
+                          if p[0] != dg and p[1] != dm]
+                for size in range(len(others) + 1):
+                    for chosen in combinations(others, size):
+                        left = _cells_by_line(vg, g_table, dg, {group}, [p[0] for p in chosen])
+                        right = _cells_by_line(vm, m_table, dm, present, [p[1] for p in chosen])
+                        for line in sorted(left.keys() & right.keys()):
+                            group_relation(model, text + (
+                                f" ({', '.join(line)})" if line else ""), left[line],
+                                right[line], whole)

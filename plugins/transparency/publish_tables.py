@@ -149,6 +149,8 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
         measure=table.measure, unit=table.unit, counts=table.counts, source=table.source,
         note=table.note, sensitive=table.sensitive, comparator=table.comparator, date=table.date,
         cells=cells, collapsed=tuple(collapsed), population=table.population,
+        collapsed_members=tuple((label, tuple(olds)) for groups in table.collapse.values()
+                                for label, olds in groups.items() if label in collapsed),
         known_total=known_total,
         bases=({k: b for k in cells if (b := table.base_for(k))} if table.base is not None
                and table.unit == "percent" else None),

@@ -87,6 +87,8 @@ class PublishedTable:
     cells: dict[tuple[str, ...], Value]
     collapsed: tuple[str, ...] = ()
     population: str | None = None
+    # Each collapsed category's members (a group the page names): a hierarchy to the audit.
+    collapsed_members: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The table's sum where a published figure gives it away although no Total row is shown.
     known_total: float | None = None
     # A metric followed through a report's periods (trend_table.py), not a source table.

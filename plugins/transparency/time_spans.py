@@ -1,0 +1,81 @@
+"""Categories that are themselves spans of time ('October 2019', 'Oct-19', '2019-10',
+'April to June 2019'): a table by month counts each month's children or records, so the same
+month in two periods of a report (a quarter's table beside the nine months' table) is the
+same count, not merely one no larger than the other. knowledge.py reads them through here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_MONTHS: dict[str, int] = {}
+for _number in range(1, 13):
+    _MONTHS[calendar.month_name[_number].lower()] = _number
+    _MONTHS[calendar.month_abbr[_number].lower()] = _number
+_MONTHS["sept"] = 9
+
+_MONTH = r"([a-z]+)\.?"
+_YEAR = r"(\d{4}|\d{2})"
+
+
+def _year(text: str) -> int:
+    return int(text) if len(text) == 4 else 2000 + int(text)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _in_period(month: int, start: dt.date, end: dt.date) -> int | None:
+    """The one year in which `month` falls inside start..end, or None (none, or two)."""
+    years = [y for y in range(start.year, end.year + 1)
+             if start <= _month_end(y, month) and dt.date(y, month, 1) <= end]
+    return years[0] if len(years) == 1 else None
+
+
+def _month_of(name: str, year: str | None, start: dt.date, end: dt.date) -> tuple[int, int] | None:
+    month = _MONTHS.get(name)
+    if month is None:
+        return None
+    if year is not None:
+        return _year(year), month
+    found = _in_period(month, start, end)
+    return None if found is None else (found, month)
+
+
+def time_span(label: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days a category covers, when it is a month or a run of months ('October 2019',
+    'Oct-19', '2019-10', 'October' in a period holding one October, 'April to June 2019'),
+    read in a table of the period start..end; None when it is not one."""
+    text = " ".join(label.lower().replace("\u2013", "-").replace("\u2014", "-").split())
+    first: tuple[int, int] | None
+    last: tuple[int, int] | None
+    iso = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if iso and 1 <= int(iso[2]) <= 12:
+        first = last = (int(iso[1]), int(iso[2]))
+    elif one := re.fullmatch(rf"{_MONTH}(?:\s*-\s*|\s+){_YEAR}|{_MONTH}", text):
+        name, year = (one[1], one[2]) if one[1] else (one[3], None)
+        first = last = _month_of(name, year, start, end)
+    elif run := re.fullmatch(rf"{_MONTH}(?:\s+(\d{{4}}))?\s+(?:to|-)\s+{_MONTH}(?:\s+(\d{{4}}))?",
+                             text):
+        last = _month_of(run[3], run[4], start, end)
+        year = run[2] or (None if last is None else str(
+            last[0] - (1 if _MONTHS.get(run[1], 13) > last[1] else 0)))
+        first = _month_of(run[1], year, start, end)
+    else:
+        return None
+    if first is None or last is None:
+        return None
+    span = (dt.date(first[0], first[1], 1), _month_end(*last))
+    return span if span[0] <= span[1] else None
+
+
+def time_dimensions(categories: dict[str, list[str]], start: dt.date,
+                    end: dt.date) -> set[str]:
+    """The dimensions (name -> categories) whose every category but Total is a span of time
+    inside start..end."""
+    return {dim for dim, cats in categories.items()
+            if (named := [c for c in cats if c != "Total"])
+            and all((span := time_span(c, start, end)) is not None
+                    and start <= span[0] and span[1] <= end for c in named)}
