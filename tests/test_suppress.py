@@ -570,3 +570,30 @@ def test_a_percentage_tables_choice_is_replayed_on_the_counts_it_implies():
                 if (label,) in hidden:
                     seen[(label,)].add(count)
     assert all(len(values) >= 3 for values in seen.values()), seen
+
+
+def test_a_reviewers_pages_that_one_check_let_through_are_withheld():
+    # A cold review: with the choice checked once, Care order 5, Placement order 10, Section
+    # 20 9 published "[c], 10, [c]", and only (5, 10, 9) gives that page, because the
+    # check (bounded, failing closed) refused its twins (4, 10, 10) and (9, 10, 5). With the
+    # check checked too, it is withheld.
+    rule = Rule(5)
+    values = {("Care order",): 5.0, ("Placement order",): 10.0, ("Section 20",): 9.0,
+              (T,): 24.0}
+    choice = suppress_table(values, {}, 1, rule)
+    assert rule_page(values, {}, Procedure(1, rule, 3, checks=1)) == choice
+    assert rule_page(values, {}, Procedure(1, rule, 3, checks=CHECKS)) != choice
+
+
+@pytest.mark.parametrize("cells", [{"Boys": 1, "Girls": 2}, {"Boys": 4, "Girls": 3, "Other": 0}])
+def test_a_line_whose_total_is_hidden_is_replayed_without_a_crash(cells):
+    # A cold review: rotating the hidden members as witnesses left the hidden Total out of
+    # the witness table (KeyError) for every small line whose total is hidden too.
+    from factories import CONFIG
+    from support import make_table
+    from transparency.publish_tables import publish_table
+
+    rows = {(k,): v for k, v in cells.items()} | {(T,): sum(cells.values())}
+    for sensitive in (False, True):
+        result = publish_table(make_table("t", ["sex"], rows, sensitive=sensitive), CONFIG)
+        assert ("Girls",) in result.hidden

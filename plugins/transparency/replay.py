@@ -19,7 +19,7 @@ from .terms import TOTAL
 WITNESS_TRIES = 24  # tables tried per hidden cell before it is taken as narrowed
 NEAR_VALUES = 4  # values either side of the truth tried, besides every small value
 REARRANGEMENTS = 12  # other orders of a line's hidden numbers tried as witness tables
-CHECKS = 1  # replays a page must pass before it is published; else the table is withheld
+CHECKS = 2  # replays a page must pass before it is published; else the table is withheld
 
 
 @dataclass(frozen=True)
@@ -302,6 +302,7 @@ class _Search:
     def witness(self, table: dict[Key, float]) -> bool:
         """Whether `table` (numbers for the hidden cells) gives the same page; if so, every
         value of it is proved possible."""
+        table = {k: table.get(k, self.values[k]) for k in self.unknown}  # a rotation keeps totals
         key = tuple(table[k] for k in self.unknown)
         if key in self.tried:
             return False
