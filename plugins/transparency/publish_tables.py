@@ -78,8 +78,9 @@ def publish_table(table: Table, config: Config, extra_hidden: set[Key] | None = 
                    collapse_anyway: frozenset[str] = frozenset()) -> TableResult:
     """One table as published: collapsed where a declared group would be suppressed (and
     the groups in `collapse_anyway`, which another version of the period collapses),
-    primary and secondary suppression, the choice a reader could invert widened, and the
-    cells in `extra_hidden` hidden too. `known_total`: a published figure equal to the
+    primary and secondary suppression, the table withheld (every cell but its totals hidden)
+    where a reader who replays the rule could invert its choice, and the cells in
+    `extra_hidden` hidden too. `known_total`: a published figure equal to the
     table's sum, which counts as its total."""
     values, symbols = table_cells(table)
     synthetic: set[Key] = set()
