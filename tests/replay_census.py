@@ -18,7 +18,7 @@ import itertools
 import random
 import time
 
-from transparency.replay import Procedure, rule_page, withheld
+from transparency.replay import Procedure, decide, rule_page
 from transparency.suppress import Key, Rule
 
 TOTAL = "Total"
@@ -66,8 +66,8 @@ def main() -> None:
             continue
         counts["lines with a small count"] += 1
         values = _line(cells)
-        hidden = rule_page(values, {}, procedure)
-        if hidden == withheld(values, {}, procedure):
+        hidden, withheld = decide(values, {}, procedure)
+        if withheld:
             counts["withheld"] += 1
             continue
         if all(rule.is_small(values[k]) for k in hidden):

@@ -373,10 +373,9 @@ def suppress_versions(period: Period, config: Config, forced: dict[str, set[Key]
                                   and groups == collapsed):
             if reasons is not None:
                 found += [f"{period.key}: table '{name}' withheld (every cell but its totals "
-                          "hidden), as a "
-                          "reader who repeats the suppression rule could work out a hidden "
-                          "cell from the ones it would show; merging its small categories "
-                          "(`collapse:`) may let it be shown"
+                          "hidden), as a reader who repeats the suppression rule could work "
+                          "out a hidden cell from the ones it would show; merging its small "
+                          "categories (`collapse:`) may let it be shown"
                           for name, result in sorted(results[0].tables.items())
                           if result.withheld]
                 reasons[:] = list(dict.fromkeys(found))

@@ -11,8 +11,7 @@ from dataclasses import dataclass, replace
 from .metrics import Part
 from .model import TOTAL, Table
 from .published import Issuer, PublishedTable, Value
-from .replay import CHECKS, Procedure, cells_the_choice_reveals, refused
-from .replay import withheld as withheld_cells
+from .replay import CHECKS, Procedure, cells_the_choice_reveals, decide
 from .settings import Config
 from .suppress import Key, collapse_groups, lines_of, rule_for, secondary
 
@@ -48,15 +47,13 @@ def column_decimals(values: Iterable[float], unit: str) -> int:
 
 def _replayed(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure,
               ) -> tuple[set[Key], set[Key], bool, set[Key]]:
-    """The cells the rule hides (`replay.rule_page`: the line rule's choice, or every cell
+    """The cells the rule hides (`replay.decide`: the line rule's choice, or every cell
     but the totals where a reader who replays the choice could narrow a cell); of them, those
     hidden for being small; whether the table is withheld for that reason; and, of a
     withheld table, the cells a reader who replays the rule could still narrow against its
     totals."""
     primary = procedure.primary(values, symbols)
-    choice = procedure.choice(values, symbols)
-    withheld = refused(values, symbols, choice, procedure)
-    hidden = withheld_cells(values, symbols, procedure) if withheld else choice
+    hidden, withheld = decide(values, symbols, procedure)
     narrowed = cells_the_choice_reveals(values, symbols, hidden, procedure) if withheld else set()
     return hidden, primary, withheld, narrowed
 

@@ -78,17 +78,24 @@ class Procedure:
 
 
 def rule_page(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure) -> set[Key]:
-    """The cells the rule hides in this table (see `refused`): the line rule's choice, or,
-    where a reader who replays the rule could narrow a hidden cell of it, the table
-    withheld (`withheld`).
+    """The cells the rule hides in this table (`decide`)."""
+    return decide(values, symbols, procedure)[0]
+
+
+def decide(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure,
+           ) -> tuple[set[Key], bool]:
+    """The cells the rule hides in this table, and whether it is withheld: the line rule's
+    choice, or, where a reader who replays the rule could narrow a hidden cell of it
+    (`refused`), the table withheld (`withheld`).
 
     Widening the choice instead (hiding one more cell beside the narrowed one, as this
     engine once did) tells a reader the choice was narrow, which a red team replayed to 5 or
     6; on 259 random lines of 4-6 counts with a small one, widening once or twice saved none
-    of the 8 pages that one check refuses."""
-    hidden = procedure.choice(values, symbols)
-    return withheld(values, symbols, procedure) if refused(values, symbols, hidden,
-                                                           procedure) else hidden
+    of the 8 pages that one check then refused."""
+    choice = procedure.choice(values, symbols)
+    if refused(values, symbols, choice, procedure):
+        return withheld(values, symbols, choice, procedure), True
+    return choice, False
 
 
 def refused(values: dict[Key, float], symbols: dict[Key, str], choice: set[Key],
@@ -101,14 +108,14 @@ def refused(values: dict[Key, float], symbols: dict[Key, str], choice: set[Key],
         for depth in range(procedure.checks))
 
 
-def withheld(values: dict[Key, float], symbols: dict[Key, str], procedure: Procedure) -> set[Key]:
-    """A withheld table's hidden cells: whatever the line rule hides, every cell that is not
+def withheld(values: dict[Key, float], symbols: dict[Key, str], choice: set[Key],
+             procedure: Procedure) -> set[Key]:
+    """A withheld table's hidden cells: whatever the line rule hides (`choice`), every cell that is not
     a total, and, where the rule hides a margin, the other totals of its line (two hidden
     column totals that leave 10 are "5 and 5" to a reader who reads both as small). The grand
     total and the margins of lines with no hidden margin stay shown: a grand total is nearly
     always printed elsewhere too (children in care is the legal status Total), and hiding it
     there as well hid half a test site; the withheld page is checked against them instead."""
-    choice = procedure.choice(values, symbols)
     out = choice | {k for k, v in values.items()
                     if TOTAL not in k and not symbols.get(k) and v == v}
     for line in lines_of(values, procedure.ndims):
