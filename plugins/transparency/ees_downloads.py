@@ -35,6 +35,7 @@ from itertools import product
 from .csvio import CSV_ENCODING
 from .published import PublishedGeography, PublishedPeriod, PublishedSite, PublishedTable, Value
 from .terms import EES_GEOGRAPHY, EES_META_COLUMNS, EES_TIME, ENGLAND_CODE
+from .time_spans import month_end
 
 FOLDER = "ees"
 LOCAL_AUTHORITY = "Local authority"
@@ -99,10 +100,6 @@ class EesPlan:
         return list(out.items())
 
 
-def _last_day(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _six(first: int) -> str:
     return f"{first}{(first + 1) % 100:02d}"
 
@@ -110,7 +107,7 @@ def _six(first: int) -> str:
 def _months(start: dt.date, end: dt.date) -> int | None:
     """How many whole calendar months a span covers, or None if it does not start on a first
     and end on a last day of a month."""
-    if start.day != 1 or end != _last_day(end.year, end.month) or end < start:
+    if start.day != 1 or end != month_end(end.year, end.month) or end < start:
         return None
     return (end.year - start.year) * 12 + end.month - start.month + 1
 

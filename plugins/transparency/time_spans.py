@@ -23,14 +23,15 @@ def _year(text: str) -> int:
     return int(text) if len(text) == 4 else 2000 + int(text)
 
 
-def _month_end(year: int, month: int) -> dt.date:
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month."""
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _in_period(month: int, start: dt.date, end: dt.date) -> int | None:
     """The one year in which `month` falls inside start..end, or None (none, or two)."""
     years = [y for y in range(start.year, end.year + 1)
-             if start <= _month_end(y, month) and dt.date(y, month, 1) <= end]
+             if start <= month_end(y, month) and dt.date(y, month, 1) <= end]
     return years[0] if len(years) == 1 else None
 
 
@@ -67,7 +68,7 @@ def time_span(label: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.dat
         return None
     if first is None or last is None:
         return None
-    span = (dt.date(first[0], first[1], 1), _month_end(*last))
+    span = (dt.date(first[0], first[1], 1), month_end(*last))
     return span if span[0] <= span[1] else None
 
 
