@@ -140,7 +140,9 @@ def test_sensitive_figure_gives_a_sensitive_tables_total(tmp_path):
     _protected(published, tmp_path)
 
 
-def test_sensitive_figure_of_another_report_gives_the_total_too(tmp_path):
+def _figure_in_another_report(tmp_path, figures=lambda figure: figure, tail=""):
+    """The sensitive-figure fixture with its figure moved to a CP period of the same dates:
+    `figures` rewrites the figure's YAML, `tail` is added after it."""
     data = _copy("sensitive-figure-gives-the-sum", tmp_path)
     yaml = data / PERIOD / "period.yaml"
     text = yaml.read_text(encoding="utf-8")
@@ -150,8 +152,13 @@ def test_sensitive_figure_of_another_report_gives_the_total_too(tmp_path):
     other = data / "cp" / "2022-23"
     other.mkdir(parents=True)
     (other / "period.yaml").write_text(head.replace("report: iro", "report: cp")
-                                       + "figures:\n" + figure, encoding="utf-8")
-    published = _publish(data)
+                                       + "figures:\n" + figures(figure) + tail,
+                                       encoding="utf-8")
+    return data
+
+
+def test_sensitive_figure_of_another_report_gives_the_total_too(tmp_path):
+    published = _publish(_figure_in_another_report(tmp_path))
     cells = shown(published, PERIOD, "disability_type")
     assert cells["Sensory impairment"] == cells["Learning disability"] == "[c]"
     assert [f.describe() for f in published.findings] == []
@@ -161,21 +168,15 @@ def test_a_metric_equal_to_a_one_way_tables_unprinted_sum_stops_the_build(tmp_pa
     """A metric of another report (not a figure, so not a known total) at the table's date
     equal to its sum (25 disabled boys + 18 disabled girls): fail closed, naming the sum as
     the margin to declare."""
-    data = _copy("sensitive-figure-gives-the-sum", tmp_path)
-    yaml = data / PERIOD / "period.yaml"
-    text = yaml.read_text(encoding="utf-8")
-    head, _, rest = text.partition("figures:\n")
-    figure, _, tables = rest.partition("tables:\n")
-    yaml.write_text(head + "tables:\n" + tables, encoding="utf-8")
-    other = data / "cp" / "2022-23"
-    other.mkdir(parents=True)
-    figures = "".join(figure.replace("disabled_children_in_care", name).replace("43", value)
-                      for name, value in (("disabled_boys", "25"), ("disabled_girls", "18")))
-    (other / "period.yaml").write_text(
-        head.replace("report: iro", "report: cp") + "figures:\n" + figures
-        + "metrics:\n  disabled:\n    label: Children in care with a disability\n"
-          "    definition: Boys and girls in care with a disability.\n"
-          "    type: sum\n    of: [disabled_boys, disabled_girls]\n", encoding="utf-8")
+    data = _figure_in_another_report(
+        tmp_path,
+        lambda figure: "".join(figure.replace("disabled_children_in_care", name)
+                               .replace("43", value)
+                               for name, value in (("disabled_boys", "25"),
+                                                   ("disabled_girls", "18"))),
+        "metrics:\n  disabled:\n    label: Children in care with a disability\n"
+        "    definition: Boys and girls in care with a disability.\n"
+        "    type: sum\n    of: [disabled_boys, disabled_girls]\n")
     _stops(_publish(data), "the margin [Total] of 'disability_type' that the table does not "
                            "print")
 
