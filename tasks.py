@@ -18,10 +18,11 @@ ns = collection(ROOT)
 
 
 @task(help={"pages": "report pages in the synthetic site (0 to skip it)",
-            "preview": "only the editors' loop: invoke serve, edit, time until the page shows it"})
-def bench(c, pages=2000, preview=False):
+            "preview": "only the editors' loop: invoke serve, edit, time until the page shows it",
+            "incremental": "only `invoke build`: cold, nothing changed, after a narrative or data edit"})
+def bench(c, pages=2000, preview=False, incremental=False):
     """Print benchmark ratios: charts, seed-site builds, page weight, synthetic site, the editors' loop."""
-    what = "preview" if preview else int(pages)
+    what = "preview" if preview else "incremental" if incremental else int(pages)
     c.run(f'"{sys.executable}" "{ROOT / "tests" / "benchmark.py"}" {what}', pty=False)
 
 

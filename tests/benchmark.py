@@ -154,6 +154,47 @@ def bench_builds(tmp: Path) -> None:
     page_weights(tmp / "ours")
 
 
+def _invoke_build(project: Path) -> float:
+    """`invoke build` in a site's folder, in a fresh process; wall-clock seconds."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=project, capture_output=True,
+                            text=True, check=False, env={**os.environ, "COLUMNS": "200"})
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"invoke build failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def bench_incremental(tmp: Path, runs: int = 3) -> None:
+    """`invoke build` on a copy of the seed site: cold, with nothing changed, after a narrative
+    edit and after a data edit to one period, against bare Pelican on the same Markdown."""
+    project = _copy_project(tmp / "incremental")
+    shutil.copy(ROOT / "tasks.py", project / "tasks.py")
+    cold = _invoke_build(project)
+    noop = _median([_invoke_build(project) for _ in range(runs)])
+    period = _latest_iro()
+    narrative = project / "content" / "iro" / f"{period}.md"
+    edits: list[float] = []
+    for run in range(runs):
+        narrative.write_text(narrative.read_text() + f"\nAn edited sentence, {run}.\n")
+        edits.append(_invoke_build(project))
+    figures = project / "data" / "iro" / period / "period.yaml"
+    name, _ = DATA_EDIT  # the figure the preview's benchmark edits
+    pattern = re.compile(rf"(\n  {name}:\n(?:    .*\n)*?    value: )(\d+)\n")
+    data: list[float] = []
+    for value in (16, 17, 18)[:runs]:
+        text, count = pattern.subn(rf"\g<1>{value}\n", figures.read_text(), count=1)
+        if count != 1:
+            raise SystemExit(f"{figures}: no figure {name} to edit")
+        figures.write_text(text)
+        data.append(_invoke_build(project))
+    base = _median([_pelican(project, tmp / f"plain-incremental-{i}", PLAIN) for i in range(runs)])
+    print(f"invoke build (seed site): cold {cold:.2f}s; nothing changed {noop:.2f}s; after a "
+          f"narrative edit {_median(edits):.2f}s; after a data edit ({name}) {_median(data):.2f}s "
+          f"(medians of {runs}); bare Pelican {base:.2f}s: ratios {noop / base:.2f} nothing "
+          f"changed, {_median(edits) / base:.2f} narrative, {_median(data) / base:.2f} data")
+
+
 def _gz(data: bytes) -> int:
     return len(gzip.compress(data, 9))
 
@@ -415,12 +456,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bench_preview(Path(tmp))
         return
+    if sys.argv[1:2] == ["incremental"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_incremental(Path(tmp))
+        return
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     with tempfile.TemporaryDirectory() as tmp:
         bench_audit(Path(tmp), min(pages, 300))
         bench_charts()
         bench_builds(Path(tmp))
         bench_preview(Path(tmp))
+        bench_incremental(Path(tmp))
         if pages:
             bench_synthetic(Path(tmp), pages)
 

@@ -181,7 +181,8 @@ def test_a_rate_table_says_its_unit_once_not_in_every_cell():
 def test_months_before_and_the_build_date(monkeypatch):
     import datetime as dt
 
-    from transparency.templating import build_date, months_before
+    from transparency.templating import months_before
+    from transparency.time_spans import build_date
 
     assert months_before(dt.date(2023, 3, 31), dt.date(2026, 11, 29)) == 43
     assert months_before(dt.date(2023, 3, 31), dt.date(2024, 6, 30)) == 14

@@ -192,7 +192,8 @@ def initialise(pelican: Any) -> None:
     # wherever a template prints it; HTML the engine renders is marked safe where it is used.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     filters = settings.setdefault("JINJA_FILTERS", {})
-    from .templating import FILTERS, OLD_AFTER_MONTHS, build_date
+    from .templating import FILTERS, OLD_AFTER_MONTHS
+    from .time_spans import build_date
 
     filters.update(FILTERS)
     # How old each report's latest figures are, on the day the site is built.
@@ -298,9 +299,10 @@ def _write_downloads(settings: dict[str, Any], site: PublishedSite, output: Path
         write_sitemap(output, site_url)
 
 
-def _audit(site: PublishedSite, output: Path, progress: Progress) -> None:
+def _audit(settings: dict[str, Any], site: PublishedSite, output: Path,
+           progress: Progress) -> None:
     """Re-read every built file as a reader gets it; a small count shown is a DisclosureError."""
-    findings = audit_output(output, site.threshold)
+    findings = audit_output(output, site.threshold, config_from(settings).pdf_cache)
     if findings:
         raise DisclosureError("the built site shows small counts of children:\n"
                               + "\n".join(findings))
@@ -328,7 +330,7 @@ def write_outputs(pelican: Any) -> None:
     if deferred is not None:
         deferred += [
             ("downloads", lambda: _write_downloads(settings, site, output, progress)),
-            ("output audit", lambda: _audit(site, output, progress)),
+            ("output audit", lambda: _audit(settings, site, output, progress)),
             ("search index", lambda: _search_index(output, progress)),
         ]
         progress.stage("preview: downloads, the output audit and the search index follow the "
@@ -338,7 +340,7 @@ def write_outputs(pelican: Any) -> None:
     _write_downloads(settings, site, output, progress)
     _, summary = _write_pdfs(settings, site, output, settings.get("SITEURL", ""))
     progress.stage(summary)  # before the audit, which reads them
-    _audit(site, output, progress)
+    _audit(settings, site, output, progress)
     _search_index(output, progress)
     progress.summary()
 

@@ -8,9 +8,11 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import charts, references
+from .cache import engine_digest, read_pickle, write_pickle
 from .chart_render import RenderStats, accessible_svg, render_all
 from .narrative import narrative_path
 from .problems import Problems
@@ -121,6 +123,27 @@ class SpecMemo:
         self.descriptions, self.described = self.described, {}
         self.digests = {}
 
+    @staticmethod
+    def _file(cache: Path) -> Path:
+        import altair
+
+        # Specs are what this engine's code and Altair's make of a table: either changed, none
+        # is kept.
+        return cache / f"specs-{engine_digest()}-{altair.__version__}.pickle"
+
+    @classmethod
+    def on_disk(cls, cache: Path) -> SpecMemo:
+        """The specs and descriptions the last build in this project kept (save), or none."""
+        memo = cls()
+        kept = read_pickle(cls._file(cache))
+        if isinstance(kept, tuple) and len(kept) == 2:
+            memo.specs, memo.descriptions = kept
+        return memo
+
+    def save(self, cache: Path) -> None:
+        """Keep this round's specs and descriptions (after settle) for the next build."""
+        write_pickle(self._file(cache), (self.specs, self.descriptions), "specs-*.pickle")
+
 
 def collect(tables: dict[ChartKey, tuple[PublishedTable, PublishedPeriod]],
             memo: SpecMemo | None = None) -> dict[tuple[ChartKey, str], dict[str, Any]]:
@@ -197,21 +220,25 @@ def prepare_charts(config: Config, site: PublishedSite, trends: list[Trend],
     """Every chart the site shows, drawn (or from the caches: on disk, and `memo` in a
     long-lived process)."""
     tables = chart_tables(config, site, trends)
-    specs = collect(tables, memo.specs if memo else None)
+    # A build in a fresh process reads the specs the last build kept on disk (building a spec
+    # costs more than drawing it); a long-lived one keeps them in `memo`.
+    specs_memo = memo.specs if memo else SpecMemo.on_disk(config.chart_cache)
+    specs = collect(tables, specs_memo)
     drawn = memo.drawn if memo else None
     svgs, stats = render_all(specs, config.chart_cache, config.chart_workers, drawn)
-    _fit_narrow(svgs, tables, config, stats, memo.specs if memo else None, drawn)
+    _fit_narrow(svgs, tables, config, stats, specs_memo, drawn)
     out: dict[ChartKey, RenderedChart] = {}
     for ck, (table, period) in tables.items():
         out[ck] = RenderedChart(
             key=ck, title=ck[3], subtitle=charts.subtitle_for(table, period),
-            description=(memo.specs.describe(table, ck[2]) if memo else charts.describe(table, ck[2])),
+            description=specs_memo.describe(table, ck[2]),
             svg=svgs[(ck, WIDE)],
             svg_narrow=svgs[(ck, NARROW)], counts=table.of_people)
-    if memo is not None:
-        memo.specs.settle()
-        if len(memo.drawn) > 4 * len(svgs):  # drawn for data since changed (the disk keeps them)
-            memo.drawn.clear()
+    specs_memo.settle()
+    if memo is None:
+        specs_memo.save(config.chart_cache)
+    elif len(memo.drawn) > 4 * len(svgs):  # drawn for data since changed (the disk keeps them)
+        memo.drawn.clear()
     return out, stats
 
 

@@ -6,6 +6,7 @@ vl-convert hangs if a process that has used it forks, so workers are started wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -22,8 +23,17 @@ from .cache import write_atomic
 POOL_THRESHOLD = 6  # below this many charts, the pool's start-up costs more than it saves
 
 
+@functools.cache
+def _drawer() -> str:
+    from importlib import metadata
+
+    return metadata.version("vl-convert-python")
+
+
 def spec_hash(spec: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+    """A drawn chart's name in the caches: its spec and the version of vl-convert (which
+    draws it), hashed."""
+    return hashlib.sha256((json.dumps(spec, sort_keys=True) + _drawer()).encode()).hexdigest()[:20]
 
 
 def _render(spec: dict[str, Any]) -> str:

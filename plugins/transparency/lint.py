@@ -314,6 +314,19 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
 _CHECKED: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]] = {}
 
 
+def checked_passages() -> dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]]:
+    """The latest check's findings by passage key, for a build that keeps them on disk."""
+    return dict(_CHECKED)
+
+
+def recall_checked(kept: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ...]]]) -> None:
+    """Findings an earlier process kept (checked_passages), where this process has none: the
+    keys are hashes of everything a passage's check reads, so only the engine's code is not
+    in them, and the caller keeps one file per engine version."""
+    if not _CHECKED:
+        _CHECKED.update(kept)
+
+
 def _knowns_digest(knowns: Knowns, period: str) -> str:
     return hashlib.sha256(repr((
         sorted(knowns.hidden_in(period)), sorted(knowns.hidden_elsewhere(period)),

@@ -355,12 +355,50 @@ def audit_pdf(path: Path) -> list[str]:
     return findings
 
 
-def audit_output(output: Path, threshold: int) -> list[str]:
-    """Every HTML page, every report PDF and every download of a built site."""
+def _pdf_marker(path: Path) -> str:
+    """The name of the marker that the PDF at `path` passed: a hash of its bytes, its page's
+    and the engine's code (cache.engine_digest)."""
+    import hashlib
+
+    from . import cache
+
+    page = path.parent / "index.html"
+    digest = hashlib.sha256(cache.engine_digest().encode())
+    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(hashlib.sha256(page.read_bytes() if page.is_file() else b"").digest())
+    return f"audit-{digest.hexdigest()[:32]}.passed"
+
+
+def _pdf_passed(path: Path, cache: Path, passed: set[Path]) -> list[str]:
+    """audit_pdf's findings, where a PDF with the same bytes beside a page with the same bytes
+    did not pass before under this engine's code (a marker file in `cache`, named by a hash
+    of all three, is written when it passes; `passed` collects the markers used)."""
+    from .cache import write_atomic
+
+    marker = cache / _pdf_marker(path)
+    passed.add(marker)
+    if marker.is_file():
+        return []
+    findings = audit_pdf(path)
+    if not findings:
+        write_atomic(marker, "")
+    return findings
+
+
+def audit_output(output: Path, threshold: int, cache: Path | None = None) -> list[str]:
+    """Every HTML page, every report PDF and every download of a built site. With `cache` (a
+    folder), a PDF that passed before with the same bytes, beside the same page, is not read
+    again (reading a PDF's characters is most of the audit's time); markers of PDFs no longer
+    built are removed."""
     findings: list[str] = []
     for path in sorted(output.rglob("*.html")):
         findings.extend(audit_html(path, threshold))
+    passed: set[Path] = set()
     for path in sorted(output.rglob("*.pdf")):
-        findings.extend(audit_pdf(path))
+        findings.extend(audit_pdf(path) if cache is None else _pdf_passed(path, cache, passed))
+    if cache is not None:
+        for old in cache.glob("audit-*.passed"):
+            if old not in passed:
+                old.unlink(missing_ok=True)
     findings.extend(audit_downloads(output / "data", threshold))
     return findings

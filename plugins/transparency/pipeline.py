@@ -6,14 +6,13 @@ Used by the Pelican adapter and by `invoke check`; independent of Pelican.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .cache import keep_only, write_atomic
+from .cache import engine_digest, read_pickle, write_pickle
 from .lint_findings import Lint
 from .load import LoadMemo, load_site
 from .model import Site
@@ -37,10 +36,11 @@ def _fingerprint(config: Config) -> str:
     digest.update(repr(sorted((k, str(v)) for k, v in vars(config).items()
                               if k not in ("content_path", "narrative_lint_strict", "narrative_allowances",
                                            "markdown"))).encode())
-    for root in (config.data_path, Path(__file__).parent):
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    digest.update(engine_digest().encode())
+    root = config.data_path
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -72,9 +72,7 @@ def _cache_path(config: Config, kind: str, fingerprint: str) -> Path:
 
 def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> None:
     """Keep `value` as the only cached file of its kind (written atomically, cache.py)."""
-    path = _cache_path(config, kind, fingerprint)
-    write_atomic(path, pickle.dumps(value))
-    keep_only(config.data_cache, f"{kind}-*.pickle", path)
+    write_pickle(_cache_path(config, kind, fingerprint), value, f"{kind}-*.pickle")
 
 
 # What this process has published, by fingerprint: a long-lived process (the preview, see
@@ -111,10 +109,10 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
         note("in memory: data unchanged")
         return _IN_MEMORY[fingerprint][0], Site({}), Problems()
     path = _cache_path(config, "published", fingerprint)
-    if path.is_file() and (_SUPPRESSED is None or _SUPPRESSED.entries):
+    kept = read_pickle(path) if _SUPPRESSED is None or _SUPPRESSED.entries else None
+    if isinstance(kept, PublishedSite):
         note("from cache: data unchanged")
-        with path.open("rb") as handle:
-            return pickle.load(handle), Site({}), Problems()  # noqa: S301 - our own cache file
+        return kept, Site({}), Problems()
     site, problems = load_site(config.data_path, config.reports, _LOADED)
     excluded: tuple[str, ...] = ()
     if not config.include_drafts:
@@ -191,13 +189,10 @@ def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[f
     only the published periods are read."""
     if site.fingerprint and site.fingerprint in _IN_MEMORY:
         return _IN_MEMORY[site.fingerprint][1]
-    path = _cache_path(config, "hidden", site.fingerprint)
-    if site.fingerprint and path.is_file():
-        with path.open("rb") as handle:
-            # Our own cache: what hidden_numbers returned, pickled by _publish_cached.
-            cached: dict[str, frozenset[float]] = pickle.load(handle)  # noqa: S301 - our own cache
-        _remember(site.fingerprint, site, cached)
-        return cached
+    kept = read_pickle(_cache_path(config, "hidden", site.fingerprint)) if site.fingerprint else None
+    if isinstance(kept, dict):  # what hidden_numbers returned, kept by _publish_cached
+        _remember(site.fingerprint, site, kept)
+        return kept
     raw, _ = load_site(config.data_path, config.reports)
     return hidden_numbers(raw, site)
 
@@ -344,10 +339,16 @@ def _sheet_rows(path: Path) -> list[tuple[str, int, list[str]]]:
         book.close()
 
 
+def lint_cache(folder: Path) -> Path:
+    """Where the narrative lint keeps its findings per passage, in the data cache `folder`:
+    one file per engine version (cache.engine_digest)."""
+    return folder / f"lint-{engine_digest()}.pickle"
+
+
 def lint_narrative(config: Config, site: PublishedSite) -> Lint:
     """The narrative lint (lint.py) over everything people typed that a reader sees: its
     problems (errors in a publish build, warnings otherwise) and its disclosure log."""
-    from .lint import Knowns, check
+    from .lint import Knowns, check, checked_passages, recall_checked
     from .numbers import allowances
 
     problems = Problems()
@@ -356,8 +357,15 @@ def lint_narrative(config: Config, site: PublishedSite) -> Lint:
                     figures=_figures(site, config.sensitive_threshold),
                     counts={key: _people_counts(period) for key, period in site.periods.items()},
                     hidden_labels={key: hidden_labels(period) for key, period in site.periods.items()})
+    # What each passage's check found is kept on disk, so a build in a fresh process checks
+    # again only passages whose text, or whose period's figures, changed.
+    kept = lint_cache(config.data_cache)
+    earlier = read_pickle(kept)
+    if isinstance(earlier, dict):
+        recall_checked(earlier)
     lint = check(passages, config.sensitive_threshold, allowances(config.narrative_allowances),
                  knowns)
+    write_pickle(kept, checked_passages(), "lint-*.pickle")
     problems.extend(lint.problems)
     lint.problems = problems
     return lint

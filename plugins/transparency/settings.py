@@ -132,20 +132,23 @@ SETTINGS: tuple[Setting, ...] = (
             "The disclosure audit fails if any suppressed cell could be narrowed to fewer than "
             "this many whole numbers from what is published.", is_int_at_least(2)),
     Setting("CHART_CACHE", ".cache/charts",
-            "Folder where rendered chart SVGs are kept, keyed by a hash of their spec, so an "
-            "unchanged chart is not rendered again. Relative paths are taken from the folder "
-            "Pelican runs in.", is_path),
+            "Folder where rendered chart SVGs are kept, keyed by a hash of their spec (and "
+            "vl-convert's version), and the specs themselves, keyed by their table and the "
+            "plugin's code, so an unchanged chart is neither built nor rendered again. Relative "
+            "paths are taken from the folder Pelican runs in.", is_path),
     Setting("DATA_CACHE", ".cache/data",
             "Folder where the published (suppressed and audited) data is kept, keyed by a hash "
             "of the data files, the settings and the plugin's code, so a rebuild after a "
-            "narrative edit does not suppress and audit again.", is_path),
+            "narrative edit does not suppress and audit again; and the narrative check's "
+            "findings per passage, so only passages that changed are checked again.", is_path),
     Setting("CHART_WORKERS", 2,
             "Processes used to render charts in parallel (1 renders in the build process).",
             is_int_at_least(1)),
     Setting("PDF_CACHE", ".cache/pdf",
             "Folder where the PDF of each report period is kept, keyed by a hash of its built "
             "page, the stylesheets it uses and the PDF code, so an unchanged report is not "
-            "printed again. Relative paths are taken from the folder Pelican runs in.", is_path),
+            "printed again; and a mark for each PDF the output audit passed, so it is not read "
+            "again. Relative paths are taken from the folder Pelican runs in.", is_path),
     Setting("PDF_WORKERS", 2,
             "Processes used to print report PDFs in parallel (1 prints in the build process).",
             is_int_at_least(1)),

@@ -71,19 +71,39 @@ def pelican_run(c: Context, conf: str, output: Path, extra: str = "") -> None:
           f"--fatal warnings {extra}", pty=False, env={"COLUMNS": "200"})
 
 
-def _build_into(c: Context, conf: str, target: Path) -> None:
+def _build_into(c: Context, conf: str, target: Path) -> tuple[int, int]:
     """Build into a fresh temporary folder and only then replace the target, so a failed
-    build never leaves a half-built site in place."""
+    build never leaves a half-built site in place. Files whose bytes did not change stay the
+    files they were (incremental.keep_unchanged); returns (unchanged, new or changed)."""
+    from transparency.incremental import keep_unchanged
+
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         pelican_run(c, conf, staging)
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        counts = keep_unchanged(staging, target) if target.is_dir() else (0, 0)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
+        return counts
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def _build_inputs(conf: str) -> str:
+    """incremental.inputs_digest of a build of this site with `conf`."""
+    from transparency.incremental import inputs_digest
+    from transparency.settings import SETTINGS_KEY, SettingsError, resolve
+    from transparency.time_spans import build_date
+
+    settings = _settings(conf)
+    try:
+        config = resolve(settings.get(SETTINGS_KEY), settings.get("PATH", "content"))
+    except SettingsError as error:
+        sys.exit(f"{conf}: {error}")
+    extra = [config.content_path, config.data_path, Path(settings.get("THEME") or ROOT)]
+    return inputs_digest(ROOT, OUTPUT, settings, build_date().isoformat(), extra)
 
 
 @task(help={"publish": "check as the publish build does: narrative warnings become errors"})
@@ -134,13 +154,25 @@ def _check_or_exit(conf: str) -> None:
         sys.exit(1)
 
 
-@task(help={"publish": "build with publishconf.py: hand-typed small counts of people fail the build"})
-def build(c: Context, publish: bool = False) -> None:
-    """Build the site into output/ (refuses to build from invalid data)."""
+@task(help={"publish": "build with publishconf.py: hand-typed small counts of people fail the build",
+            "force": "build even if nothing has changed since the last build"})
+def build(c: Context, publish: bool = False, force: bool = False) -> None:
+    """Build the site into output/ (refuses to build from invalid data); does nothing if
+    nothing it reads has changed since the last build (see docs/performance.md)."""
+    from transparency.incremental import stamp_build, up_to_date
+
     conf = "publishconf.py" if publish else "pelicanconf.py"
+    stamp = ROOT / ".cache" / "build-stamp.json"
+    inputs = _build_inputs(conf)
+    if not force and up_to_date(stamp, inputs, OUTPUT):
+        print(f"{OUTPUT} is up to date: nothing it is built from has changed since the last "
+              f"build with {conf}. (`invoke build --force` builds it again.)")
+        return
+    stamp.unlink(missing_ok=True)
     _check_or_exit(conf)
-    _build_into(c, conf, OUTPUT)
-    print(f"Built {OUTPUT}")
+    unchanged, written = _build_into(c, conf, OUTPUT)
+    stamp_build(stamp, inputs, OUTPUT)
+    print(f"Built {OUTPUT}: {written} files new or changed, {unchanged} unchanged")
 
 
 @task(help={"period": "a period such as iro/2021-22; \"all\" lists every period"})

@@ -43,17 +43,6 @@ def ees_downloads(period: PublishedPeriod, site: PublishedSite) -> EesPlan:
     return plan(site, period)
 
 
-def build_date() -> dt.date:
-    """The day the site is built: SOURCE_DATE_EPOCH where set (the reproducible-builds
-    convention, so a rebuild of the same commit says the same), else today."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
-
-
 def months_before(earlier: dt.date, later: dt.date) -> int:
     """Whole months from `earlier` to `later` (31 March 2023 to 29 November 2026: 43)."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month

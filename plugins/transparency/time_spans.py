@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 
 _MONTHS: dict[str, int] = {}
@@ -80,3 +81,12 @@ def time_dimensions(categories: dict[str, list[str]], start: dt.date,
             if (named := [c for c in cats if c != "Total"])
             and all((span := time_span(c, start, end)) is not None
                     and start <= span[0] and span[1] <= end for c in named)}
+
+
+def build_date() -> dt.date:
+    """The day the site is built: SOURCE_DATE_EPOCH where set (the reproducible-builds
+    convention, so a rebuild of the same commit says the same), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
