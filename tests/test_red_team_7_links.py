@@ -119,8 +119,8 @@ def test_bands_of_two_ages_labelled_alike_stop_the_build(tmp_path):
     _, published = _publish_copy(tmp_path, "age-group-by-gender", at_entry)
     found = [f.describe() for f in published.findings]
     assert len(found) == 1 and "'Under 5' (under_fives)" in found[0], found
-    assert found[0].endswith("give the dimensions one name ('age' and 'age_at_entry' are read "
-                             "as two ages)")
+    assert ("give the dimensions one name ('age' and 'age_at_entry' are read as two ages); if "
+            "they are two, name the age of the table of a flow by its event") in found[0]
 
 
 def test_too_many_ways_to_tile_an_age_band_stop_the_build(monkeypatch):

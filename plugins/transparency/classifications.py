@@ -58,6 +58,13 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[int], tuple[float, float]]
 # How councils write the same band otherwise (a red team's "Under 10s"): a plural after the
 # number ("Under 10s", "5-9s", "Under 5's"), a hyphen after "under" ("Under-5s"), "&" for
 # "and". Rewritten before the patterns above are tried.
+# A number in words ("Aged under five", a red team's band that the narrative check read as a
+# number and the audit did not) is its digits.
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty", "twenty-one", "twenty-two", "twenty-three",
+          "twenty-four", "twenty-five")
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")(s?)\b")
 _SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\d)\s*['\u2019]?s\b"), r"\1"),
     (re.compile(r"\b(under|over)\s*-\s*(?=\d)"), r"\1 "),
@@ -71,6 +78,7 @@ def age_band(label: str) -> tuple[float, float] | None:
     (10, 11), 'Under 10s' and 'Under-10s' are (0, 10), '4 and under' is (0, 5)), or None
     when the label is not an age band."""
     text = " ".join(label.lower().split())
+    text = _WORD_NUMBER.sub(lambda m: f"{_WORDS.index(m.group(1))}{m.group(2)}", text)
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)
     text = " ".join(text.split())

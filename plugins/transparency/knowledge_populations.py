@@ -88,22 +88,70 @@ def covers_its_people(table: PublishedTable) -> bool:
             and bool(table.partitions or table.whole))
 
 
-def _core(label: str) -> str:
-    """A category without its words in brackets: 'Placement order (section 21)' is read as
-    'placement order' (only to tell that two dimensions classify by one thing)."""
-    return same_label(re.sub(r"\([^)]*\)", " ", label))
+# Words that say nothing of what a category is about, so that two categories sharing only
+# them ('Other' and 'Other ethnic group') are not taken for one thing.
+_EMPTY_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "without",
+    "under", "over", "aged", "age", "ages", "year", "years", "old", "other", "any", "all",
+    "not", "no", "none", "known", "unknown", "recorded", "stated", "yes", "total", "section",
+    "s", "than", "more", "less", "only", "also", "their", "they", "who", "were", "was"})
+
+
+def _stem(word: str) -> str:
+    """A word as a reader matches it across tables: 'orders' is 'order', 'remanded' and
+    'remands' are 'remand' (a rough stem, only to tell that two categories name one thing)."""
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _words(label: str) -> frozenset[str]:
+    """What a category is about: its words, stemmed, without numbers and _EMPTY_WORDS."""
+    return frozenset(_stem(w) for w in re.findall(r"[a-z]+", label.casefold())
+                     if w not in _EMPTY_WORDS)
+
+
+def names_one_thing(a: str, b: str) -> bool:
+    """Whether a reader takes two categories of two tables for one thing, or one for a part
+    of the other: every word that says what one is about is in the other ('Placement order'
+    in 'Placement order – section 21', 'Placement orders', 'Placement order, section 21';
+    'Remand' in 'Accommodated under section 20 or remanded'). Only to tell that two
+    dimensions classify by one thing, so that their categories must all be tied (red teams 7
+    and 8: words in brackets, then after a dash)."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _age_unsaid(table: PublishedTable, dim: str) -> bool:
+    """A plain age ('age', 'age_group') in a table of a flow (no date): the age at the event
+    the flow counts, which another table may name ('age_at_entry'; red team 8)."""
+    return table.date is None and age_kind(dim, table.dimensions[dim]) == "age"
+
+
+def _may_be_one_age(a: PublishedTable, da: str, b: PublishedTable, db: str) -> bool:
+    """Two dimensions of age that may hold one age: of one kind (age_kind), or one of them a
+    flow's plain age. Two ages both named ('age' on a snapshot's date and 'age_at_entry', or
+    'age_at_entry' and 'age_at_leaving') are two."""
+    if not (is_age_dimension(da, a.dimensions[da]) and is_age_dimension(db, b.dimensions[db])):
+        return False
+    return (age_kind(da, a.dimensions[da]) == age_kind(db, b.dimensions[db])
+            or _age_unsaid(a, da) or _age_unsaid(b, db))
 
 
 def _same_meaning(a: PublishedTable, b: PublishedTable) -> list[tuple[str, str]]:
-    """Dimensions of two tables that classify by one thing: the same name or label, or a
-    category of one that is a category of the other once words in brackets are left out."""
+    """Dimensions of two tables that classify by one thing: the same name or label, two
+    dimensions that may hold one age, or a category of one that names the same thing as a
+    category of the other (names_one_thing: 'Placement order – section 21' and 'Placement
+    order'), whatever the dimensions are called."""
     pairs = _shared_dimensions(a, b)
     for da in a.dims:
         for db in b.dims:
             if da in (p[0] for p in pairs) or db in (p[1] for p in pairs):
                 continue
-            if ({_core(c) for c in a.categories(da)} & {_core(c) for c in b.categories(db)}
-                    - {same_label(TOTAL)}):
+            if _may_be_one_age(a, da, b, db) or any(
+                    names_one_thing(ca, cb) for ca in a.categories(da) if ca != TOTAL
+                    for cb in b.categories(db) if cb != TOTAL):
                 pairs.append((da, db))
     return pairs
 
@@ -151,6 +199,9 @@ def unmatched_categories(model: Model, population: str, va: str, a: PublishedTab
             ages = [f"'{d}'" for d, t in ((da, a), (db, b)) if is_age_dimension(d, t.dimensions[d])]
             hint = (f"; if they are one age, give the dimensions one name ({' and '.join(ages)} "
                     "are read as two ages)" if len(ages) == 2 and da != db else "")
+            if hint and (_age_unsaid(a, da) or _age_unsaid(b, db)):
+                hint += ("; if they are two, name the age of the table of a flow by its event "
+                         "('age_at_entry', 'age_at_leaving'): a plain 'age' there may be either")
             model.unmodelled.append((vb, b.name, (
                 f"'{a.name}' ({va}) and '{b.name}' ({vb}) count the same {population} by "
                 f"{a.dimensions[da]} and by {b.dimensions[db]}, but the categories "

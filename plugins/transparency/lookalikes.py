@@ -23,6 +23,7 @@ from .published import Ref
 from .quantities import terms_of
 from .signed_sums import Fit, signed_fits
 from .suppress import Key
+from .time_spans import time_span
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class _Known:
     population: str | None = None
     # The year a snapshot is in, or a flow over a whole period ends in (None for part of one).
     year_end: int | None = None
+    # The days a flow counts over (its `covers`, read as months), when they are known.
+    span: tuple[dt.date, dt.date] | None = None
 
     @property
     def places(self) -> tuple[Ref, ...]:
@@ -75,9 +78,14 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
     def year(date: dt.date | None, covers: str = "") -> int | None:
         return date.year if date else (None if covers else period.end.year)
 
+    def span(date: object, covers: str = "") -> tuple[dt.date, dt.date] | None:
+        if date:
+            return None
+        return time_span(covers, period.start, period.end) if covers else (period.start, period.end)
+
     out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
                   raw.date, when(raw.date, raw.covers), True,
-                  year_end=year(raw.date, raw.covers))
+                  year_end=year(raw.date, raw.covers), span=span(raw.date, raw.covers))
            for name, raw in raws.items()
            if raw.value is not None and raw.unit == "count" and raw.counts in PEOPLE]
     for name, table in tables.items():
@@ -93,7 +101,7 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
             out.append(_Known((period.key, "table", name, key), value, key in table.hidden,
                               published.counts, published.date, when(published.date),
                               whole=key == grand, population=published.population,
-                              year_end=year(published.date)))
+                              year_end=year(published.date), span=span(published.date)))
         if not published.comparator:
             out += [_Known(ref, value, True, published.counts, published.date,
                            when(published.date), whole=False, members=members,
@@ -160,28 +168,36 @@ MAX_FITS = 200  # fits of one start and end tried, for the shortest one no decla
 def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Known], site: Site,
                            is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
     """Counts that fit start + in − out = end with a hidden one among them, and no declaration
-    that settles them: the stocks on the day before the period starts and on its last day
-    (figures, metrics or tables' grand totals, in this period or the one it follows), and any
-    number of flows over the period, either sign (signed_sums.signed_fits: a red team's two
-    flows in and two out passed a check that tried at most three). One problem for each set
-    of hidden counts, naming the fit with the fewest flows."""
+    that settles them: two stocks (figures, metrics or tables' grand totals, in this period
+    or the one it follows) on days from the day before the period starts to its last day,
+    and any number of flows over the days between them, either sign (signed_sums.signed_fits:
+    a red team's two flows in and two out passed a check that tried at most three). Between
+    the day before the period and its last day every flow of the period is tried (one whose
+    `covers` is not read as months too); between other days (a stock on 31 March in an
+    October to September period; red team 8), the flows that cover exactly those days. One
+    problem for each set of hidden counts, naming the fit with the fewest flows."""
     found: list[Finding] = []
     key = period.key
     day_before = period.start - dt.timedelta(days=1)
     for counts in PEOPLE:
         wholes = [k for k in known + before if k.whole and k.counts == counts]
-        starts = [k for k in wholes if k.date == day_before]
-        ends = [k for k in wholes if k.date == period.end and k.ref[0] == key]
+        stocks = [k for k in wholes if isinstance(k.date, dt.date)
+                  and day_before <= k.date <= period.end]
         # A flow of 0 changes no sum; a hidden one (sensitive) is still worked out by a fit.
-        flows = [k for k in wholes if k.date is None and k.ref[0] == key
-                 and (k.value or k.hidden) and k.value == int(k.value)]
-        if not any(k.hidden for k in starts + ends + flows):
-            continue
-        hidden_flows = frozenset(i for i, k in enumerate(flows) if k.hidden)
-        shortest: dict[frozenset[Ref], tuple[list[_Known], Fit, int]] = {}
-        for start, end in product(starts, ends):
-            if start.value != int(start.value) or end.value != int(end.value):
+        every_flow = [k for k in wholes if k.date is None and k.ref[0] == key
+                      and (k.value or k.hidden) and k.value == int(k.value)]
+        shortest: dict[frozenset[Ref], tuple[list[_Known], Fit, int, list[_Known]]] = {}
+        for start, end in product(stocks, stocks):
+            assert isinstance(start.date, dt.date) and isinstance(end.date, dt.date)
+            if (start.date >= end.date or end.ref[0] != key or start.value != int(start.value)
+                    or end.value != int(end.value)):
                 continue
+            days = (start.date + dt.timedelta(days=1), end.date)
+            flows = (every_flow if (start.date, end.date) == (day_before, period.end)
+                     else [k for k in every_flow if k.span == days])
+            if not any(k.hidden for k in (start, end, *flows)):
+                continue
+            hidden_flows = frozenset(i for i, k in enumerate(flows) if k.hidden)
             must = frozenset(range(len(flows))) if start.hidden or end.hidden else hidden_flows
             for fit in islice(signed_fits([int(k.value) for k in flows],
                                           int(end.value - start.value), must), MAX_FITS):
@@ -190,10 +206,10 @@ def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Kn
                     continue
                 secret = frozenset(k.ref for k in parts if k.hidden)
                 best = shortest.get(secret)
-                shortest[secret] = ((parts, fit, 1) if best is None else
-                                    (parts, fit, best[2] + 1) if len(fit) < len(best[1]) else
-                                    (best[0], best[1], best[2] + 1))
-        for parts, fit, ways in shortest.values():
+                shortest[secret] = ((parts, fit, 1, flows) if best is None else
+                                    (parts, fit, best[2] + 1, flows) if len(fit) < len(best[1])
+                                    else (best[0], best[1], best[2] + 1, best[3]))
+        for parts, fit, ways, flows in shortest.values():
             signed = "".join(f" {'+' if sign > 0 else '−'} {_place(flows[i], site)}"
                              for i, sign in fit)
             more = f" (one of {ways} ways these counts fit)" if ways > 1 else ""
@@ -291,6 +307,29 @@ def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[_K
     return out
 
 
+def _one_count(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]
+               ) -> dict[Ref, Ref]:
+    """Places that are one count, each mapped to the one that names it: a metric that is one
+    cell (children in care: the legal status Total) is that cell; a declared `same` of one
+    number and one cell or printed margin is one count, so that a declaration naming either
+    settles what the other takes part in (a stock and flow declared with its end figure, and
+    the table Total it is declared the same as)."""
+    same: dict[Ref, Ref] = {}
+    for key in site.periods:
+        for name, raw in versions[key][0].raws.items():
+            terms = [t for p in raw.result.parts for t in terms_of(p)] if raw.result else []
+            if len(terms) == 1 and raw.result is not None and raw.result.numerator is None:
+                kind, n, k = terms[0]
+                same[(key, kind, n, k)] = (key, "figure", name, ())
+    for period in site.periods.values():
+        for rel in period.relations:
+            if rel.kind == "same" and len(rel.terms) == 2:
+                one, other = (relation_refs(period, t) for t in rel.terms)
+                if len(one) == 1 and len(other) == 1:
+                    same[other[0][1]] = same.get(one[0][1], one[0][1])
+    return same
+
+
 def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
                area: str = "") -> list[Finding]:
     """Fail closed where the data looks related but declares nothing: a published count
@@ -306,14 +345,7 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
              if rel.kind == "distinct" and len(rel.terms) == 1
              for _, ref in relation_refs(period, rel.terms[0])}
 
-    # A metric that is one cell (children in care: the legal status Total) is that cell.
-    same: dict[Ref, Ref] = {}
-    for key in site.periods:
-        for name, raw in versions[key][0].raws.items():
-            terms = [t for p in raw.result.parts for t in terms_of(p)] if raw.result else []
-            if len(terms) == 1 and raw.result is not None and raw.result.numerator is None:
-                kind, n, k = terms[0]
-                same[(key, kind, n, k)] = (key, "figure", name, ())
+    same = _one_count(site, versions)
 
     def canonical(refs: Iterable[Ref]) -> set[Ref]:
         return {same.get(r, r) for r in refs}

@@ -4,11 +4,15 @@ published quantities for the disclosure audit. Part of the publishing step (publ
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .balances import own_difference
 from .metrics import select
 from .model import Figure, Period, Relation, RelationTerm, Site
 from .published import Implied, PublishedRelation, Ref
 from .quantities import Raw
+from .terms import PEOPLE
+from .time_spans import time_span
 
 
 def relation_refs(period: Period, term: RelationTerm) -> tuple[tuple[float, Ref], ...]:
@@ -77,7 +81,59 @@ def period_relations(period: Period, raws: dict[str, Raw],
         if (fig.of is None and fig.part is None) or name not in raws:
             continue
         _percent_relations(period, name, fig, out)
+    out += _tilings(period, raws)
     return tuple(out)
+
+
+MAX_TILINGS = 64  # ways to tile one figure's time tried; past it the audit is told of none more
+
+
+def _tilings(period: Period, raws: dict[str, Raw]) -> list[PublishedRelation]:
+    """Counts over parts of a time (their `covers`, read as months) that together cover
+    exactly the time of another count of the same things, and add up to it: a reader adds
+    them up (reviews on time from April to September and from October to March are the
+    year's; red team 8, where the year's was hidden). Each such sum is a relation for the
+    audit, unless a `distinct` names its counts. Only numbers that do add up are related, so
+    nothing true is contradicted; the sum holds whether or not the source meant it."""
+    distinct = [{t.selector.figure for t in rel.terms} for rel in period.relations
+                if rel.kind == "distinct"]
+
+    def span(raw: Raw) -> tuple[dt.date, dt.date] | None:
+        if raw.date is not None:
+            return None
+        return time_span(raw.covers, period.start, period.end) if raw.covers else (period.start, period.end)
+
+    flows = {name: (days, raw) for name, raw in sorted(raws.items())
+             if raw.unit == "count" and raw.counts in PEOPLE and raw.value is not None
+             and (days := span(raw)) is not None}
+    out: list[PublishedRelation] = []
+    for whole, (days, raw) in flows.items():
+        inside = sorted((d, name) for name, (d, r) in flows.items() if name != whole
+                        and r.counts == raw.counts and days[0] <= d[0] and d[1] <= days[1] and d != days)
+        for parts in _tile(inside, days[0], days[1], (), MAX_TILINGS):
+            if len(parts) < 2 or sum(flows[p][1].value or 0.0 for p in parts) != raw.value:
+                continue
+            if any({whole, *parts} <= names for names in distinct):
+                continue
+            out.append(PublishedRelation(
+                "linear", f"{period.key}: {', '.join(repr(p) for p in parts)} cover the time of "
+                f"'{whole}' between them and add up to it",
+                terms=((1.0, (period.key, "figure", whole, ())),
+                       *((-1.0, (period.key, "figure", p, ())) for p in parts)), home=period.key))
+    return out
+
+
+def _tile(spans: list[tuple[tuple[dt.date, dt.date], str]], start: dt.date, end: dt.date,
+          chain: tuple[str, ...], limit: int) -> list[tuple[str, ...]]:
+    """Every run of `spans` (sorted) that covers start..end exactly, one after another, up to
+    `limit` runs."""
+    if start > end:
+        return [chain]
+    found: list[tuple[str, ...]] = []
+    for (first, last), name in spans:
+        if first == start and last <= end and len(found) < limit:
+            found += _tile(spans, last + dt.timedelta(days=1), end, (*chain, name), limit - len(found))
+    return found
 
 
 def _percent_relations(period: Period, name: str, fig: Figure,
