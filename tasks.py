@@ -1,5 +1,5 @@
-"""Tasks for the Bradford site: the engine's (transparency.tasks), plus the benchmark and the
-docs' generated tables.
+"""Tasks for the Bradford site: the engine's (transparency.tasks), plus the benchmark, the
+docs' generated tables and the golden sample site's expected output.
 
 Run `invoke --list`.
 """
@@ -27,6 +27,20 @@ def bench(c, pages=2000, preview=False, incremental=False):
 
 
 @task
+def golden(c):
+    """Write the golden sample site's expected output again (tests/golden/sample/), after a
+    change meant to alter it; review the diff before committing."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from golden import GOLDEN, build_sample, write_golden
+
+    with tempfile.TemporaryDirectory() as folder:
+        count = write_golden(build_sample(Path(folder)))
+    print(f"wrote {count} files to {GOLDEN}; review them with `git diff --stat {GOLDEN}`")
+
+
+@task
 def docs(c):
     """Regenerate the docs' reference tables from the declarations (data format, settings)."""
     files = " ".join(f'"{ROOT / "docs" / name}"' for name in ("data-format.md", "settings.md"))
@@ -35,3 +49,4 @@ def docs(c):
 
 ns.add_task(bench)
 ns.add_task(docs)
+ns.add_task(golden)

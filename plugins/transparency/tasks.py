@@ -317,7 +317,12 @@ def test(c: Context) -> None:
     lint(c)
     typecheck(c)
     with c.cd(str(ROOT)):
-        c.run(f'"{PY}" -m pytest', pty=False)
+        # One worker per core where pytest-xdist is installed (the engine's test extras have
+        # it; a council's own site tests run in one process without it).
+        from importlib.util import find_spec
+
+        workers = " -n auto --durations=15" if find_spec("xdist") else ""
+        c.run(f'"{PY}" -m pytest{workers}', pty=False)
 
 
 @task
