@@ -31,14 +31,16 @@ def find_problem(problems: Problems, file_end: str, phrase: str, *, line: int | 
             matches.append((problem, where))
     assert matches, (f"no problem about {file_end!r} saying {phrase!r}; found:\n"
                      + problems.report())
-    problem, where = matches[0]
+    at = [(problem, where) for problem, where in matches
+          if (line is None or f", line {line}" in where) and (row is None or f", row {row}" in where)
+          and (field is None or f"field '{field}'" in where)]
+    assert at, (f"no problem saying {phrase!r} at line {line}, row {row}, field {field!r}; "
+                f"found it at {[w for _, w in matches]}")
+    # Exactly one at that place: a problem reported twice is a fault too.
+    assert len(at) == 1, (f"{len(at)} problems about {file_end!r} say {phrase!r} at one place:\n"
+                          + problems.report())
+    problem, where = at[0]
     text = problem.format()
-    if line is not None:
-        assert f", line {line}" in where, f"expected line {line} in {where!r}"
-    if row is not None:
-        assert f", row {row}" in where, f"expected row {row} in {where!r}"
-    if field is not None:
-        assert f"field '{field}'" in where, f"expected field {field!r} in {where!r}"
     assert "How to fix:" in text, f"no hint in {text!r}"
     return text
 
@@ -174,6 +176,42 @@ def test_metric_naming_a_missing_figure(files: support.PeriodFiles) -> None:
     text = find_problem(problems, "period.yaml", "there is no figure named 'reviews_in_time'",
                         field="metrics.review_timeliness")
     assert "reviews_on_time" in text  # the hint lists the figures there are
+
+
+_READING = ("  children_in_care_september:\n    label: Children in care at 30 September 2021\n"
+            "    value: 1300\n    unit: count\n    counts: children\n    date: 2021-09-30\n"
+            "    series: {series}\n    source: Section 2\n")
+
+
+def test_a_reading_of_a_stock_names_it(files: support.PeriodFiles) -> None:
+    # The minimal period's children_in_care is a value metric of the legal status table, which
+    # has a date: a stock, so a reading at another date may name it.
+    support.replace_in(files.yaml, "  reviews_held:\n",
+                       _READING.format(series="children_in_care") + "  reviews_held:\n")
+    site, problems = support.load_data(files.data)
+    assert not problems, problems.report()
+    assert site.periods["iro/2021-22"].figures["children_in_care_september"].series == "children_in_care"
+
+
+@pytest.mark.parametrize(("series", "phrase"), [
+    ("children_in_kare", "no period of the report has a figure or metric of that name"),
+    # reviews_held counts records over the period, not children on a date.
+    ("reviews_held", "it is not a snapshot counting the same things in the same unit"),
+])
+def test_a_reading_of_an_unknown_or_other_measure(files: support.PeriodFiles, series: str,
+                                                 phrase: str) -> None:
+    support.replace_in(files.yaml, "  reviews_held:\n", _READING.format(series=series) + "  reviews_held:\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", f"'series: {series}' of 'children_in_care_september': {phrase}",
+                 field="figures.children_in_care_september.series")
+
+
+def test_a_reading_needs_a_date(files: support.PeriodFiles) -> None:
+    support.replace_in(files.yaml, "  reviews_held:\n", _READING.format(series="children_in_care")
+                       .replace("    date: 2021-09-30\n", "") + "  reviews_held:\n")
+    problems = load(files)
+    find_problem(problems, "period.yaml", "'series' names the measure a snapshot is a reading of, "
+                 "but this figure has no 'date'", field="figures.children_in_care_september.series")
 
 
 def test_previous_naming_a_missing_period(files: support.PeriodFiles) -> None:

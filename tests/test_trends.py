@@ -117,3 +117,38 @@ def test_definitions_are_compared_without_their_dates_case_or_spacing():
         "Children in  care at 31 March 2023.")
     assert definition_key("Stage 1 challenges resolved") != definition_key(
         "All challenges resolved")
+
+
+def test_readings_of_a_stock_at_other_dates_join_its_series():
+    """Issue 14: the children-in-care trend said there were no figures between December 2016
+    and September 2020 while the data held readings at September 2019 and March 2020 under
+    other names. A figure that says `series: children_in_care` is a point of that series at
+    its date, in date order, with the series' definition; a reading on a date the series
+    already has is not repeated."""
+    import dataclasses
+    import datetime as dt
+
+    from factories import CONFIG
+    from support import make_figure, make_period
+    from transparency.model import Site
+    from transparency.publish import publish_site
+
+    def stock(name: str, value: int, date: dt.date, series: str | None = None):
+        figure = dataclasses.replace(make_figure(name, value, date=date), series=series,
+                                     headline=name == "children_in_care")
+        return figure
+
+    first = make_period(period="2020-21", start=dt.date(2020, 4, 1), end=dt.date(2021, 3, 31), figures=[
+        stock("children_in_care", 1352, dt.date(2021, 3, 31)),
+        stock("children_in_care_start", 1246, dt.date(2020, 3, 31), "children_in_care"),
+        stock("children_in_care_september", 1300, dt.date(2020, 9, 30), "children_in_care")])
+    second = make_period(period="2021-22", figures=[
+        stock("children_in_care", 1446, dt.date(2022, 3, 31)),
+        # The same day as 2020-21's own reading: that one stands.
+        stock("children_in_care_last_year", 1350, dt.date(2021, 3, 31), "children_in_care")])
+    site = publish_site(Site({p.key: p for p in (first, second)}), CONFIG)
+    trend = next(t for t in key_measures(site) if t.name == "children_in_care")
+    assert [(k[0], v.number) for k, v in trend.table.cells.items()] == [
+        ("31 Mar 2020", 1246), ("30 Sep 2020", 1300), ("31 Mar 2021", 1352), ("31 Mar 2022", 1446)]
+    assert {k[1] for k in trend.table.cells} == {"Snapshot on the date shown"}
+    assert trend.table.title == "Children in care, 31 March 2020 to 31 March 2022"

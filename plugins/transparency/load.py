@@ -423,6 +423,40 @@ def _load_report(report_dir: Path, problems: Problems, memo: LoadMemo | None,
             _check_populations(period, problems)
 
 
+def _snapshot_count(period: Period, name: str) -> tuple[str, str] | str:
+    """(unit, counts) of a figure with a `date`, or of a `value` or `sum` metric of tables with
+    a `date` (a stock); "absent" where the period has no such name, "" where it is no stock."""
+    if name in period.figures:
+        fig = period.figures[name]
+        return (fig.unit, fig.counts) if fig.date is not None else ""
+    spec = period.metrics.get(name)
+    if spec is None:
+        return "absent"
+    tables = [period.tables.get(s.table or "") for s in spec.selectors()]
+    if spec.type not in ("value", "sum") or not tables or any(t is None or t.date is None for t in tables):
+        return ""
+    first = tables[0]
+    assert first is not None
+    return (first.unit, first.counts)
+
+
+def _check_series(period: Period, periods: Mapping[str, Period], problems: Problems) -> None:
+    """A figure's `series` names a snapshot measure (a figure with a `date`) of the same report
+    that counts the same things in the same unit, in some period of it."""
+    for name, fig in period.figures.items():
+        if fig.series is None:
+            continue
+        readings = [kind for p in periods.values() if p.report == period.report
+                    and (kind := _snapshot_count(p, fig.series)) != "absent"]
+        if (fig.unit, fig.counts) not in readings:
+            why = ("no period of the report has a figure or metric of that name" if not readings
+                   else "it is not a snapshot counting the same things in the same unit")
+            problems.add(fig.where.file, f"'series: {fig.series}' of '{name}': {why}",
+                         "name the snapshot figure (with a 'date') this one is a reading of at "
+                         f"another date, or remove 'series' (see 'Figures' in {FORMAT_DOC})",
+                         line=fig.where.line, field=f"figures.{name}.series")
+
+
 def load_site(data_path: Path, reports: Mapping[str, Any],
               memo: LoadMemo | None = None) -> tuple[Site, Problems]:
     """Load every period under data_path; return the site and every problem found. With a
@@ -449,6 +483,7 @@ def load_site(data_path: Path, reports: Mapping[str, Any],
         _load_report(report_dir, problems, memo, kept, periods)
     for period in periods.values():
         period.relations += _identities(period, periods, reports.get(period.report, {}))
+        _check_series(period, periods, problems)
         if period.previous:
             prev = periods.get(f"{period.report}/{period.previous}")
             path = period.folder / PERIOD_FILE

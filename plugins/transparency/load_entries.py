@@ -181,7 +181,17 @@ def parse_figure(ctx: FieldReader, name: str) -> Figure:
         date=ctx.date("date"), note=ctx.text("note"),
         sensitive=ctx.boolean("sensitive"), covers=ctx.text("covers"),
         headline=ctx.boolean("headline"),
-        definition=ctx.text("definition"))
+        definition=ctx.text("definition"), series=_series(ctx))
+
+
+def _series(ctx: FieldReader) -> str | None:
+    """A figure's `series`: only a snapshot (with `date`) is a reading at a date of a measure."""
+    series = ctx.text("series") or None
+    if series is not None and "date" not in ctx.m:
+        ctx.problem("series", "'series' names the measure a snapshot is a reading of, but this "
+                    "figure has no 'date'", "give the date it was counted on ('date: 2019-09-30'), "
+                    f"or remove 'series' (see 'Figures' in {FORMAT_DOC})")
+    return series
 
 
 def parse_target(ctx: FieldReader, name: str) -> Target:

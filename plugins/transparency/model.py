@@ -60,6 +60,9 @@ class Figure:
     note: str = ""
     sensitive: bool = False
     covers: str = ""  # the time a flow covers when it is not the whole period, e.g. "July 2020"
+    # For a snapshot: the measure of its report it is a reading of, named otherwise (a stock at
+    # another date: children_in_care_september_2019 of children_in_care), for trend pages.
+    series: str | None = None
     # For a percentage: the count figure it is a percentage of (reviews on time of
     # `reviews_held`). The audit then protects the counts it implies, and what is left.
     of: str | None = None

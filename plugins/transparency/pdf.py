@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .cache import copy_atomic, write_atomic
+from .pdf_floats import float_charts
 
 # Tagged PDF (structure tree, /MarkInfo, /Lang) as PDF 1.7. Not pdf_variant="pdf/ua-1": that
 # only adds a claim of PDF/UA conformance, which these files do not fully meet (docs/pdf.md).
@@ -235,6 +236,9 @@ def render(job: PdfJob) -> PdfResult:
     logger.propagate = False
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(**PDF_OPTIONS)
+        html, document = float_charts(
+            html, document, lambda text: weasyprint.HTML(
+                string=text, base_url=None, url_fetcher=fetcher).render(**PDF_OPTIONS), page_fill)
         if len(document.pages) > 1 and page_fill(document.pages[-1]) < LAST_PAGE_MIN:
             document = _better_end(weasyprint, html, fetcher, document)
         document.metadata.authors = [job.author]

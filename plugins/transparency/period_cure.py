@@ -55,7 +55,7 @@ def build_period(period: Period, raws: dict[str, Raw], hidden: set[str],
             headline=raw.headline, target=target_of(period, raw.target),
             status=status_of(period, raw, value), change=changes.get(name), kind=raw.kind,
             note=raw.note, formula=formula_of(raw.result), sensitive=raw.sensitive,
-            counts=counts_of(raw))
+            counts=counts_of(raw), series=raw.series)
     return PublishedPeriod(
         report=period.report, period=period.period, title=period.title,
         period_label=period.period_label, start=period.start, end=period.end,

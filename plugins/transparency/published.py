@@ -311,6 +311,8 @@ class PublishedMetric:
     # What the figure counts: 'children', 'records', 'staff' or 'none'. A hidden count of
     # children or records is an unknown to the disclosure audit.
     counts: str = "children"
+    # The measure of its report this snapshot is a reading of, named otherwise (Figure.series).
+    series: str | None = None
 
     @property
     def of_people(self) -> bool:

@@ -37,6 +37,7 @@ class Raw:
     note: str = ""
     result: MetricResult | None = None
     covers: str = ""
+    series: str | None = None
 
 
 def counts_of(raw: Raw) -> str:
@@ -101,7 +102,7 @@ def _raw_figure(fig: Figure) -> Raw:
     decimals = 0 if fig.value is None or fig.value == int(fig.value) else 1
     return Raw(fig.name, fig.label, fig.definition or fig.label, fig.value, fig.unit,
                 fig.counts, decimals, fig.date, fig.sensitive, fig.source, fig.headline, "figure",
-                note=fig.note, covers=fig.covers)
+                note=fig.note, covers=fig.covers, series=fig.series)
 
 
 def rule_of(raw: Raw, config: Config, counts: str | None = None) -> Rule | None:

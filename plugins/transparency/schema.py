@@ -220,6 +220,9 @@ FIGURE = Section("figures", (
     _HEADLINE,
     Field("definition", "text", "what it measures, for the headline card's \"How these figures "
           "are defined\" (default: the standard figure's, or the label)"),
+    Field("series", "name", "for a snapshot (`date`): the measure of this report it is a reading "
+          "of, where it has another name (`children_in_care_september_2019` is a reading of "
+          "`children_in_care`): its trend page shows it at its date", custom=True),
 ))
 
 TARGET = Section("targets", (

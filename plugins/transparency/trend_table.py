@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from dataclasses import replace
 
 from .published import PublishedMetric, PublishedPeriod, PublishedSite, PublishedTable, PublishedTarget, Value
 
@@ -32,23 +33,24 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
     """A metric's published values in every period of the report up to this one. Periods of
     a different length (for flows) or kind start a new segment, drawn as a separate line so
     the series shows a break rather than a misleading join."""
-    periods = [p for p in site.by_report(period.report)
-               if p.end <= period.end and name in p.values]
+    points = _points(site, period, name)
+    periods = [p for p, _ in points]
     cells: dict[tuple[str, ...], Value] = {}
     first = period.values[name]
-    ends = [p.values[name].date or p.end for p in periods]
+    ends = [m.date or p.end for p, m in points]
     gaps = {b for a, b in itertools.pairwise(ends) if (b - a).days > 400}
-    span = f"{_when(periods[0], name, 'start')} to {_when(period, name)}"
+    start_period, start_metric = points[0]
+    span = (f"{start_metric.date.day} {start_metric.date:%B %Y}" if start_metric.date
+            else f"{start_period.start:%B %Y}") + f" to {_when(period, name)}"
     note = ("There are no figures for some years: the line breaks there." if gaps else "")
     # Only like with like is joined: points under different definitions are separate series.
-    letters = definition_letters([p.values[name] for p in periods])
+    letters = definition_letters([m for _, m in points])
     if len(letters) > 1:
         note = (note + " The definition changed: each definition is its own series, and "
                 "points under different definitions are not joined.").strip()
     previous_end = None
     times: dict[str, dt.date] = {}
-    for p, end in zip(periods, ends, strict=True):
-        metric = p.values[name]
+    for (p, metric), end in zip(points, ends, strict=True):
         months = p.months
         # Counts over periods of different lengths are separate series; a rate or average
         # over a period is comparable across lengths, and a snapshot is a point in time.
@@ -73,8 +75,29 @@ def trend_table(site: PublishedSite, period: PublishedPeriod, name: str) -> Publ
         dimensions={"period": "Period", "series": "Series"}, measure=first.label,
         unit=first.value.unit, counts=first.counts if first.value.unit == "count" else "none",
         source="each period's report", note=note, sensitive=False, comparator=False, date=None,
-        cells=cells, trend=True, target=_series_target([p.values[name] for p in periods]),
+        cells=cells, trend=True, target=_series_target([p.values[name] for p in periods
+                                                         if name in p.values]),
         times=times)
+
+
+def _points(site: PublishedSite, period: PublishedPeriod, name: str
+            ) -> list[tuple[PublishedPeriod, PublishedMetric]]:
+    """The readings of a measure in every period of the report up to `period`, oldest first:
+    the measure itself, and for a snapshot, figures declared readings of it at other dates
+    (`series: <name>`; they take the measure's definition, as the data says they share it).
+    Two readings of one date: the latest period's."""
+    first = period.values[name]
+    periods = [p for p in site.by_report(period.report) if p.end <= period.end]
+    points = [(p, p.values[name]) for p in periods if name in p.values]
+    if first.date is None:
+        return points
+    taken = {m.date for _, m in points}
+    for p in sorted(periods, key=lambda p: p.end, reverse=True):
+        for metric in p.values.values():
+            if metric.series == name and metric.date is not None and metric.date not in taken:
+                taken.add(metric.date)
+                points.append((p, replace(metric, definition=first.definition)))
+    return sorted(points, key=lambda point: (point[1].date or point[0].end, point[0].end))
 
 
 def _series_target(metrics: list[PublishedMetric]) -> PublishedTarget | None:
@@ -87,10 +110,10 @@ def _series_target(metrics: list[PublishedMetric]) -> PublishedTarget | None:
     return metrics[-1].target
 
 
-def _when(period: PublishedPeriod, name: str, edge: str = "end") -> str:
-    """A series end in words: the snapshot date, else the month the period starts or ends
-    ("April 2015 to March 2022", not "April 2015 to March 2016 to April 2021 to March 2022")."""
+def _when(period: PublishedPeriod, name: str) -> str:
+    """A series end in words: the snapshot date, else the month the period ends ("April 2015
+    to March 2022", not "April 2015 to March 2016 to April 2021 to March 2022")."""
     metric = period.values[name]
     if metric.date:
         return f"{metric.date.day} {metric.date:%B %Y}"
-    return f"{period.start if edge == 'start' else period.end:%B %Y}"
+    return f"{period.end:%B %Y}"
