@@ -21,7 +21,7 @@ READERS_OF_THE_PUBLISHED_SITE = (
 # terms.py the shared vocabulary: both hold no data).
 # The publishing step: publish.py and the modules it is made of.
 PUBLISHING = {"publish", "publish_tables", "quantities", "publish_relations", "period_cure",
-              "corrections", "lookalikes"}
+              "corrections", "lookalikes", "lookalike_cells", "lookalike_known", "lookalike_sums"}
 RAW = {"model", "load", "load_fields", "load_csv", "load_entries", "load_tables",
        "load_relations", "retime", "metrics", "workbook", "scaffold", "revisions", "pipeline",
        "ees", "ees_read", "ees_select", "balances", *PUBLISHING}

@@ -185,4 +185,5 @@ def test_a_comparator_year_names_the_years_it_covers():
 
     assert _years("2023") == {2023}
     assert _years("2022-23") == _years("202223") == {2022, 2023}
-    assert _years("2022 to 2024") == frozenset()
+    # Every year it names; one with none is compared with counts of any time (red team 9).
+    assert _years("2022 to 2024") == {2022, 2023, 2024}

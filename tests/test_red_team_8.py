@@ -40,34 +40,26 @@ def test_red_team_8_look_alikes_stop_the_build(name, tmp_path):
     assert any(STOPS_8[name] in d for d in described), described
 
 
-def _problems(data: Path) -> list[str]:
-    from transparency.load import load_site
-    from transparency.settings import resolve
-
-    config = resolve({"DATA_PATH": str(data)}, data.parent)
-    _, problems = load_site(config.data_path, config.reports)
-    return [f"{p.message} {p.hint}" for p in problems.items]
-
-
 def test_a_percentage_that_is_a_sum_of_cells_stops_the_build(tmp_path):
     """17.8% of 1,061 children in care is 189: Placement order (hidden, 81) and Section 20
-    (108) together. Remand = 1,061 − 668 − 201 − 108 − 81 = 3."""
+    (108) together. Remand = 1,061 − 668 − 201 − 108 − 81 = 3. (Checked at publication since
+    red team 9: against the cells its label names, with a hidden one among them.)"""
     data = _copy("percent-figure-of-a-cell-sum", tmp_path)
-    found = _problems(data)
-    expected = ("'permanence_route_percent' (17.8% of 'looked_after_31_march', 1061) is 189 "
-                "children or records, exactly the cells [Placement order; Section 20 – single "
-                "placement] of 'legal_status' together")
-    assert any(expected in p for p in found), found
+    expected = ("'permanence_route_percent' (17.8% of 'looked_after_31_march', 1061) (iro/2022-23) "
+                "is 189, the cells [Placement order; Section 20 – single placement] of "
+                "'legal_status' (iro/2022-23) together")
+    found = [f.describe() for f in _publish(data).findings]
+    assert any(expected in f for f in found), found
     # Settled by a distinct naming the figure and the cells, as the problem says.
     _add_relations(data / PERIOD / "period.yaml", (
         "  - distinct: [permanence_route_percent, {table: legal_status, where: {legal_status: "
-        "Placement order}}, {table: legal_status, where: {legal_status: Section 20 – single "
-        "placement}}]\n    reason: the report's permanence measure counts other children\n"))
-    assert not [p for p in _problems(data) if "permanence_route_percent" in p]
+        "[Placement order, Section 20 – single placement]}}]\n"
+        "    reason: the report's permanence measure counts other children\n"))
+    assert not [f for f in _publish(data).findings if "permanence_route_percent" in f.describe()]
 
 
 def test_a_share_that_gives_a_range_is_not_compared_with_sums():
-    from transparency.load_shares import _integers_of_share
+    from transparency.load_shares import integers_of_share as _integers_of_share
 
     assert _integers_of_share(17.8, 1061, 100) == [189]
     assert _integers_of_share(18, 1061, 100) == list(range(186, 197))

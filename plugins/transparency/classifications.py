@@ -90,6 +90,29 @@ def age_band(label: str) -> tuple[float, float] | None:
     return None
 
 
+def age_band_in(text: str) -> tuple[float, float] | None:
+    """The first age band a sentence or label names ("Girls aged under 5 who entered care":
+    (0, 5)), read as age_band reads a category; None where it names none."""
+    words = " ".join(_WORD_NUMBER.sub(lambda m: f"{_WORDS.index(m.group(1))}{m.group(2)}",
+                                      text.lower()).split())
+    for pattern, replacement in _SPELLINGS:
+        words = pattern.sub(replacement, words)
+    best: tuple[int, tuple[float, float]] | None = None
+    for index, (pattern, interval) in enumerate(_AGE_PATTERNS):
+        for match in pattern.finditer(words):
+            text = match.group(0).strip()
+            if (not text or (match.start() > 0 and words[match.start() - 1].isalnum())
+                    or (match.end() < len(words) and words[match.end()].isalnum())
+                    # A bare number is an age only as "aged 10".
+                    or (index == len(_AGE_PATTERNS) - 1 and not text.startswith("age"))):
+                continue
+            band = interval(*(int(g) for g in match.groups()))
+            # The longest match wins: "aged 5 to 9" over "aged 5".
+            if band[0] < band[1] and (best is None or len(text) > best[0]):
+                best = (len(text), band)
+    return best[1] if best else None
+
+
 def age_groups(labels: Iterable[str], limit: int = 8,
                crowded: list[str] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """Every (group, members) where the band `group` is exactly the union of narrower,

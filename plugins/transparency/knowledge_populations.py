@@ -97,7 +97,7 @@ _EMPTY_WORDS = frozenset({
     "s", "than", "more", "less", "only", "also", "their", "they", "who", "were", "was"})
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A word as a reader matches it across tables: 'orders' is 'order', 'remanded' and
     'remands' are 'remand' (a rough stem, only to tell that two categories name one thing)."""
     for ending in ("ing", "ed", "es", "s"):
@@ -108,7 +108,7 @@ def _stem(word: str) -> str:
 
 def _words(label: str) -> frozenset[str]:
     """What a category is about: its words, stemmed, without numbers and _EMPTY_WORDS."""
-    return frozenset(_stem(w) for w in re.findall(r"[a-z]+", label.casefold())
+    return frozenset(stem(w) for w in re.findall(r"[a-z]+", label.casefold())
                      if w not in _EMPTY_WORDS)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from itertools import combinations
 
 from .load_fields import FORMAT_DOC
 from .metrics import select
@@ -65,52 +64,13 @@ def _cells_of_share(period: Period, printed: float, whole: float, per: float, co
     return found
 
 
-SUM_CELLS = 3  # the most cells of a line (or of the rest of a line) a share is compared with
-
-
-def _integers_of_share(printed: float, whole: float, per: float) -> list[int]:
-    """The whole numbers of `whole` that print as `printed` per `per`."""
+def integers_of_share(printed: float, whole: float, per: float) -> list[int]:
+    """The whole numbers of `whole` that print as `printed` per `per` (17.8% of 1,061: 189
+    only; 18%: 186 to 196)."""
     slack = _half_of_last_digit(printed) + 1e-9
     low = math.ceil((printed - slack) / per * whole - 1e-9)
     high = math.floor((printed + slack) / per * whole + 1e-9)
     return [n for n in range(max(low, 1), min(high, int(whole) - 1) + 1)]
-
-
-def _sums_of_share(period: Period, printed: float, whole: float, per: float, counts: str,
-                   date: dt.date | None) -> list[tuple[str, str, tuple[tuple[str, ...], ...], float]]:
-    """Sums of cells of one line of a table (as _cells_of_share chooses its tables) that a
-    share pins to one whole number: two or three of its cells, or all but two or three. "On a
-    placement order or accommodated under section 20, 17.8%" of 1,061 is 189, the Placement
-    order and Section 20 cells together; a reader who matches the words subtracts the one
-    shown (red team 8). Only where the share gives one number: a wider share gives a range."""
-    exact = _integers_of_share(printed, whole, per)
-    if len(exact) != 1:
-        return []
-    target = float(exact[0])
-    found = []
-    for name, table in period.tables.items():
-        if (table.comparator or table.unit != "count" or table.counts != counts
-                or table.date != date):
-            continue
-        rows = [(key, value) for key, value, symbol, _ in table.rows
-                if not symbol and value == value]
-        for d in range(len(table.dims)):
-            lines: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = {}
-            for key, value in rows:
-                if key[d] != "Total":
-                    lines.setdefault(key[:d] + key[d + 1:], []).append((key, value))
-            for cells in lines.values():
-                everything = sum(v for _, v in cells)
-                for size in range(2, SUM_CELLS + 1):
-                    for chosen in combinations(cells, size):
-                        part = sum(v for _, v in chosen)
-                        keys = tuple(k for k, _ in chosen)
-                        if part == target:
-                            found.append((name, "; ".join(", ".join(k) for k in keys), keys, part))
-                        elif everything - part == target and len(cells) - size >= 2:
-                            rest = tuple(k for k, _ in cells if k not in keys)
-                            found.append((name, "; ".join(", ".join(k) for k in rest), rest, target))
-    return found
 
 
 def _where(period: Period, table: str, key: tuple[str, ...]) -> str:
@@ -148,21 +108,6 @@ def _percent_figure(period: Period, name: str, fig: Figure, problems: Problems,
             "give the cell as a count figure of its own (its value, tied to the cell by '- "
             "same: <that figure>' with 'as: <the cell>' under 'relations:') and name it here "
             "as 'part:', so the audit protects the cell", found, settled, {("figure", name)})
-    for table, label, keys, value in _sums_of_share(period, fig.value, whole.value, 100.0,
-                                                     whole.counts, fig.date):
-        cells: set[Atom] = {("table", table, *key) for key in keys}
-        if any(("figure", name) in names and cells <= names for names in settled):
-            continue
-        selections = ", ".join(f"{{table: {table}, where: {_where(period, table, k)}}}" for k in keys)
-        problems.add(fig.where.file, f"{what} is {value:g} children or records, exactly the "
-                     f"cells [{label}] of '{table}' together: a reader who matches the words "
-                     "adds them up, and subtracts those shown from the share",
-                     f"if it is those cells, give their sum as a count figure of its own (tied "
-                     f"by '- same: <that figure>' with 'as:' the cells) and name it here as "
-                     f"'part:', so the audit protects them; if it is another count that "
-                     f"happens to match, say so under 'relations:': '- distinct: [{name}, "
-                     f"{selections}]' with 'reason: <why>' (see 'Relations' in {FORMAT_DOC})",
-                     line=fig.where.line, field=f"figures.{name}")
 
 
 def _rate(period: Period, index: int, rel: Relation, problems: Problems,

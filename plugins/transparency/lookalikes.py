@@ -6,8 +6,8 @@ declarations their own figures contradict. Part of the publishing step (publish.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import combinations, islice, product
 
 from .audit import Finding
@@ -15,6 +15,8 @@ from .balances import unbalanced
 from .knowledge import current_version
 from .knowledge_populations import same_label
 from .lookalike_cells import cell_lookalikes
+from .lookalike_known import Known
+from .lookalike_sums import mean_findings, sum_findings
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import relation_refs, stock_flow_why
@@ -26,48 +28,7 @@ from .suppress import Key
 from .time_spans import time_span
 
 
-@dataclass(frozen=True)
-class _Known:
-    """A count of people as the publish step knows it: its place, raw number and whether it is
-    hidden."""
-
-    ref: Ref
-    value: float
-    hidden: bool
-    counts: str
-    date: object = None  # a snapshot's date
-    # When it counts: ('at', date) for a snapshot, ('over', span) for a flow. Two numbers can
-    # be the same count only if they count at the same time.
-    when: tuple[str, object] = ("", None)
-    # A figure, or a table's grand total: what a stock or a flow is (a cell is part of one).
-    whole: bool = True
-    # The places it stands for, when it is a sum a reader works out (a margin the table does
-    # not print is its line's cells): a declaration naming them settles it.
-    members: tuple[Ref, ...] = ()
-    # A comparator's year ("2023"): it matches a count of the same time in any of these years.
-    years: frozenset[int] = frozenset()
-    # The `population` its table names: tables of one population are linked by the audit.
-    population: str | None = None
-    # The year a snapshot is in, or a flow over a whole period ends in (None for part of one).
-    year_end: int | None = None
-    # The days a flow counts over (its `covers`, read as months), when they are known.
-    span: tuple[dt.date, dt.date] | None = None
-
-    @property
-    def places(self) -> tuple[Ref, ...]:
-        """The places a declaration must name to settle it."""
-        return self.members or (self.ref,)
-
-    def same_time(self, other: _Known) -> bool:
-        """Whether two counts count at one time: the same snapshot date or flow span, or, for
-        a comparator's year, a snapshot in that year or a flow ending in it."""
-        if self.years or other.years:
-            year_of, by_year = (other, self) if self.years else (self, other)
-            return bool(year_of.year_end and year_of.year_end in by_year.years)
-        return self.when == other.when
-
-
-def _known(period: Period, result: Suppressed) -> list[_Known]:
+def _known(period: Period, result: Suppressed) -> list[Known]:
     """Every count of people a period publishes or hides: figures, metrics, hidden cells, and
     tables' grand totals (which a reader may take for a stock or a flow)."""
     raws, hidden, tables, _ = result
@@ -83,7 +44,7 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
             return None
         return time_span(covers, period.start, period.end) if covers else (period.start, period.end)
 
-    out = [_Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
+    out = [Known((period.key, "figure", name, ()), raw.value, name in hidden, raw.counts,
                   raw.date, when(raw.date, raw.covers), True,
                   year_end=year(raw.date, raw.covers), span=span(raw.date, raw.covers))
            for name, raw in raws.items()
@@ -98,12 +59,12 @@ def _known(period: Period, result: Suppressed) -> list[_Known]:
                 continue
             if key in table.hidden and value <= 0:
                 continue
-            out.append(_Known((period.key, "table", name, key), value, key in table.hidden,
+            out.append(Known((period.key, "table", name, key), value, key in table.hidden,
                               published.counts, published.date, when(published.date),
                               whole=key == grand, population=published.population,
                               year_end=year(published.date), span=span(published.date)))
         if not published.comparator:
-            out += [_Known(ref, value, True, published.counts, published.date,
+            out += [Known(ref, value, True, published.counts, published.date,
                            when(published.date), whole=False, members=members,
                            population=published.population, year_end=year(published.date))
                     for ref, value, members in _unprinted_margins(period.key, name, table)]
@@ -146,7 +107,7 @@ def _declared(period: Period) -> list[set[Ref]]:
             for rel in period.relations]
 
 
-def _place(known: _Known, site: Site) -> str:
+def _place(known: Known, site: Site) -> str:
     """A place in words, and how to name it in a relation."""
     version, kind, name, key = known.ref
     if kind == "figure":
@@ -165,16 +126,17 @@ def _place(known: _Known, site: Site) -> str:
 MAX_FITS = 200  # fits of one start and end tried, for the shortest one no declaration settles
 
 
-def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Known], site: Site,
-                           is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
+def _stock_flow_lookalikes(period: Period, known: list[Known], before: list[Known], site: Site,
+                           is_settled: Callable[[list[Known]], bool]) -> list[Finding]:
     """Counts that fit start + in − out = end with a hidden one among them, and no declaration
     that settles them: two stocks (figures, metrics or tables' grand totals, in this period
     or the one it follows) on days from the day before the period starts to its last day,
     and any number of flows over the days between them, either sign (signed_sums.signed_fits:
     a red team's two flows in and two out passed a check that tried at most three). Between
     the day before the period and its last day every flow of the period is tried (one whose
-    `covers` is not read as months too); between other days (a stock on 31 March in an
-    October to September period; red team 8), the flows that cover exactly those days. One
+    `covers` is not read too); between other days (a stock on 31 March in an October to
+    September period; red team 8), the flows that cover exactly those days, and those whose
+    `covers` is not read (months and quarters are; red team 9 wrote quarters). One
     problem for each set of hidden counts, naming the fit with the fewest flows."""
     found: list[Finding] = []
     key = period.key
@@ -186,15 +148,16 @@ def _stock_flow_lookalikes(period: Period, known: list[_Known], before: list[_Kn
         # A flow of 0 changes no sum; a hidden one (sensitive) is still worked out by a fit.
         every_flow = [k for k in wholes if k.date is None and k.ref[0] == key
                       and (k.value or k.hidden) and k.value == int(k.value)]
-        shortest: dict[frozenset[Ref], tuple[list[_Known], Fit, int, list[_Known]]] = {}
+        shortest: dict[frozenset[Ref], tuple[list[Known], Fit, int, list[Known]]] = {}
         for start, end in product(stocks, stocks):
             assert isinstance(start.date, dt.date) and isinstance(end.date, dt.date)
             if (start.date >= end.date or end.ref[0] != key or start.value != int(start.value)
                     or end.value != int(end.value)):
                 continue
             days = (start.date + dt.timedelta(days=1), end.date)
+            # A flow whose `covers:` is not read may be over any days (fail closed).
             flows = (every_flow if (start.date, end.date) == (day_before, period.end)
-                     else [k for k in every_flow if k.span == days])
+                     else [k for k in every_flow if k.span == days or k.span is None])
             if not any(k.hidden for k in (start, end, *flows)):
                 continue
             hidden_flows = frozenset(i for i, k in enumerate(flows) if k.hidden)
@@ -272,24 +235,35 @@ def unnamed_populations(site: Site,
     return found
 
 
+# Every year, for a label no year can be read from: it is compared with counts of any time.
+ANY_YEAR = frozenset(range(1900, 2200))
+
+
 def _years(label: str) -> frozenset[int]:
-    """The years a comparator's year label names: '2023' is 2023; '2022-23' and '202223'
-    (a financial or academic year) are 2022 and 2023."""
+    """The years a comparator's year label names: '2023' and 'March 2023' are 2023;
+    '2022-23', '2022/23' and '202223' (a financial or academic year) are 2022 and 2023; '2022
+    to 2024' is 2022, 2023 and 2024. A label
+    with no year in it is every year (ANY_YEAR): a red team's "March 2023" was read as no year,
+    and its count was compared with nothing."""
     text = label.strip()
-    if len(text) == 4 and text.isdigit():
-        return frozenset({int(text)})
     digits = "".join(c for c in text if c.isdigit())
     if len(digits) == 6 and int(digits[4:]) == (int(digits[:4]) + 1) % 100:
         return frozenset({int(digits[:4]), int(digits[:4]) + 1})
-    return frozenset()
+    found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)}
+    for first, last in re.findall(r"(?<!\d)((?:19|20)\d\d)\s+to\s+((?:19|20)\d\d)(?!\d)", text):
+        found.update(range(int(first), int(last) + 1))
+    for first, second in re.findall(r"(?<!\d)((?:19|20)\d\d)\s*[-/\u2013]\s*(\d\d)(?!\d)", text):
+        if int(second) == (int(first) + 1) % 100:
+            found.add(int(first) + 1)
+    return frozenset(found) or ANY_YEAR
 
 
-def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[_Known]:
+def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[Known]:
     """The shown values of a comparator of counts of children or records (the DfE's count for
     each area), for the council's own row: the council's children, of the time its year or
     `date` says. Where no row is the council's (by `AREA`), every row is taken: the build
     cannot tell which one is."""
-    out: list[_Known] = []
+    out: list[Known] = []
     for name, table in result[2].items():
         published = table.published
         if not published.comparator or published.unit != "count" or not published.of_people:
@@ -298,11 +272,9 @@ def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[_K
         own = [k for k in rows if area and same_label(k[0]) == same_label(area)]
         for key in own or rows:
             years = _years(key[1]) if len(key) > 1 else frozenset()
-            if len(key) > 1 and not years:
-                continue
             when = (("at", published.date) if published.date
                     else ("over", f"{period.start}..{period.end} "))
-            out.append(_Known((period.key, "table", name, key), table.values[key], False,
+            out.append(Known((period.key, "table", name, key), table.values[key], False,
                               published.counts, published.date, when, whole=True, years=years))
     return out
 
@@ -331,7 +303,7 @@ def _one_count(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
 
 
 def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
-               area: str = "") -> list[Finding]:
+               area: str = "", small: int = 5) -> list[Finding]:
     """Fail closed where the data looks related but declares nothing: a published count
     (a figure, a table's printed Total, or a comparator's count for the council, `area`)
     equal to a hidden count of the same time (in any report), a hidden cell or a margin the
@@ -350,7 +322,7 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
     def canonical(refs: Iterable[Ref]) -> set[Ref]:
         return {same.get(r, r) for r in refs}
 
-    def is_settled(parts: list[_Known]) -> bool:
+    def is_settled(parts: list[Known]) -> bool:
         """Declared together in one relation, or every hidden one declared distinct alone."""
         refs = canonical(r for k in parts for r in k.places)
         if all(r in alone for k in parts if k.hidden for r in k.places):
@@ -358,13 +330,13 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
         keys = {current_version(r[0]) for r in refs}
         return any(refs <= canonical(group) for k in keys for group in settled.get(k, ()))
 
-    def linked(a: _Known, b: _Known) -> bool:
+    def linked(a: Known, b: Known) -> bool:
         """Of tables naming one population: the audit links their margins."""
         return a.population is not None and a.population == b.population
 
     findings: list[Finding] = []
     everything = [k for items in known.values() for k in items]
-    hidden_by_value: dict[float, list[_Known]] = {}
+    hidden_by_value: dict[float, list[Known]] = {}
     for item in everything:
         if item.hidden:
             hidden_by_value.setdefault(item.value, []).append(item)
@@ -381,6 +353,8 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
                     through=(f"{_place(shown, site)} is the same number as "
                              f"{_place(hidden, site)}; {_HINT}",)))
     findings += _cell_findings(site, versions, is_settled)
+    findings += sum_findings(site, versions, is_settled)
+    findings += mean_findings(site, versions, small)
     for key, period in site.periods.items():
         before = period.preceding(site.periods)
         findings += _stock_flow_lookalikes(period, known[key], known[before.key] if before else [],
@@ -389,13 +363,13 @@ def undeclared(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed
 
 
 def _cell_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
-                   is_settled: Callable[[list[_Known]], bool]) -> list[Finding]:
+                   is_settled: Callable[[list[Known]], bool]) -> list[Finding]:
     """A problem for each two tables with a shown cell a reader could take for a hidden one
     (lookalike_cells), naming the first such pair no declaration settles."""
-    pending: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[_Known, _Known, str]]] = {}
+    pending: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[Known, Known, str]]] = {}
     for pair in cell_lookalikes(site, versions):
-        shown, hidden = (_Known(pair.shown, pair.shown_value, False, ""),
-                         _Known(pair.hidden, pair.hidden_value, True, ""))
+        shown, hidden = (Known(pair.shown, pair.shown_value, False, ""),
+                         Known(pair.hidden, pair.hidden_value, True, ""))
         if not is_settled([shown, hidden]):
             pending.setdefault(pair.tables, []).append((shown, hidden, pair.how))
     found = []

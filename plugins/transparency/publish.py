@@ -225,7 +225,7 @@ def publish_site(site: Site, config: Config, memo: SuppressionMemo | None = None
             versions[key] = suppress_versions(site.periods[key], config, *forced[key],
                                                reasons=in_period[key], site=site)
     return replace(published, findings=tuple(findings)
-                   + tuple(undeclared(site, versions, config.area))
+                   + tuple(undeclared(site, versions, config.area, config.suppression_threshold))
                    + tuple(unnamed_populations(site, versions))
                    + tuple(unbalanced_declarations(site, findings)),
                    combined=tuple(r for key in sorted(in_period) for r in in_period[key])

@@ -5,6 +5,8 @@ published quantities for the disclosure audit. Part of the publishing step (publ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from itertools import combinations, pairwise
 
 from .balances import own_difference
 from .metrics import select
@@ -81,46 +83,79 @@ def period_relations(period: Period, raws: dict[str, Raw],
         if (fig.of is None and fig.part is None) or name not in raws:
             continue
         _percent_relations(period, name, fig, out)
-    out += _tilings(period, raws)
+    flows = {name: (table.counts, {key: value for key, value, symbol, _ in table.rows if not symbol})
+             for name, table in period.tables.items()
+             if table.date is None and table.unit == "count" and table.counts in PEOPLE
+             and not table.comparator}
+    out += _tilings(period, raws, flows)
     return tuple(out)
 
 
 MAX_TILINGS = 64  # ways to tile one figure's time tried; past it the audit is told of none more
 
 
-def _tilings(period: Period, raws: dict[str, Raw]) -> list[PublishedRelation]:
-    """Counts over parts of a time (their `covers`, read as months) that together cover
-    exactly the time of another count of the same things, and add up to it: a reader adds
-    them up (reviews on time from April to September and from October to March are the
-    year's; red team 8, where the year's was hidden). Each such sum is a relation for the
-    audit, unless a `distinct` names its counts. Only numbers that do add up are related, so
-    nothing true is contradicted; the sum holds whether or not the source meant it."""
+MAX_UNREAD = 12  # counts whose `covers:` is not read, tried as parts of one whole, at most
+
+
+def _tilings(period: Period, raws: dict[str, Raw],
+             tables: Mapping[str, tuple[str, dict[tuple[str, ...], float]]] | None = None,
+             ) -> list[PublishedRelation]:
+    """Counts over parts of a time (their `covers`, read as months or quarters) that together
+    cover exactly the time of another count of the same things, and add up to it: a reader
+    adds them up (reviews on time from April to September and from October to March are the
+    year's; red team 8, where the year's was hidden). The whole may be a figure or a cell of a
+    table of flows over the period (red team 9: PN2 reviews over the year, in the
+    participation table). A part whose `covers:` cannot be read ('the past six months') may be
+    any part of the time, so it is tried with the others, up to four in all, by their sum
+    alone (fail closed). Each such sum is a relation for the audit, unless a `distinct` names
+    its counts. Only numbers that do add up are related, so nothing true is contradicted; the
+    sum holds whether or not the source meant it. `tables`: the period's count tables of flows
+    over the period (no date), their raw cells by key."""
     distinct = [{t.selector.figure for t in rel.terms} for rel in period.relations
                 if rel.kind == "distinct"]
+    whole_period = (period.start, period.end)
 
     def span(raw: Raw) -> tuple[dt.date, dt.date] | None:
-        if raw.date is not None:
-            return None
-        return time_span(raw.covers, period.start, period.end) if raw.covers else (period.start, period.end)
+        return time_span(raw.covers, period.start, period.end) if raw.covers else whole_period
 
-    flows = {name: (days, raw) for name, raw in sorted(raws.items())
-             if raw.unit == "count" and raw.counts in PEOPLE and raw.value is not None
-             and (days := span(raw)) is not None}
+    counted = {name: raw for name, raw in sorted(raws.items()) if raw.date is None
+               and raw.unit == "count" and raw.counts in PEOPLE and raw.value is not None}
+    flows = {name: (days, raw) for name, raw in counted.items() if (days := span(raw)) is not None}
+    unread = [name for name, raw in counted.items() if name not in flows][:MAX_UNREAD]
+    wholes: list[tuple[Ref, tuple[dt.date, dt.date], float, str, str]] = [
+        ((period.key, "figure", name, ()), days, raw.value or 0.0, raw.counts, name)
+        for name, (days, raw) in flows.items()]
+    for name, (counts, cells) in (tables or {}).items():
+        wholes += [((period.key, "table", name, key), whole_period, value, counts, "")
+                   for key, value in sorted(cells.items()) if value == value and value > 0]
     out: list[PublishedRelation] = []
-    for whole, (days, raw) in flows.items():
-        inside = sorted((d, name) for name, (d, r) in flows.items() if name != whole
-                        and r.counts == raw.counts and days[0] <= d[0] and d[1] <= days[1] and d != days)
-        for parts in _tile(inside, days[0], days[1], (), MAX_TILINGS):
-            if len(parts) < 2 or sum(flows[p][1].value or 0.0 for p in parts) != raw.value:
+    for ref, days, value, counts, own in wholes:
+        inside = sorted((d, name) for name, (d, r) in flows.items() if name != own
+                        and r.counts == counts and days[0] <= d[0] and d[1] <= days[1] and d != days)
+        ways = [parts for parts in _tile(inside, days[0], days[1], (), MAX_TILINGS) if len(parts) > 1]
+        loose = [n for n in unread if n != own and counted[n].counts == counts]
+        if loose:
+            ways += [parts for size in range(2, 5)
+                     for parts in combinations([n for _, n in inside] + loose, size)
+                     if set(parts) & set(loose) and _apart([flows[p][0] for p in parts if p in flows])]
+        for parts in ways:
+            if sum(counted[p].value or 0.0 for p in parts) != value:
                 continue
-            if any({whole, *parts} <= names for names in distinct):
+            if any({own, *parts} <= names for names in distinct):
                 continue
+            where = f"'{own}'" if own else f"the cell [{', '.join(ref[3])}] of '{ref[2]}'"
             out.append(PublishedRelation(
                 "linear", f"{period.key}: {', '.join(repr(p) for p in parts)} cover the time of "
-                f"'{whole}' between them and add up to it",
-                terms=((1.0, (period.key, "figure", whole, ())),
-                       *((-1.0, (period.key, "figure", p, ())) for p in parts)), home=period.key))
+                f"{where} between them and add up to it",
+                terms=((1.0, ref), *((-1.0, (period.key, "figure", p, ())) for p in parts)),
+                home=period.key))
     return out
+
+
+def _apart(spans: list[tuple[dt.date, dt.date]]) -> bool:
+    """Whether no two of the spans share a day."""
+    ordered = sorted(spans)
+    return all(a[1] < b[0] for a, b in pairwise(ordered))
 
 
 def _tile(spans: list[tuple[tuple[dt.date, dt.date], str]], start: dt.date, end: dt.date,

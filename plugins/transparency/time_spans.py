@@ -46,11 +46,47 @@ def _month_of(name: str, year: str | None, start: dt.date, end: dt.date) -> tupl
     return None if found is None else (found, month)
 
 
+_QUARTERS = re.compile(r"(?:q|quarter\s*)([1-4])(?:\s*(?:and|to|-|&)\s*(?:q|quarter\s*)([1-4]))?"
+                       r"(?:\s+(?:of\s+)?(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?)?")
+
+
+def _quarters(text: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Quarters ('Q1 2022/23', 'Q1 and Q2 2023/24', 'Q3-Q4 2022-23', 'Quarter 2 2021'): of a
+    financial year where the year is written as one (2022/23: Q1 is April to June 2022), of a
+    calendar year where it is one year (Q1 2023 is January to March), and with no year, of the
+    period's financial year when it starts in April, else its calendar year, where the period
+    holds that quarter once."""
+    match = _QUARTERS.fullmatch(text)
+    if match is None:
+        return None
+    first, last = int(match[1]), int(match[2] or match[1])
+    if last < first:
+        return None
+    if match[3] and match[4]:
+        financial, year = True, int(match[3])
+    elif match[3]:
+        financial, year = False, int(match[3])
+    else:
+        financial, year = start.month == 4, start.year
+    offset = 3 if financial else 0  # a financial year's Q1 starts in April
+    begin_month = offset + 3 * (first - 1) + 1
+    finish_month = offset + 3 * last
+    begin = dt.date(year + (begin_month - 1) // 12, (begin_month - 1) % 12 + 1, 1)
+    finish = month_end(year + (finish_month - 1) // 12, (finish_month - 1) % 12 + 1)
+    if not match[3] and not (start <= begin and finish <= end):
+        return None
+    return begin, finish
+
+
 def time_span(label: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
     """The days a category covers, when it is a month or a run of months ('October 2019',
-    'Oct-19', '2019-10', 'October' in a period holding one October, 'April to June 2019'),
-    read in a table of the period start..end; None when it is not one."""
+    'Oct-19', '2019-10', 'October' in a period holding one October, 'April to June 2019',
+    'June and July 2020') or quarters ('Q1 and Q2 2022/23', _quarters), read in a table of the
+    period start..end; None when it is not one."""
     text = " ".join(label.lower().replace("\u2013", "-").replace("\u2014", "-").split())
+    quarters = _quarters(text, start, end)
+    if quarters is not None:
+        return quarters
     first: tuple[int, int] | None
     last: tuple[int, int] | None
     iso = re.fullmatch(r"(\d{4})-(\d{2})", text)
@@ -59,7 +95,7 @@ def time_span(label: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.dat
     elif one := re.fullmatch(rf"{_MONTH}(?:\s*-\s*|\s+){_YEAR}|{_MONTH}", text):
         name, year = (one[1], one[2]) if one[1] else (one[3], None)
         first = last = _month_of(name, year, start, end)
-    elif run := re.fullmatch(rf"{_MONTH}(?:\s+(\d{{4}}))?\s+(?:to|-)\s+{_MONTH}(?:\s+(\d{{4}}))?",
+    elif run := re.fullmatch(rf"{_MONTH}(?:\s+(\d{{4}}))?\s+(?:to|-|and)\s+{_MONTH}(?:\s+(\d{{4}}))?",
                              text):
         last = _month_of(run[3], run[4], start, end)
         year = run[2] or (None if last is None else str(
@@ -70,6 +106,9 @@ def time_span(label: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.dat
     if first is None or last is None:
         return None
     span = (dt.date(first[0], first[1], 1), month_end(*last))
+    # "June and July" is the two months; "June and August" is not a run.
+    if " and " in text and (last[0] * 12 + last[1]) - (first[0] * 12 + first[1]) != 1:
+        return None
     return span if span[0] <= span[1] else None
 
 

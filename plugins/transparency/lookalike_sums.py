@@ -1,0 +1,289 @@
+"""Published counts that are a sum of cells with a hidden one among them. A figure "children on
+a care order or a placement order, 749" beside a legal status table that hides Placement order
+gives it away: 749 − Care order 668 = 81, and then the hidden Remand = 3 (red team 9). So do a
+percentage that pins its count to one whole number (70.6% of 1,061 is 749), a rate of a
+published population (32.6 per 10,000 of 58,000 is 189), a percentage table's share of a base
+and a comparator's count for the council: a reader who matches the words adds the cells up.
+
+A reader adds up the cells whose words the count's label names: a category's words (before a
+dash, bracket or comma; "Care order", "Section 20") stand together in the label ("Children in
+care on a care order or a placement order"), or, along a dimension of age, the cells' bands
+make up the band the label names ("Girls aged under 5": Under 1 and 1 to 4). Two or more such
+cells of one line of a count table of the same time (the same date, or flows over the same
+span), a hidden one among them, that add up to the count exactly are a look-alike. Sums by
+arithmetic alone are not tried: a long line has a sum of three cells for almost every number,
+and the reader could not tell which (on a council's real data one figure matched 1,090 of them).
+lookalikes.undeclared
+turns each into a problem until a declaration settles it: `same` (the figure is those cells:
+`as: {table: legal_status, where: {legal_status: [Care order, Placement order]}}`, and the
+audit then protects them) or `distinct` (another count that happens to match). Part of the
+publishing step (publish.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from .audit import Finding
+from .classifications import age_band, age_band_in, is_age_dimension
+from .knowledge_populations import stem
+from .load_shares import integers_of_share
+from .lookalike_known import Known
+from .model import PEOPLE, TOTAL, Period, Site
+from .period_cure import Suppressed
+from .published import Ref
+from .suppress import Key
+
+
+@dataclass(frozen=True)
+class Count:
+    """A published count, or the one count a published share pins (`what` says which)."""
+
+    ref: Ref
+    value: float
+    counts: str
+    date: dt.date | None  # a snapshot's date; None for a flow over the period
+    what: str
+    label: str  # the words a reader matches with categories
+
+
+@dataclass(frozen=True)
+class CellSum:
+    """A published count equal to the sum of `cells` (one line of `table`), a hidden one among
+    them."""
+
+    count: Count
+    table: str
+    version: str
+    cells: tuple[Key, ...]
+    dims: tuple[str, ...]
+    hidden: tuple[bool, ...]  # of each cell
+
+    def where(self) -> str:
+        """The cells as a relation names them: {table: t, where: {dim: [A, B], other: X}}."""
+        parts = []
+        for d, dim in enumerate(self.dims):
+            labels = sorted({c[d] for c in self.cells})
+            parts.append(f"{dim}: {labels[0]}" if len(labels) == 1 else f"{dim}: [{', '.join(labels)}]")
+        return f"{{table: {self.table}, where: {{{', '.join(parts)}}}}}"
+
+
+def _pinned(share: float, whole: float, per: float) -> float | None:
+    found = integers_of_share(share, whole, per)
+    return float(found[0]) if len(found) == 1 else None
+
+
+def published_counts(period: Period, result: Suppressed) -> list[Count]:
+    """The counts of children or records a period shows, and the counts its shown shares pin:
+    count figures and metrics; a percentage figure's share of its `of:`; a tied rate's count of
+    its population; each shown cell of a percentage table with a base. A share that leaves a
+    range of whole numbers pins none."""
+    raws, hidden, tables, _ = result
+    key = period.key
+    out = [Count((key, "figure", name, ()), raw.value, raw.counts, raw.date, f"'{name}'", raw.label)
+           for name, raw in raws.items() if name not in hidden and raw.value is not None
+           and raw.unit == "count" and raw.counts in PEOPLE and raw.value == int(raw.value)]
+    for name, fig in period.figures.items():
+        whole = raws.get(fig.of or "")
+        raw = raws.get(name)
+        if (fig.unit != "percent" or fig.part is not None or whole is None or raw is None
+                or raw.value is None or name in hidden or whole.value is None
+                or whole.counts not in PEOPLE):
+            continue
+        pinned = _pinned(raw.value, whole.value, 100.0)
+        if pinned is not None:
+            out.append(Count((key, "figure", name, ()), pinned, whole.counts,
+                             fig.date or whole.date,
+                             f"'{name}' ({raw.value:g}% of '{fig.of}', {whole.value:g})",
+                             raw.label))
+    for rel in period.relations:
+        if rel.kind != "rate" or rel.rate is None or rel.population is None:
+            continue
+        rate, population = rel.rate.selector.figure, rel.population.selector.figure
+        r, p = raws.get(rate or ""), raws.get(population or "")
+        if r is None or p is None or r.value is None or p.value is None or rate in hidden:
+            continue
+        pinned = _pinned(r.value, p.value, rel.per)
+        if pinned is not None:
+            out.append(Count((key, "figure", rate or "", ()), pinned, rel.counts, r.date or p.date,
+                             f"'{rate}' ({r.value:g} per {rel.per:g} of '{population}', {p.value:g})",
+                             r.label))
+    for name, table in tables.items():
+        published, raw_table = table.published, period.tables.get(name)
+        if published.unit != "percent" or published.counts not in PEOPLE or raw_table is None:
+            continue
+        for cell, share in table.values.items():
+            base = raw_table.base_for(cell)
+            if cell in table.hidden or share != share or base is None:
+                continue
+            pinned = _pinned(share, base, 100.0)
+            if pinned is not None:
+                out.append(Count((key, "table", name, cell), pinned, published.counts,
+                                 published.date, f"the share [{', '.join(cell)}] of '{name}' "
+                                 f"({share:g}% of {base:g})", " ".join(cell)))
+    return out
+
+
+def _lines(values: dict[Key, float], ndims: int) -> Iterator[tuple[int, tuple[tuple[Key, float], ...]]]:
+    """Each line of a table along each dimension (its index, and the line's cells but its
+    Total)."""
+    for d in range(ndims):
+        lines: dict[Key, list[tuple[Key, float]]] = {}
+        for cell, value in values.items():
+            if cell[d] != TOTAL and value == value:
+                lines.setdefault(cell[:d] + cell[d + 1:], []).append((cell, value))
+        yield from ((d, tuple(line)) for line in lines.values())
+
+
+_EMPTY = frozenset({"a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "and",
+                    "or", "who", "were", "was", "is", "are", "as"})
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in _EMPTY)
+
+
+def _names(label: tuple[str, ...], category: tuple[str, ...]) -> bool:
+    """Whether the category's words stand together, in order, in the label's ("placement
+    order" in "on a placement order or …"; "care order" is not in "children in care on a
+    placement order")."""
+    size = len(category)
+    return size > 0 and any(label[i:i + size] == category for i in range(len(label) - size + 1))
+
+
+def _core(category: str) -> str:
+    """A category's name without what follows a dash, bracket, comma or colon: 'Care order'
+    of 'Care order (section 31, Children Act 1989)', 'Section 20' of 'Section 20 – single
+    placement'."""
+    return re.split(r"\s[\u2013\u2014-]\s|\(|,|:", category, maxsplit=1)[0]
+
+
+def mentioned(line: tuple[tuple[Key, float], ...], d: int, dimension: tuple[str, str],
+              label: str) -> tuple[tuple[Key, float], ...]:
+    """The cells of a line whose category along `d` (`dimension`: its name and label) the
+    count's label names (module docstring)."""
+    if is_age_dimension(*dimension):
+        band = age_band_in(label)
+        if band is None:
+            return ()
+        inside = [(cell, value) for cell, value in line
+                  if (b := age_band(cell[d])) is not None and band[0] <= b[0] and b[1] <= band[1]]
+        covered = sorted(age_band(cell[d]) or (0.0, 0.0) for cell, _ in inside)
+        at = band[0]
+        for start, end in covered:
+            if start != at:
+                return ()
+            at = end
+        return tuple(inside) if at == band[1] else ()
+    words = _words(label)
+    return tuple((cell, value) for cell, value in line if _names(words, _words(_core(cell[d]))))
+
+
+def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[CellSum]:
+    """Every published count (published_counts) of any period equal to the sum of two or more
+    cells of a line of a count table of the same time in any period that its label names
+    (mentioned), with a hidden cell among them."""
+    counts = [c for key, period in site.periods.items()
+              for c in published_counts(period, versions[key][0])]
+    found: list[CellSum] = []
+    for key in site.periods:
+        for name, table in versions[key][0][2].items():
+            published = table.published
+            if not published.of_people or published.comparator or not table.hidden:
+                continue
+            for d, line in _lines(table.values, len(published.dims)):
+                if not any(cell in table.hidden for cell, _ in line):
+                    continue
+                for count in counts:
+                    if (count.counts != published.counts
+                            or not _same_time(count, published.date, key)):
+                        continue
+                    dim = published.dims[d]
+                    named = mentioned(line, d, (dim, published.dimensions[dim]), count.label)
+                    if (len(named) >= 2 and any(cell in table.hidden for cell, _ in named)
+                            and sum(v for _, v in named) == count.value):
+                        cells = tuple(cell for cell, _ in named)
+                        found.append(CellSum(count, name, key, cells, tuple(published.dims),
+                                             tuple(c in table.hidden for c in cells)))
+    return found
+
+
+def _same_time(count: Count, date: dt.date | None, key: str) -> bool:
+    """A snapshot of the table's date, or a flow of the table's own period."""
+    if date is not None or count.date is not None:
+        return count.date == date
+    return count.ref[0] == key and date is None
+
+
+def sum_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+                  is_settled: Callable[[list[Known]], bool]) -> list[Finding]:
+    """A problem for each published count (or share's count) equal to a sum of cells with a
+    hidden one among them (lookalike_sums), naming the first sum no declaration settles."""
+    first: dict[Ref, tuple[CellSum, int]] = {}
+    for found in cell_sums(site, versions):
+        parts = [Known(found.count.ref, found.count.value, False, ""),
+                 *(Known((found.version, "table", found.table, cell), 0.0, hidden, "")
+                   for cell, hidden in zip(found.cells, found.hidden, strict=True))]
+        if not is_settled(parts):
+            kept = first.get(found.count.ref)
+            first[found.count.ref] = (found, 1) if kept is None else (kept[0], kept[1] + 1)
+    out = []
+    for found, ways in first.values():
+        count = found.count
+        share = count.what != f"'{count.ref[2]}'"
+        labels = "; ".join(", ".join(c) for c in found.cells)
+        more = f" (one of {ways} sums of cells it equals)" if ways > 1 else ""
+        settle = (f"if it is those cells, give it as a count figure of its own, tied by '- same: "
+                  f"<that figure>' with 'as: {found.where()}', and name that figure as 'part:'"
+                  if count.ref[1] == "figure" and share else
+                  f"if it is those cells, '- same: {count.ref[2]}' with 'as: {found.where()}' "
+                  "(the audit then protects them)" if not share else
+                  "if it is those cells, leave it out (the share gives them away whatever "
+                  "else is hidden)")
+        out.append(Finding(count.ref[0], count.ref[2], count.ref[3], 0, 0, "undeclared", through=(
+            f"{count.what} ({count.ref[0]}) is {count.value:g}, the cells [{labels}] of "
+            f"'{found.table}' ({found.version}) together{more}, with a hidden cell among them: "
+            "a reader who matches the words adds the cells up and subtracts those shown. "
+            f"Under 'relations:', {settle}; if it is another count that happens to match, "
+            f"'- distinct: [{count.ref[2] if count.ref[1] == 'figure' else found.table}, "
+            f"{found.where()}]' with a 'reason:' a reviewer can check",)))
+    return out
+
+
+AVERAGED = ("days", "weeks")  # durations: a total over children and their average (not FTE: staff)
+
+
+def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
+                  small: int) -> list[Finding]:
+    """Two shown figures of one duration (days or weeks) and one time,
+    one a whole multiple of the other from 2 to `small` times: a total and an average, whose
+    quotient is how many people there are ("123 days on remand, added together" and "41 days
+    on average": 3 young people on remand; red team 9). A problem until a `distinct` says
+    they are not a total and its average."""
+    out = []
+    for key, period in site.periods.items():
+        raws, hidden = versions[key][0][0], versions[key][0][1]
+        distinct = [{t.selector.figure for t in rel.terms} for rel in period.relations
+                    if rel.kind == "distinct"]
+        shown = [(name, raw) for name, raw in sorted(raws.items()) if raw.unit in AVERAGED
+                 and name not in hidden and raw.value]
+        for (a, ra), (b, rb) in combinations(shown, 2):
+            if ra.unit != rb.unit or ra.date != rb.date or ra.covers != rb.covers:
+                continue
+            (total, t), (mean, m) = sorted(((a, ra), (b, rb)), key=lambda x: -(x[1].value or 0.0))
+            times = (t.value or 0.0) / (m.value or 1.0)
+            if not (2 <= times <= small and times == int(times)):
+                continue
+            if any({total, mean} <= names for names in distinct):
+                continue
+            out.append(Finding(key, total, (), 0, 0, "undeclared", through=(
+                f"'{total}' ({t.value:g} {t.unit}) is {times:g} times '{mean}' ({m.value:g} "
+                f"{m.unit}), of the same time ({key}): if one is a total and the other its "
+                f"average, a reader divides and finds {times:g} people. Hide one (give it as "
+                f"'x', or leave it out), or if they are not a total and its average, declare "
+                f"'- distinct: [{total}, {mean}]' under 'relations:' with a 'reason:' a "
+                "reviewer can check",)))
+    return out
