@@ -774,3 +774,27 @@ def test_a_label_repeated_on_many_rows_is_logged_once_per_file(tmp_path):
                     "1 to 4,Male,21\n", encoding="utf-8")
     log = check(csv_passages(path, path.read_text()), SENSITIVE).log
     assert sorted(e.text for e in log) == ["1 to 4", "Under 1"], log
+
+
+def test_a_typed_sum_of_cells_the_sentence_names_with_a_hidden_one_is_a_problem():
+    # Red team 9: "749 children were on a care order or a placement order", beside a legal
+    # status table that hides Placement order (81): 749 − 668 = 81, then Remand = 3.
+    legal = ("legal_status", "Legal status", (
+        ("Care order", 668.0, False), ("Interim care order", 201.0, False),
+        ("Placement order", 81.0, True), ("Remand", 3.0, True),
+        ("Section 20 – single placement", 108.0, False)))
+    knowns = Knowns(lines={"iro/x": (legal,)})
+    text = "Most are on orders. On 31 March 2023, 749 children were on a care order or a placement order."
+    found = lint(text, knowns=knowns, period="iro/x").problems.items
+    assert len(found) == 1
+    assert ("749 is the sum of 'Care order' and 'Placement order', which the sentence names, and "
+            "the site hides one of them") in found[0].message
+    # Not the sum of what the sentence names; nothing hidden among them; another sentence.
+    assert not lint(text.replace("749", "750"), knowns=knowns, period="iro/x").problems.items
+    assert not lint("776 children were on a care order or on section 20.", knowns=knowns,
+                    period="iro/x").problems.items  # 668 + 108: nothing hidden among them
+    assert not lint("749 children. They were on a care order or a placement order.", knowns=knowns,
+                    period="iro/x").problems.items
+    # A reviewed mark lets it through, logged.
+    assert not lint(text + " <!-- reviewed: another count -->", knowns=knowns,
+                    period="iro/x").problems.items

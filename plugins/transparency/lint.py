@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .category_words import named
 from .lint_findings import Lint, LogEntry, add_problem, in_page, log_once, snippet_at
 from .lint_narrowing import narrowing_words
 from .numbers import (
@@ -83,6 +84,11 @@ class Knowns:
     # them, and its hidden figures' labels (one each): a sentence that names every category
     # of one and sizes or compares it narrows the hidden number.
     hidden_labels: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # Lines of count tables with a hidden cell (publish.hidden_lines: dimension, its label,
+    # and each category with its true number and whether it is hidden): a typed number that
+    # is the sum of cells its sentence names, a hidden one among them, gives it away.
+    lines: Mapping[str, tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]] = field(
+        default_factory=dict)
 
     def watched_labels(self, period: str) -> dict[str, frozenset[tuple[str, ...]]]:
         """The hidden cells a passage of `period` can name and size, per period: its own
@@ -275,6 +281,15 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                      "anywhere. If it is not that count (a date, a duration), end the sentence "
                      "with '<!-- reviewed: your reason -->'", line)
             continue
+        summed = (_named_sum(passage.text, mention, knowns.lines.get(passage.period, ()))
+                  if mention.whole and value > threshold and not passage.label else None)
+        if summed is not None and not _let_through(passage, located, mention, snippet, lint):
+            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is the sum "
+                 f"of {summed}, which the sentence names, and the site hides one of them",
+                 "remove the number, or refer to figures the data holds (a figure whose label "
+                 "names those categories is checked the same way). If it is another count, end "
+                 "the sentence with '<!-- reviewed: your reason -->'", line)
+            continue
         near = (_near_figure(value, knowns.counts.get(passage.period, {}), threshold)
                 if passage.references and mention.whole and value > threshold and rule is None
                 else None)
@@ -327,12 +342,28 @@ def recall_checked(kept: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ..
         _CHECKED.update(kept)
 
 
+def _named_sum(text: str, mention: Mention,
+               lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]) -> str | None:
+    """The cells of a line (two or more, a hidden one among them) that the sentence holding
+    `mention` names and that add up to its number, in words; None where there are none."""
+    start = max(text.rfind(stop, 0, mention.start) for stop in (". ", "! ", "? ", "\n")) + 1
+    ends = [i for stop in (". ", "! ", "? ", "\n") if (i := text.find(stop, mention.end)) >= 0]
+    sentence = text[start:min(ends, default=len(text))]
+    for dim, label, cells in lines:
+        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+        if (len(chosen) >= 2 and any(h for _, _, h in chosen)
+                and sum(v for _, v, _ in chosen) == mention.value):
+            return " and ".join(f"'{c}'" for c, _, _ in chosen)
+    return None
+
+
 def _knowns_digest(knowns: Knowns, period: str) -> str:
     return hashlib.sha256(repr((
         sorted(knowns.hidden_in(period)), sorted(knowns.hidden_elsewhere(period)),
         sorted(knowns.figures.get(period, {}).items()),
         sorted(knowns.counts.get(period, {}).items()),
-        sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()))).encode()
+        sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()),
+        knowns.lines.get(period, ()))).encode()
         ).hexdigest()
 
 

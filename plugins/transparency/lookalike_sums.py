@@ -5,10 +5,9 @@ percentage that pins its count to one whole number (70.6% of 1,061 is 749), a ra
 published population (32.6 per 10,000 of 58,000 is 189), a percentage table's share of a base
 and a comparator's count for the council: a reader who matches the words adds the cells up.
 
-A reader adds up the cells whose words the count's label names: a category's words (before a
-dash, bracket or comma; "Care order", "Section 20") stand together in the label ("Children in
-care on a care order or a placement order"), or, along a dimension of age, the cells' bands
-make up the band the label names ("Girls aged under 5": Under 1 and 1 to 4). Two or more such
+A reader adds up the cells the count's label names (category_words.py: "Children in care on a
+care order or a placement order" names Care order and Placement order; "Girls aged under 5",
+Under 1 and 1 to 4). Two or more such
 cells of one line of a count table of the same time (the same date, or flows over the same
 span), a hidden one among them, that add up to the count exactly are a look-alike. Sums by
 arithmetic alone are not tried: a long line has a sum of three cells for almost every number,
@@ -22,14 +21,12 @@ publishing step (publish.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
 from .audit import Finding
-from .classifications import age_band, age_band_in, is_age_dimension
-from .knowledge_populations import stem
+from .category_words import named
 from .load_shares import integers_of_share
 from .lookalike_known import Known
 from .model import PEOPLE, TOTAL, Period, Site
@@ -138,48 +135,11 @@ def _lines(values: dict[Key, float], ndims: int) -> Iterator[tuple[int, tuple[tu
         yield from ((d, tuple(line)) for line in lines.values())
 
 
-_EMPTY = frozenset({"a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "and",
-                    "or", "who", "were", "was", "is", "are", "as"})
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in _EMPTY)
-
-
-def _names(label: tuple[str, ...], category: tuple[str, ...]) -> bool:
-    """Whether the category's words stand together, in order, in the label's ("placement
-    order" in "on a placement order or …"; "care order" is not in "children in care on a
-    placement order")."""
-    size = len(category)
-    return size > 0 and any(label[i:i + size] == category for i in range(len(label) - size + 1))
-
-
-def _core(category: str) -> str:
-    """A category's name without what follows a dash, bracket, comma or colon: 'Care order'
-    of 'Care order (section 31, Children Act 1989)', 'Section 20' of 'Section 20 – single
-    placement'."""
-    return re.split(r"\s[\u2013\u2014-]\s|\(|,|:", category, maxsplit=1)[0]
-
-
 def mentioned(line: tuple[tuple[Key, float], ...], d: int, dimension: tuple[str, str],
               label: str) -> tuple[tuple[Key, float], ...]:
     """The cells of a line whose category along `d` (`dimension`: its name and label) the
-    count's label names (module docstring)."""
-    if is_age_dimension(*dimension):
-        band = age_band_in(label)
-        if band is None:
-            return ()
-        inside = [(cell, value) for cell, value in line
-                  if (b := age_band(cell[d])) is not None and band[0] <= b[0] and b[1] <= band[1]]
-        covered = sorted(age_band(cell[d]) or (0.0, 0.0) for cell, _ in inside)
-        at = band[0]
-        for start, end in covered:
-            if start != at:
-                return ()
-            at = end
-        return tuple(inside) if at == band[1] else ()
-    words = _words(label)
-    return tuple((cell, value) for cell, value in line if _names(words, _words(_core(cell[d]))))
+    count's label names (category_words.named)."""
+    return tuple(line[i] for i in named([cell[d] for cell, _ in line], dimension, label))
 
 
 def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[CellSum]:

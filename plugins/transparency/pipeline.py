@@ -18,7 +18,7 @@ from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
-from .publish import SuppressionMemo, hidden_numbers, publish_site
+from .publish import HiddenLine, SuppressionMemo, hidden_lines, hidden_numbers, publish_site
 from .published import PublishedPeriod, PublishedSite
 from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve
@@ -78,7 +78,7 @@ def _write_cache(config: Config, kind: str, fingerprint: str, value: object) -> 
 # What this process has published, by fingerprint: a long-lived process (the preview, see
 # preview.py) re-reads, re-suppresses and re-audits nothing while the fingerprint is the same.
 # Only the newest entry is kept, like the cache on disk.
-_IN_MEMORY: dict[str, tuple[PublishedSite, dict[str, frozenset[float]]]] = {}
+_IN_MEMORY: dict[str, tuple[PublishedSite, Secrets]] = {}
 # Each period's own suppression and audit, reused when the data changed elsewhere; kept only
 # in a process that asked for it (keep_suppression), as the preview does.
 _SUPPRESSED: SuppressionMemo | None = None
@@ -96,10 +96,19 @@ def keep_suppression() -> None:
         _LOADED = LoadMemo()
 
 
-def _remember(fingerprint: str, published: PublishedSite,
-              hidden: dict[str, frozenset[float]]) -> None:
+# What the narrative lint compares typed numbers with that is never published: the true
+# numbers behind each period's [c] (publish.hidden_numbers) and the lines of tables with a
+# hidden cell (publish.hidden_lines).
+Secrets = tuple[dict[str, frozenset[float]], dict[str, tuple[HiddenLine, ...]]]
+
+
+def _secrets(site: Site, published: PublishedSite) -> Secrets:
+    return hidden_numbers(site, published), hidden_lines(site, published)
+
+
+def _remember(fingerprint: str, published: PublishedSite, secrets: Secrets) -> None:
     _IN_MEMORY.clear()
-    _IN_MEMORY[fingerprint] = (published, hidden)
+    _IN_MEMORY[fingerprint] = (published, secrets)
 
 
 def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[PublishedSite | None,
@@ -127,10 +136,10 @@ def _publish_cached(config: Config, note: Callable[[str], None]) -> tuple[Publis
     note("validated, suppressed and audited")
     if not published.findings:
         _write_cache(config, "published", fingerprint, published)
-        # The narrative lint's hidden numbers, from the raw data already loaded here.
-        hidden = hidden_numbers(site, published)
-        _write_cache(config, "hidden", fingerprint, hidden)
-        _remember(fingerprint, published, hidden)
+        # The narrative lint's hidden numbers and lines, from the raw data already loaded here.
+        secrets = _secrets(site, published)
+        _write_cache(config, "hidden", fingerprint, secrets)
+        _remember(fingerprint, published, secrets)
     return published, site, problems
 
 
@@ -182,19 +191,24 @@ def prepare_or_raise(config: Config, note: Callable[[str], None] | None = None) 
     return published
 
 
-def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[float]]:
-    """publish.hidden_numbers for this data: written beside the published site's cache when
-    it is published (the cache is local, like the data; nothing of it is ever in the output),
-    else worked out from the raw data. A draft's problems in a publish build do not matter:
-    only the published periods are read."""
+def _secrets_cached(config: Config, site: PublishedSite) -> Secrets:
+    """Secrets for this data: written beside the published site's cache when it is published
+    (the cache is local, like the data; nothing of it is ever in the output), else worked out
+    from the raw data. A draft's problems in a publish build do not matter: only the
+    published periods are read."""
     if site.fingerprint and site.fingerprint in _IN_MEMORY:
         return _IN_MEMORY[site.fingerprint][1]
     kept = read_pickle(_cache_path(config, "hidden", site.fingerprint)) if site.fingerprint else None
-    if isinstance(kept, dict):  # what hidden_numbers returned, kept by _publish_cached
+    if isinstance(kept, tuple) and len(kept) == 2:  # kept by _publish_cached
         _remember(site.fingerprint, site, kept)
         return kept
     raw, _ = load_site(config.data_path, config.reports)
-    return hidden_numbers(raw, site)
+    return _secrets(raw, site)
+
+
+def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[float]]:
+    """publish.hidden_numbers for this data (_secrets_cached)."""
+    return _secrets_cached(config, site)[0]
 
 
 def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float, bool], tuple[str, ...]]]:
@@ -353,7 +367,8 @@ def lint_narrative(config: Config, site: PublishedSite) -> Lint:
 
     problems = Problems()
     passages = reader_passages(config, site, problems)
-    knowns = Knowns(hidden=_hidden_cached(config, site),
+    hidden, lines = _secrets_cached(config, site)
+    knowns = Knowns(hidden=hidden, lines=lines,
                     figures=_figures(site, config.sensitive_threshold),
                     counts={key: _people_counts(period) for key, period in site.periods.items()},
                     hidden_labels={key: hidden_labels(period) for key, period in site.periods.items()})

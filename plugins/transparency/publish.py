@@ -232,6 +232,40 @@ def publish_site(site: Site, config: Config, memo: SuppressionMemo | None = None
                    + tuple(reasons))
 
 
+# One line of a count table with a hidden cell, for the narrative lint: its dimension's name
+# and label, and each category along it with its true number and whether it is hidden.
+HiddenLine = tuple[str, str, tuple[tuple[str, float, bool], ...]]
+
+
+def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[HiddenLine, ...]]:
+    """Each period's lines of count tables of children or records with a hidden cell among
+    them, with their true numbers, for the narrative lint: a typed number equal to the sum of
+    cells its sentence names, a hidden one among them, undoes the suppression ("749 children
+    were on a care order or a placement order"; red team 9). Never part of the published
+    site."""
+    out: dict[str, tuple[HiddenLine, ...]] = {}
+    for key, shown in published.periods.items():
+        period = site.periods.get(key)
+        if period is None:
+            continue
+        lines: list[HiddenLine] = []
+        for name, table in shown.tables.items():
+            if name not in period.tables or not table.of_people or table.comparator:
+                continue
+            values, _ = table_cells(period.tables[name])
+            hidden = {cell for cell, value in table.cells.items() if value.symbol == "c"}
+            for d, dim in enumerate(table.dims):
+                by_line: dict[Key, list[tuple[str, float, bool]]] = {}
+                for cell, value in values.items():
+                    if cell[d] != "Total" and not math.isnan(value):
+                        by_line.setdefault(cell[:d] + cell[d + 1:], []).append(
+                            (cell[d], value, cell in hidden))
+                lines += [(dim, table.dimensions[dim], tuple(cells)) for cells in by_line.values()
+                          if any(h for _, _, h in cells)]
+        out[key] = tuple(lines)
+    return out
+
+
 def hidden_numbers(site: Site, published: PublishedSite) -> dict[str, frozenset[float]]:
     """The true numbers behind each period's [c], for the narrative lint: a number typed by
     hand that equals one of them undoes the suppression (lint.py). Keyed by period

@@ -1,0 +1,53 @@
+"""Which categories of a table line a sentence or label names, as a reader matches them: a
+category's words (before a dash, bracket or comma: "Care order", "Section 20") standing
+together, in order, in the text ("Children in care on a care order or a placement order";
+"care order" is not in "children in care on a placement order"), or, along a dimension of
+age, the bands that make up the band the text names ("Girls aged under 5": Under 1 and 1 to
+4). Used by the look-alike check of sums of cells (lookalike_sums.py) and the narrative lint
+(lint.py). Words are stemmed (knowledge_populations.stem) and small words left out."""
+
+from __future__ import annotations
+
+import re
+
+from .classifications import age_band, age_band_in, is_age_dimension
+from .knowledge_populations import stem
+
+_EMPTY = frozenset({"a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "and",
+                    "or", "who", "were", "was", "is", "are", "as"})
+
+
+def words(text: str) -> tuple[str, ...]:
+    """A text's words as they are matched: lower case, stemmed, small words left out."""
+    return tuple(stem(w) for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in _EMPTY)
+
+
+def core(category: str) -> str:
+    """A category's name without what follows a dash, bracket, comma or colon: 'Care order'
+    of 'Care order (section 31, Children Act 1989)', 'Section 20' of 'Section 20 – single
+    placement'."""
+    return re.split(r"\s[\u2013\u2014-]\s|\(|,|:", category, maxsplit=1)[0]
+
+
+def _stands_in(text: tuple[str, ...], category: tuple[str, ...]) -> bool:
+    size = len(category)
+    return size > 0 and any(text[i:i + size] == category for i in range(len(text) - size + 1))
+
+
+def named(categories: list[str], dimension: tuple[str, str], text: str) -> list[int]:
+    """The positions of the `categories` (one line of a table along `dimension`, its name and
+    label) that `text` names (module docstring)."""
+    if is_age_dimension(*dimension):
+        band = age_band_in(text)
+        if band is None:
+            return []
+        inside = sorted((b, i) for i, c in enumerate(categories)
+                        if (b := age_band(c)) is not None and band[0] <= b[0] and b[1] <= band[1])
+        at = band[0]
+        for (start, end), _ in inside:
+            if start != at:
+                return []
+            at = end
+        return sorted(i for _, i in inside) if at == band[1] else []
+    said = words(text)
+    return [i for i, c in enumerate(categories) if _stands_in(said, words(core(c)))]
