@@ -181,7 +181,7 @@ def test_flow_tables_named_as_one_population_with_their_group_declared_are_prote
 
 
 def test_a_comparator_year_names_the_years_it_covers():
-    from transparency.lookalikes import _years
+    from transparency.time_spans import years_named as _years
 
     assert _years("2023") == {2023}
     assert _years("2022-23") == _years("202223") == {2022, 2023}

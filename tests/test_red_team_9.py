@@ -109,8 +109,8 @@ def test_a_label_names_the_age_bands_that_make_up_its_own():
 
 
 def test_years_in_words_and_quarters_are_read():
-    from transparency.lookalikes import ANY_YEAR, _years
-    from transparency.time_spans import time_span
+    from transparency.time_spans import ANY_YEAR, time_span
+    from transparency.time_spans import years_named as _years
 
     assert _years("March 2023") == {2023}
     assert _years("2022/23") == {2022, 2023}

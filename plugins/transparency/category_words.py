@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .classifications import age_band, age_band_in, is_age_dimension
+from .classifications import age_band, age_bands_in, is_age_dimension
 from .knowledge_populations import stem
 
 _EMPTY = frozenset({"a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "and",
@@ -34,20 +34,42 @@ def _stands_in(text: tuple[str, ...], category: tuple[str, ...]) -> bool:
     return size > 0 and any(text[i:i + size] == category for i in range(len(text) - size + 1))
 
 
+# "on care or placement orders": the last word is said once for both (elliptical coordination).
+_SHARED_LAST = re.compile(r"\b([a-z]+) (?:or|and|&) ([a-z]+) ([a-z]+)\b")
+
+
+def _spelt_out(text: str) -> str:
+    """The text with each "A or B C" also written "A C" (so "care or placement orders" names
+    care orders as well as placement orders)."""
+    lowered = " ".join(text.casefold().split())
+    extra = [f"{m.group(1)} {m.group(3)}" for m in _SHARED_LAST.finditer(lowered)]
+    return lowered + "".join(f" | {phrase}" for phrase in extra)
+
+
+def _tiling(categories: list[str], band: tuple[float, float]) -> list[int] | None:
+    inside = sorted((b, i) for i, c in enumerate(categories)
+                    if (b := age_band(c)) is not None and band[0] <= b[0] and b[1] <= band[1])
+    at = band[0]
+    for (start, end), _ in inside:
+        if start != at:
+            return None
+        at = end
+    return [i for _, i in inside] if at == band[1] else None
+
+
 def named(categories: list[str], dimension: tuple[str, str], text: str) -> list[int]:
     """The positions of the `categories` (one line of a table along `dimension`, its name and
-    label) that `text` names (module docstring)."""
+    label) that `text` names (module docstring): along a dimension of age, the bands that make
+    up each band the text names ("aged under 5 or aged 11 to 15"; none if one is not made up
+    of the line's bands); otherwise each category whose words stand together in the text,
+    with "A or B C" read as "A C or B C"."""
     if is_age_dimension(*dimension):
-        band = age_band_in(text)
-        if band is None:
-            return []
-        inside = sorted((b, i) for i, c in enumerate(categories)
-                        if (b := age_band(c)) is not None and band[0] <= b[0] and b[1] <= band[1])
-        at = band[0]
-        for (start, end), _ in inside:
-            if start != at:
+        found: list[int] = []
+        for band in age_bands_in(text):
+            tiles = _tiling(categories, band)
+            if tiles is None:
                 return []
-            at = end
-        return sorted(i for _, i in inside) if at == band[1] else []
-    said = words(text)
+            found += tiles
+        return sorted(set(found))
+    said = words(_spelt_out(text))
     return [i for i, c in enumerate(categories) if _stands_in(said, words(core(c)))]

@@ -90,27 +90,37 @@ def age_band(label: str) -> tuple[float, float] | None:
     return None
 
 
-def age_band_in(text: str) -> tuple[float, float] | None:
-    """The first age band a sentence or label names ("Girls aged under 5 who entered care":
-    (0, 5)), read as age_band reads a category; None where it names none."""
+def age_bands_in(text: str) -> list[tuple[float, float]]:
+    """Every age band a sentence or label names, in order, read as age_band reads a category
+    ("Girls aged under 5 or aged 11 to 15": (0, 5) and (11, 16)); where two readings overlap,
+    the longer ("aged 5 to 9", not "aged 5")."""
     words = " ".join(_WORD_NUMBER.sub(lambda m: f"{_WORDS.index(m.group(1))}{m.group(2)}",
                                       text.lower()).split())
     for pattern, replacement in _SPELLINGS:
         words = pattern.sub(replacement, words)
-    best: tuple[int, tuple[float, float]] | None = None
+    found: list[tuple[int, int, tuple[float, float]]] = []
     for index, (pattern, interval) in enumerate(_AGE_PATTERNS):
         for match in pattern.finditer(words):
-            text = match.group(0).strip()
-            if (not text or (match.start() > 0 and words[match.start() - 1].isalnum())
+            text_ = match.group(0).strip()
+            if (not text_ or (match.start() > 0 and words[match.start() - 1].isalnum())
                     or (match.end() < len(words) and words[match.end()].isalnum())
                     # A bare number is an age only as "aged 10".
-                    or (index == len(_AGE_PATTERNS) - 1 and not text.startswith("age"))):
+                    or (index == len(_AGE_PATTERNS) - 1 and not text_.startswith("age"))):
                 continue
             band = interval(*(int(g) for g in match.groups()))
-            # The longest match wins: "aged 5 to 9" over "aged 5".
-            if band[0] < band[1] and (best is None or len(text) > best[0]):
-                best = (len(text), band)
-    return best[1] if best else None
+            if band[0] < band[1]:
+                found.append((match.start(), match.end(), band))
+    kept: list[tuple[int, int, tuple[float, float]]] = []
+    for start, end, band in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, band))
+    return [band for _, _, band in sorted(kept)]
+
+
+def age_band_in(text: str) -> tuple[float, float] | None:
+    """The first age band a sentence or label names (age_bands_in), or None."""
+    bands = age_bands_in(text)
+    return bands[0] if bands else None
 
 
 def age_groups(labels: Iterable[str], limit: int = 8,

@@ -31,8 +31,11 @@ from .load_shares import integers_of_share
 from .lookalike_known import Known
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
+from .publish_tables import TableResult
 from .published import Ref
+from .quantities import Raw
 from .suppress import Key
+from .time_spans import years_named
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Count:
     date: dt.date | None  # a snapshot's date; None for a flow over the period
     what: str
     label: str  # the words a reader matches with categories
+    years: frozenset[int] = frozenset()  # a comparator's: the years its year label names
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class CellSum:
     cells: tuple[Key, ...]
     dims: tuple[str, ...]
     hidden: tuple[bool, ...]  # of each cell
+    rest: bool = False  # the cells are all the line's but those the label names ("other than")
 
     def where(self) -> str:
         """The cells as a relation names them: {table: t, where: {dim: [A, B], other: X}}."""
@@ -83,6 +88,14 @@ def published_counts(period: Period, result: Suppressed) -> list[Count]:
     out = [Count((key, "figure", name, ()), raw.value, raw.counts, raw.date, f"'{name}'", raw.label)
            for name, raw in raws.items() if name not in hidden and raw.value is not None
            and raw.unit == "count" and raw.counts in PEOPLE and raw.value == int(raw.value)]
+    return out + _share_counts(period, raws, hidden) + _table_counts(period, tables)
+
+
+def _share_counts(period: Period, raws: dict[str, Raw], hidden: set[str]) -> list[Count]:
+    """The counts a period's shown percentage figures (of their `of:`) and tied rates (of
+    their population) pin."""
+    key = period.key
+    out: list[Count] = []
     for name, fig in period.figures.items():
         whole = raws.get(fig.of or "")
         raw = raws.get(name)
@@ -108,6 +121,27 @@ def published_counts(period: Period, result: Suppressed) -> list[Count]:
             out.append(Count((key, "figure", rate or "", ()), pinned, rel.counts, r.date or p.date,
                              f"'{rate}' ({r.value:g} per {rel.per:g} of '{population}', {p.value:g})",
                              r.label))
+    return out
+
+
+def _table_counts(period: Period, tables: dict[str, TableResult]) -> list[Count]:
+    """Comparators' shown counts (every area's row), and the counts the shown cells of
+    percentage tables with a base pin."""
+    key = period.key
+    out: list[Count] = []
+    for name, table in tables.items():
+        published = table.published
+        if not published.comparator or published.unit != "count" or not published.of_people:
+            continue
+        # Every area's row (the council's, and others' that a reader may take for it), of the
+        # years its year label names (red team 10: a comparator titled "on a care order or a
+        # placement order").
+        for cell, value in table.values.items():
+            if cell not in table.hidden and value == value and value == int(value):
+                out.append(Count((key, "table", name, cell), value, published.counts,
+                                 published.date, f"the cell [{', '.join(cell)}] of '{name}'",
+                                 published.title,
+                                 years_named(cell[1]) if len(cell) > 1 else frozenset()))
     for name, table in tables.items():
         published, raw_table = table.published, period.tables.get(name)
         if published.unit != "percent" or published.counts not in PEOPLE or raw_table is None:
@@ -121,6 +155,8 @@ def published_counts(period: Period, result: Suppressed) -> list[Count]:
                 out.append(Count((key, "table", name, cell), pinned, published.counts,
                                  published.date, f"the share [{', '.join(cell)}] of '{name}' "
                                  f"({share:g}% of {base:g})", " ".join(cell)))
+
+
     return out
 
 
@@ -145,7 +181,9 @@ def mentioned(line: tuple[tuple[Key, float], ...], d: int, dimension: tuple[str,
 def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[CellSum]:
     """Every published count (published_counts) of any period equal to the sum of two or more
     cells of a line of a count table of the same time in any period that its label names
-    (mentioned), with a hidden cell among them."""
+    (mentioned), or to the sum of all the line's other cells, with a hidden cell among those
+    named. Counts of children and of records are compared alike: a reader does not know which
+    a figure was declared."""
     counts = [c for key, period in site.periods.items()
               for c in published_counts(period, versions[key][0])]
     found: list[CellSum] = []
@@ -158,24 +196,38 @@ def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]
                 if not any(cell in table.hidden for cell, _ in line):
                     continue
                 for count in counts:
-                    if (count.counts != published.counts
-                            or not _same_time(count, published.date, key)):
+                    if not _same_time(count, published.date, key, site.periods[key].end):
                         continue
                     dim = published.dims[d]
                     named = mentioned(line, d, (dim, published.dimensions[dim]), count.label)
-                    if (len(named) >= 2 and any(cell in table.hidden for cell, _ in named)
-                            and sum(v for _, v in named) == count.value):
+                    if not any(cell in table.hidden for cell, _ in named):
+                        continue
+                    part = sum(v for _, v in named)
+                    # The named cells, or all the line's others ("other than those on a
+                    # placement order": the line's sum less the named; red team 10).
+                    rest = sum(v for _, v in line) - part
+                    if len(named) >= 2 and part == count.value:
                         cells = tuple(cell for cell, _ in named)
-                        found.append(CellSum(count, name, key, cells, tuple(published.dims),
-                                             tuple(c in table.hidden for c in cells)))
+                    elif rest == count.value and len(named) < len(line):
+                        cells = tuple(cell for cell, _ in line if (cell, _) not in named)
+                    else:
+                        continue
+                    found.append(CellSum(count, name, key, cells, tuple(published.dims),
+                                         tuple(c in table.hidden for c in cells),
+                                         part != count.value))
     return found
 
 
-def _same_time(count: Count, date: dt.date | None, key: str) -> bool:
-    """A snapshot of the table's date, or a flow of the table's own period."""
-    if date is not None or count.date is not None:
+def _same_time(count: Count, date: dt.date | None, key: str, end: dt.date) -> bool:
+    """Whether a reader takes a count and a table (of `date`, or a flow of the period `key`
+    ending on `end`) for one time: a snapshot of the table's date; a comparator's year that
+    holds the table's date or the period's end; and a count with no date of its own (a flow,
+    or a snapshot whose label says its date: red team 10) with any table of its own period."""
+    if count.years:
+        return (date or end).year in count.years
+    if count.date is not None:
         return count.date == date
-    return count.ref[0] == key and date is None
+    return count.ref[0] == key
 
 
 def sum_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
@@ -205,8 +257,10 @@ def sum_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppress
                   "else is hidden)")
         out.append(Finding(count.ref[0], count.ref[2], count.ref[3], 0, 0, "undeclared", through=(
             f"{count.what} ({count.ref[0]}) is {count.value:g}, the cells [{labels}] of "
-            f"'{found.table}' ({found.version}) together{more}, with a hidden cell among them: "
-            "a reader who matches the words adds the cells up and subtracts those shown. "
+            f"'{found.table}' ({found.version}) together{more}"
+            + (" (all the line's cells but those its label names)" if found.rest else "")
+            + ", with a hidden cell among them: a reader who matches the words adds the cells "
+            "up and subtracts those shown. "
             f"Under 'relations:', {settle}; if it is another count that happens to match, "
             f"'- distinct: [{count.ref[2] if count.ref[1] == 'figure' else found.table}, "
             f"{found.where()}]' with a 'reason:' a reviewer can check",)))

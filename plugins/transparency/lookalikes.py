@@ -6,7 +6,6 @@ declarations their own figures contradict. Part of the publishing step (publish.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from itertools import combinations, islice, product
 
@@ -25,7 +24,7 @@ from .published import Ref
 from .quantities import terms_of
 from .signed_sums import Fit, signed_fits
 from .suppress import Key
-from .time_spans import time_span
+from .time_spans import time_span, years_named
 
 
 def _known(period: Period, result: Suppressed) -> list[Known]:
@@ -235,29 +234,6 @@ def unnamed_populations(site: Site,
     return found
 
 
-# Every year, for a label no year can be read from: it is compared with counts of any time.
-ANY_YEAR = frozenset(range(1900, 2200))
-
-
-def _years(label: str) -> frozenset[int]:
-    """The years a comparator's year label names: '2023' and 'March 2023' are 2023;
-    '2022-23', '2022/23' and '202223' (a financial or academic year) are 2022 and 2023; '2022
-    to 2024' is 2022, 2023 and 2024. A label
-    with no year in it is every year (ANY_YEAR): a red team's "March 2023" was read as no year,
-    and its count was compared with nothing."""
-    text = label.strip()
-    digits = "".join(c for c in text if c.isdigit())
-    if len(digits) == 6 and int(digits[4:]) == (int(digits[:4]) + 1) % 100:
-        return frozenset({int(digits[:4]), int(digits[:4]) + 1})
-    found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)}
-    for first, last in re.findall(r"(?<!\d)((?:19|20)\d\d)\s+to\s+((?:19|20)\d\d)(?!\d)", text):
-        found.update(range(int(first), int(last) + 1))
-    for first, second in re.findall(r"(?<!\d)((?:19|20)\d\d)\s*[-/\u2013]\s*(\d\d)(?!\d)", text):
-        if int(second) == (int(first) + 1) % 100:
-            found.add(int(first) + 1)
-    return frozenset(found) or ANY_YEAR
-
-
 def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[Known]:
     """The shown values of a comparator of counts of children or records (the DfE's count for
     each area), for the council's own row: the council's children, of the time its year or
@@ -271,7 +247,7 @@ def _comparator_counts(period: Period, result: Suppressed, area: str) -> list[Kn
         rows = [k for k, v in table.values.items() if k not in table.hidden and v == v]
         own = [k for k in rows if area and same_label(k[0]) == same_label(area)]
         for key in own or rows:
-            years = _years(key[1]) if len(key) > 1 else frozenset()
+            years = years_named(key[1]) if len(key) > 1 else frozenset()
             when = (("at", published.date) if published.date
                     else ("over", f"{period.start}..{period.end} "))
             out.append(Known((period.key, "table", name, key), table.values[key], False,

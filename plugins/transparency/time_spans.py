@@ -129,3 +129,26 @@ def build_date() -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
+
+
+# Every year, for a label no year can be read from: it is compared with counts of any time.
+ANY_YEAR = frozenset(range(1900, 2200))
+
+
+def years_named(label: str) -> frozenset[int]:
+    """The years a comparator's year label names: '2023' and 'March 2023' are 2023;
+    '2022-23', '2022/23' and '202223' (a financial or academic year) are 2022 and 2023; '2022
+    to 2024' is 2022, 2023 and 2024. A label
+    with no year in it is every year (ANY_YEAR): a red team's "March 2023" was read as no year,
+    and its count was compared with nothing."""
+    text = label.strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 6 and int(digits[4:]) == (int(digits[:4]) + 1) % 100:
+        return frozenset({int(digits[:4]), int(digits[:4]) + 1})
+    found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)}
+    for first, last in re.findall(r"(?<!\d)((?:19|20)\d\d)\s+to\s+((?:19|20)\d\d)(?!\d)", text):
+        found.update(range(int(first), int(last) + 1))
+    for first, second in re.findall(r"(?<!\d)((?:19|20)\d\d)\s*[-/\u2013]\s*(\d\d)(?!\d)", text):
+        if int(second) == (int(first) + 1) % 100:
+            found.add(int(first) + 1)
+    return frozenset(found) or ANY_YEAR
