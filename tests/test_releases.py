@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 
@@ -21,7 +22,8 @@ def project(tmp_path_factory):
     with (project / "pelicanconf.py").open("a") as conf:
         conf.write('\nTRANSPARENCY["CONTACT_EMAIL"] = "reports@example.gov.uk"\n')
     draft = project / "data/iro/2022-23/period.yaml"
-    draft.write_text(draft.read_text().replace("\npublished:", "\nstatus: draft\npublished:", 1)
+    # A draft not yet given a publication date (the line `invoke new` leaves out).
+    draft.write_text(re.sub(r"\npublished: [0-9-]+", "\nstatus: draft", draft.read_text(), count=1)
                      # Two more children in care at the end of 2021/22 (the correction below):
                      # 2022/23's stock and flow is 2 further from balancing, as the build says.
                      .replace("    tolerance: 3\n", "    tolerance: 5\n", 1))
@@ -64,6 +66,11 @@ def test_preview_shows_the_draft_with_a_banner_and_the_correction(project, tmp_p
     assert mistake.a["href"].startswith("mailto:reports@example.gov.uk?subject=Mistake%20in%20")
     draft = _page(site, "iro/2022-23")
     assert "Draft for preview" in draft.select_one(".app-warning").get_text()
+    # Not "Published 1 January 1" (a new user's draft showed that, issue 16).
+    published = next(row.dd for row in draft.select(".app-summary-list__row")
+                     if row.dt.get_text(strip=True) == "Published")
+    assert published.get_text(strip=True) == "Not yet published (a draft)"
+    assert "1 January 1" not in _page(site, "").get_text() + _page(site, "iro").get_text()
     assert draft.find("meta", attrs={"name": "robots", "content": "noindex"})
     corrected = _page(site, "iro/2021-22")
     log = corrected.find(id="corrections").find_parent("section").get_text(" ", strip=True)

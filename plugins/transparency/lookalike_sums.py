@@ -49,6 +49,9 @@ class Count:
     what: str
     label: str  # the words a reader matches with categories
     years: frozenset[int] = frozenset()  # a comparator's: the years its year label names
+    # Pinned by a value that says it counts no one, against a published base: compared with a
+    # single hidden cell it names too.
+    unsaid: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,81 @@ def mentioned(line: tuple[tuple[Key, float], ...], d: int, dimension: tuple[str,
     return tuple(line[i] for i in named([cell[d] for cell, _ in line], dimension, label))
 
 
+# What a share, rate or mean is per: its base times the value over this is a count.
+PER = {"percent": 100.0, "rate_per_10000": 10000.0, "mean": 1.0}
+
+
+@dataclass(frozen=True)
+class _Base:
+    value: float
+    date: dt.date | None
+    key: str  # its period
+    end: dt.date  # its period's end
+    what: str
+
+
+def _bases(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[_Base]:
+    """Every published number a share, rate or mean may be of: shown count and FTE figures
+    and metrics, and shown grand totals of count tables, in every period."""
+    out: list[_Base] = []
+    for key, period in site.periods.items():
+        raws, hidden, tables, _ = versions[key][0]
+        out += [_Base(raw.value, raw.date, key, period.end, f"'{name}' ({key})")
+                for name, raw in raws.items() if name not in hidden and raw.value
+                and raw.unit in ("count", "fte")]
+        for name, table in tables.items():
+            grand = tuple(TOTAL for _ in table.published.dims)
+            value = table.values.get(grand)
+            if (table.published.unit == "count" and not table.published.comparator
+                    and grand not in table.hidden and value and value == value):
+                out.append(_Base(value, table.published.date, key, period.end,
+                                 f"the Total of '{name}' ({key})"))
+    return out
+
+
+def unsaid_counts(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[Count]:
+    """The counts that shown shares, rates and means which say they count no one (`counts:
+    none`, with or without a `not_people:` reason) pin against a published base of the same
+    time: 0.3% of the 1,061 children in care is 3; 0.2 per 10,000 of 148,200 children is 3;
+    0.2 children on remand per IRO of 16 IROs is 3 (red team 11). A reason is a reviewer's
+    reading; a reader still multiplies."""
+    bases = _bases(site, versions)
+    out: list[Count] = []
+    for key in site.periods:
+        raws, hidden, tables, _ = versions[key][0]
+        for name, raw in raws.items():
+            if raw.unit not in PER or raw.counts != "none" or name in hidden or not raw.value:
+                continue
+            for base in bases:
+                if base.key == key or (raw.date is not None and base.date == raw.date):
+                    _pin(out, (key, "figure", name, ()), raw.value, PER[raw.unit], base,
+                         raw.date or base.date, f"'{name}' ({raw.value:g} {raw.unit})", raw.label)
+        for name, table in tables.items():
+            published = table.published
+            if not published.comparator or published.unit not in PER or published.counts != "none":
+                continue
+            for cell, value in table.values.items():
+                years = years_named(cell[1]) if len(cell) > 1 else frozenset()
+                if cell in table.hidden or not value or value != value:
+                    continue
+                # Against a base of any time: a reader takes the latest population for the
+                # latest rate (a mid-2022 estimate for 2023's; red team 11).
+                for base in bases:
+                    if years or base.key == key:
+                        _pin(out, (key, "table", name, cell), value, PER[published.unit], base,
+                             base.date, f"the cell [{', '.join(cell)}] of '{name}' ({value:g} "
+                             f"{published.unit})", published.title, years)
+    return out
+
+
+def _pin(out: list[Count], ref: Ref, value: float, per: float, base: _Base,
+         date: dt.date | None, what: str, label: str, years: frozenset[int] = frozenset()) -> None:
+    pinned = _pinned(value, base.value, per)
+    if pinned is not None and pinned > 0:
+        out.append(Count(ref, pinned, "children", None if years else date,
+                         f"{what} of {base.what}", label, years, unsaid=True))
+
+
 def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[CellSum]:
     """Every published count (published_counts) of any period equal to the sum of two or more
     cells of a line of a count table of the same time in any period that its label names
@@ -185,7 +263,7 @@ def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]
     named. Counts of children and of records are compared alike: a reader does not know which
     a figure was declared."""
     counts = [c for key, period in site.periods.items()
-              for c in published_counts(period, versions[key][0])]
+              for c in published_counts(period, versions[key][0])] + unsaid_counts(site, versions)
     found: list[CellSum] = []
     for key in site.periods:
         for name, table in versions[key][0][2].items():
@@ -206,7 +284,7 @@ def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]
                     # The named cells, or all the line's others ("other than those on a
                     # placement order": the line's sum less the named; red team 10).
                     rest = sum(v for _, v in line) - part
-                    if len(named) >= 2 and part == count.value:
+                    if (len(named) >= 2 or count.unsaid) and part == count.value:
                         cells = tuple(cell for cell, _ in named)
                     elif rest == count.value and len(named) < len(line):
                         cells = tuple(cell for cell, _ in line if (cell, _) not in named)

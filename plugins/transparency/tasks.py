@@ -81,7 +81,8 @@ def _build_into(c: Context, conf: str, target: Path) -> tuple[int, int]:
     try:
         pelican_run(c, conf, staging)
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-        counts = keep_unchanged(staging, target) if target.is_dir() else (0, 0)
+        counts = (keep_unchanged(staging, target) if target.is_dir()
+                  else (0, sum(1 for p in staging.rglob("*") if p.is_file())))
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
