@@ -67,6 +67,13 @@ def _stops(published, expected: str) -> None:
     assert {f.kind for f in published.findings} == {"undeclared"}
 
 
+def assert_stops(name: str, expected: str, tmp_path: Path) -> list[str]:
+    """Publish the fixture `name`: some finding's description holds `expected`. Returns them."""
+    described = [f.describe() for f in _publish(_copy(name, tmp_path)).findings]
+    assert any(expected in d for d in described), described
+    return described
+
+
 def _protected(published, tmp_path: Path) -> None:
     assert [f.describe() for f in published.findings] == []
     assert audit_site(published, 3) == []
