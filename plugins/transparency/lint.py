@@ -46,7 +46,7 @@ from pathlib import Path
 
 from .category_words import named
 from .lint_findings import Lint, LogEntry, add_problem, in_page, log_once, snippet_at
-from .lint_narrowing import narrowing_words
+from .lint_narrowing import narrowing_words, sentences
 from .numbers import (
     LIST_ALLOWANCES,
     NONE_WORDS,
@@ -346,9 +346,7 @@ def _named_sum(text: str, mention: Mention,
                lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]) -> str | None:
     """The cells of a line (two or more, a hidden one among them) that the sentence holding
     `mention` names and that add up to its number, in words; None where there are none."""
-    start = max(text.rfind(stop, 0, mention.start) for stop in (". ", "! ", "? ", "\n")) + 1
-    ends = [i for stop in (". ", "! ", "? ", "\n") if (i := text.find(stop, mention.end)) >= 0]
-    sentence = text[start:min(ends, default=len(text))]
+    sentence = next(s for start, s in reversed(sentences(text)) if start <= mention.start)
     for dim, label, cells in lines:
         chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
         if (len(chosen) >= 2 and any(h for _, _, h in chosen)

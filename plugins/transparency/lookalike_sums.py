@@ -7,16 +7,15 @@ and a comparator's count for the council: a reader who matches the words adds th
 
 A reader adds up the cells the count's label names (category_words.py: "Children in care on a
 care order or a placement order" names Care order and Placement order; "Girls aged under 5",
-Under 1 and 1 to 4). Two or more such
-cells of one line of a count table of the same time (the same date, or flows over the same
-span), a hidden one among them, that add up to the count exactly are a look-alike. Sums by
-arithmetic alone are not tried: a long line has a sum of three cells for almost every number,
-and the reader could not tell which (on a council's real data one figure matched 1,090 of them).
-lookalikes.undeclared
-turns each into a problem until a declaration settles it: `same` (the figure is those cells:
-`as: {table: legal_status, where: {legal_status: [Care order, Placement order]}}`, and the
-audit then protects them) or `distinct` (another count that happens to match). Part of the
-publishing step (publish.py)."""
+Under 1 and 1 to 4). Two or more such cells of one line of a count table of the same time (the
+same date, or flows over the same span), a hidden one among them, that add up to the count
+exactly (or all the line's other cells that do) are a look-alike. Sums by arithmetic alone are
+not tried: a long line has a sum of three cells for almost every number, and the reader could
+not tell which (on a council's real data one figure matched 1,090 of them).
+lookalikes.undeclared turns each into a problem until a declaration settles it: `same` (the
+figure is those cells: `as: {table: legal_status, where: {legal_status: [Care order, Placement
+order]}}`, and the audit then protects them) or `distinct` (another count that happens to
+match). Part of the publishing step (publish.py)."""
 
 from __future__ import annotations
 
@@ -31,10 +30,11 @@ from .load_shares import integers_of_share
 from .lookalike_known import Known
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
+from .publish_relations import distinct_figures
 from .publish_tables import TableResult
 from .published import Ref
 from .quantities import Raw
-from .suppress import Key
+from .suppress import Key, lines_of
 from .time_spans import years_named
 
 
@@ -158,20 +158,15 @@ def _table_counts(period: Period, tables: dict[str, TableResult]) -> list[Count]
                 out.append(Count((key, "table", name, cell), pinned, published.counts,
                                  published.date, f"the share [{', '.join(cell)}] of '{name}' "
                                  f"({share:g}% of {base:g})", " ".join(cell)))
-
-
     return out
 
 
 def _lines(values: dict[Key, float], ndims: int) -> Iterator[tuple[int, tuple[tuple[Key, float], ...]]]:
-    """Each line of a table along each dimension (its index, and the line's cells but its
-    Total)."""
-    for d in range(ndims):
-        lines: dict[Key, list[tuple[Key, float]]] = {}
-        for cell, value in values.items():
-            if cell[d] != TOTAL and value == value:
-                lines.setdefault(cell[:d] + cell[d + 1:], []).append((cell, value))
-        yield from ((d, tuple(line)) for line in lines.values())
+    """Each line of a table along each dimension (suppress.lines_of): the dimension, and the
+    line's cells but its Total, with their values (cells with none left out)."""
+    for line in lines_of(values, ndims):
+        yield line.dim, tuple((cell, values[cell]) for cell in line.members
+                              if values[cell] == values[cell])
 
 
 def mentioned(line: tuple[tuple[Key, float], ...], d: int, dimension: tuple[str, str],
@@ -273,6 +268,7 @@ def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]
             for d, line in _lines(table.values, len(published.dims)):
                 if not any(cell in table.hidden for cell, _ in line):
                     continue
+                everything = sum(v for _, v in line)
                 for count in counts:
                     if not _same_time(count, published.date, key, site.periods[key].end):
                         continue
@@ -283,11 +279,11 @@ def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]
                     part = sum(v for _, v in named)
                     # The named cells, or all the line's others ("other than those on a
                     # placement order": the line's sum less the named; red team 10).
-                    rest = sum(v for _, v in line) - part
                     if (len(named) >= 2 or count.unsaid) and part == count.value:
                         cells = tuple(cell for cell, _ in named)
-                    elif rest == count.value and len(named) < len(line):
-                        cells = tuple(cell for cell, _ in line if (cell, _) not in named)
+                    elif everything - part == count.value and len(named) < len(line):
+                        chosen = {cell for cell, _ in named}
+                        cells = tuple(cell for cell, _ in line if cell not in chosen)
                     else:
                         continue
                     found.append(CellSum(count, name, key, cells, tuple(published.dims),
@@ -358,8 +354,7 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
     out = []
     for key, period in site.periods.items():
         raws, hidden = versions[key][0][0], versions[key][0][1]
-        distinct = [{t.selector.figure for t in rel.terms} for rel in period.relations
-                    if rel.kind == "distinct"]
+        distinct = distinct_figures(period)
         shown = [(name, raw) for name, raw in sorted(raws.items()) if raw.unit in AVERAGED
                  and name not in hidden and raw.value]
         for (a, ra), (b, rb) in combinations(shown, 2):

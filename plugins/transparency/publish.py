@@ -39,7 +39,7 @@ from .published import (
 )
 from .quantities import change_of
 from .settings import Config
-from .suppress import Key
+from .suppress import Key, lines_of
 
 MAX_SITE_ROUNDS = 20
 
@@ -254,14 +254,12 @@ def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[Hidden
                 continue
             values, _ = table_cells(period.tables[name])
             hidden = {cell for cell, value in table.cells.items() if value.symbol == "c"}
-            for d, dim in enumerate(table.dims):
-                by_line: dict[Key, list[tuple[str, float, bool]]] = {}
-                for cell, value in values.items():
-                    if cell[d] != "Total" and not math.isnan(value):
-                        by_line.setdefault(cell[:d] + cell[d + 1:], []).append(
-                            (cell[d], value, cell in hidden))
-                lines += [(dim, table.dimensions[dim], tuple(cells)) for cells in by_line.values()
-                          if any(h for _, _, h in cells)]
+            for line in lines_of(values, len(table.dims)):
+                dim = table.dims[line.dim]
+                cells = tuple((cell[line.dim], values[cell], cell in hidden)
+                              for cell in line.members if not math.isnan(values[cell]))
+                if any(h for _, _, h in cells):
+                    lines.append((dim, table.dimensions[dim], cells))
         out[key] = tuple(lines)
     return out
 

@@ -94,6 +94,12 @@ def period_relations(period: Period, raws: dict[str, Raw],
 MAX_TILINGS = 64  # ways to tile one figure's time tried; past it the audit is told of none more
 
 
+def distinct_figures(period: Period) -> list[set[str | None]]:
+    """The figures each `distinct` relation of the period names (a coincidence it settles)."""
+    return [{t.selector.figure for t in rel.terms} for rel in period.relations
+            if rel.kind == "distinct"]
+
+
 MAX_UNREAD = 12  # counts whose `covers:` is not read, tried as parts of one whole, at most
 
 
@@ -111,8 +117,7 @@ def _tilings(period: Period, raws: dict[str, Raw],
     its counts. Only numbers that do add up are related, so nothing true is contradicted; the
     sum holds whether or not the source meant it. `tables`: the period's count tables of flows
     over the period (no date), their raw cells by key."""
-    distinct = [{t.selector.figure for t in rel.terms} for rel in period.relations
-                if rel.kind == "distinct"]
+    distinct = distinct_figures(period)
     whole_period = (period.start, period.end)
 
     def span(raw: Raw) -> tuple[dt.date, dt.date] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .terms import PEOPLE, TOTAL
 
@@ -44,6 +44,7 @@ class Line:
 
     members: tuple[Key, ...]
     total: Key | None
+    dim: int = field(default=0, compare=False)  # the dimension its members vary along
 
 
 def lines_of(keys: Iterable[Key], ndims: int) -> list[Line]:
@@ -61,7 +62,7 @@ def lines_of(keys: Iterable[Key], ndims: int) -> list[Line]:
             groups.setdefault(rest, []).append(key)
         for rest, members in groups.items():
             total = (*rest[:dim], TOTAL, *rest[dim:])
-            lines.append(Line(tuple(members), total if total in present else None))
+            lines.append(Line(tuple(members), total if total in present else None, dim))
     return lines
 
 
