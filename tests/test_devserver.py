@@ -267,13 +267,13 @@ def test_a_typed_hidden_number_shows_in_the_banner_at_once(preview):
     # publish build fails on; the served page lists them in its banner.
     from pelican.settings import read_settings
 
-    from transparency.pipeline import _hidden_cached, config_from, prepare
+    from transparency.pipeline import _secrets_cached, config_from, prepare
 
     project, base, _ = preview
     config = config_from(read_settings(str(project / "pelicanconf.py")))
     site, problems = prepare(config)
     assert site is not None, problems.report()
-    hidden = sorted(n for n in _hidden_cached(config, site)["iro/2022-23"]
+    hidden = sorted(n for n in _secrets_cached(config, site)[0]["iro/2022-23"]
                     if n > config.sensitive_threshold and n.is_integer())
     assert hidden, "the fixture hides a number above the threshold (a complement)"
     sentence = f"We reviewed {int(hidden[0])} plans in the spring."

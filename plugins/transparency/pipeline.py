@@ -206,10 +206,6 @@ def _secrets_cached(config: Config, site: PublishedSite) -> Secrets:
     return _secrets(raw, site)
 
 
-def _hidden_cached(config: Config, site: PublishedSite) -> dict[str, frozenset[float]]:
-    """publish.hidden_numbers for this data (_secrets_cached)."""
-    return _secrets_cached(config, site)[0]
-
 
 def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float, bool], tuple[str, ...]]]:
     """Published figures above the threshold, per period: (value, is a percentage) -> names."""
