@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 import transparency
 from transparency.cli import NewSiteError, new_site
@@ -71,6 +72,27 @@ def test_the_new_site_checks_builds_and_passes_its_own_tests(site, tmp_path):
     assert own_tests.returncode == 0, own_tests.stdout + own_tests.stderr
 
 
+def test_example_data_is_never_published_nor_carried_into_the_next_period(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    period = copy / "data" / "iro" / "2025-26" / "period.yaml"
+    period.write_text(period.read_text().replace("status: draft", "status: published"))
+    check = run("invoke", "check", cwd=copy)
+    assert check.returncode == 1
+    problems = [line for line in (check.stdout + check.stderr).splitlines() if "example data" in line]
+    assert len(problems) == 1 and "period.yaml" in problems[0] and "'example'" in problems[0], \
+        check.stdout + check.stderr
+    assert "Traceback" not in check.stdout + check.stderr
+    # `invoke new` from the (draft) example asks for the officer's own title and summary.
+    period.write_text(period.read_text().replace("status: published", "status: draft"))
+    made = run("invoke", "new", "iro", "2026-27", cwd=copy)
+    assert made.returncode == 0, made.stdout + made.stderr
+    new = yaml.safe_load((copy / "data" / "iro" / "2026-27" / "period.yaml").read_text())
+    assert new["title"].startswith("FILL IN") and new["summary"].startswith("FILL IN")
+    assert "example" not in new
+    assert "EXAMPLE" not in (copy / "content" / "iro" / "2026-27.md").read_text()
+
+
 def test_a_template_in_the_sites_theme_overrides_the_engines(site, tmp_path):
     engine_page = (transparency.THEME_PATH / "templates" / "page.html").read_text(encoding="utf-8")
     override = site / "theme" / "templates" / "page.html"
@@ -103,6 +125,48 @@ def test_it_refuses_what_cannot_make_a_site(tmp_path):
                  cwd=tmp_path)
     assert result.returncode == 1 and "never overwrites" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("record, line, warns", [
+    (None, "csc-transparency[site]==" + transparency.__version__, False),
+    ({"url": "https://git.example/engine.git",
+      "vcs_info": {"vcs": "git", "commit_id": "0123abc", "requested_revision": "v0.2.0"}},
+     "csc-transparency[site] @ git+https://git.example/engine.git@0123abc", False),
+    ({"url": "https://files.example/csc_transparency-0.2.0.tar.gz", "archive_info": {}},
+     "csc-transparency[site] @ https://files.example/csc_transparency-0.2.0.tar.gz", False),
+    ({"url": "file:///home/officer/engine", "dir_info": {"editable": True}},
+     "csc-transparency[site] @ file:///home/officer/engine", True),
+])
+def test_the_requirement_line_installs_the_engine_as_this_copy_was_installed(monkeypatch, record,
+                                                                              line, warns):
+    # PEP 610's record of where pip found the engine decides the new site's requirement: a
+    # pinned version is only right when the engine came from a package index.
+    from importlib import metadata
+
+    from transparency import cli
+
+    class Installed:
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return None if record is None else json.dumps(record)
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Installed())
+    requirement, warning = cli.default_requirement()
+    assert requirement == line
+    assert bool(warning) is warns
+    if warns:
+        assert "a folder on this machine" in warning and "--engine" in warning
+
+
+def test_new_site_prints_the_requirement_and_warns_when_it_only_works_here(tmp_path):
+    # This checkout's engine is installed editable from a folder: the line names the folder
+    # and the officer is told another machine needs another line.
+    result = run("transparency", "new-site", str(tmp_path / "site"), "--organisation", NAME,
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"csc-transparency[site] @ {ROOT.as_uri()}" in result.stdout
+    assert "a folder on this machine" in result.stderr
+    assert (tmp_path / "site" / "requirements.txt").read_text().strip().endswith(ROOT.as_uri())
 
 
 def test_a_build_without_an_organisation_stops_with_a_problem(site, tmp_path):
@@ -309,7 +373,7 @@ def test_a_publish_build_links_no_report_kind_it_holds_no_period_of(site, tmp_pa
 
     period = site / "data" / "iro" / "2025-26" / "period.yaml"
     original = period.read_text()
-    period.write_text(original.replace("status: draft\n", ""))
+    period.write_text(original.replace("status: draft\nexample: true\n", ""))
     try:
         out = tmp_path / "out"
         build = run("pelican", str(site / "content"), "-s", str(site / "publishconf.py"), "-o",

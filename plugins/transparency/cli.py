@@ -34,6 +34,38 @@ def _version() -> str:
     return __version__
 
 
+def default_requirement() -> tuple[str, str]:
+    """The `requirements.txt` line that installs the engine as this copy was installed, and a
+    warning ("" when none) when that line only works on this machine.
+
+    Read from the installed distribution's PEP 610 record (`direct_url.json`): installed from
+    a Git repository, the line pins its commit (`csc-transparency[site] @ git+URL@COMMIT`);
+    from an archive or a folder, it names that URL or path (a folder is on this machine only,
+    which the warning says); from a package index (no record), `csc-transparency[site]==VERSION`.
+    """
+    from importlib import metadata
+
+    name = "csc-transparency[site]"
+    try:
+        record = metadata.distribution("csc-transparency").read_text("direct_url.json")
+        direct = json.loads(record) if record else None
+    except (metadata.PackageNotFoundError, ValueError):
+        direct = None
+    if not isinstance(direct, dict) or not isinstance(direct.get("url"), str):
+        return f"{name}=={_version()}", ""
+    url: str = direct["url"]
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"{name} @ {vcs['vcs']}+{url}@{vcs['commit_id']}", ""
+    if url.startswith("file:"):
+        return f"{name} @ {url}", (
+            f"requirements.txt installs the engine from {url}, a folder on this machine: "
+            "another machine (or CI) needs a line it can reach, such as "
+            f'--engine "{name} @ git+https://<host>/<owner>/<repository>@<tag>" '
+            "(see docs/new-council.md, step 1)")
+    return f"{name} @ {url}", ""
+
+
 def _values(organisation: str, area: str, service: str, contact: str, reports: list[str],
             engine: str) -> dict[str, str]:
     sitename = "Children's social care reports"  # the header names the organisation already
@@ -75,7 +107,7 @@ def new_site(target: Path, organisation: str, *, area: str = "", service: str = 
     if target.exists() and any(target.iterdir()):
         raise NewSiteError(f"{target} exists and is not empty: new-site never overwrites")
     values = _values(organisation.strip(), area.strip(), service.strip(), contact, reports,
-                     engine or f"csc-transparency[site]=={_version()}")
+                     engine or default_requirement()[0])
     written = []
     for source in sorted(p for p in TEMPLATE.rglob("*") if p.is_file()):
         relative = source.relative_to(TEMPLATE)
@@ -110,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--reports", default=",".join(DEFAULT_REPORTS),
                       help=f"report kinds, comma-separated (default: {','.join(DEFAULT_REPORTS)})")
     site.add_argument("--engine", default="",
-                      help="the requirement line that installs this engine (default: "
-                           "csc-transparency[site]==<this version>; a path or URL also works)")
+                      help="the requirement line that installs this engine (default: as this "
+                           "copy was installed: its Git commit, archive, folder, or "
+                           "csc-transparency[site]==<this version> from a package index)")
     args = parser.parse_args(argv)
     try:
         written = new_site(args.dir, args.organisation, area=args.area, service=args.service,
@@ -120,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     except NewSiteError as error:
         print(f"transparency new-site: {error}", file=sys.stderr)
         return 1
+    requirement, warning = (args.engine, "") if args.engine else default_requirement()
+    print(f"requirements.txt installs the engine with: {requirement}")
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
     print(f"Wrote {len(written)} files into {args.dir}. Next:\n"
           f"  cd {args.dir}\n"
           "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"

@@ -134,6 +134,11 @@ def _period_fields(ctx: FieldReader, data: LinedDict, folder: Path, report: str,
     draft = status == "draft"
     # A draft may carry its planned publication date; a published period must say when.
     published = ctx.date("published", required=not draft)
+    if ctx.boolean("example") and not draft:
+        ctx.problem("example", "this period is example data (`example: true`): its figures are "
+                    "invented and may not be published",
+                    "replace every figure with your own report's, then delete the line "
+                    "`example: true`; or delete the period's folder")
     source = _source(ctx)
     notes_raw = data.get("notes", [])
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):

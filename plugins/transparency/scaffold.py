@@ -258,6 +258,10 @@ def period_yaml(old: YamlMap, report: str, name: str, prev: Previous, rt: Retime
                                          value if isinstance(value, dict) else {}, _Renewal(rt, prev))
         elif spec.renew not in ("entries", "drop") and spec.name in old:
             out.update(RENEW[spec.renew](spec, value, _Renewal(rt, prev)))
+    if old.get("example") is True:
+        # The example's title and summary say EXAMPLE DATA: the officer writes their own.
+        for spec in (schema.section("period")["title"], schema.section("period")["summary"]):
+            out[spec.name] = _fill(spec)
     return out
 
 
@@ -360,7 +364,11 @@ def new_period(data_path: Path, content_path: Path, reports: Iterable[str], repo
     for line in old_text.splitlines()[:narrative.body_start(old_text)]:
         key, _, value = line.partition(":")
         meta[key.strip().lower()] = value.strip()
-    title = str(rt.text(meta.get("title") or str(old.get("title", "")), "title"))
+    example = old.get("example") is True  # its page says EXAMPLE DATA: not the officer's words
+    if example:
+        meta.pop("summary", None)
+    title = (str(data["title"]) if example
+             else str(rt.text(meta.get("title") or str(old.get("title", "")), "title")))
     summary = str(rt.text(meta.get("summary") or str(data["summary"]), "summary"))
     if title.startswith(FILL):
         title = "[Write the page title]"

@@ -151,6 +151,10 @@ PERIOD = Section("period", (
           "publish`): no page, no download, no search entry, no feed entry. To publish it, set "
           "`status: published` and its `published` date", default="published", choices=STATUSES,
           renew="new"),
+    Field("example", "bool", "`true` on the example periods `transparency new-site` writes: every "
+          "figure is invented, so the period may not be `status: published`, and `invoke new` "
+          "asks for a new title and summary instead of carrying the example's on", default=False,
+          renew="drop"),
     Field("published", "date", "date the source report was published or presented (ISO date); a "
           "draft may give its planned publication date", when="yes, unless `status: draft`",
           renew="drop"),
