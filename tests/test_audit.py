@@ -352,3 +352,20 @@ def test_percentages_of_a_known_base_are_audited_as_the_counts_they_imply():
     found = {(f.table, f.cell): (f.low, f.high)
              for f in audit_period(published_period([shown]), 3, (5, 10))}
     assert found == {("t", ("x",)): (5, 5), ("t", ("y",)): (5, 5)}
+
+
+def test_a_finding_says_in_plain_words_what_a_reader_learns():
+    # A new-user run-through found "narrowed to 5 to 5 ..., reading ... as small counts ([c])"
+    # unclear: one value is "worked out", a range says how many values it leaves.
+    from transparency.audit import Finding
+
+    exact = Finding("iro/2022-23", "legal_status", ("Remand",), 5, 5,
+                    assumption="suppressed cell [Placement order] of 'legal_status'")
+    assert exact.describe() == (
+        "iro/2022-23: suppressed cell [Remand] of 'legal_status' can be worked out from what is "
+        "published: it is 5, by a reader who takes suppressed cell [Placement order] of "
+        "'legal_status' to be small (as a [c] usually is)")
+    wide = Finding("iro/2022-23", "reviews", (), 3, 4, kind="figure")
+    assert wide.describe() == ("iro/2022-23: suppressed figure 'reviews' can be narrowed to "
+                               "between 3 and 4 (2 possible values) from what is published")
+    assert "no upper limit" in Finding("p", "t", ("a",), 2, BIG).describe()

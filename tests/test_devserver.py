@@ -103,7 +103,7 @@ class Events:
         self.connection.close()
 
 
-def test_rebuilds_on_change_and_shows_errors_instead_of_a_stale_site(tmp_path: Path):
+def test_rebuilds_on_change_and_shows_errors_instead_of_a_stale_site(tmp_path: Path, capsys):
     output = tmp_path / "output"
     output.mkdir()
     source = tmp_path / "content.md"
@@ -132,6 +132,8 @@ def test_rebuilds_on_change_and_shows_errors_instead_of_a_stale_site(tmp_path: P
         assert status == 500
         assert "The site did not build" in body and "is not a name" in body
         assert "first" not in body  # no stale page
+        # The terminal says what failed too, not only "see the browser".
+        assert "content.md, line 1: '{{ nosuch }}' is not a name" in capsys.readouterr().out
         second = generation(base)
         source.write_text("fixed")
         wait_for(lambda: generation(base) > second, "a rebuild")
@@ -164,7 +166,7 @@ def test_the_event_stream_delivers_an_event_after_each_build(tmp_path: Path):
             events.close()
 
 
-def test_slow_steps_run_after_the_reload_and_a_finding_shows_on_the_page(tmp_path: Path):
+def test_slow_steps_run_after_the_reload_and_a_finding_shows_on_the_page(tmp_path: Path, capsys):
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("<html><body>page</body></html>")
@@ -193,6 +195,8 @@ def test_slow_steps_run_after_the_reload_and_a_finding_shows_on_the_page(tmp_pat
         wait_for(lambda: get(base, "/")[0] == 500, "the step's finding on the page")
         _status, body = get(base, "/")
         assert "small counts of children" in body
+        assert "failed (the page shows it too):\nthe built site shows small counts" in \
+            capsys.readouterr().out
         # The page was told to reload for the build, then again for the finding.
         assert generation(base) == before + 2
         # The slow steps ran after the build had been recorded (the browser told to reload).

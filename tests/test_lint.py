@@ -265,6 +265,15 @@ def test_placeholders_are_problems_with_their_line():
     assert "is a placeholder: this text is not written yet" in problems.items[0].message
 
 
+def test_a_placeholder_is_quoted_as_written_with_its_references():
+    # A new-user run-through: the message showed '[Write about A, using  and .]'.
+    problems = Problems()
+    lint_file(Path("x.md"), "Title: T\n\n## A\n\nText.\n[Write about A, using {{ a }} and "
+              "{{ change a }}.]\n", 5, problems)
+    assert [(p.line, p.message.split("' is")[0]) for p in problems.items] == [
+        (6, "'[Write about A, using {{ a }} and {{ change a }}.]")]
+
+
 @pytest.mark.parametrize("text", [
     "[Write about children in care, using {{ children_in_care }}.]",
     "{{ chart legal_status title=\"[Write a title that says what the chart shows]\" }}",

@@ -162,8 +162,11 @@ def initialise(pelican: Any) -> None:
     progress = settings[PROGRESS_KEY] = Progress()
     how: list[str] = []
     site = prepare_or_raise(config, how.append)
+    # Pelican's own summary counts its drafts, never these: say what is a draft here.
+    shown = sum(p.draft for p in site.periods.values())
     drafts = (f"; {len(site.excluded_drafts)} draft period(s) left out" if site.excluded_drafts
-              else "")
+              else f"; {shown} of them draft(s), built with a draft banner and left out of a "
+              "publish build" if shown else "")
     progress.stage(f"data: {len(site.periods)} report periods, "
                    f"{sum(len(p.tables) for p in site.periods.values())} tables, "
                    f"{', '.join(how)}{drafts}")

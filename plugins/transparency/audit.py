@@ -83,10 +83,17 @@ class Finding:
                 "implied": f"the count '{self.table}'"
                 + (f" [{', '.join(self.cell)}]" if self.cell else "")
                 + " (never printed, but implied by what is)"}[self.kind]
-        high = "no upper limit" if self.high >= BIG else f"{self.high:g}"
-        text = f"{self.period}: {what} can be narrowed to {self.low:g} to {high} from what is published"
+        if self.low == self.high:
+            text = (f"{self.period}: {what} can be worked out from what is published: it is "
+                    f"{self.low:g}")
+        else:
+            high = "no upper limit" if self.high >= BIG else f"{self.high:g}"
+            values = "" if self.high >= BIG else f" ({self.high - self.low + 1:g} possible values)"
+            text = (f"{self.period}: {what} can be narrowed to between {self.low:g} and {high}"
+                    f"{values} from what is published")
         if self.assumption:
-            text += f", reading {self.assumption} as small counts ([c])"
+            text += (f", by a reader who takes {self.assumption} to be small (as a [c] "
+                     "usually is)")
         if self.through:
             text += "; through: " + "; ".join(self.through[:4])
         return text

@@ -173,7 +173,10 @@ def serve(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str
     after the browser has been told to reload, and are dropped when a file changes. `notes`
     gives the last build's warnings, for the banner."""
     state = BuildState()
-    state.record(build(frozenset()), notes() if notes else None)
+    first = build(frozenset())
+    state.record(first, notes() if notes else None)
+    if first:
+        print(f"The first build failed (the page shows it too):\n{first}", flush=True)
     handler = type("BoundHandler", (Handler,), {"state": state})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              partial(handler, directory=str(output)))
@@ -193,7 +196,7 @@ def serve(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str
                 started = time.perf_counter()
                 error = build(changed)
                 state.record(error, notes() if notes else None)  # the browser reloads now
-                verdict = "failed (see the browser)" if error else "done"
+                verdict = f"failed (the page shows it too):\n{error}" if error else "done"
                 print(f"Rebuilt in {time.perf_counter() - started:.1f}s: {verdict}", flush=True)
                 pending = later() if later and error is None else None
             elif pending is not None:
@@ -203,7 +206,8 @@ def serve(output: Path, watch: list[Path], build: Callable[[frozenset[str]], str
                 pending = None
                 if outcome:  # a deferred step's problem (the output audit's finding)
                     state.record(outcome)
-                    print("A check after the reload failed (see the browser)", flush=True)
+                    print(f"A check after the reload failed (the page shows it too):\n{outcome}",
+                          flush=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -125,10 +125,16 @@ def placeholder_lines(text: str) -> list[tuple[int, str]]:
 def placeholders(passage: Passage, lint: Lint) -> None:
     for match in PLACEHOLDER.finditer(passage.text):
         snippet = match.group(0)
-        shown = snippet if len(snippet) <= 60 else snippet[:57] + "…"
+        line = passage.line_of(_first_word(snippet))
+        # Quote it as written: the reader's text has lost its {{ references }}.
+        source = dict(passage.written or passage.lines).get(line, "")
+        written = [m.group(0) for m in PLACEHOLDER.finditer(source or "")
+                   if _first_word(m.group(0)) == _first_word(snippet)]
+        snippet = written[0] if written else snippet
+        shown = snippet if len(snippet) <= 80 else snippet[:77] + "…"
         add_problem(lint, passage, f"'{shown}' is a placeholder: this text is not written yet",
              "replace the placeholder, square brackets included, with the text (a publish "
-             "build refuses unfinished text)", passage.line_of(_first_word(snippet)))
+             "build refuses unfinished text)", line)
 
 
 def _first_word(snippet: str) -> str:

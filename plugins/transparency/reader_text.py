@@ -86,6 +86,9 @@ class Passage:
     field: str | None = None
     row_label: str = "line"
     cell: str | None = None
+    # The source lines as written, {{ references }} and all, where `lines` has them replaced
+    # (a narrative's text): for quoting the source in a problem.
+    written: tuple[tuple[int, str], ...] = ()
 
     def locate(self, snippet: str, occurrence: int = 0) -> int | None:
         """The source line holding the `occurrence`-th appearance of `snippet` (as a whole
@@ -337,9 +340,11 @@ def markdown_passages(path: Path, text: str, markdown: Mapping[str, Any] | None 
         rendered = renderer.reset().convert("\n".join(block))
         texts, attributes = html_texts(rendered)
         numbered = tuple(zip(range(first, first + len(block)), block, strict=True))
+        written = tuple((n, all_lines[n - 1]) for n, _ in numbered)
         for piece in texts:
             out.append(Passage(path, first, normalise(piece), "text", numbered, marks,
-                               period=period, references=bool(period), covered=covered))
+                               period=period, references=bool(period), covered=covered,
+                               written=written))
         for piece in attributes:
             out.append(Passage(path, first, normalise(piece), "alternative text", numbered,
                                marks, period=period, covered=covered))
