@@ -211,6 +211,7 @@ def test_the_new_sites_readme_commands_work_in_a_fresh_virtual_environment(tmp_p
         result = subprocess.run(["bash", "-c", command], cwd=folder, capture_output=True, text=True,
                                 check=False)
         assert result.returncode == 0, command + "\n" + result.stdout[-3000:] + result.stderr[-3000:]
+    assert "All checks passed!" in result.stdout  # ruff linted the site's own Python files
     installed = subprocess.run([str(folder / ".venv/bin/python"), "-c",
                                 "import transparency; print(transparency.__file__)"],
                                capture_output=True, text=True, check=True).stdout
