@@ -36,8 +36,9 @@ STOPS_9 = {
     # Quarters: 350 + 141 − 115 − x = 373.
     "stock-flow-quarters": "− 'plans_transferred_second_half' (cp/2022-10-to-2023-09) = ",
     # 123 days on remand, added together, and 41 on average: 3 young people.
-    "total-and-mean-of-days": "'remand_days_total' (123 days) is 3 times 'remand_days_average' "
-                              "(41 days)",
+    "total-and-mean-of-days": "'remand_days_total' (123 days) divided by "
+                              "'remand_days_average' (41 days), of the same time (iro/2022-23), "
+                              "is 3",
 }
 
 

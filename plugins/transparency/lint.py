@@ -39,9 +39,11 @@ disclosure log) is lint_findings.py.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from .category_words import named
@@ -287,14 +289,11 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                      "anywhere. If it is not that count (a date, a duration), end the sentence "
                      "with '<!-- reviewed: your reason -->'", line)
             continue
-        summed = (_named_sum(passage.text, mention, knowns.lines.get(passage.period, ()))
-                  if mention.whole and value > threshold and not passage.label else None)
-        if summed is not None and not _let_through(passage, located, mention, snippet, lint):
-            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {mention.text} is the sum "
-                 f"of {summed}, which the sentence names, and the site hides one of them",
-                 "remove the number, or refer to figures the data holds (a figure whose label "
-                 "names those categories is checked the same way). If it is another count, end "
-                 "the sentence with '<!-- reviewed: your reason -->'", line)
+        combined = (_combined(passage, mention, knowns, threshold)
+                    if not passage.label else None)
+        if combined is not None and not _let_through(passage, located, mention, snippet, lint):
+            add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {combined[0]}",
+                        combined[1], line)
             continue
         near = (_near_figure(value, knowns.counts.get(passage.period, {}), threshold)
                 if passage.references and mention.whole and value > threshold and rule is None
@@ -348,16 +347,127 @@ def recall_checked(kept: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ..
         _CHECKED.update(kept)
 
 
-def _named_sum(text: str, mention: Mention,
+def _combined(passage: Passage, mention: Mention, knowns: Knowns,
+              threshold: int) -> tuple[str, str] | None:
+    """A typed number that, with the cells of a line its sentence names, gives a hidden one
+    away: (the problem, how to fix it), or None. A whole number above `threshold` that is the
+    sum of named cells (red team 9) or the difference of two ("60 more boys than girls" aged
+    16 and over, 68 in all; red team 12); a percentage that is a named hidden cell's share of
+    its line's total, or its change on another period's number (_share_pins)."""
+    sentence = _sentence_of(passage.text, mention)
+    own = knowns.lines.get(passage.period, ())
+    if mention.percent:
+        shared = _share_pins(mention, sentence, passage.period, knowns.lines)
+        return None if shared is None else (shared, (
+            "remove the percentage, or refer to figures the data holds (a percentage in the "
+            "data is rounded and hidden as its count is). If it is not a share of these "
+            "children, end the sentence with '<!-- reviewed: your reason -->'"))
+    if not mention.whole or mention.value <= threshold:
+        return None
+    hint = ("remove the number, or refer to figures the data holds (a figure whose label names "
+            "those categories is checked the same way). If it is another count, end the "
+            "sentence with '<!-- reviewed: your reason -->'")
+    summed = _named_sum(sentence, mention.value, own)
+    if summed is not None:
+        return (f"{mention.text} is the sum of {summed}, which the sentence names, and the site "
+                "hides one of them"), hint
+    apart = _named_difference(sentence, mention.value, own)
+    if apart is not None:
+        return (f"{mention.text} is the difference between {apart}, which the sentence names: "
+                "with their total, a reader works out both, and the site hides them"), hint
+    return None
+
+
+def _named_difference(sentence: str, value: float,
+                      lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...],
+                      ) -> str | None:
+    """Two cells of a line, both hidden, that `sentence` names and whose difference is
+    `value`, in words; None where there are none."""
+    for dim, label, cells in lines:
+        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+        for (a, va, ha), (b, vb, hb) in combinations(chosen, 2):
+            if ha and hb and abs(va - vb) == value:
+                return f"'{a}' and '{b}'"
+    return None
+
+
+def _sentence_of(text: str, mention: Mention) -> str:
+    """The sentence of `text` that holds `mention`."""
+    return next(s for start, s in reversed(sentences(text)) if start <= mention.start)
+
+
+def _named_sum(sentence: str, value: float,
                lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]) -> str | None:
-    """The cells of a line (two or more, a hidden one among them) that the sentence holding
-    `mention` names and that add up to its number, in words; None where there are none."""
-    sentence = next(s for start, s in reversed(sentences(text)) if start <= mention.start)
+    """The cells of a line (two or more, a hidden one among them) that `sentence` names and
+    that add up to `value`, in words; None where there are none."""
     for dim, label, cells in lines:
         chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
         if (len(chosen) >= 2 and any(h for _, _, h in chosen)
-                and sum(v for _, v, _ in chosen) == mention.value):
+                and sum(v for _, v, _ in chosen) == value):
             return " and ".join(f"'{c}'" for c, _, _ in chosen)
+    return None
+
+
+def _printed_range(mention: Mention) -> tuple[float, float]:
+    """The fraction a typed percentage stands for, at its printed precision: "0.3%" is
+    0.0025 to 0.0035, "9%" 0.085 to 0.095."""
+    number = re.sub(r"[^\d.]", "", mention.text)
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    half = 0.5 * 10 ** -decimals
+    return (mention.value - half) / 100, (mention.value + half) / 100
+
+
+def _percent(mention: Mention) -> str:
+    return mention.text if "%" in mention.text or "cent" in mention.text else mention.text + "%"
+
+
+def _whole_numbers_in(low: float, high: float) -> list[int]:
+    return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))
+
+
+def _share_pins(mention: Mention, sentence: str, period: str,
+                lines: Mapping[str, tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]],
+                ) -> str | None:
+    """How a typed percentage pins a hidden count, in words, or None: as a share of a line's
+    total ("0.3% of children in care were on remand": 0.3% of the 1,061 in the legal-status
+    line is 3, the hidden Remand), or as a change on the same category's number in another
+    period of the report ("down 37.5% on 2021/22": 8 a year earlier, less 37.5%, is 5). Read
+    at the percentage's printed precision; pinned means at most two whole numbers, the hidden
+    one among them, and the hidden category named in the `sentence` (category_words.named)
+    (red team 12). Compares with the true numbers, as rule 2 does."""
+    low, high = _printed_range(mention)
+    report = period.split("/")[0]
+    own = [key for key in lines if key == period or (not period and key)]
+    for key in own:
+        for dim, label, cells in lines[key]:
+            total = sum(v for _, v, _ in cells)
+            said = set(named([c for c, _, _ in cells], (dim, label), sentence))
+            for index, (category, value, hidden) in enumerate(cells):
+                pinned = _whole_numbers_in(total * low, total * high)
+                if hidden and index in said and value in pinned and len(pinned) <= 2:
+                    return (f"{_percent(mention)} of {total:,.0f} (the {label.lower()} line's total) is "
+                            f"{' or '.join(map(str, pinned))}, and the site hides '{category}'")
+    others = [key for key in lines if key.split("/")[0] == report and key not in own] \
+        if period else []
+    for key in own:
+        for dim, label, cells in lines[key]:
+            said = set(named([c for c, _, _ in cells], (dim, label), sentence))
+            for category, value, hidden in (cells[i] for i in sorted(said)):
+                for other in others:
+                    for odim, _olabel, ocells in lines[other]:
+                        if odim != dim:
+                            continue
+                        for ocategory, ovalue, ohidden in ocells:
+                            if ocategory != category or hidden == ohidden:
+                                continue
+                            secret, base = (value, ovalue) if hidden else (ovalue, value)
+                            for sign in (-1, 1):
+                                ends = sorted((base * (1 + sign * low), base * (1 + sign * high)))
+                                pinned = _whole_numbers_in(*ends)
+                                if secret in pinned and len(pinned) <= 2:
+                                    return (f"{base:,.0f} ('{category}', {label.lower()}) changed "
+                                            f"by {_percent(mention)} is {' or '.join(map(str, pinned))}, "
+                                            "and the site hides it in one of the two periods")
     return None
 
 
@@ -367,7 +477,9 @@ def _knowns_digest(knowns: Knowns, period: str) -> str:
         sorted(knowns.figures.get(period, {}).items()),
         sorted(knowns.counts.get(period, {}).items()),
         sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()),
-        knowns.lines.get(period, ()))).encode()
+        sorted((k, v) for k, v in knowns.lines.items()
+               if k == period or not period or k.split("/")[0] == period.split("/")[0]),
+        )).encode()
         ).hexdigest()
 
 

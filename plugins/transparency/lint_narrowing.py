@@ -34,7 +34,13 @@ NARROWING_NAMED = re.compile(
     r"larger|largest|smaller|smallest|bigger|biggest|greater|greatest|"
     r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
     r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?|decreas\w*|drop(?:ped|s)?|"
-    r"only|few|handful|single|nearly|almost|roughly|approximately|exceed\w*)\b",
+    r"only|few|handful|single|nearly|almost|roughly|approximately|exceed\w*|"
+    r"reduc\w*|declin\w*|grew|grow(?:n|s|ing|th)?)\b"
+    # A percentage sizes the category it is of ("0.3% of children in care were on remand"),
+    # and "up"/"down" before a number or "on"/"from" compare it ("down 37.5% on 2021/22";
+    # red team 12).
+    r"|(?<![\w.])\d[\d,]*(?:\.\d+)?\s*%|\bper\s?cent\b|\bpercent\b"
+    r"|\b(?:up|down)(?=\s+(?:by\s+)?(?:\d|(?:on|from)\b))",
     re.IGNORECASE)
 # Where a sentence names a category hidden in another period (one it can compare with: "remand
 # doubled over the year"), the words that compare two numbers; not those that size one
@@ -46,7 +52,8 @@ NARROWING_OTHER = re.compile(
     r"more|fewer|less|higher|lower|larger|smaller|bigger|greater|"
     r"doubled?|doubling|twice|half|halved|halving|trebled|tripled|quartered|"
     r"rose|risen|rises?|rising|increas\w*|fell|fall(?:en|ing|s)?(?!\s+(?:well\s+|far\s+)?short)|"
-    r"decreas\w*|drop(?:ped|s)?|exceed\w*)\b", re.IGNORECASE)
+    r"decreas\w*|drop(?:ped|s)?|exceed\w*|reduc\w*|declin\w*|grew|grow(?:n|s|ing|th)?)\b"
+    r"|\b(?:up|down)(?=\s+(?:by\s+)?(?:\d|(?:on|from)\b))", re.IGNORECASE)
 # Which list of words is read where a sentence is watched for two reasons.
 _STRENGTH = {NARROWING.pattern: 3, NARROWING_NAMED.pattern: 2, NARROWING_OTHER.pattern: 1}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

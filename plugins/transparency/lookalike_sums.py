@@ -20,9 +20,10 @@ match). Part of the publishing step (publish.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import permutations
 
 from .audit import Finding
 from .category_words import named
@@ -346,31 +347,47 @@ AVERAGED = ("days", "weeks")  # durations: a total over children and their avera
 
 def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]],
                   small: int) -> list[Finding]:
-    """Two shown figures of one duration (days or weeks) and one time,
-    one a whole multiple of the other from 2 to `small` times: a total and an average, whose
-    quotient is how many people there are ("123 days on remand, added together" and "41 days
-    on average": 3 young people on remand; red team 9). A problem until a `distinct` says
-    they are not a total and its average."""
+    """A shown total and a shown average of one time whose quotient, at the average's printed
+    precision, is a small number of people (at most two whole numbers, one from 1 to `small`):
+    two figures of one duration (days or weeks), the larger at least twice the other ("123
+    days on remand, added together" and "41 days on average": 3 young people on remand; red
+    team 9), or a count of children or records and a `mean` ("8 reviews for the young people
+    on remand" and "2.7 reviews per young person on remand": 8 / 2.65 to 8 / 2.75 is 3; red
+    team 12). A problem until a `distinct` says they are not a total and its average."""
     out = []
     for key, period in site.periods.items():
         raws, hidden = versions[key][0][0], versions[key][0][1]
         distinct = distinct_figures(period)
-        shown = [(name, raw) for name, raw in sorted(raws.items()) if raw.unit in AVERAGED
-                 and name not in hidden and raw.value]
-        for (a, ra), (b, rb) in combinations(shown, 2):
-            if ra.unit != rb.unit or ra.date != rb.date or ra.covers != rb.covers:
+        shown = [(name, raw) for name, raw in sorted(raws.items()) if name not in hidden
+                 and raw.value and (raw.unit in AVERAGED or raw.unit == "mean"
+                                    or (raw.unit == "count" and raw.counts in PEOPLE))]
+        for (total, t), (mean, m) in permutations(shown, 2):
+            if t.date != m.date or t.covers != m.covers:
                 continue
-            (total, t), (mean, m) = sorted(((a, ra), (b, rb)), key=lambda x: -(x[1].value or 0.0))
-            times = (t.value or 0.0) / (m.value or 1.0)
-            if not (2 <= times <= small and times == int(times)):
+            durations = t.unit in AVERAGED and m.unit == t.unit and (t.value or 0) > (m.value or 0)
+            if not durations and not (t.unit == "count" and m.unit == "mean"):
+                continue
+            people = _quotients(t.value or 0.0, m.value or 0.0, m.decimals)
+            least = 2 if durations else 1
+            if not people or len(people) > 2 or not any(least <= k <= small for k in people):
                 continue
             if any({total, mean} <= names for names in distinct):
                 continue
+            found = " or ".join(map(str, people))
             out.append(Finding(key, total, (), 0, 0, "undeclared", through=(
-                f"'{total}' ({t.value:g} {t.unit}) is {times:g} times '{mean}' ({m.value:g} "
-                f"{m.unit}), of the same time ({key}): if one is a total and the other its "
-                f"average, a reader divides and finds {times:g} people. Hide one (give it as "
+                f"'{total}' ({t.value:g} {t.unit}) divided by '{mean}' ({m.value:g} {m.unit}), "
+                f"of the same time ({key}), is {found}: if one is a total and the other its "
+                f"average, a reader divides and finds {found} people. Hide one (give it as "
                 f"'x', or leave it out), or if they are not a total and its average, declare "
                 f"'- distinct: [{total}, {mean}]' under 'relations:' with a 'reason:' a "
                 "reviewer can check",)))
     return out
+
+
+def _quotients(total: float, mean: float, decimals: int) -> list[int]:
+    """The whole numbers `total` / `mean` can be, `mean` read at its printed precision."""
+    half = 0.5 * 10 ** -decimals
+    if mean - half <= 0:
+        return []
+    low, high = total / (mean + half), total / (mean - half)
+    return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))

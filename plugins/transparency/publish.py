@@ -238,11 +238,13 @@ HiddenLine = tuple[str, str, tuple[tuple[str, float, bool], ...]]
 
 
 def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[HiddenLine, ...]]:
-    """Each period's lines of count tables of children or records with a hidden cell among
-    them, with their true numbers, for the narrative lint: a typed number equal to the sum of
-    cells its sentence names, a hidden one among them, undoes the suppression ("749 children
-    were on a care order or a placement order"; red team 9). Never part of the published
-    site."""
+    """Each period's lines of count tables of children or records, with their true numbers
+    and which are hidden, for the narrative lint: a typed number equal to the sum of cells its
+    sentence names, a hidden one among them, undoes the suppression ("749 children were on a
+    care order or a placement order"; red team 9), as does a typed percentage of a line's
+    total or a change on the same category's number in another period, shown there ("down
+    37.5% on 2021/22"; red team 12), so lines without a hidden cell are kept too, for periods
+    of a report that hides one. Never part of the published site."""
     out: dict[str, tuple[HiddenLine, ...]] = {}
     for key, shown in published.periods.items():
         period = site.periods.get(key)
@@ -258,10 +260,11 @@ def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[Hidden
                 dim = table.dims[line.dim]
                 cells = tuple((cell[line.dim], values[cell], cell in hidden)
                               for cell in line.members if not math.isnan(values[cell]))
-                if any(h for _, _, h in cells):
-                    lines.append((dim, table.dimensions[dim], cells))
+                lines.append((dim, table.dimensions[dim], cells))
         out[key] = tuple(lines)
-    return out
+    hiding = {key.split("/")[0] for key, lines in out.items()
+              if any(h for _, _, cells in lines for _, _, h in cells)}
+    return {key: lines if key.split("/")[0] in hiding else () for key, lines in out.items()}
 
 
 def hidden_numbers(site: Site, published: PublishedSite) -> dict[str, frozenset[float]]:
