@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_red_team_7_alike import assert_stops
+from test_red_team_7_alike import _copy, _protected, _publish, assert_stops
 from test_red_team_7_text import MARKDOWN, SENSITIVE
+from test_red_team_8 import _add_relations, _relations
 
 from transparency.lint import Knowns, check
 from transparency.reader_text import markdown_passages
@@ -130,3 +131,52 @@ def test_girls_and_boys_name_the_dfe_gender_categories():
     assert named(["Female", "Male"], gender, "60 more boys than girls") == [0, 1]
     assert named(["Female", "Male"], gender, "young women") == [0]
     assert named(["Female", "Male"], gender, "children aged 16") == []
+
+
+def test_tables_of_girls_and_boys_that_add_up_to_all_children_are_related(tmp_path):
+    # populations-that-add-up: all children by age, girls by age and boys by age, each naming
+    # its own population: 46 aged 16 and over less 42 boys was 4 girls.
+    published = _publish(_copy("populations-that-add-up", tmp_path))
+    assert ("iro/2022-23: the tables 'entering_care_age_boys', 'entering_care_age_girls' add up "
+            "to 'entering_care_age', cell by cell") in _relations(published)
+    boys = published.periods[PERIOD].tables["entering_care_age_boys"]
+    assert boys.cells[("16 and over",)].symbol == "c"  # hidden for the girls' 4
+    _protected(published, tmp_path)
+
+
+def test_a_table_of_two_years_is_tied_to_each_years_own_table(tmp_path):
+    # table-of-two-years: 13 emergency protection orders over the two years less last year's 8
+    # was this year's 5.
+    data = _copy("table-of-two-years", tmp_path)
+    # Hiding more here shows informal challenges (41) equal to two newly hidden cells: a
+    # coincidence the data must settle, as a council's would.
+    _add_relations(data / PERIOD / "period.yaml", "".join(
+        f"  - distinct: [informal_challenges, {{table: {table}, where: {{{where}}}}}]\n"
+        "    reason: challenges IROs made, not children entering care\n"
+        for table, where in (("entering_care_legal_order", "legal_order: Police protection"),
+                             ("entering_care_age_gender", "age: Under 1, gender: Male"))))
+    published = _publish(data)
+    relations = _relations(published)
+    for year, period in (("2021/22", "' of iro/2021-22 '"), ("2022/23", "")):
+        assert (f"iro/2022-23: the table 'entering_care_legal_order{period}' is the year "
+                f"'{year}' of 'entering_care_legal_order_two_years', cell by cell") in relations
+    _protected(published, tmp_path)
+
+
+def _parts_of(frames: dict[str, dict[str, float]]) -> list[str]:
+    from factories import raw_period, raw_table, site_of
+    from transparency.population_parts import population_parts
+
+    period = raw_period([raw_table(name, ["age"], {(k,): v for k, v in cells.items()},
+                                   population=name) for name, cells in frames.items()])
+    return sorted({r.why for r in population_parts(period, site_of(period))})
+
+
+def test_tables_that_add_up_cell_by_cell_are_related_and_others_are_not():
+    whole = {"A": 10, "B": 20, "Total": 30}
+    assert _parts_of({"all": whole, "girls": {"A": 4, "B": 9, "Total": 13},
+                      "boys": {"A": 6, "B": 11, "Total": 17}}) == [
+        "iro/2021-22: the tables 'boys', 'girls' add up to 'all', cell by cell"]
+    # 13 + 18 is 31, not 30: nothing is related.
+    assert _parts_of({"all": whole, "girls": {"A": 4, "B": 9, "Total": 13},
+                      "boys": {"A": 6, "B": 12, "Total": 18}}) == []

@@ -11,6 +11,7 @@ from itertools import combinations, pairwise
 from .balances import own_difference
 from .metrics import select
 from .model import Figure, Period, Relation, RelationTerm, Site
+from .population_parts import population_parts
 from .published import Implied, PublishedRelation, Ref
 from .quantities import Raw
 from .terms import PEOPLE
@@ -88,6 +89,7 @@ def period_relations(period: Period, raws: dict[str, Raw],
              if table.date is None and table.unit == "count" and table.counts in PEOPLE
              and not table.comparator}
     out += _tilings(period, raws, flows)
+    out += population_parts(period, site)
     return tuple(out)
 
 
