@@ -273,10 +273,17 @@ def _lines(dims: list[str], values: dict[tuple[str, ...], str]) -> list[list[tup
     return lines
 
 
-def _ranges(rows: list[Row], bounds: Ranges, targets: Iterable[int] | None = None) -> Ranges | None:
+def _ranges(rows: list[Row], bounds: Ranges, targets: Iterable[int] | None = None,
+            width: int | None = None, pool: list[np.ndarray] | None = None) -> Ranges | None:
     """The least and greatest whole value of each of `targets` (default: every unknown in
     `bounds`, one connected component) subject to `rows`; None if there is no whole-number
-    solution. The gap is 0, so HiGHS proves each end rather than stopping near it."""
+    solution. The gap is 0, so HiGHS proves each end rather than stopping near it.
+
+    With `width`, only ranges narrower than `width` are exact: every solution found is kept
+    (in `pool`, shared by calls over the same rows and unknowns: a solution found under other
+    bounds is used where it is inside these), and an unknown that takes values `width` or more
+    apart across the solutions is not solved for (its range is then their spread, which is
+    inside the true range). Exact for the question attack() asks, and far fewer programmes."""
     order = sorted(bounds)
     column = {v: j for j, v in enumerate(order)}
     matrix = np.zeros((len(rows), len(order)))
@@ -287,7 +294,15 @@ def _ranges(rows: list[Row], bounds: Ranges, targets: Iterable[int] | None = Non
     box = Bounds([bounds[v][0] for v in order], [bounds[v][1] for v in order])
     integral = np.ones(len(order))
     found = {}
+    pool = [] if pool is None else pool
+    low, high = np.array(box.lb), np.array(box.ub)
+    inside = [x for x in pool if np.all(x >= low - 1e-6) and np.all(x <= high + 1e-6)]
     for v in sorted(bounds if targets is None else targets):
+        if width is not None and inside:
+            seen = [round(x[column[v]]) for x in inside]
+            if max(seen) - min(seen) + 1 >= width:
+                found[v] = (min(seen), max(seen))
+                continue
         ends = []
         for sign in (1, -1):
             objective = np.zeros(len(order))
@@ -299,6 +314,8 @@ def _ranges(rows: list[Row], bounds: Ranges, targets: Iterable[int] | None = Non
             if not result.success:
                 raise RuntimeError(f"HiGHS failed on unknown {v}: {result.message}")
             ends.append(round(result.x[column[v]]))
+            pool.append(result.x)
+            inside.append(result.x)
         found[v] = (ends[0], ends[1])
     return found
 
@@ -323,23 +340,27 @@ def _components(count: int, rows: list[Row]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _solved(download: Download) -> Iterable[tuple[list[Row], Ranges, Ranges]]:
-    """Each connected component: its rows, its unknowns' bounds and their ranges."""
+def _solved(download: Download, width: int | None = None,
+            ) -> Iterable[tuple[list[Row], Ranges, Ranges, list[np.ndarray]]]:
+    """Each connected component: its rows, its unknowns' bounds, their ranges (exact only
+    below `width`, where given: _ranges) and the solutions found."""
     for component in _components(len(download.unknowns), download.rows):
         members = set(component)
         rows = [r for r in download.rows if members.intersection(r.coefs)]
         bounds = {v: (download.unknowns[v].low, download.unknowns[v].high) for v in component}
-        plain = _ranges(rows, bounds)
+        pool: list[np.ndarray] = []
+        plain = _ranges(rows, bounds, width=width, pool=pool)
         if plain is None:
             ref = download.unknowns[component[0]].ref
             raise ValueError(f"the published numbers contradict each other around {ref}")
-        yield rows, bounds, plain
+        yield rows, bounds, plain, pool
 
 
 def ranges(data_dir: Path) -> dict[str, tuple[int, int]]:
     """Every unknown's whole-number range from the published numbers alone, by its ref."""
     download = Download(Path(data_dir))
-    return {download.unknowns[v].ref: r for _, _, plain in _solved(download) for v, r in plain.items()}
+    return {download.unknowns[v].ref: r for _, _, plain, _ in _solved(download)
+            for v, r in plain.items()}
 
 
 def attack(data_dir: Path) -> list[Finding]:
@@ -349,7 +370,7 @@ def attack(data_dir: Path) -> list[Finding]:
     download = Download(Path(data_dir))
     unknowns, width = download.unknowns, int(download.rules["min_feasible_range"])
     findings: list[Finding] = []
-    for rows, bounds, plain in _solved(download):
+    for rows, bounds, plain, pool in _solved(download, width):
         found = set()
         for v, (low, high) in plain.items():
             small_low, small_high = download.small(unknowns[v].sensitive)
@@ -367,7 +388,7 @@ def attack(data_dir: Path) -> list[Finding]:
             for v in reading:
                 small_low, small_high = download.small(unknowns[v].sensitive)
                 narrowed[v] = (max(bounds[v][0], small_low), min(bounds[v][1], small_high))
-            read = _ranges(rows, narrowed, left)
+            read = _ranges(rows, narrowed, left, width, pool)
             if read is None:
                 continue
             text = " and ".join(f"{unknowns[v].ref} in {narrowed[v][0]}..{narrowed[v][1]}" for v in reading)
