@@ -180,3 +180,12 @@ def test_tables_that_add_up_cell_by_cell_are_related_and_others_are_not():
     # 13 + 18 is 31, not 30: nothing is related.
     assert _parts_of({"all": whole, "girls": {"A": 4, "B": 9, "Total": 13},
                       "boys": {"A": 6, "B": 12, "Total": 18}}) == []
+
+
+def test_the_narrowing_words_read_girls_and_boys_as_the_gender_categories():
+    from transparency.lint_narrowing import hidden_category_named
+
+    female = frozenset({("Female",)})
+    assert hidden_category_named("Fewer girls entered care this year.", female) == [(6, 11)]
+    assert hidden_category_named("Young women leaving care", female) == [(6, 11)]
+    assert hidden_category_named("Fewer boys entered care this year.", female) is None

@@ -18,10 +18,12 @@ _EMPTY = frozenset({"a", "an", "the", "of", "on", "in", "at", "to", "for", "by",
 
 
 # The words readers use for the DfE's gender categories: "of whom 9% were girls" names
-# Female (red team 12).
-_SAME_WORD = {**dict.fromkeys(("girl", "girls", "woman", "women", "femal", "female", "females"),
-                              "female"),
-              **dict.fromkeys(("boy", "boys", "man", "men", "male", "males"), "male")}
+# Female (red team 12). Read by words() here and by the narrative lint's narrowing words.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "female": ("female", "females", "girl", "girls", "woman", "women"),
+    "male": ("male", "males", "boy", "boys", "man", "men"),
+}
+_SAME_WORD = {form: word for word, forms in SYNONYMS.items() for form in (*forms, stem(word))}
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .category_words import SYNONYMS
 from .lint_findings import Lint, LogEntry, add_problem, in_page, snippet_at
 from .reader_text import REF_HIDDEN, Passage
 
@@ -135,6 +136,8 @@ def _word_form(word: str) -> str:
     category names, the forms prose gives them are regular English inflections, and a rule
     this small is read and tested here (a stemmer's over-reach, "general" for "generous",
     would watch sentences about something else)."""
+    if word in SYNONYMS:  # "girls" names Female (category_words.SYNONYMS)
+        return "(?:" + "|".join(map(re.escape, SYNONYMS[word])) + ")"
     if not word.isalpha() or len(word) < 5:
         return re.escape(word)  # "plan", "care": too short to tell a form from another word
     stem = _stem(word)
