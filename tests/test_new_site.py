@@ -93,6 +93,24 @@ def test_example_data_is_never_published_nor_carried_into_the_next_period(site, 
     assert "EXAMPLE" not in (copy / "content" / "iro" / "2026-27.md").read_text()
 
 
+def test_the_guides_messages_name_travel_with_the_engine(site, tmp_path):
+    listed = run("transparency", "docs", cwd=tmp_path)
+    assert listed.returncode == 0 and "data-format    Data format" in listed.stdout
+    printed = run("transparency", "docs", "docs/data-format.md", cwd=tmp_path)
+    assert printed.returncode == 0 and printed.stdout.startswith("# Data format")
+    unknown = run("transparency", "docs", "nonsense", cwd=tmp_path)
+    assert unknown.returncode == 1 and "the guides are: comparators, data-format" in unknown.stderr
+    # A council's site has no docs/: a problem that names one says where it is.
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    period = copy / "data" / "iro" / "2025-26" / "period.yaml"
+    period.write_text(period.read_text().replace("\nsummary:", "\nsummery:"))
+    check = run("invoke", "check", cwd=copy)
+    out = check.stdout + check.stderr
+    assert check.returncode == 1 and "(see docs/data-format.md)" in out
+    assert "`transparency docs NAME` prints it" in out
+
+
 def test_a_template_in_the_sites_theme_overrides_the_engines(site, tmp_path):
     engine_page = (transparency.THEME_PATH / "templates" / "page.html").read_text(encoding="utf-8")
     override = site / "theme" / "templates" / "page.html"
@@ -191,9 +209,13 @@ def test_the_engines_wheel_holds_its_theme_and_the_new_site_files(tmp_path):
     for name in ("transparency/theme/templates/base.html", "transparency/theme/static/css/main.css",
                  "transparency/site_template/pelicanconf.py.tmpl", "transparency/site_template/.ci/run.tmpl",
                  "transparency/site_template/examples/iro/legal_status.csv", "transparency/cli.py",
-                 "transparency/deploy/__init__.py"):
+                 "transparency/deploy/__init__.py", "transparency/docs/data-format.md",
+                 "transparency/docs/editing.md"):
         assert name in names, name
     assert not [n for n in names if "Bradford" in n or n.startswith(("content/", "data/"))]
+    assert "transparency/docs/CHANGELOG.md" not in names  # the engine's history names Bradford
+    with zipfile.ZipFile(wheel) as archive:  # nothing of the first council in the engine
+        assert [n for n in names if b"Bradford" in archive.read(n)] == []
 
 
 def test_the_new_sites_readme_commands_work_in_a_fresh_virtual_environment(tmp_path):

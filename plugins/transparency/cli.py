@@ -130,6 +130,39 @@ def new_site(target: Path, organisation: str, *, area: str = "", service: str = 
     return written
 
 
+GUIDES = Path(__file__).parent / "docs"
+
+
+def guides() -> dict[str, str]:
+    """The engine's guides that travel with it (docs/*.md but the changelog), by name
+    ("data-format"), each with its first heading."""
+    out = {}
+    for path in sorted(GUIDES.glob("*.md")):
+        if path.stem == "CHANGELOG":
+            continue
+        first = next((line for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("# ")), "# " + path.stem)
+        out[path.stem] = first[2:].strip()
+    return out
+
+
+def _docs(name: str) -> int:
+    known = guides()
+    if not name:
+        print("The engine's guides (`transparency docs NAME` prints one; messages name them "
+              "as docs/NAME.md):")
+        for stem, title in known.items():
+            print(f"  {stem:<14} {title}")
+        return 0
+    stem = name.removeprefix("docs/").removesuffix(".md")
+    if stem not in known:
+        print(f"transparency docs: no guide '{name}'; the guides are: {', '.join(known)}",
+              file=sys.stderr)
+        return 1
+    print((GUIDES / f"{stem}.md").read_text(encoding="utf-8"), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="transparency", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -145,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
                       help="the requirement line that installs this engine (default: as this "
                            "copy was installed: its Git commit, archive, folder, or "
                            "csc-transparency[site]==<this version> from a package index)")
+    docs = commands.add_parser("docs", help="list the engine's guides, or print one")
+    docs.add_argument("name", nargs="?", default="",
+                      help="a guide, as messages name it: data-format or docs/data-format.md")
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        return _docs(args.name)
     try:
         written = new_site(args.dir, args.organisation, area=args.area, service=args.service,
                            contact=args.contact, reports=[r.strip() for r in args.reports.split(",")

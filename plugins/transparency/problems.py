@@ -67,7 +67,7 @@ class Problems:
         lines = [p.format(root) for p in self.items]
         count = len(lines)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
-        return "\n".join([head, *lines])
+        return "\n".join([head, *lines, *guides_note(lines, root)])
 
     def raise_if_any(self, root: Path | None = None) -> None:
         if self.items:
@@ -118,3 +118,13 @@ class DataError(Exception):
     def __init__(self, problems: Problems, root: Path | None = None) -> None:
         self.problems = problems
         super().__init__(problems.report(root))
+
+
+def guides_note(lines: list[str], root: Path | None) -> list[str]:
+    """A line saying where the guides the `lines` name (docs/NAME.md) are, for a site that
+    has no docs/ of its own (a council's site: they travel with the engine); [] otherwise."""
+    folder = (root or Path.cwd()) / "docs"
+    if folder.is_dir() or not any("docs/" in line for line in lines):
+        return []
+    return ["(docs/NAME.md is one of the engine's guides: `transparency docs NAME` prints it, "
+            "and `transparency docs` lists them.)"]
