@@ -788,7 +788,9 @@ def test_a_label_repeated_on_many_rows_is_logged_once_per_file(tmp_path):
 def test_a_typed_sum_of_cells_the_sentence_names_with_a_hidden_one_is_a_problem():
     # Red team 9: "749 children were on a care order or a placement order", beside a legal
     # status table that hides Placement order (81): 749 − 668 = 81, then Remand = 3.
-    legal = ("legal_status", "Legal status", (
+    from transparency.lint_findings import HiddenLine
+
+    legal = HiddenLine("legal_status", "Legal status", (
         ("Care order", 668.0, False), ("Interim care order", 201.0, False),
         ("Placement order", 81.0, True), ("Remand", 3.0, True),
         ("Section 20 – single placement", 108.0, False)))

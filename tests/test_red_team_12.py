@@ -86,14 +86,17 @@ def test_a_percentage_that_pins_nothing_hidden_passes(knowns, sentence):
 def test_a_typed_difference_of_two_hidden_cells_with_their_total_is_refused():
     # diff-words: aged 16 and over, girls 4 and boys 64 are both hidden and their total 68 is
     # shown; "60 more boys than girls" gives (68 - 60) / 2 = 4.
-    lines = {PERIOD: (("gender", "Gender", (("Female", 4.0, True), ("Male", 64.0, True))),
-                      ("gender", "Gender", (("Female", 60.0, False), ("Male", 44.0, False))))}
+    from transparency.lint_findings import HiddenLine
+
+    lines = {PERIOD: (HiddenLine("gender", "Gender", (("Female", 4.0, True), ("Male", 64.0, True))),
+                      HiddenLine("gender", "Gender", (("Female", 60.0, False), ("Male", 44.0, False))))}
     knowns = Knowns(lines=lines)
     found = _problems("Among young people aged 16 and over, 60 more boys than girls entered "
                       "care.", knowns)
     assert found == ["'people aged 16 and over, 60 more boys than girls entered': 60 is the "
-                     "difference between 'Female' and 'Male', which the sentence names: with "
-                     "their total, a reader works out both, and the site hides them"]
+                     "difference between 'Female' and 'Male', which the sentence names, and the "
+                     "site hides one of them or both: with what is shown, a reader works out "
+                     "what is hidden"]
     assert _problems("Among babies under 1, 16 more girls than boys entered care.",
                      knowns) == []  # 60 and 44 are shown: 16 tells nothing new
 

@@ -40,7 +40,8 @@ def core(category: str) -> str:
     return re.split(r"\s[\u2013\u2014-]\s|\(|,|:", category, maxsplit=1)[0]
 
 
-def _stands_in(text: tuple[str, ...], category: tuple[str, ...]) -> bool:
+def stands_in(text: tuple[str, ...], category: tuple[str, ...]) -> bool:
+    """Whether the words of `category` stand together, in order, in `text` (both as words())."""
     size = len(category)
     return size > 0 and any(text[i:i + size] == category for i in range(len(text) - size + 1))
 
@@ -96,4 +97,4 @@ def named(categories: list[str], dimension: tuple[str, str], text: str) -> list[
             found += tiles
         return sorted(set(found))
     said = words(_spelt_out(text))
-    return [i for i, c in enumerate(categories) if _stands_in(said, words(core(c)))]
+    return [i for i, c in enumerate(categories) if stands_in(said, words(core(c)))]

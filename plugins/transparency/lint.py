@@ -47,7 +47,7 @@ from itertools import combinations
 from pathlib import Path
 
 from .category_words import named
-from .lint_findings import Lint, LogEntry, add_problem, in_page, log_once, snippet_at
+from .lint_findings import HiddenLine, Lint, LogEntry, add_problem, in_page, log_once, snippet_at
 from .lint_narrowing import narrowing_words, sentences
 from .numbers import (
     LIST_ALLOWANCES,
@@ -89,7 +89,7 @@ class Knowns:
     # Lines of count tables with a hidden cell (publish.hidden_lines: dimension, its label,
     # and each category with its true number and whether it is hidden): a typed number that
     # is the sum of cells its sentence names, a hidden one among them, gives it away.
-    lines: Mapping[str, tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]] = field(
+    lines: Mapping[str, tuple[HiddenLine, ...]] = field(
         default_factory=dict)
 
     def watched_labels(self, period: str) -> dict[str, frozenset[tuple[str, ...]]]:
@@ -253,6 +253,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
     # Only a period's narrative can write {{ name }} instead of a typed figure.
     figures = knowns.figures.get(passage.period, {}) if passage.references else {}
     spans = allowed_spans(passage.text, rules)
+    labels = frozenset(at for at, rule in spans.items() if rule.name in NOT_AMOUNTS)
     allowed: tuple[Mention, Allowance] | None = None  # the last number an allowance let through
     inside = False  # the last number continued a list
     for index, mention in enumerate(found):
@@ -289,7 +290,7 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
                      "anywhere. If it is not that count (a date, a duration), end the sentence "
                      "with '<!-- reviewed: your reason -->'", line)
             continue
-        combined = (_combined(passage, mention, knowns, threshold)
+        combined = (_combined(passage, mention, found, knowns, threshold, labels)
                     if not passage.label else None)
         if combined is not None and not _let_through(passage, located, mention, snippet, lint):
             add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {combined[0]}",
@@ -347,15 +348,33 @@ def recall_checked(kept: dict[str, tuple[tuple[Problem, ...], tuple[LogEntry, ..
         _CHECKED.update(kept)
 
 
-def _combined(passage: Passage, mention: Mention, knowns: Knowns,
-              threshold: int) -> tuple[str, str] | None:
-    """A typed number that, with the cells of a line its sentence names, gives a hidden one
-    away: (the problem, how to fix it), or None. A whole number above `threshold` that is the
-    sum of named cells (red team 9) or the difference of two ("60 more boys than girls" aged
-    16 and over, 68 in all; red team 12); a percentage that is a named hidden cell's share of
-    its line's total, or its change on another period's number (_share_pins)."""
+def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: Knowns,
+              threshold: int, labels: frozenset[tuple[int, int]] = frozenset(),
+              ) -> tuple[str, str] | None:
+    """A typed number that, with the cells of a line its sentence names or another number
+    of its sentence, gives a hidden one away: (the problem, how to fix it), or None. A whole
+    number above `threshold` that is the sum of named cells (red team 9) or the difference of
+    two ("60 more boys than girls" aged 16 and over, 68 in all; red team 12); a ratio of two
+    ("eleven times as many"); a total whose average the sentence gives (red team 13); a
+    percentage that is a named hidden cell's share of its line's or table's total, or its
+    change on another period's number (_share_pins). `labels`: the (start, end) of numbers an
+    allowance reads as a date, year, code or age, which are not a total or an average."""
     sentence = _sentence_of(passage.text, mention)
     own = knowns.lines.get(passage.period, ())
+    hint = ("remove the number, or refer to figures the data holds (a figure whose label names "
+            "those categories is checked the same way). If it is another count, end the "
+            "sentence with '<!-- reviewed: your reason -->'")
+    ratio = _ratio_pins(passage, mention, sentence, own)
+    if ratio is not None:
+        return (f"{mention.text} times is the ratio of {ratio}, which the sentence names, and the "
+                "site hides one of them: with what is shown, a reader works it out"), hint
+    averaged = (None if (mention.start, mention.end) in labels else _mean_pins(
+        passage.text, mention, [m for m in found if (m.start, m.end) not in labels], threshold))
+    if averaged is not None:
+        return averaged, ("remove one of the numbers, or refer to figures the data holds (a "
+                          "total and an average in the data are checked the same way). If they "
+                          "are not a total and its average, end the sentence with '<!-- "
+                          "reviewed: your reason -->'")
     if mention.percent:
         shared = _share_pins(mention, sentence, passage.period, knowns.lines)
         return None if shared is None else (shared, (
@@ -364,29 +383,84 @@ def _combined(passage: Passage, mention: Mention, knowns: Knowns,
             "children, end the sentence with '<!-- reviewed: your reason -->'"))
     if not mention.whole or mention.value <= threshold:
         return None
-    hint = ("remove the number, or refer to figures the data holds (a figure whose label names "
-            "those categories is checked the same way). If it is another count, end the "
-            "sentence with '<!-- reviewed: your reason -->'")
     summed = _named_sum(sentence, mention.value, own)
     if summed is not None:
         return (f"{mention.text} is the sum of {summed}, which the sentence names, and the site "
                 "hides one of them"), hint
     apart = _named_difference(sentence, mention.value, own)
     if apart is not None:
-        return (f"{mention.text} is the difference between {apart}, which the sentence names: "
-                "with their total, a reader works out both, and the site hides them"), hint
+        return (f"{mention.text} is the difference between {apart}, which the sentence names, "
+                "and the site hides one of them or both: with what is shown, a reader works "
+                "out what is hidden"), hint
+    return None
+
+
+# Allowances whose numbers name something rather than measure it: never a total or an average.
+NOT_AMOUNTS = frozenset({"years", "dates", "codes", "ages", "rule", "scales"})
+
+# "eleven times as many boys as girls", "3 times more": a ratio of two counts.
+TIMES = re.compile(r"\s+times\s+(?:as\s+(?:many|much|likely|high)|more|larger|higher|the)\b",
+                   re.IGNORECASE)
+
+
+def _ratio_pins(passage: Passage, mention: Mention, sentence: str,
+                lines: tuple[HiddenLine, ...]) -> str | None:
+    """Two cells of a line that `sentence` names, one hidden, whose true ratio is the typed
+    "N times as many" at its precision (N - 0.5 to N + 0.5): beside the line's total a
+    reader finds the hidden one ("eleven times as many boys as girls aged 16 and over", 46
+    in all: 4 girls; red team 13). In words, or None."""
+    if not TIMES.match(passage.text, mention.end):
+        return None
+    for dim, label, cells, _ in lines:
+        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+        for (a, va, ha), (b, vb, hb) in combinations(chosen, 2):
+            small, large = sorted((va, vb))
+            if (ha or hb) and small > 0 and abs(large / small - mention.value) <= 0.5:
+                return f"'{a}' and '{b}'"
+    return None
+
+
+# Words that make two numbers of one sentence a total and an average of it.
+AVERAGE = re.compile(r"\b(?:on\s+average|average|mean|per\s+(?:child|young\s+person|person)|each)\b",
+                     re.IGNORECASE)
+
+
+def _mean_pins(text: str, mention: Mention, found: list[Mention], threshold: int) -> str | None:
+    """A typed number that, divided by another typed in its sentence as an average (at its
+    printed precision), is a whole number of people from 1 to `threshold` ("43 days on
+    average, 129 days in all": 3 young people; red team 13). In words, or None. Only in a
+    sentence that says "average", "mean", "per child" or "each"."""
+    sentence = _sentence_of(text, mention)
+    if not AVERAGE.search(sentence) or not mention.whole:
+        return None
+    start = text.find(sentence)
+    for other in found:
+        if other is mention or other.percent or not (start <= other.start < start + len(sentence)):
+            continue
+        decimals = len(other.text.split(".")[1]) if "." in other.text else 0
+        half = 0.5 * 10 ** -decimals
+        if other.value - half <= 0 or other.value >= mention.value:
+            continue
+        people = _whole_numbers_in(mention.value / (other.value + half),
+                                   mention.value / (other.value - half))
+        if people and len(people) <= 2 and any(1 <= k <= threshold for k in people):
+            return (f"{mention.text} divided by {other.text} is {' or '.join(map(str, people))}: "
+                    "if one is a total and the other its average, that is how many people there "
+                    "are, a small number")
     return None
 
 
 def _named_difference(sentence: str, value: float,
-                      lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...],
+                      lines: tuple[HiddenLine, ...],
                       ) -> str | None:
-    """Two cells of a line, both hidden, that `sentence` names and whose difference is
-    `value`, in words; None where there are none."""
-    for dim, label, cells in lines:
+    """Two cells of a line, one or both hidden, that `sentence` names and whose difference
+    is `value`, in words; None where there are none. Both hidden: with their total a reader
+    works out both ("60 more boys than girls"); one: the shown one less the difference is
+    the hidden one ("29 more aged 5 to 10 than aged 16 and over"; red team 13)."""
+    for dim, label, cells, _ in lines:
         chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
         for (a, va, ha), (b, vb, hb) in combinations(chosen, 2):
-            if ha and hb and abs(va - vb) == value:
+            if (ha or hb) and abs(va - vb) == value:
                 return f"'{a}' and '{b}'"
     return None
 
@@ -397,10 +471,10 @@ def _sentence_of(text: str, mention: Mention) -> str:
 
 
 def _named_sum(sentence: str, value: float,
-               lines: tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]) -> str | None:
+               lines: tuple[HiddenLine, ...]) -> str | None:
     """The cells of a line (two or more, a hidden one among them) that `sentence` names and
     that add up to `value`, in words; None where there are none."""
-    for dim, label, cells in lines:
+    for dim, label, cells, _ in lines:
         chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
         if (len(chosen) >= 2 and any(h for _, _, h in chosen)
                 and sum(v for _, v, _ in chosen) == value):
@@ -426,7 +500,7 @@ def _whole_numbers_in(low: float, high: float) -> list[int]:
 
 
 def _share_pins(mention: Mention, sentence: str, period: str,
-                lines: Mapping[str, tuple[tuple[str, str, tuple[tuple[str, float, bool], ...]], ...]],
+                lines: Mapping[str, tuple[HiddenLine, ...]],
                 ) -> str | None:
     """How a typed percentage pins a hidden count, in words, or None: as a share of a line's
     total ("0.3% of children in care were on remand": 0.3% of the 1,061 in the legal-status
@@ -436,25 +510,45 @@ def _share_pins(mention: Mention, sentence: str, period: str,
     one among them, and the hidden category named in the `sentence` (category_words.named)
     (red team 12). Compares with the true numbers, as rule 2 does."""
     low, high = _printed_range(mention)
-    report = period.split("/")[0]
     own = [key for key in lines if key == period or (not period and key)]
-    for key in own:
-        for dim, label, cells in lines[key]:
-            total = sum(v for _, v, _ in cells)
+    return (_share_of_totals(mention, (low, high), sentence, [lines[k] for k in own])
+            or _change_pins(mention, (low, high), sentence, period, own, lines))
+
+
+def _share_of_totals(mention: Mention, share: tuple[float, float], sentence: str,
+                     own: list[tuple[HiddenLine, ...]]) -> str | None:
+    """_share_pins, as a share of a line's total or its table's grand total."""
+    low, high = share
+    for period_lines in own:
+        for dim, label, cells, grand in period_lines:
             said = set(named([c for c, _, _ in cells], (dim, label), sentence))
-            for index, (category, value, hidden) in enumerate(cells):
+            # Of the line's total, and of its table's grand total ("of all the children who
+            # entered care, 1.1% were girls aged 16 and over": 352; red team 13).
+            for total, whose in ((sum(v for _, v, _ in cells), f"the {label.lower()} line's total"),
+                                 (grand, "its table's grand total")):
+                if math.isnan(total):
+                    continue
                 pinned = _whole_numbers_in(total * low, total * high)
-                if hidden and index in said and value in pinned and len(pinned) <= 2:
-                    return (f"{_percent(mention)} of {total:,.0f} (the {label.lower()} line's total) is "
-                            f"{' or '.join(map(str, pinned))}, and the site hides '{category}'")
+                for index, (category, value, hidden) in enumerate(cells):
+                    if hidden and index in said and value in pinned and len(pinned) <= 2:
+                        return (f"{_percent(mention)} of {total:,.0f} ({whose}) is "
+                                f"{' or '.join(map(str, pinned))}, and the site hides '{category}'")
+    return None
+
+
+def _change_pins(mention: Mention, share: tuple[float, float], sentence: str, period: str,
+                 own: list[str], lines: Mapping[str, tuple[HiddenLine, ...]]) -> str | None:
+    """_share_pins, as a change on the same category's number in another period."""
+    low, high = share
+    report = period.split("/")[0]
     others = [key for key in lines if key.split("/")[0] == report and key not in own] \
         if period else []
     for key in own:
-        for dim, label, cells in lines[key]:
+        for dim, label, cells, _ in lines[key]:
             said = set(named([c for c, _, _ in cells], (dim, label), sentence))
             for category, value, hidden in (cells[i] for i in sorted(said)):
                 for other in others:
-                    for odim, _olabel, ocells in lines[other]:
+                    for odim, _olabel, ocells, _ in lines[other]:
                         if odim != dim:
                             continue
                         for ocategory, ovalue, ohidden in ocells:

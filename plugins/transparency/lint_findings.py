@@ -6,10 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .csvio import write_csv_text
 from .problems import Problems, shown_path
 from .reader_text import Passage
+
+
+class HiddenLine(NamedTuple):
+    """One line of a count table of children or records, with its true numbers, for the
+    narrative lint (publish.hidden_lines; never published): the dimension it runs along and
+    its label, each category with its true number and whether it is hidden, and the true
+    grand total of its table (NaN for a table of one dimension, whose line total it is)."""
+
+    dim: str
+    label: str
+    cells: tuple[tuple[str, float, bool], ...]
+    grand: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .cache import engine_digest, read_pickle, write_pickle
-from .lint_findings import Lint
+from .lint_findings import HiddenLine, Lint
 from .load import LoadMemo, load_site
 from .model import Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
-from .publish import HiddenLine, SuppressionMemo, hidden_lines, hidden_numbers, publish_site
+from .publish import SuppressionMemo, hidden_lines, hidden_numbers, publish_site
 from .published import PublishedPeriod, PublishedSite
 from .reader_text import Passage
 from .settings import SETTINGS_KEY, Config, resolve

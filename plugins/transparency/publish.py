@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from .audit import Finding, audit_site
 from .corrections import with_revisions
 from .knowledge import current_version
+from .lint_findings import HiddenLine
 from .lookalikes import unbalanced_declarations, undeclared, unnamed_populations
 from .metrics import compute_all
-from .model import Period, Site
+from .model import TOTAL, Period, Site
 from .period_cure import (
     Suppressed,
     build_period,
@@ -232,11 +233,6 @@ def publish_site(site: Site, config: Config, memo: SuppressionMemo | None = None
                    + tuple(reasons))
 
 
-# One line of a count table with a hidden cell, for the narrative lint: its dimension's name
-# and label, and each category along it with its true number and whether it is hidden.
-HiddenLine = tuple[str, str, tuple[tuple[str, float, bool], ...]]
-
-
 def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[HiddenLine, ...]]:
     """Each period's lines of count tables of children or records, with their true numbers
     and which are hidden, for the narrative lint: a typed number equal to the sum of cells its
@@ -256,14 +252,16 @@ def hidden_lines(site: Site, published: PublishedSite) -> dict[str, tuple[Hidden
                 continue
             values, _ = table_cells(period.tables[name])
             hidden = {cell for cell, value in table.cells.items() if value.symbol == "c"}
+            grand = (values.get((TOTAL,) * len(table.dims), math.nan) if len(table.dims) > 1
+                     else math.nan)
             for line in lines_of(values, len(table.dims)):
                 dim = table.dims[line.dim]
                 cells = tuple((cell[line.dim], values[cell], cell in hidden)
                               for cell in line.members if not math.isnan(values[cell]))
-                lines.append((dim, table.dimensions[dim], cells))
+                lines.append(HiddenLine(dim, table.dimensions[dim], cells, grand))
         out[key] = tuple(lines)
     hiding = {key.split("/")[0] for key, lines in out.items()
-              if any(h for _, _, cells in lines for _, _, h in cells)}
+              if any(h for line in lines for _, _, h in line.cells)}
     return {key: lines if key.split("/")[0] in hiding else () for key, lines in out.items()}
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from itertools import combinations, pairwise
 
 from .balances import own_difference
+from .change_figures import change_figures
 from .metrics import select
 from .model import Figure, Period, Relation, RelationTerm, Site
 from .population_parts import population_parts
@@ -90,6 +91,7 @@ def period_relations(period: Period, raws: dict[str, Raw],
              and not table.comparator}
     out += _tilings(period, raws, flows)
     out += population_parts(period, site)
+    out += change_figures(period, site)
     return tuple(out)
 
 
