@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 from test_red_team_7_alike import _copy, _protected, _publish
-from test_red_team_8 import _add_relations, _relations
-from test_red_team_12 import _problems
+from test_red_team_8 import _relations
+from test_red_team_12 import _problems, publish_two_years
 from test_red_team_12 import knowns as knowns  # the fixture council's, as the build makes them
 
 PERIOD = "iro/2022-23"
@@ -97,13 +97,7 @@ def test_parts_named_or_banded_otherwise_are_related(name, relation, tmp_path):
 def test_a_table_of_two_years_with_a_category_worded_otherwise_is_tied_to_each_year(tmp_path):
     # tworen: "Section 20 (voluntary agreement)" in the two-year table, "Section 20" in each
     # year's: 13 emergency protection orders less last year's 8 was this year's 5.
-    data = _copy("two-years-category-renamed", tmp_path)
-    _add_relations(data / PERIOD / "period.yaml", "".join(
-        f"  - distinct: [informal_challenges, {{table: {table}, where: {{{where}}}}}]\n"
-        "    reason: challenges IROs made, not children entering care\n"
-        for table, where in (("entering_care_legal_order", "legal_order: Police protection"),
-                             ("entering_care_age_gender", "age: Under 1, gender: Male"))))
-    published = _publish(data)
+    published = publish_two_years("two-years-category-renamed", tmp_path)
     assert any("is the year '2021/22' of 'entering_care_legal_order_two_years'" in r
                for r in _relations(published)), _relations(published)
     _protected(published, tmp_path)

@@ -19,6 +19,7 @@ import math
 
 from .category_words import named, stands_in, words
 from .model import TOTAL, Period, Site
+from .population_parts import of_report
 from .published import PublishedRelation, Ref
 from .terms import PEOPLE
 
@@ -60,8 +61,8 @@ def change_figures(period: Period, site: Site) -> list[PublishedRelation]:
         return []
     here = _numbers(period)
     out = []
-    for other in sorted(site.periods.values(), key=lambda p: p.key):
-        if other.report != period.report or other.key == period.key:
+    for other in of_report(site, period.report):
+        if other.key == period.key:
             continue
         there = _numbers(other)
         for (kind, name, key), value in sorted(here.items()):

@@ -10,7 +10,7 @@ one name do not join them. A reader does:
 * **Sums.** Where two or three count tables of the same shape (dimensions, unit, counts and
   date) add up, cell by cell and Total by Total, to another of a period whose time holds
   theirs (the same period, or periods inside it), each cell's sum is a relation.
-* **Slices.** Where a table of any period is, cell by cell, the slice of a table with one
+* **Slices.** Where a table of any period of the report is, cell by cell, the slice of a table with one
   more dimension at one of its categories (a girls' table beside an age-by-gender table; a
   year's table beside a table of two years, by year), each cell is the same number.
 
@@ -139,6 +139,14 @@ def _sum_relations(whole: Term, parts: tuple[Term, ...], dims: Sequence[tuple[st
     return out
 
 
+def of_report(site: Site, report: str) -> list[Period]:
+    """The periods of one report. Their keys are read without reading the periods (dict's own
+    keys(): the publishing step's memo notes which periods a period's suppression reads, and
+    another report's are not)."""
+    return [site.periods[key] for key in sorted(dict.keys(site.periods))
+            if key.split("/")[0] == report]
+
+
 def _within(inner: Period, outer: Period) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -147,8 +155,8 @@ def _sums(period: Period, site: Site) -> Iterator[PublishedRelation]:
     """Tables of `period` that two or three tables of its shape, of it or of periods inside
     its time, add up to."""
     candidates: dict[tuple[object, ...], list[Term]] = {}
-    for other in site.periods.values():
-        if other.report != period.report or not _within(other, period):
+    for other in of_report(site, period.report):
+        if not _within(other, period):
             continue
         for name, table in _counted(other).items():
             shape = (tuple(table.dims), table.unit, table.counts, table.date)
@@ -166,7 +174,7 @@ def _sums(period: Period, site: Site) -> Iterator[PublishedRelation]:
 def _slices(period: Period, site: Site) -> Iterator[PublishedRelation]:
     """Tables of any period that are a slice of a table of `period` with one more dimension."""
     tables = _counted(period)
-    narrow = [(other.key, name, table) for other in site.periods.values()
+    narrow = [(other.key, name, table) for other in of_report(site, period.report)
               for name, table in _counted(other).items()]
     for version, name, table in narrow:
         cells = _cells(table)
