@@ -165,8 +165,8 @@ def test_a_table_of_two_years_is_tied_to_each_years_own_table(tmp_path):
     # was this year's 5.
     published = publish_two_years("table-of-two-years", tmp_path)
     relations = _relations(published)
-    for year, period in (("2021/22", "' of iro/2021-22 '"), ("2022/23", "")):
-        assert (f"iro/2022-23: the table 'entering_care_legal_order{period}' is the year "
+    for year, period in (("2021/22", " of iro/2021-22"), ("2022/23", "")):
+        assert (f"iro/2022-23: the table 'entering_care_legal_order'{period} is the year "
                 f"'{year}' of 'entering_care_legal_order_two_years', cell by cell") in relations
     _protected(published, tmp_path)
 

@@ -1,87 +1,132 @@
 """Figures that are the change in a number between two periods, though no declaration says
 so: "net change in children in care on a placement order since 31 March 2022: 7" beside
 last year's 74 gives this year's hidden 81, and the legal-status line then gives Remand 3
-(red team 13).
+(red team 13); so does a change of 33 in "children on a care order or a placement order"
+(a sum of cells), or a change of 9.5% (red team 14).
 
-A count figure of children or records of a period whose label names a number (a table
-cell's categories, as category_words reads them, or another figure's label) and whose value
-is exactly the difference between that number in its period and in another period of its
-report is related to them: figure = this period's − the other's, or the other way round.
-Only numbers that do differ by exactly the figure are related, using the true values, so
-nothing true is contradicted; the label must name the number, since small differences
-between unrelated numbers are common (a figure of 4 is the change in a dozen cells of a
-real council's tables). Part of the publishing step (publish_relations.py). Independent of
-Pelican."""
+A figure of a period whose label names a number is related to that number in its period and
+in another period of its report when its value is exactly their difference (a count figure
+of children or records) or, at its printed precision, their difference as a percentage of
+the earlier one (a percentage figure). The number named is a set of cells of one line of a
+table of the same name in both periods (the categories its label names, as category_words
+reads them, its other categories being Totals or named too), or another figure whose label's
+words stand in its own. Only numbers that do differ by the figure are related, using the true
+values, so nothing true is contradicted; the label must name the number, since small
+differences between unrelated numbers are common (a figure of 4 is the change in a dozen
+cells of a real council's tables). Part of the publishing step (publish_relations.py).
+Independent of Pelican."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from .category_words import named, stands_in, words
-from .model import TOTAL, Period, Site
+from .model import TOTAL, Figure, Period, Site
 from .population_parts import of_report
 from .published import PublishedRelation, Ref
+from .suppress import lines_of
 from .terms import PEOPLE
 
-# The numbers of a period a change can be taken of: (kind, name, key) -> true value.
-Numbers = dict[tuple[str, str, tuple[str, ...]], float]
+# A number a figure can be the change in: how messages name it, and its cells (or figure)
+# by the refs they have in each period's version, with their true values.
+Named = tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
 
 
-def _numbers(period: Period) -> Numbers:
-    out: Numbers = {}
+def _values(period: Period) -> dict[tuple[str, str, tuple[str, ...]], float]:
+    out: dict[tuple[str, str, tuple[str, ...]], float] = {}
     for name, table in period.tables.items():
-        if table.unit != "count" or table.counts not in PEOPLE or table.comparator:
-            continue
-        for key, value, symbol, _ in table.rows:
-            if not symbol and not math.isnan(value):
-                out["table", name, key] = value
+        if table.unit == "count" and table.counts in PEOPLE and not table.comparator:
+            for key, value, symbol, _ in table.rows:
+                if not symbol and not math.isnan(value):
+                    out["table", name, key] = value
     for name, figure in period.figures.items():
         if figure.unit == "count" and figure.counts in PEOPLE and figure.value is not None:
             out["figure", name, ()] = figure.value
     return out
 
 
-def _names(label: str, period: Period, kind: str, name: str, key: tuple[str, ...]) -> bool:
-    """Whether a figure's `label` names the number: every category of a table cell but its
-    Totals (a cell of Totals only: never), or all the words of another figure's label."""
-    if kind == "figure":
-        return stands_in(words(label), words(period.figures[name].label))
-    table = period.tables[name]
-    said = [(d, c) for d, c in zip(table.dims, key, strict=True) if c != TOTAL]
-    return bool(said) and all(named([c], (d, table.dimensions[d]), label) == [0] for d, c in said)
+def _named(label: str, period: Period, figure: str) -> Iterator[Named]:
+    """The numbers of `period` that a figure's `label` names (module docstring)."""
+    for name, table in sorted(period.tables.items()):
+        if table.unit != "count" or table.counts not in PEOPLE or table.comparator:
+            continue
+        keys = [key for key, _, symbol, _ in table.rows if not symbol]
+        for line in lines_of(keys, len(table.dims)):
+            dim = table.dims[line.dim]
+            members = list(line.members)
+            chosen = named([k[line.dim] for k in members], (dim, table.dimensions[dim]), label)
+            fixed = [(d, c) for i, (d, c) in enumerate(zip(table.dims, members[0], strict=True))
+                     if i != line.dim and c != TOTAL]
+            if not chosen or not all(named([c], (d, table.dimensions[d]), label) == [0]
+                                     for d, c in fixed):
+                continue
+            cells = tuple(("table", name, members[i]) for i in chosen)
+            said = "; ".join(", ".join(k) for _, _, k in cells)
+            yield f"[{said}] of '{name}'", cells
+    for name, other in sorted(period.figures.items()):
+        if name != figure and other.unit == "count" and other.counts in PEOPLE and \
+                stands_in(words(label), words(other.label)):
+            yield f"'{name}'", (("figure", name, ()),)
+
+
+def _changed(figure: Figure, now: float, then: float) -> float | None:
+    """The sign of the change (1 up, -1 down) where the figure's value is it; None if not."""
+    if now == then or figure.value is None:
+        return None
+    sign = 1.0 if now > then else -1.0
+    if figure.unit == "count":
+        return sign if abs(now - then) == figure.value else None
+    if figure.unit == "percent" and then > 0:
+        half = 0.5 * 10 ** -_decimals(figure.value)
+        return sign if abs(100 * abs(now - then) / then - figure.value) <= half + 1e-9 else None
+    return None
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:g}"
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def change_figures(period: Period, site: Site) -> list[PublishedRelation]:
-    """One relation per count figure of `period` that is exactly the change in one of its
-    numbers since (or until) another period of its report: figure = this − other (or other
-    − this). Described with the figure, the number and both periods."""
-    figures = {name: f.value for name, f in sorted(period.figures.items())
-               if f.unit == "count" and f.counts in PEOPLE and f.value}
+    """One relation per figure of `period` that is exactly the change in a number its label
+    names since (or until) another period of its report (module docstring): a count figure =
+    this − other (or other − this); a percentage figure = 100 × (this − other) / other, at its
+    printed precision (or the other way round). Described with the figure, the number and
+    both periods."""
+    figures = {name: f for name, f in sorted(period.figures.items()) if f.value and (
+        (f.unit == "count" and f.counts in PEOPLE) or f.unit == "percent")}
     if not figures:
         return []
-    here = _numbers(period)
+    here = _values(period)
     out = []
     for other in of_report(site, period.report):
         if other.key == period.key:
             continue
-        there = _numbers(other)
-        for (kind, name, key), value in sorted(here.items()):
-            then = there.get((kind, name, key))
-            if then is None or then == value:
-                continue
-            for figure, size in figures.items():
-                if kind == "figure" and name == figure:
+        there = _values(other)
+        for name, figure in figures.items():
+            for said, cells in _named(figure.label, period, name):
+                if not all(c in here and c in there for c in cells):
                     continue
-                if abs(value - then) != size or not _names(
-                        period.figures[figure].label, period, kind, name, key):
+                now, then = (sum(values[c] for c in cells) for values in (here, there))
+                sign = _changed(figure, now, then)
+                if sign is None:
                     continue
-                sign = 1.0 if value > then else -1.0
-                now: Ref = (period.key, kind, name, key)
-                before: Ref = (other.key, kind, name, key)
-                cell = f"[{', '.join(key)}] of '{name}'" if kind == "table" else f"'{name}'"
-                out.append(PublishedRelation(
-                    "linear", f"{period.key}: '{figure}' is the change in {cell} between "
-                    f"{other.key} and {period.key}",
-                    terms=((1.0, (period.key, "figure", figure, ())), (-sign, now),
-                           (sign, before)), home=period.key))
+                current: tuple[tuple[float, Ref], ...] = tuple(
+                    (1.0, (period.key, *c)) for c in cells)
+                before: tuple[tuple[float, Ref], ...] = tuple(
+                    (1.0, (other.key, *c)) for c in cells)
+                why = (f"{period.key}: '{name}' is the change in {said} between {other.key} and "
+                       f"{period.key}")
+                ref: Ref = (period.key, "figure", name, ())
+                if figure.unit == "count":
+                    out.append(PublishedRelation("linear", why, terms=(
+                        (1.0, ref), *((-sign * c, r) for c, r in current),
+                        *((sign * c, r) for c, r in before)), home=period.key))
+                else:
+                    out.append(PublishedRelation(
+                        "ratio", why, value=ref, numerator=(
+                            *((sign * c, r) for c, r in current),
+                            *((-sign * c, r) for c, r in before)),
+                        denominator=before, scale=100.0, home=period.key))
     return out

@@ -387,6 +387,10 @@ def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: 
     if summed is not None:
         return (f"{mention.text} is the sum of {summed}, which the sentence names, and the site "
                 "hides one of them"), hint
+    moved = _change_in(sentence, mention.value, passage.period, knowns.lines)
+    if moved is not None:
+        return (f"{mention.text} is the change in {moved}, which the sentence names, and the "
+                "site hides it in one of the two periods"), hint
     apart = _named_difference(sentence, mention.value, own)
     if apart is not None:
         return (f"{mention.text} is the difference between {apart}, which the sentence names, "
@@ -421,8 +425,8 @@ def _ratio_pins(passage: Passage, mention: Mention, sentence: str,
 
 
 # Words that make two numbers of one sentence a total and an average of it.
-AVERAGE = re.compile(r"\b(?:on\s+average|average|mean|per\s+(?:child|young\s+person|person)|each)\b",
-                     re.IGNORECASE)
+AVERAGE = re.compile(r"\b(?:on\s+average|average|mean|per\s+(?:child|young\s+person|person|head)|"
+                     r"each|for\s+every|apiece|a\s+head)\b", re.IGNORECASE)
 
 
 def _mean_pins(text: str, mention: Mention, found: list[Mention], threshold: int) -> str | None:
@@ -447,6 +451,34 @@ def _mean_pins(text: str, mention: Mention, found: list[Mention], threshold: int
             return (f"{mention.text} divided by {other.text} is {' or '.join(map(str, people))}: "
                     "if one is a total and the other its average, that is how many people there "
                     "are, a small number")
+    return None
+
+
+def _change_in(sentence: str, value: float, period: str,
+               lines: Mapping[str, tuple[HiddenLine, ...]]) -> str | None:
+    """The cells of a line of `period` that `sentence` names whose sum differs by `value`
+    from the same categories' in another period of its report, hidden in one of the two
+    ("has climbed by 20 since December 2019": 61 then, 81 hidden now; red team 14), in words;
+    None where there are none."""
+    if not period:
+        return None
+    report = period.split("/")[0]
+    others = [k for k in lines if k != period and k.split("/")[0] == report]
+    for dim, label, cells, _ in lines.get(period, ()):
+        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+        if not chosen:
+            continue
+        for other in others:
+            for odim, _olabel, ocells, _ in lines[other]:
+                then = {c: (v, h) for c, v, h in ocells}
+                if odim != dim or not all(c in then for c, _, _ in chosen):
+                    continue
+                hidden = any(h for _, _, h in chosen) or any(then[c][1] for c, _, _ in chosen)
+                now_sum = sum(v for _, v, _ in chosen)
+                then_sum = sum(then[c][0] for c, _, _ in chosen)
+                if hidden and now_sum != then_sum and abs(now_sum - then_sum) == value:
+                    names = " and ".join(f"'{c}'" for c, _, _ in chosen)
+                    return f"{names} ({label.lower()}) since or until {other}"
     return None
 
 

@@ -342,6 +342,7 @@ def sum_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppress
     return out
 
 
+DAYS = {"days": 1, "weeks": 7}  # a duration unit in days
 AVERAGED = ("days", "weeks")  # durations: a total over children and their average (not FTE: staff)
 
 
@@ -364,10 +365,13 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
         for (total, t), (mean, m) in permutations(shown, 2):
             if t.date != m.date or t.covers != m.covers:
                 continue
-            durations = t.unit in AVERAGED and m.unit == t.unit and (t.value or 0) > (m.value or 0)
+            # Durations in days or weeks alike: 129 days and 6.1 weeks on average (red team 14).
+            durations = (t.unit in AVERAGED and m.unit in AVERAGED
+                         and (t.value or 0) * DAYS[t.unit] > (m.value or 0) * DAYS[m.unit])
             if not durations and not (t.unit == "count" and m.unit == "mean"):
                 continue
-            people = _quotients(t.value or 0.0, m.value or 0.0, m.decimals)
+            people = _quotients((t.value or 0.0) * DAYS.get(t.unit, 1),
+                                m.value or 0.0, m.decimals, DAYS.get(m.unit, 1))
             least = 2 if durations else 1
             if not people or len(people) > 2 or not any(least <= k <= small for k in people):
                 continue
@@ -384,10 +388,11 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
     return out
 
 
-def _quotients(total: float, mean: float, decimals: int) -> list[int]:
-    """The whole numbers `total` / `mean` can be, `mean` read at its printed precision."""
+def _quotients(total: float, mean: float, decimals: int, scale: float = 1.0) -> list[int]:
+    """The whole numbers `total` / (`mean` × `scale`) can be, `mean` read at its printed
+    precision (`scale`: days in the mean's unit, where the total is in days)."""
     half = 0.5 * 10 ** -decimals
     if mean - half <= 0:
         return []
-    low, high = total / (mean + half), total / (mean - half)
+    low, high = total / ((mean + half) * scale), total / ((mean - half) * scale)
     return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))

@@ -1,23 +1,28 @@
 """Tables whose numbers show that one count is made of others, though no declaration says so:
 separate tables for girls and for boys beside one of all children entering care (red team
 12: 46 aged 16 and over in all, less 42 boys, is 4 girls), two half-years' tables beside
-the year's (red team 13), a table of this year and last beside each year's own.
+the year's, four age groups' tables beside all children's (red teams 13 and 14), a table of
+this year and last beside each year's own, a table by quarter beside the year's.
 
 Each table may name its own `population` (girls and boys are different children) or its
 own name (a six-monthly report's table), so the links between tables of one population or
 one name do not join them. A reader does:
 
-* **Sums.** Where two or three count tables of the same shape (dimensions, unit, counts and
-  date) add up, cell by cell and Total by Total, to another of a period whose time holds
-  theirs (the same period, or periods inside it), each cell's sum is a relation.
-* **Slices.** Where a table of any period of the report is, cell by cell, the slice of a table with one
-  more dimension at one of its categories (a girls' table beside an age-by-gender table; a
-  year's table beside a table of two years, by year), each cell is the same number.
+* **Sums.** Where two or more count tables of the same shape (dimensions, unit, counts and
+  date), of the period or of periods of its report inside its time, add up, cell by cell
+  and Total by Total, to another, each cell's sum is a relation.
+* **Slices.** Where a table of a period of the report is, cell by cell, the slice of a
+  table with one more dimension at one of its categories (a girls' table beside an
+  age-by-gender table; a year's table beside a table of two years, by year), or that
+  table's sum over the extra dimension (the year's table beside a table by quarter), each
+  cell is the same number. A slice may leave categories out (a table of children aged 4
+  and over leaves out PN0): then its shared categories, two or more, are compared.
 
-Categories are matched as a reader matches them: spelt alike; or, along a dimension of age,
-by the bands both tables' bands make up ("Under 5" is "Under 1" and "1 to 4": red team 13);
-or, where one category of each table is left over, those two ("Section 20" and "Section 20
-(voluntary agreement)": red team 13). Only numbers that do add up (or match) are related,
+Categories are matched as a reader matches them: spelt alike; along a dimension of age, by
+the bands both tables' bands make up ("Under 5" is "Under 1" and "1 to 4"); otherwise what
+is left over on each side is one group ("Police protection or emergency protection order"
+is the whole's "Police protection" and "Emergency protection order"; "Section 20" and
+"Section 20 (voluntary agreement)"). Only numbers that do add up (or match) are related,
 using the true values, so nothing true is contradicted; the relations hold whether or not
 the source meant them. Part of the publishing step (publish_relations.py). Independent of
 Pelican."""
@@ -26,34 +31,55 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from itertools import combinations
+from dataclasses import dataclass
 
 from .classifications import age_band, is_age_dimension
 from .model import TOTAL, Period, Site, Table
 from .published import PublishedRelation, Ref
 from .terms import PEOPLE
 
-MAX_PARTS = 3  # tables tried as the parts of one whole, at most
-MAX_TABLES = 24  # tables of one shape tried against each other, at most (past it the
-# look-alike checks still compare their equal cells)
+MAX_TABLES = 24  # tables of one shape tried as parts of one whole, at most
+MAX_SUBSETS = 4096  # sets of parts tried for one whole, at most (past it the look-alike
+# checks still compare equal cells)
+LEFT = "\0left"  # the group of what is left over along a dimension
 
 Key = tuple[str, ...]
-Cells = dict[Key, float]
-# A table as one term of a sum: its period key, its name, and its cells by key.
-Term = tuple[str, str, Cells]
-# For each table of a comparison, each shared category group (one per dimension) -> its keys.
-Groups = list[dict[Key, list[Key]]]
 
 
-def _cells(table: Table) -> Cells:
+@dataclass(frozen=True)
+class Term:
+    """A table, or a slice or margin of one, as a term of a sum: how messages name it, its
+    true values by key (keyed as the tables it is compared with), and the published cells
+    each key stands for."""
+
+    name: str
+    cells: dict[Key, float]
+    refs: dict[Key, tuple[Ref, ...]]
+
+
+def _cells(table: Table) -> dict[Key, float]:
     """The table's available cells (Totals included), by key."""
     return {key: value for key, value, symbol, _ in table.rows
             if not symbol and not math.isnan(value)}
 
 
+def _term(version: str, name: str, table: Table, home: str) -> Term:
+    cells = _cells(table)
+    return Term(f"'{name}'" + ("" if version == home else f" of {version}"), cells,
+                {key: ((version, "table", name, key),) for key in cells})
+
+
 def _counted(period: Period) -> dict[str, Table]:
     return {name: table for name, table in sorted(period.tables.items())
             if table.unit == "count" and table.counts in PEOPLE and not table.comparator}
+
+
+def of_report(site: Site, report: str) -> list[Period]:
+    """The periods of one report. Their keys are read without reading the periods (dict's own
+    keys(): the publishing step's memo notes which periods a period's suppression reads, and
+    another report's are not)."""
+    return [site.periods[key] for key in sorted(dict.keys(site.periods))
+            if key.split("/")[0] == report]
 
 
 def _age_groups(categories: list[set[str]]) -> list[dict[str, str]] | None:
@@ -80,138 +106,180 @@ def _age_groups(categories: list[set[str]]) -> list[dict[str, str]] | None:
     return out
 
 
-def _aligned(dim: str, label: str, categories: list[set[str]]) -> list[dict[str, str]] | None:
-    """For each table, its categories along one dimension mapped to shared names, or None
-    where they cannot be matched (module docstring). Totals map to themselves."""
+def _aligned(dim: str, label: str, categories: list[set[str]],
+             partial: bool) -> list[dict[str, str]] | None:
+    """For each table, its categories along one dimension mapped to shared groups, or None
+    where they cannot be matched (module docstring). Totals map to themselves. `partial`:
+    categories not in every table are left out instead of grouped."""
     plain = [c - {TOTAL} for c in categories]
-    if all(c == plain[0] for c in plain):
-        return [{c: c for c in cats} for cats in categories]
     out: list[dict[str, str]] | None = None
-    if is_age_dimension(dim, label):
-        out = _age_groups(plain)
-    if out is None:
+    if all(c == plain[0] for c in plain):
+        out = [{c: c for c in cats} for cats in plain]
+    elif partial:
         shared = set.intersection(*plain)
-        left = [cats - shared for cats in plain]
-        if not all(len(rest) == 1 for rest in left):
+        out = [{c: c for c in shared} for _ in plain]
+    elif is_age_dimension(dim, label):
+        out = _age_groups(plain)
+    if out is None and not partial:
+        shared = set.intersection(*plain)
+        if not all(cats - shared for cats in plain):
             return None
-        out = [{c: c for c in shared} | {next(iter(rest)): "\0left"} for rest in left]
-    return [m | ({TOTAL: TOTAL} if TOTAL in cats else {}) for m, cats in zip(out, categories,
-                                                                              strict=True)]
+        out = [{c: c if c in shared else LEFT for c in cats} for cats in plain]
+    if out is None:
+        return None
+    return [m | ({TOTAL: TOTAL} if TOTAL in cats and not partial else {})
+            for m, cats in zip(out, categories, strict=True)]
 
 
-def _groups(dims: Sequence[tuple[str, str]], keys: list[list[Key]]) -> Groups | None:
-    """Each table's keys grouped by their shared categories (one per dimension), or None."""
+def _groups(dims: Sequence[tuple[str, str]], terms: Sequence[Term],
+            partial: bool) -> list[dict[Key, list[Key]]] | None:
+    """Each term's keys grouped by their shared categories (one per dimension), or None."""
     maps = []
     for i, (dim, label) in enumerate(dims):
-        aligned = _aligned(dim, label, [{k[i] for k in table} for table in keys])
+        aligned = _aligned(dim, label, [{k[i] for k in t.cells} for t in terms], partial)
         if aligned is None:
             return None
         maps.append(aligned)
-    out: Groups = []
-    for t, table in enumerate(keys):
-        grouped: dict[Key, list[Key]] = {}
-        for key in table:
-            grouped.setdefault(tuple(maps[i][t][c] for i, c in enumerate(key)), []).append(key)
-        out.append(grouped)
-    return out if all(set(g) == set(out[0]) for g in out) else None
-
-
-def _sum_relations(whole: Term, parts: tuple[Term, ...], dims: Sequence[tuple[str, str]],
-                   home: str) -> list[PublishedRelation]:
-    """One relation per shared category group where the parts add up to the whole in every
-    group; [] where they do not."""
-    terms = (whole, *parts)
-    groups = _groups(dims, [list(t[2]) for t in terms])
-    if groups is None:
-        return []
-    sums = [{g: sum(t[2][k] for k in keys) for g, keys in grouped.items()}
-            for t, grouped in zip(terms, groups, strict=True)]
-    if not all(sums[0][g] == sum(s[g] for s in sums[1:]) for g in sums[0]):
-        return []
-    names = ", ".join(f"'{p[1]}'" + ("" if p[0] == home else f" of {p[0]}") for p in parts)
-    whole_name = f"'{whole[1]}'" + ("" if whole[0] == home else f" of {whole[0]}")
-    why = f"{home}: the tables {names} add up to {whole_name}, cell by cell"
     out = []
-    for group in sorted(groups[0]):
-        refs = [(1.0 if t == 0 else -1.0, (term[0], "table", term[1], key))
-                for t, term in enumerate(terms) for key in groups[t][group]]
-        out.append(PublishedRelation("linear", why, terms=tuple(refs), home=home))
+    for t, term in enumerate(terms):
+        grouped: dict[Key, list[Key]] = {}
+        for key in term.cells:
+            if all(key[i] in maps[i][t] for i in range(len(dims))):
+                grouped.setdefault(tuple(maps[i][t][c] for i, c in enumerate(key)), []).append(key)
+        out.append(grouped)
+    if not all(set(g) == set(out[0]) for g in out) or (partial and len(out[0]) < 2):
+        return None
     return out
 
 
-def of_report(site: Site, report: str) -> list[Period]:
-    """The periods of one report. Their keys are read without reading the periods (dict's own
-    keys(): the publishing step's memo notes which periods a period's suppression reads, and
-    another report's are not)."""
-    return [site.periods[key] for key in sorted(dict.keys(site.periods))
-            if key.split("/")[0] == report]
+def _relations(whole: Term, parts: Sequence[Term], dims: Sequence[tuple[str, str]], home: str,
+               why: str, partial: bool = False) -> list[PublishedRelation]:
+    """One relation per shared category group where the parts add up to the whole in every
+    group; [] where they do not."""
+    terms = (whole, *parts)
+    groups = _groups(dims, terms, partial)
+    if groups is None:
+        return []
+    sums = [{g: sum(t.cells[k] for k in keys) for g, keys in grouped.items()}
+            for t, grouped in zip(terms, groups, strict=True)]
+    if not all(sums[0][g] == sum(s[g] for s in sums[1:]) for g in sums[0]):
+        return []
+    out = []
+    for group in sorted(groups[0]):
+        refs = [(1.0 if t == 0 else -1.0, ref) for t, term in enumerate(terms)
+                for key in groups[t][group] for ref in term.refs[key]]
+        out.append(PublishedRelation("linear", why, terms=tuple(refs), home=home))
+    return out
 
 
 def _within(inner: Period, outer: Period) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
+def _subsets(whole: float, parts: list[tuple[float, int]], limit: int) -> list[list[int]]:
+    """Sets of two or more `parts` (grand total, index) whose totals add up to `whole`,
+    smallest first, at most `limit` tried."""
+    found: list[list[int]] = []
+    tried = 0
+
+    def walk(start: int, left: float, chosen: list[int]) -> None:
+        nonlocal tried
+        if tried >= limit:
+            return
+        tried += 1
+        if left == 0 and len(chosen) >= 2:
+            found.append(list(chosen))
+            return
+        for i in range(start, len(parts)):
+            value, index = parts[i]
+            if value <= left:
+                walk(i + 1, left - value, [*chosen, index])
+
+    walk(0, whole, [])
+    return found
+
+
 def _sums(period: Period, site: Site) -> Iterator[PublishedRelation]:
-    """Tables of `period` that two or three tables of its shape, of it or of periods inside
-    its time, add up to."""
-    candidates: dict[tuple[object, ...], list[Term]] = {}
+    """Tables of `period` that two or more tables of its shape, of it or of periods of its
+    report inside its time, add up to."""
+    candidates: dict[tuple[object, ...], list[tuple[str, str, Table]]] = {}
     for other in of_report(site, period.report):
         if not _within(other, period):
             continue
         for name, table in _counted(other).items():
             shape = (tuple(table.dims), table.unit, table.counts, table.date)
-            candidates.setdefault(shape, []).append((other.key, name, _cells(table)))
+            candidates.setdefault(shape, []).append((other.key, name, table))
     for name, table in _counted(period).items():
         shape = (tuple(table.dims), table.unit, table.counts, table.date)
-        whole: Term = (period.key, name, _cells(table))
-        others = [t for t in candidates.get(shape, []) if t[:2] != whole[:2]][:MAX_TABLES]
+        whole = _term(period.key, name, table, period.key)
+        grand = whole.cells.get((TOTAL,) * len(table.dims))
+        if grand is None:
+            continue
+        others = [_term(v, n, t, period.key) for v, n, t in candidates.get(shape, [])
+                  if (v, n) != (period.key, name)][:MAX_TABLES]
+        totals = sorted(((t.cells[(TOTAL,) * len(table.dims)], i) for i, t in enumerate(others)
+                         if (TOTAL,) * len(table.dims) in t.cells), reverse=True)
         dims = [(d, table.dimensions[d]) for d in table.dims]
-        for size in range(2, MAX_PARTS + 1):
-            for parts in combinations(others, size):
-                yield from _sum_relations(whole, parts, dims, period.key)
+        for chosen in _subsets(grand, totals, MAX_SUBSETS):
+            parts = sorted((others[i] for i in chosen), key=lambda t: t.name)
+            why = (f"{period.key}: the tables {', '.join(p.name for p in parts)} add up to "
+                   f"{whole.name}, cell by cell")
+            yield from _relations(whole, parts, dims, period.key, why)
+
+
+def _pieces(wide: Table, wide_name: str, version: str, narrow: Table,
+            ) -> Iterator[tuple[str, Term]]:
+    """The wide table's slices at each category of its extra dimension, and its sum over
+    that dimension, keyed as the narrow table is: (how messages name it, the term)."""
+    extra = next(d for d in wide.dims if d not in narrow.dims)
+    at = wide.dims.index(extra)
+    cells = _cells(wide)
+
+    def narrowed(key: Key) -> Key:
+        return tuple(key[wide.dims.index(d)] for d in narrow.dims)
+
+    label = wide.dimensions[extra].lower()
+    for category in sorted({k[at] for k in cells}):
+        piece = {k: v for k, v in cells.items() if k[at] == category}
+        name = (f"the {label} '{category}' of '{wide_name}'" if category != TOTAL
+                else f"the total over {label} of '{wide_name}'")
+        yield name, Term(name, {narrowed(k): v for k, v in piece.items()},
+                         {narrowed(k): ((version, "table", wide_name, k),) for k in piece})
+    categories = {k[at] for k in cells} - {TOTAL}
+    summed: dict[Key, list[Key]] = {}
+    for key in cells:
+        if key[at] != TOTAL:
+            summed.setdefault(narrowed(key), []).append(key)
+    full = {k: keys for k, keys in summed.items() if len(keys) == len(categories)}
+    if TOTAL not in {k[at] for k in cells} and full:
+        name = f"the sum over {label} of '{wide_name}'"
+        yield name, Term(name, {k: sum(cells[w] for w in keys) for k, keys in full.items()},
+                         {k: tuple((version, "table", wide_name, w) for w in keys)
+                          for k, keys in full.items()})
 
 
 def _slices(period: Period, site: Site) -> Iterator[PublishedRelation]:
-    """Tables of any period that are a slice of a table of `period` with one more dimension."""
-    tables = _counted(period)
+    """Tables of the report's periods that are a slice (or the sum over the extra dimension)
+    of a table of `period` with one more dimension."""
     narrow = [(other.key, name, table) for other in of_report(site, period.report)
               for name, table in _counted(other).items()]
-    for version, name, table in narrow:
-        cells = _cells(table)
-        for wide_name, wide in tables.items():
-            if ((version, wide_name) == (period.key, name) or not cells
-                    or len(wide.dims) != len(table.dims) + 1
+    for wide_name, wide in _counted(period).items():
+        for version, name, table in narrow:
+            if ((version, name) == (period.key, wide_name) or len(wide.dims) != len(table.dims) + 1
                     or not set(table.dims) <= set(wide.dims)
                     or (wide.unit, wide.counts, wide.date) != (table.unit, table.counts, table.date)):
                 continue
-            extra = next(d for d in wide.dims if d not in table.dims)
-            at = wide.dims.index(extra)
-            wide_cells = _cells(wide)
-            for category in sorted({k[at] for k in wide_cells if k[at] != TOTAL}):
-                # The slice, keyed as the narrow table is.
-                piece = {tuple(k[wide.dims.index(d)] for d in table.dims): v
-                         for k, v in wide_cells.items() if k[at] == category}
-                sliced: Term = (period.key, wide_name, piece)
-                dims = [(d, table.dimensions[d]) for d in table.dims]
-                found = _sum_relations(sliced, ((version, name, cells),), dims, period.key)
-                if not found:
-                    continue
-                where = name if version == period.key else f"{name}' of {version} '"
-                why = (f"{period.key}: the table '{where}' is the "
-                       f"{wide.dimensions[extra].lower()} '{category}' of '{wide_name}', cell by "
-                       "cell")
-                for rel in found:
-                    yield PublishedRelation("linear", why, terms=tuple(
-                        (c, _widened(ref, wide, table, at, category) if ref[2] == wide_name
-                         and ref[0] == period.key else ref) for c, ref in rel.terms),
-                        home=period.key)
-
-
-def _widened(ref: Ref, wide: Table, narrow: Table, at: int, category: str) -> Ref:
-    """A slice's cell (keyed as the narrow table) as the wide table's cell."""
-    key = dict(zip(narrow.dims, ref[3], strict=True))
-    return (ref[0], ref[1], ref[2], tuple(category if i == at else key[d]
-                                          for i, d in enumerate(wide.dims)))
+            own = _term(version, name, table, period.key)
+            if not own.cells:
+                continue
+            dims = [(d, table.dimensions[d]) for d in table.dims]
+            for piece_name, piece in _pieces(wide, wide_name, period.key, table):
+                why = f"{period.key}: the table {own.name} is {piece_name}, cell by cell"
+                found = (_relations(piece, (own,), dims, period.key, why)
+                         or _relations(piece, (own,), dims, period.key,
+                                       why.replace("cell by cell", "category by category"),
+                                       partial=True))
+                yield from found
 
 
 def population_parts(period: Period, site: Site) -> list[PublishedRelation]:
