@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from .category_words import named, stands_in, words
 from .model import TOTAL, Figure, Period, Site
-from .population_parts import of_report
+from .population_parts import counted, of_report
 from .published import PublishedRelation, Ref
 from .suppress import lines_of
 from .terms import PEOPLE
@@ -36,7 +36,7 @@ Named = tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
 def _values(period: Period) -> dict[tuple[str, str, tuple[str, ...]], float]:
     out: dict[tuple[str, str, tuple[str, ...]], float] = {}
     for name, table in period.tables.items():
-        if table.unit == "count" and table.counts in PEOPLE and not table.comparator:
+        if name in counted(period):
             for key, value, symbol, _ in table.rows:
                 if not symbol and not math.isnan(value):
                     out["table", name, key] = value
@@ -48,9 +48,7 @@ def _values(period: Period) -> dict[tuple[str, str, tuple[str, ...]], float]:
 
 def _named(label: str, period: Period, figure: str) -> Iterator[Named]:
     """The numbers of `period` that a figure's `label` names (module docstring)."""
-    for name, table in sorted(period.tables.items()):
-        if table.unit != "count" or table.counts not in PEOPLE or table.comparator:
-            continue
+    for name, table in counted(period).items():
         keys = [key for key, _, symbol, _ in table.rows if not symbol]
         for line in lines_of(keys, len(table.dims)):
             dim = table.dims[line.dim]

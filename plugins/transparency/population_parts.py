@@ -69,9 +69,13 @@ def _term(version: str, name: str, table: Table, home: str) -> Term:
                 {key: ((version, "table", name, key),) for key in cells})
 
 
-def _counted(period: Period) -> dict[str, Table]:
+def counted(period: Period) -> dict[str, Table]:
+    """The period's count tables of children or records, but those that declare `collapse:`
+    (whether a group is merged is decided as the table is suppressed, so a relation over its
+    cells as written may name cells the site never shows)."""
     return {name: table for name, table in sorted(period.tables.items())
-            if table.unit == "count" and table.counts in PEOPLE and not table.comparator}
+            if table.unit == "count" and table.counts in PEOPLE and not table.comparator
+            and not table.collapse}
 
 
 def of_report(site: Site, report: str) -> list[Period]:
@@ -206,10 +210,10 @@ def _sums(period: Period, site: Site) -> Iterator[PublishedRelation]:
     for other in of_report(site, period.report):
         if not _within(other, period):
             continue
-        for name, table in _counted(other).items():
+        for name, table in counted(other).items():
             shape = (tuple(table.dims), table.unit, table.counts, table.date)
             candidates.setdefault(shape, []).append((other.key, name, table))
-    for name, table in _counted(period).items():
+    for name, table in counted(period).items():
         shape = (tuple(table.dims), table.unit, table.counts, table.date)
         whole = _term(period.key, name, table, period.key)
         grand = whole.cells.get((TOTAL,) * len(table.dims))
@@ -262,8 +266,8 @@ def _slices(period: Period, site: Site) -> Iterator[PublishedRelation]:
     """Tables of the report's periods that are a slice (or the sum over the extra dimension)
     of a table of `period` with one more dimension."""
     narrow = [(other.key, name, table) for other in of_report(site, period.report)
-              for name, table in _counted(other).items()]
-    for wide_name, wide in _counted(period).items():
+              for name, table in counted(other).items()]
+    for wide_name, wide in counted(period).items():
         for version, name, table in narrow:
             if ((version, name) == (period.key, wide_name) or len(wide.dims) != len(table.dims) + 1
                     or not set(table.dims) <= set(wide.dims)
