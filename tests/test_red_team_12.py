@@ -28,7 +28,7 @@ def knowns() -> Knowns:
     """What the lint compares typed text with on the fixture council, as the build makes it."""
     from sites import COUNCIL
     from transparency.load import load_site
-    from transparency.pipeline import hidden_labels
+    from transparency.pipeline import _figures, hidden_labels
     from transparency.publish import hidden_lines, hidden_numbers, publish_site
     from transparency.settings import resolve
 
@@ -38,7 +38,8 @@ def knowns() -> Knowns:
     published = publish_site(site, config)
     return Knowns(hidden=hidden_numbers(site, published), lines=hidden_lines(site, published),
                   hidden_labels={key: hidden_labels(period)
-                                 for key, period in published.periods.items()})
+                                 for key, period in published.periods.items()},
+                  figures=_figures(published, SENSITIVE))
 
 
 def _problems(body: str, knowns: Knowns, period: str = PERIOD) -> list[str]:
@@ -75,7 +76,7 @@ def test_a_percentage_or_up_and_down_beside_a_named_hidden_category_sizes_it(kno
 
 
 @pytest.mark.parametrize("sentence", [
-    "97.4% of reviews were held on time, against an aim of 98%.",
+    "Most reviews were held on time, against an aim of 98%.",
     "Children on a care order were 63% of children in care.",  # 668 of 1,061, both shown
     "Set up in 2019, the panel broke down its work by age.",
 ])

@@ -86,6 +86,44 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def change_tables(period: Period, site: Site) -> list[PublishedRelation]:
+    """A count table of `period` each of whose cells (Totals too) is exactly the change in
+    the same cell of a table of another name between another period of the report and this
+    one ("Change in children in care by legal status, 31 March 2022 to 31 March 2023": last
+    year's hidden Remand 2 is this year's 9 less 7; red team 15): one relation per cell,
+    change = ±(this − other) as the numbers go. Tables that declare `collapse:` are left out
+    (population_parts.counted)."""
+    tables = counted(period)
+    out = []
+    for name, table in tables.items():
+        cells = {key: value for key, value, symbol, _ in table.rows
+                 if not symbol and not math.isnan(value)}
+        if not cells:
+            continue
+        for other in of_report(site, period.report):
+            if other.key == period.key:
+                continue
+            for source, was in counted(other).items():
+                now = tables.get(source)
+                if source == name or now is None or now.dims != table.dims or \
+                        was.dims != table.dims:
+                    continue
+                here = {k: v for k, v, sym, _ in now.rows if not sym and not math.isnan(v)}
+                there = {k: v for k, v, sym, _ in was.rows if not sym and not math.isnan(v)}
+                if not all(k in here and k in there and abs(here[k] - there[k]) == v
+                           for k, v in cells.items()):
+                    continue
+                why = (f"{period.key}: the table '{name}' is the change in '{source}' between "
+                       f"{other.key} and {period.key}, cell by cell")
+                for key in sorted(cells):
+                    sign = 1.0 if here[key] >= there[key] else -1.0
+                    out.append(PublishedRelation("linear", why, terms=(
+                        (1.0, (period.key, "table", name, key)),
+                        (-sign, (period.key, "table", source, key)),
+                        (sign, (other.key, "table", source, key))), home=period.key))
+    return out
+
+
 def change_figures(period: Period, site: Site) -> list[PublishedRelation]:
     """One relation per figure of `period` that is exactly the change in a number its label
     names since (or until) another period of its report (module docstring): a count figure =

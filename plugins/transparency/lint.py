@@ -375,6 +375,12 @@ def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: 
                           "total and an average in the data are checked the same way). If they "
                           "are not a total and its average, end the sentence with '<!-- "
                           "reviewed: your reason -->'")
+    rated = _rate_pins(passage, mention, sentence, found, knowns, threshold)
+    if rated is not None:
+        return rated, ("remove the rate, or refer to figures the data holds (a rate in the data "
+                       "is tied to its population and hidden as its count is). If it is not a "
+                       "rate of these children, end the sentence with '<!-- reviewed: your "
+                       "reason -->'")
     if mention.percent:
         shared = _share_pins(mention, sentence, passage.period, knowns.lines)
         return None if shared is None else (shared, (
@@ -396,6 +402,43 @@ def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: 
         return (f"{mention.text} is the difference between {apart}, which the sentence names, "
                 "and the site hides one of them or both: with what is shown, a reader works "
                 "out what is hidden"), hint
+    return None
+
+
+# "per 10,000", "per 1,000 children": a rate, which a population turns back into a count.
+RATE = re.compile(r"\bper\s+(?:10,?000|ten\s+thousand|1,?000|100,?000)\b", re.IGNORECASE)
+def _per(sentence: str) -> float | None:
+    match = RATE.search(sentence)
+    if match is None:
+        return None
+    digits = re.sub(r"[^\d]", "", match.group(0))
+    return float(digits) if digits else 10000.0
+
+
+def _rate_pins(passage: Passage, mention: Mention, sentence: str, found: list[Mention],
+               knowns: Knowns, threshold: int) -> str | None:
+    """A rate typed in a sentence that says "per 10,000" (or per 1,000 or 100,000) which,
+    at its printed precision, times a population the page gives (a figure of its period, or
+    a number typed in the passage), is at most two whole numbers, one of them small (1 to
+    `threshold`) or hidden ("0.27 per 10,000 of 148,200 children": 4; red team 15). In
+    words, or None."""
+    per = _per(sentence)
+    if per is None or mention.whole or mention.percent:
+        return None
+    decimals = len(mention.text.split(".")[1]) if "." in mention.text else 0
+    half = 0.5 * 10 ** -decimals
+    bases = {value for (value, percent) in knowns.figures.get(passage.period, {})
+             if not percent and value >= per / 100}
+    bases |= {m.value for m in found if m.whole and m.value >= per / 100}
+    hidden = knowns.hidden_in(passage.period)
+    for base in sorted(bases):
+        people = _whole_numbers_in((mention.value - half) * base / per,
+                                   (mention.value + half) * base / per)
+        if people and len(people) <= 2 and any(1 <= k <= threshold or k in hidden
+                                                for k in people):
+            return (f"{mention.text} per {per:,.0f} of {base:,.0f} is "
+                    f"{' or '.join(map(str, people))}: a rate of a population the page gives "
+                    "is a count of children, here a small or hidden one")
     return None
 
 

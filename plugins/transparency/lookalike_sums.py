@@ -32,7 +32,7 @@ from .lookalike_known import Known
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
 from .publish_relations import distinct_figures
-from .publish_tables import TableResult
+from .publish_tables import TableResult, column_decimals
 from .published import Ref
 from .quantities import Raw
 from .suppress import Key, lines_of
@@ -227,29 +227,48 @@ def unsaid_counts(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
                     _pin(out, (key, "figure", name, ()), raw.value, PER[raw.unit], base,
                          raw.date or base.date, f"'{name}' ({raw.value:g} {raw.unit})", raw.label)
         for name, table in tables.items():
+            # A comparator's, or a table of rates or shares of the period's own (red team 15:
+            # 0.3 per 10,000 of the 148,200 children is 4 or 5 on a plan for multiple
+            # categories).
             published = table.published
-            if not published.comparator or published.unit not in PER or published.counts != "none":
+            if published.unit not in PER or published.counts != "none":
                 continue
             for cell, value in table.values.items():
-                years = years_named(cell[1]) if len(cell) > 1 else frozenset()
+                years = (years_named(cell[1]) if len(cell) > 1 and published.comparator
+                         else frozenset())
                 if cell in table.hidden or not value or value != value:
                     continue
                 # Against a base of any time: a reader takes the latest population for the
                 # latest rate (a mid-2022 estimate for 2023's; red team 11).
                 for base in bases:
                     if years or base.key == key:
+                        # A comparator's cell is its area and year; another table's names
+                        # its categories, as a reader reads them.
+                        label = (published.title if published.comparator
+                                 else f"{' '.join(cell)}: {published.title}")
                         _pin(out, (key, "table", name, cell), value, PER[published.unit], base,
-                             base.date, f"the cell [{', '.join(cell)}] of '{name}' ({value:g} "
-                             f"{published.unit})", published.title, years)
+                             base.date if published.comparator else published.date,
+                             f"the cell [{', '.join(cell)}] of '{name}' ({value:g} "
+                             f"{published.unit})", label, years,
+                             most=1 if published.comparator else 2)
     return out
 
 
 def _pin(out: list[Count], ref: Ref, value: float, per: float, base: _Base,
-         date: dt.date | None, what: str, label: str, years: frozenset[int] = frozenset()) -> None:
-    pinned = _pinned(value, base.value, per)
-    if pinned is not None and pinned > 0:
-        out.append(Count(ref, pinned, "children", None if years else date,
-                         f"{what} of {base.what}", label, years, unsaid=True))
+         date: dt.date | None, what: str, label: str, years: frozenset[int] = frozenset(),
+         most: int = 1) -> None:
+    """The counts `value` per `per` of the base can be, where it leaves at most `most`:
+    each is compared with the hidden cells a label names. Two for a table of rates or
+    shares of the period's own categories, whose cells name one category each (fewer than
+    the audit's three values); one elsewhere, where a figure's label matched against sums of
+    cells finds coincidences in real data (two pinned 13 and 38 on a real council's)."""
+    found = integers_of_share(value, base.value, per)
+    if len(found) > most:
+        return
+    for pinned in found:
+        if pinned > 0:
+            out.append(Count(ref, float(pinned), "children", None if years else date,
+                             f"{what} of {base.what}", label, years, unsaid=True))
 
 
 def cell_sums(site: Site, versions: dict[str, tuple[Suppressed, list[Suppressed]]]) -> list[CellSum]:
@@ -368,10 +387,13 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
             # Durations in days or weeks alike: 129 days and 6.1 weeks on average (red team 14).
             durations = (t.unit in AVERAGED and m.unit in AVERAGED
                          and (t.value or 0) * DAYS[t.unit] > (m.value or 0) * DAYS[m.unit])
-            if not durations and not (t.unit == "count" and m.unit == "mean"):
+            # A `mean` says nothing of its unit: beside a count or a duration it is read in
+            # the total's (123 days and a mean of 41: red team 15).
+            if not durations and not (t.unit in ("count", *AVERAGED) and m.unit == "mean"):
                 continue
-            people = _quotients((t.value or 0.0) * DAYS.get(t.unit, 1),
-                                m.value or 0.0, m.decimals, DAYS.get(m.unit, 1))
+            scale = DAYS.get(m.unit, 1) if durations else 1
+            people = _quotients((t.value or 0.0) * (DAYS[t.unit] if durations else 1),
+                                m.value or 0.0, m.decimals, scale)
             least = 2 if durations else 1
             if not people or len(people) > 2 or not any(least <= k <= small for k in people):
                 continue
@@ -385,6 +407,37 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
                 f"'x', or leave it out), or if they are not a total and its average, declare "
                 f"'- distinct: [{total}, {mean}]' under 'relations:' with a 'reason:' a "
                 "reviewer can check",)))
+        out += _table_means(key, versions[key][0][2], small)
+    return out
+
+
+def _table_means(key: str, tables: dict[str, TableResult], small: int) -> list[Finding]:
+    """A table of means beside a table of counts of the same categories and time whose
+    shown cells, divided, give a small number of people ("reviews by legal status", Remand
+    8, beside "average reviews per child by legal status", Remand 2.7: 3; red team 15), each
+    read at the mean's printed precision."""
+    out = []
+    for (total, t), (mean, m) in permutations(sorted(tables.items()), 2):
+        tp, mp = t.published, m.published
+        if (tp.unit != "count" or not tp.of_people or mp.unit != "mean" or tp.dims != mp.dims
+                or tp.date != mp.date):
+            continue
+        decimals = column_decimals(m.values.values(), "mean")
+        for cell, value in sorted(t.values.items()):
+            average = m.values.get(cell)
+            if (cell in t.hidden or cell in m.hidden or average is None or not value
+                    or average != average or value != value):
+                continue
+            people = _quotients(value, average, decimals)
+            if not people or len(people) > 2 or not any(1 <= k <= small for k in people):
+                continue
+            found = " or ".join(map(str, people))
+            where = ", ".join(cell)
+            out.append(Finding(key, total, cell, 0, 0, "undeclared", through=(
+                f"the cell [{where}] of '{total}' ({value:g}) divided by the cell [{where}] of "
+                f"'{mean}' ({average:g} mean), of the same time ({key}), is {found}: a reader "
+                f"divides a total by its average and finds {found} people. Hide one of them "
+                "(give it as 'x'), or leave the table of means out",)))
     return out
 
 

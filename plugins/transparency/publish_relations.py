@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from itertools import combinations, pairwise
 
 from .balances import own_difference
-from .change_figures import change_figures
+from .change_figures import change_figures, change_tables
 from .metrics import select
 from .model import Figure, Period, Relation, RelationTerm, Site
 from .population_parts import population_parts
@@ -92,6 +92,7 @@ def period_relations(period: Period, raws: dict[str, Raw],
     out += _tilings(period, raws, flows)
     out += population_parts(period, site)
     out += change_figures(period, site)
+    out += change_tables(period, site)
     return tuple(out)
 
 
