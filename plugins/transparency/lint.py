@@ -48,7 +48,7 @@ from pathlib import Path
 
 from .category_words import named
 from .lint_findings import HiddenLine, Lint, LogEntry, add_problem, in_page, log_once, snippet_at
-from .lint_narrowing import narrowing_words, sentences
+from .lint_narrowing import RANKS, narrowing_words, sentences
 from .numbers import (
     LIST_ALLOWANCES,
     NONE_WORDS,
@@ -242,11 +242,41 @@ def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
     return None
 
 
+def ranks(passage: Passage, lines: tuple[HiddenLine, ...], lint: Lint) -> None:
+    """A sentence that ranks a category of a line with a hidden cell ("adoption was the third
+    most common reason children left care", adoption shown and two reasons hidden) bounds
+    the hidden ones by the shown: a problem, unless a reviewed mark ends it (red team 16)."""
+    if passage.label or not passage.references:
+        return
+    for start, sentence in sentences(passage.text):
+        found = RANKS.search(sentence)
+        if found is None:
+            continue
+        for dim, label, cells, _ in lines:
+            said = named([c for c, _, _ in cells], (dim, label), sentence)
+            if not said or not any(h for _, _, h in cells):
+                continue
+            word = found.group(0)
+            line = passage.locate(word) or passage.line
+            snippet = snippet_at(passage.text, start + found.start(), start + found.end())
+            if passage.covers(line, word):
+                lint.log.append(LogEntry(passage.file, line, snippet, "reviewed",
+                                         passage.reviewed[line]))
+            else:
+                add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: '{word}' ranks "
+                     f"'{cells[said[0]][0]}' among the {label.lower()} categories, and the site "
+                     "hides some of them: the order tells a reader how large they are",
+                     "write the sentence without the rank, or end it with '<!-- reviewed: your "
+                     "reason -->' if it ranks something else", line)
+            break
+
+
 def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...], knowns: Knowns,
                   lint: Lint) -> None:
     """Apply every rule (module docstring) to one passage; add problems and log entries."""
     placeholders(passage, lint)
     narrowing_words(passage, lint, knowns.watched_labels(passage.period))
+    ranks(passage, knowns.lines.get(passage.period, ()), lint)
     found = mentions(passage.text)
     hidden = knowns.hidden_in(passage.period)
     elsewhere = knowns.hidden_elsewhere(passage.period)

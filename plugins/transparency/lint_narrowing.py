@@ -31,7 +31,17 @@ NARROWING = re.compile(
 # Verbs of a number moving that news writing uses ("climbed by 20", "jumped", "slumped"; red
 # team 14).
 MOVED = (r"climb\w*|jump\w*|soar\w*|surg(?:e|ed|es|ing)|plummet\w*|slump\w*|dipped|"
-         r"shr[ai]nk\w*|shrunk|tumbl\w*|doubl\w*")
+         r"shr[ai]nk\w*|shrunk|tumbl\w*|doubl\w*|"
+         # A rank orders a number among the others ("came fourth, behind adoption"; red team 16).
+         # Not "behind" ("the issues behind them"), nor "ahead" alone.
+         r"second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|ranked|ranking|"
+         r"followed\s+by|ahead\s+of")
+# Words that rank one category among the others of its line: said of a shown category they
+# still bound the hidden ones ("adoption was the third most common reason": the two hidden
+# reasons are at most adoption's; red team 16).
+RANKS = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                   r"least|fewest|smallest|lowest|ahead\s+of|followed\s+by|ranked|"
+                   r"ranking|came\s+(?:first|next|last))\b", re.IGNORECASE)
 NARROWING_NAMED = re.compile(
     r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"
     r"definition|rules?)\b)|equal(?:led|s)?|unchanged|identical|similar|steady|stable|as\s+many|"
