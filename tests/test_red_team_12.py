@@ -28,7 +28,7 @@ def knowns() -> Knowns:
     """What the lint compares typed text with on the fixture council, as the build makes it."""
     from sites import COUNCIL
     from transparency.load import load_site
-    from transparency.pipeline import _figures, hidden_labels
+    from transparency.pipeline import _figures, _people_counts, hidden_labels
     from transparency.publish import hidden_lines, hidden_numbers, publish_site
     from transparency.settings import resolve
 
@@ -39,7 +39,8 @@ def knowns() -> Knowns:
     return Knowns(hidden=hidden_numbers(site, published), lines=hidden_lines(site, published),
                   hidden_labels={key: hidden_labels(period)
                                  for key, period in published.periods.items()},
-                  figures=_figures(published, SENSITIVE))
+                  figures=_figures(published, SENSITIVE),
+                  counts={key: _people_counts(period) for key, period in published.periods.items()})
 
 
 def _problems(body: str, knowns: Knowns, period: str = PERIOD) -> list[str]:

@@ -8,6 +8,7 @@ age, the bands that make up the band the text names ("Girls aged under 5": Under
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .classifications import age_band, age_bands_in, is_age_dimension
@@ -66,23 +67,37 @@ def _spelt_out(text: str) -> str:
 ADULT = 18
 
 
-def _end(end: float) -> float:
-    return ADULT if end == float("inf") else end
+def _end(band: tuple[float, float]) -> float:
+    """A band's end, an open band of children ending at ADULT (not one that starts there or
+    later: "22 and over" of care leavers is no band of children)."""
+    return ADULT if band[1] == float("inf") and band[0] < ADULT else band[1]
 
 
 def _tiling(categories: list[str], band: tuple[float, float]) -> list[int] | None:
     inside = sorted((b, i) for i, c in enumerate(categories)
                     if (b := age_band(c)) is not None and band[0] <= b[0]
-                    and _end(b[1]) <= _end(band[1]))
+                    and _end(b) <= _end(band))
     at = band[0]
     for (start, end), _ in inside:
         if start != at:
             return None
         at = end
-    return [i for _, i in inside] if inside and _end(at) == _end(band[1]) else None
+    return [i for _, i in inside] if inside and _end((band[0], at)) == _end(band) else None
 
 
 def named(categories: list[str], dimension: tuple[str, str], text: str) -> list[int]:
+    """The positions of the `categories` that `text` names (_named; remembered, since the
+    lint reads each sentence again for every number in it and every line of the site)."""
+    return list(_named_cached(tuple(categories), dimension, text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named_cached(categories: tuple[str, ...], dimension: tuple[str, str],
+                  text: str) -> tuple[int, ...]:
+    return tuple(_named(list(categories), dimension, text))
+
+
+def _named(categories: list[str], dimension: tuple[str, str], text: str) -> list[int]:
     """The positions of the `categories` (one line of a table along `dimension`, its name and
     label) that `text` names (module docstring): along a dimension of age, the bands that make
     up each band the text names ("aged under 5 or aged 11 to 15"; none if one is not made up

@@ -6,8 +6,8 @@ last year's 74 gives this year's hidden 81, and the legal-status line then gives
 
 A figure of a period whose label names a number is related to that number in its period and
 in another period of its report when its value is exactly their difference (a count figure
-of children or records) or, at its printed precision, their difference as a percentage of
-the earlier one (a percentage figure). The number named is a set of cells of one line of a
+of children or records, 0 included) or, at its printed precision, their difference as a
+percentage of the other period's (a percentage figure). The number named is a set of cells of one line of a
 table of the same name in both periods (the categories its label names, as category_words
 reads them, its other categories being Totals or named too), or another figure whose label's
 words stand in its own. Only numbers that do differ by the figure are related, using the true
@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from .category_words import named, stands_in, words
 from .model import TOTAL, Figure, Period, Site
 from .population_parts import counted, of_report
+from .printed import round_half_up
 from .published import PublishedRelation, Ref
+from .quantities import figure_decimals
 from .suppress import lines_of
 from .terms import PEOPLE
 
@@ -35,11 +37,10 @@ Named = tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
 
 def _values(period: Period) -> dict[tuple[str, str, tuple[str, ...]], float]:
     out: dict[tuple[str, str, tuple[str, ...]], float] = {}
-    for name, table in period.tables.items():
-        if name in counted(period):
-            for key, value, symbol, _ in table.rows:
-                if not symbol and not math.isnan(value):
-                    out["table", name, key] = value
+    for name, table in counted(period).items():
+        for key, value, symbol, _ in table.rows:
+            if not symbol and not math.isnan(value):
+                out["table", name, key] = value
     for name, figure in period.figures.items():
         if figure.unit == "count" and figure.counts in PEOPLE and figure.value is not None:
             out["figure", name, ()] = figure.value
@@ -69,21 +70,19 @@ def _named(label: str, period: Period, figure: str) -> Iterator[Named]:
 
 
 def _changed(figure: Figure, now: float, then: float) -> float | None:
-    """The sign of the change (1 up, -1 down) where the figure's value is it; None if not."""
-    if now == then or figure.value is None:
+    """The sign of the change (1 up or none, -1 down) where the figure's value is it; None
+    if not. A percentage is compared as the page prints it (quantities.figure_decimals), so
+    the audit's bound on the printed value holds the true change."""
+    if figure.value is None:
         return None
-    sign = 1.0 if now > then else -1.0
+    sign = 1.0 if now >= then else -1.0
     if figure.unit == "count":
         return sign if abs(now - then) == figure.value else None
     if figure.unit == "percent" and then > 0:
-        half = 0.5 * 10 ** -_decimals(figure.value)
-        return sign if abs(100 * abs(now - then) / then - figure.value) <= half + 1e-9 else None
+        decimals = figure_decimals(figure)
+        printed = round_half_up(figure.value, decimals)
+        return sign if round_half_up(100 * abs(now - then) / then, decimals) == printed else None
     return None
-
-
-def _decimals(value: float) -> int:
-    text = f"{value:g}"
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def change_tables(period: Period, site: Site) -> list[PublishedRelation]:
@@ -130,18 +129,19 @@ def change_figures(period: Period, site: Site) -> list[PublishedRelation]:
     this − other (or other − this); a percentage figure = 100 × (this − other) / other, at its
     printed precision (or the other way round). Described with the figure, the number and
     both periods."""
-    figures = {name: f for name, f in sorted(period.figures.items()) if f.value and (
+    figures = {name: f for name, f in sorted(period.figures.items()) if f.value is not None and (
         (f.unit == "count" and f.counts in PEOPLE) or f.unit == "percent")}
     if not figures:
         return []
     here = _values(period)
+    said_by = {name: list(_named(figure.label, period, name)) for name, figure in figures.items()}
     out = []
     for other in of_report(site, period.report):
         if other.key == period.key:
             continue
         there = _values(other)
         for name, figure in figures.items():
-            for said, cells in _named(figure.label, period, name):
+            for said, cells in said_by[name]:
                 if not all(c in here and c in there for c in cells):
                     continue
                 now, then = (sum(values[c] for c in cells) for values in (here, there))

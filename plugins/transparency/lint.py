@@ -111,6 +111,17 @@ class Knowns:
         return frozenset().union(*(numbers for key, numbers in self.hidden.items()
                                    if key != period and key.split("/")[0] == report))
 
+    def counts_for(self, period: str) -> Mapping[float, tuple[str, ...]]:
+        """The published counts text beside `period` is compared with: its own, or every
+        period's for a page of the whole site ("")."""
+        if period:
+            return self.counts.get(period, {})
+        merged: dict[float, tuple[str, ...]] = {}
+        for counts in self.counts.values():
+            for value, names in counts.items():
+                merged[value] = (*merged.get(value, ()), *names)
+        return merged
+
     def hidden_in(self, period: str) -> frozenset[float]:
         if period:
             return self.hidden.get(period, frozenset())
@@ -231,6 +242,15 @@ def _tight_bound(passage: Passage, mention: Mention, threshold: int) -> bool:
 
 
 
+def _near_counts(passage: Passage, knowns: Knowns) -> Mapping[float, tuple[str, ...]]:
+    """The published counts a typed number of `passage` is compared with (check_passage)."""
+    counts = knowns.counts_for(passage.period)
+    if passage.references and "reference" not in passage.where:
+        return counts
+    return {value: tables for value, names in counts.items()
+            if (tables := tuple(n for n in names if n.startswith("table ")))}
+
+
 def _near_figure(value: float, counts: Mapping[float, tuple[str, ...]],
                  threshold: int) -> tuple[str, float] | None:
     """A published count of children or records that the typed number is within `threshold`
@@ -246,7 +266,7 @@ def ranks(passage: Passage, lines: tuple[HiddenLine, ...], lint: Lint) -> None:
     """A sentence that ranks a category of a line with a hidden cell ("adoption was the third
     most common reason children left care", adoption shown and two reasons hidden) bounds
     the hidden ones by the shown: a problem, unless a reviewed mark ends it (red team 16)."""
-    if passage.label or not passage.references:
+    if passage.label or not passage.period:
         return
     for start, sentence in sentences(passage.text):
         found = RANKS.search(sentence)
@@ -326,9 +346,14 @@ def check_passage(passage: Passage, threshold: int, rules: tuple[Allowance, ...]
             add_problem(lint, passage, f"'{snippet}'{in_page(passage)}: {combined[0]}",
                         combined[1], line)
             continue
-        near = (_near_figure(value, knowns.counts.get(passage.period, {}), threshold)
-                if passage.references and mention.whole and value > threshold and rule is None
-                else None)
+        # Beside a period's counts (its figures, and the Totals of its tables with a hidden
+        # cell) in its narrative; in its charts' titles and its tables' notes, beside those
+        # Totals (red team 17: "347 children came into care through …", 352 in all): a
+        # source's notes quote its own figures, a few apart, all the time.
+        near = (_near_figure(value, _near_counts(passage, knowns), threshold)
+                if passage.period and (passage.references or passage.field in NEAR_FIELDS
+                                       or "reference" in passage.where)
+                and mention.whole and value > threshold and rule is None else None)
         typed_figure = value > threshold and (value, mention.percent) in figures
         if not small and not typed_figure and near is None:
             continue
@@ -390,7 +415,9 @@ def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: 
     change on another period's number (_share_pins). `labels`: the (start, end) of numbers an
     allowance reads as a date, year, code or age, which are not a total or an average."""
     sentence = _sentence_of(passage.text, mention)
-    own = knowns.lines.get(passage.period, ())
+    # A page of the whole site is read beside every period's lines (red team 17).
+    own = (knowns.lines.get(passage.period, ()) if passage.period
+           else tuple(line for lines in knowns.lines.values() for line in lines))
     hint = ("remove the number, or refer to figures the data holds (a figure whose label names "
             "those categories is checked the same way). If it is another count, end the "
             "sentence with '<!-- reviewed: your reason -->'")
@@ -405,7 +432,9 @@ def _combined(passage: Passage, mention: Mention, found: list[Mention], knowns: 
                           "total and an average in the data are checked the same way). If they "
                           "are not a total and its average, end the sentence with '<!-- "
                           "reviewed: your reason -->'")
-    rated = _rate_pins(passage, mention, sentence, found, knowns, threshold)
+    rated = (None if (mention.start, mention.end) in labels else _rate_pins(
+        passage, mention, sentence, [m for m in found if (m.start, m.end) not in labels],
+        knowns, threshold))
     if rated is not None:
         return rated, ("remove the rate, or refer to figures the data holds (a rate in the data "
                        "is tied to its population and hidden as its count is). If it is not a "
@@ -453,13 +482,15 @@ def _rate_pins(passage: Passage, mention: Mention, sentence: str, found: list[Me
     `threshold`) or hidden ("0.27 per 10,000 of 148,200 children": 4; red team 15). In
     words, or None."""
     per = _per(sentence)
-    if per is None or mention.whole or mention.percent:
+    if per is None or mention.percent or mention.value in (per, 10000.0, 1000.0, 100000.0):
         return None
     decimals = len(mention.text.split(".")[1]) if "." in mention.text else 0
     half = 0.5 * 10 ** -decimals
+    # Populations: numbers of a tenth of `per` or more (a rate per 10,000 is of thousands).
     bases = {value for (value, percent) in knowns.figures.get(passage.period, {})
-             if not percent and value >= per / 100}
-    bases |= {m.value for m in found if m.whole and m.value >= per / 100}
+             if not percent and value >= per / 10}
+    bases |= {m.value for m in found if m.whole and m.value >= per / 10}
+    bases.discard(per)  # the "10,000" of "per 10,000" is no population
     hidden = knowns.hidden_in(passage.period)
     for base in sorted(bases):
         people = _whole_numbers_in((mention.value - half) * base / per,
@@ -471,6 +502,9 @@ def _rate_pins(passage: Passage, mention: Mention, sentence: str, found: list[Me
                     "is a count of children, here a small or hidden one")
     return None
 
+
+# Fields of period.yaml whose text sits beside the period's tables and figures.
+NEAR_FIELDS = frozenset({"note", "title"})
 
 # Allowances whose numbers name something rather than measure it: never a total or an average.
 NOT_AMOUNTS = frozenset({"years", "dates", "codes", "ages", "rule", "scales"})
@@ -537,21 +571,25 @@ def _change_in(sentence: str, value: float, period: str,
         return None
     report = period.split("/")[0]
     others = [k for k in lines if k != period and k.split("/")[0] == report]
+    by_dim: dict[str, list[tuple[str, dict[str, tuple[float, bool]]]]] = {}
     for dim, label, cells, _ in lines.get(period, ()):
         chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
         if not chosen:
             continue
-        for other in others:
-            for odim, _olabel, ocells, _ in lines[other]:
-                then = {c: (v, h) for c, v, h in ocells}
-                if odim != dim or not all(c in then for c, _, _ in chosen):
-                    continue
-                hidden = any(h for _, _, h in chosen) or any(then[c][1] for c, _, _ in chosen)
-                now_sum = sum(v for _, v, _ in chosen)
-                then_sum = sum(then[c][0] for c, _, _ in chosen)
-                if hidden and now_sum != then_sum and abs(now_sum - then_sum) == value:
-                    names = " and ".join(f"'{c}'" for c, _, _ in chosen)
-                    return f"{names} ({label.lower()}) since or until {other}"
+        if not by_dim:  # the other periods' lines, by dimension, once
+            for other in others:
+                for odim, _olabel, ocells, _ in lines[other]:
+                    by_dim.setdefault(odim, []).append(
+                        (other, {c: (v, h) for c, v, h in ocells}))
+        for other, then in by_dim.get(dim, ()):
+            if not all(c in then for c, _, _ in chosen):
+                continue
+            hidden = any(h for _, _, h in chosen) or any(then[c][1] for c, _, _ in chosen)
+            now_sum = sum(v for _, v, _ in chosen)
+            then_sum = sum(then[c][0] for c, _, _ in chosen)
+            if hidden and now_sum != then_sum and abs(now_sum - then_sum) == value:
+                names = " and ".join(f"'{c}'" for c, _, _ in chosen)
+                return f"{names} ({label.lower()}) since or until {other}"
     return None
 
 
@@ -674,7 +712,7 @@ def _knowns_digest(knowns: Knowns, period: str) -> str:
     return hashlib.sha256(repr((
         sorted(knowns.hidden_in(period)), sorted(knowns.hidden_elsewhere(period)),
         sorted(knowns.figures.get(period, {}).items()),
-        sorted(knowns.counts.get(period, {}).items()),
+        sorted(knowns.counts_for(period).items()),
         sorted((k, sorted(v)) for k, v in knowns.watched_labels(period).items()),
         sorted((k, v) for k, v in knowns.lines.items()
                if k == period or not period or k.split("/")[0] == period.split("/")[0]),

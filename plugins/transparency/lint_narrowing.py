@@ -39,8 +39,9 @@ MOVED = (r"climb\w*|jump\w*|soar\w*|surg(?:e|ed|es|ing)|plummet\w*|slump\w*|dipp
 # Words that rank one category among the others of its line: said of a shown category they
 # still bound the hidden ones ("adoption was the third most common reason": the two hidden
 # reasons are at most adoption's; red team 16).
-RANKS = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-                   r"least|fewest|smallest|lowest|ahead\s+of|followed\s+by|ranked|"
+# Not "at least", nor a fraction ("a third of").
+RANKS = re.compile(r"\b(?:(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?!\s+of\b)|"
+                   r"(?<!at\s)least|fewest|smallest|lowest|ahead\s+of|followed\s+by|ranked|"
                    r"ranking|came\s+(?:first|next|last))\b", re.IGNORECASE)
 NARROWING_NAMED = re.compile(
     r"\b(?:same(?!\s+(?:reason|way|day|date|time|months?|period|place|kind|type|source|"

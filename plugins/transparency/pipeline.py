@@ -15,7 +15,7 @@ from typing import Any
 from .cache import engine_digest, read_pickle, write_pickle
 from .lint_findings import HiddenLine, Lint
 from .load import LoadMemo, load_site
-from .model import Site
+from .model import TOTAL, Site
 from .narrative import check_content, check_content_raw
 from .problems import DataError, Problems
 from .publish import SuppressionMemo, hidden_lines, hidden_numbers, publish_site
@@ -224,11 +224,22 @@ def _figures(site: PublishedSite, threshold: int) -> dict[str, dict[tuple[float,
 
 
 def _people_counts(period: PublishedPeriod) -> dict[float, tuple[str, ...]]:
-    """The period's published counts of children or records: value -> names."""
+    """The period's published counts of children or records: value -> names (a figure or
+    metric's name, or `table NAME` for a shown Total or margin of a count table with a hidden
+    cell: a number typed a few below it gives the hidden cell away; red team 17)."""
     out: dict[float, tuple[str, ...]] = {}
     for name, metric in sorted(period.values.items()):
         if metric.of_people and metric.value.number is not None:
             out[metric.value.number] = (*out.get(metric.value.number, ()), name)
+    for name, table in sorted(period.tables.items()):
+        if not table.of_people or table.comparator or not any(
+                v.symbol == "c" for v in table.cells.values()):
+            continue
+        for key, value in table.cells.items():
+            if TOTAL in key and value.number is not None:
+                names = out.get(value.number, ())
+                if f"table {name}" not in names:
+                    out[value.number] = (*names, f"table {name}")
     return out
 
 

@@ -151,9 +151,13 @@ def _groups(dims: Sequence[tuple[str, str]], terms: Sequence[Term],
             if all(key[i] in maps[i][t] for i in range(len(dims))):
                 grouped.setdefault(tuple(maps[i][t][c] for i, c in enumerate(key)), []).append(key)
         out.append(grouped)
-    if not all(set(g) == set(out[0]) for g in out) or (partial and len(out[0]) < 2):
+    # Every group but Totals in every term; a term that prints no Total row (a part without
+    # one) leaves its Totals out of the comparison.
+    common = set.intersection(*(set(g) for g in out))
+    if any(TOTAL not in group and group not in common for g in out for group in g) or (
+            partial and len(common) < 2):
         return None
-    return out
+    return [{group: keys for group, keys in g.items() if group in common} for g in out]
 
 
 def _relations(whole: Term, parts: Sequence[Term], dims: Sequence[tuple[str, str]], home: str,
@@ -180,9 +184,18 @@ def _within(inner: Period, outer: Period) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
+def _grand(term: Term) -> float:
+    """A table's grand total: its Total cell, or the sum of its cells where it prints none
+    (girls' and boys' tables without a Total row are parts too; a cold review)."""
+    ndims = len(next(iter(term.cells), ()))
+    total = term.cells.get((TOTAL,) * ndims)
+    return total if total is not None else sum(
+        v for k, v in term.cells.items() if TOTAL not in k)
+
+
 def _subsets(whole: float, parts: list[tuple[float, int]], limit: int) -> list[list[int]]:
-    """Sets of two or more `parts` (grand total, index) whose totals add up to `whole`,
-    smallest first, at most `limit` tried."""
+    """Sets of two or more `parts` (grand total, index) whose totals add up to `whole`, found
+    depth first in the order given, at most `limit` tried."""
     found: list[list[int]] = []
     tried = 0
 
@@ -216,13 +229,13 @@ def _sums(period: Period, site: Site) -> Iterator[PublishedRelation]:
     for name, table in counted(period).items():
         shape = (tuple(table.dims), table.unit, table.counts, table.date)
         whole = _term(period.key, name, table, period.key)
-        grand = whole.cells.get((TOTAL,) * len(table.dims))
-        if grand is None:
-            continue
+        grand = _grand(whole)
+        if grand <= 0:
+            continue  # nothing to be made of parts (and any set of empty tables adds up to it)
         others = [_term(v, n, t, period.key) for v, n, t in candidates.get(shape, [])
                   if (v, n) != (period.key, name)][:MAX_TABLES]
-        totals = sorted(((t.cells[(TOTAL,) * len(table.dims)], i) for i, t in enumerate(others)
-                         if (TOTAL,) * len(table.dims) in t.cells), reverse=True)
+        totals = sorted(((total, i) for i, t in enumerate(others) if (total := _grand(t)) > 0),
+                        reverse=True)
         dims = [(d, table.dimensions[d]) for d in table.dims]
         for chosen in _subsets(grand, totals, MAX_SUBSETS):
             parts = sorted((others[i] for i in chosen), key=lambda t: t.name)

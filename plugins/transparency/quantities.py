@@ -98,8 +98,13 @@ def formula_of(res: MetricResult | None) -> Formula | None:
     return Formula("sum", terms=tuple(t for p in res.parts for t in terms_of(p)))
 
 
+def figure_decimals(fig: Figure) -> int:
+    """The decimal places a figure is printed with: none for a whole number, else one."""
+    return 0 if fig.value is None or fig.value == int(fig.value) else 1
+
+
 def _raw_figure(fig: Figure) -> Raw:
-    decimals = 0 if fig.value is None or fig.value == int(fig.value) else 1
+    decimals = figure_decimals(fig)
     return Raw(fig.name, fig.label, fig.definition or fig.label, fig.value, fig.unit,
                 fig.counts, decimals, fig.date, fig.sensitive, fig.source, fig.headline, "figure",
                 note=fig.note, covers=fig.covers, series=fig.series)
