@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from .load_fields import (
     PERIOD_FILE,
     PERIOD_RE,
     FieldReader,
+    read_source,
     report_placeholders,
 )
 from .load_relations import check_relations, parse_relations
@@ -139,7 +139,7 @@ def _period_fields(ctx: FieldReader, data: LinedDict, folder: Path, report: str,
                     "invented and may not be published",
                     "replace every figure with your own report's, then delete the line "
                     "`example: true`; or delete the period's folder")
-    source = _source(ctx)
+    source = read_source(ctx)
     notes_raw = data.get("notes", [])
     if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
         ctx.problem("notes", "'notes' must be a list of text lines", "start each note with '- '")
@@ -152,26 +152,6 @@ def _period_fields(ctx: FieldReader, data: LinedDict, folder: Path, report: str,
                   notes=list(notes_raw),
                   previous_line=data.line_of("previous") if "previous" in data else None,
                   next_update=ctx.text("next_update"))
-
-
-def _source(ctx: FieldReader) -> Source | None:
-    """The `source:` mapping: the document the figures come from (None when absent)."""
-    source_map = ctx.mapping("source")
-    if source_map is None:
-        return None
-    sctx = ctx.sub("source", source_map, "source")
-    sctx.unknown_keys()
-    url = sctx.text("url")
-    if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
-        sctx.problem("url", f"'{url}' is not a web address",
-                     "give the address of the document on the council's site, starting "
-                     "https://, or leave 'url' out")
-        url = ""
-    source = Source(file=sctx.text("file"), title=sctx.text("title"),
-                    publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
-                    presented_to=sctx.text("presented_to"), url=url)
-    sctx.finish()
-    return source
 
 
 def _entries(ctx: FieldReader, period: Period, books: Workbooks, declared_files: set[Path]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import schema
-from .model import NOT_AVAILABLE
+from .model import NOT_AVAILABLE, Source
 from .problems import Problems
 from .yamlio import LinedDict, LinedList
 
@@ -281,3 +281,23 @@ def ungrouped(text: str) -> str:
     number format writes them ('1,232' or '12,345.5'); otherwise `text` unchanged ('1,5' and
     '12,34' are not read as numbers)."""
     return text.replace(",", "") if GROUPED.fullmatch(text) else text
+
+
+def read_source(ctx: FieldReader) -> Source | None:
+    """The `source:` mapping: the document the figures come from (None when absent)."""
+    source_map = ctx.mapping("source")
+    if source_map is None:
+        return None
+    sctx = ctx.sub("source", source_map, "source")
+    sctx.unknown_keys()
+    url = sctx.text("url")
+    if url and not re.match(r"https?://[^\s/]+\.[^\s]+$", url):
+        sctx.problem("url", f"'{url}' is not a web address",
+                     "give the address of the document on the council's site, starting "
+                     "https://, or leave 'url' out")
+        url = ""
+    source = Source(file=sctx.text("file"), title=sctx.text("title"),
+                    publisher=sctx.text("publisher"), date=sctx.date("date") or dt.date.min,
+                    presented_to=sctx.text("presented_to"), url=url)
+    sctx.finish()
+    return source

@@ -369,7 +369,8 @@ def lint_cache(folder: Path) -> Path:
 def lint_narrative(config: Config, site: PublishedSite) -> Lint:
     """The narrative lint (lint.py) over everything people typed that a reader sees: its
     problems (errors in a publish build, warnings otherwise) and its disclosure log."""
-    from .lint import Knowns, check, checked_passages, recall_checked
+    from .lint import check, checked_passages, recall_checked
+    from .lint_combined import Knowns
     from .numbers import allowances
 
     problems = Problems()
