@@ -92,8 +92,12 @@ class Events:
         self.response = self.connection.getresponse()
 
     def next(self) -> str:
-        """The next event's data (skipping comments and the retry line)."""
+        """The next event's data (skipping comments and the retry line), within WAIT seconds:
+        the server's keep-alive comments would otherwise keep a missing event waiting for
+        ever (a CI run hung on it)."""
+        deadline = time.monotonic() + WAIT
         while True:
+            assert time.monotonic() < deadline, "no event came"
             line = self.response.fp.readline().decode()
             assert line, "the stream ended"
             if line.startswith("data: "):
@@ -159,6 +163,9 @@ def test_the_event_stream_delivers_an_event_after_each_build(tmp_path: Path):
             assert events.response.getheader("Content-Type") == "text/event-stream"
             now = events.next()  # the generation the server is at, at once
             assert now == str(generation(base))
+            # A save in the same clock tick as the file's creation, and of the same size,
+            # looks unchanged to the watcher: wait a tick, as an editor's save would.
+            time.sleep(0.05)
             source.write_text("two")
             assert events.next() == str(int(now) + 1)  # pushed when the build finished
             assert "two" in get(base, "/")[1]
