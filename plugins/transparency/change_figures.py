@@ -18,12 +18,11 @@ Independent of Pelican."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 from .category_words import named, stands_in, words
 from .model import TOTAL, Figure, Period, Site
-from .population_parts import counted, of_report
+from .population_parts import available_cells, counted, of_report
 from .printed import round_half_up
 from .published import PublishedRelation, Ref
 from .quantities import figure_decimals
@@ -38,9 +37,8 @@ Named = tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
 def _values(period: Period) -> dict[tuple[str, str, tuple[str, ...]], float]:
     out: dict[tuple[str, str, tuple[str, ...]], float] = {}
     for name, table in counted(period).items():
-        for key, value, symbol, _ in table.rows:
-            if not symbol and not math.isnan(value):
-                out["table", name, key] = value
+        for key, value in available_cells(table).items():
+            out["table", name, key] = value
     for name, figure in period.figures.items():
         if figure.unit == "count" and figure.counts in PEOPLE and figure.value is not None:
             out["figure", name, ()] = figure.value
@@ -95,8 +93,7 @@ def change_tables(period: Period, site: Site) -> list[PublishedRelation]:
     tables = counted(period)
     out = []
     for name, table in tables.items():
-        cells = {key: value for key, value, symbol, _ in table.rows
-                 if not symbol and not math.isnan(value)}
+        cells = available_cells(table)
         if not cells:
             continue
         for other in of_report(site, period.report):
@@ -107,8 +104,7 @@ def change_tables(period: Period, site: Site) -> list[PublishedRelation]:
                 if source == name or now is None or now.dims != table.dims or \
                         was.dims != table.dims:
                     continue
-                here = {k: v for k, v, sym, _ in now.rows if not sym and not math.isnan(v)}
-                there = {k: v for k, v, sym, _ in was.rows if not sym and not math.isnan(v)}
+                here, there = available_cells(now), available_cells(was)
                 if not all(k in here and k in there and abs(here[k] - there[k]) == v
                            for k, v in cells.items()):
                     continue

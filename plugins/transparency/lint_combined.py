@@ -16,6 +16,7 @@ from .category_words import named
 from .lint_findings import HiddenLine, Lint, LogEntry, add_problem, in_page, snippet_at
 from .lint_narrowing import RANKS, sentences
 from .numbers import Mention
+from .printed import decimals_written, half_unit, whole_numbers_in, whole_quotients
 from .reader_text import Passage
 
 
@@ -36,11 +37,10 @@ class Knowns:
     # them, and its hidden figures' labels (one each): a sentence that names every category
     # of one and sizes or compares it narrows the hidden number.
     hidden_labels: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
-    # Lines of count tables with a hidden cell (publish.hidden_lines: dimension, its label,
-    # and each category with its true number and whether it is hidden): a typed number that
-    # is the sum of cells its sentence names, a hidden one among them, gives it away.
-    lines: Mapping[str, tuple[HiddenLine, ...]] = field(
-        default_factory=dict)
+    # Every line of the count tables of a report that hides a cell (publish.hidden_lines:
+    # dimension, its label, each category with its true number and whether it is hidden,
+    # and the table's grand total), read by the rules of this module.
+    lines: Mapping[str, tuple[HiddenLine, ...]] = field(default_factory=dict)
 
     def watched_labels(self, period: str) -> dict[str, frozenset[tuple[str, ...]]]:
         """The hidden cells a passage of `period` can name and size, per period: its own
@@ -78,7 +78,6 @@ class Knowns:
         return frozenset().union(*self.hidden.values()) if self.hidden else frozenset()
 
 
-
 def near_counts(passage: Passage, knowns: Knowns) -> Mapping[float, tuple[str, ...]]:
     """The published counts a typed number of `passage` is compared with (check_passage)."""
     counts = knowns.counts_for(passage.period)
@@ -98,8 +97,9 @@ def ranks(passage: Passage, lines: tuple[HiddenLine, ...], lint: Lint) -> None:
         found = RANKS.search(sentence)
         if found is None:
             continue
-        for dim, label, cells, _ in lines:
-            said = named([c for c, _, _ in cells], (dim, label), sentence)
+        for row in lines:
+            label, cells = row.label, row.cells
+            said = _said(row, sentence)
             if not said or not any(h for _, _, h in cells):
                 continue
             word = found.group(0)
@@ -135,20 +135,21 @@ def combined(passage: Passage, mention: Mention, found: list[Mention], knowns: K
     hint = ("remove the number, or refer to figures the data holds (a figure whose label names "
             "those categories is checked the same way). If it is another count, end the "
             "sentence with '<!-- reviewed: your reason -->'")
+    # Numbers an allowance reads as a date, year, code or age are no total, average or rate.
+    amounts = [m for m in found if (m.start, m.end) not in labels]
+    is_amount = (mention.start, mention.end) not in labels
     ratio = _ratio_pins(passage, mention, sentence, own)
     if ratio is not None:
         return (f"{mention.text} times is the ratio of {ratio}, which the sentence names, and the "
                 "site hides one of them: with what is shown, a reader works it out"), hint
-    averaged = (None if (mention.start, mention.end) in labels else _mean_pins(
-        passage.text, mention, [m for m in found if (m.start, m.end) not in labels], threshold))
+    averaged = _mean_pins(passage.text, mention, amounts, threshold) if is_amount else None
     if averaged is not None:
         return averaged, ("remove one of the numbers, or refer to figures the data holds (a "
                           "total and an average in the data are checked the same way). If they "
                           "are not a total and its average, end the sentence with '<!-- "
                           "reviewed: your reason -->'")
-    rated = (None if (mention.start, mention.end) in labels else _rate_pins(
-        passage, mention, sentence, [m for m in found if (m.start, m.end) not in labels],
-        knowns, threshold))
+    rated = (_rate_pins(passage, mention, sentence, amounts, knowns, threshold)
+             if is_amount else None)
     if rated is not None:
         return rated, ("remove the rate, or refer to figures the data holds (a rate in the data "
                        "is tied to its population and hidden as its count is). If it is not a "
@@ -180,6 +181,8 @@ def combined(passage: Passage, mention: Mention, found: list[Mention], knowns: K
 
 # "per 10,000", "per 1,000 children": a rate, which a population turns back into a count.
 RATE = re.compile(r"\bper\s+(?:10,?000|ten\s+thousand|1,?000|100,?000)\b", re.IGNORECASE)
+
+
 def _per(sentence: str) -> float | None:
     match = RATE.search(sentence)
     if match is None:
@@ -198,8 +201,7 @@ def _rate_pins(passage: Passage, mention: Mention, sentence: str, found: list[Me
     per = _per(sentence)
     if per is None or mention.percent or mention.value in (per, 10000.0, 1000.0, 100000.0):
         return None
-    decimals = len(mention.text.split(".")[1]) if "." in mention.text else 0
-    half = 0.5 * 10 ** -decimals
+    half = half_unit(decimals_written(mention.text))
     # Populations: numbers of a tenth of `per` or more (a rate per 10,000 is of thousands).
     bases = {value for (value, percent) in knowns.figures.get(passage.period, {})
              if not percent and value >= per / 10}
@@ -207,7 +209,7 @@ def _rate_pins(passage: Passage, mention: Mention, sentence: str, found: list[Me
     bases.discard(per)  # the "10,000" of "per 10,000" is no population
     hidden = knowns.hidden_in(passage.period)
     for base in sorted(bases):
-        people = _whole_numbers_in((mention.value - half) * base / per,
+        people = whole_numbers_in((mention.value - half) * base / per,
                                    (mention.value + half) * base / per)
         if people and len(people) <= 2 and any(1 <= k <= threshold or k in hidden
                                                 for k in people):
@@ -236,8 +238,8 @@ def _ratio_pins(passage: Passage, mention: Mention, sentence: str,
     in all: 4 girls; red team 13). In words, or None."""
     if not TIMES.match(passage.text, mention.end):
         return None
-    for dim, label, cells, _ in lines:
-        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+    for line in lines:
+        chosen = [line.cells[i] for i in _said(line, sentence)]
         for (a, va, ha), (b, vb, hb) in combinations(chosen, 2):
             small, large = sorted((va, vb))
             if (ha or hb) and small > 0 and abs(large / small - mention.value) <= 0.5:
@@ -262,12 +264,9 @@ def _mean_pins(text: str, mention: Mention, found: list[Mention], threshold: int
     for other in found:
         if other is mention or other.percent or not (start <= other.start < start + len(sentence)):
             continue
-        decimals = len(other.text.split(".")[1]) if "." in other.text else 0
-        half = 0.5 * 10 ** -decimals
-        if other.value - half <= 0 or other.value >= mention.value:
+        if other.value >= mention.value:
             continue
-        people = _whole_numbers_in(mention.value / (other.value + half),
-                                   mention.value / (other.value - half))
+        people = whole_quotients(mention.value, other.value, decimals_written(other.text))
         if people and len(people) <= 2 and any(1 <= k <= threshold for k in people):
             return (f"{mention.text} divided by {other.text} is {' or '.join(map(str, people))}: "
                     "if one is a total and the other its average, that is how many people there "
@@ -286,8 +285,9 @@ def _change_in(sentence: str, value: float, period: str,
     report = period.split("/")[0]
     others = [k for k in lines if k != period and k.split("/")[0] == report]
     by_dim: dict[str, list[tuple[str, dict[str, tuple[float, bool]]]]] = {}
-    for dim, label, cells, _ in lines.get(period, ()):
-        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+    for line in lines.get(period, ()):
+        dim, label = line.dim, line.label
+        chosen = [line.cells[i] for i in _said(line, sentence)]
         if not chosen:
             continue
         if not by_dim:  # the other periods' lines, by dimension, once
@@ -314,12 +314,17 @@ def _named_difference(sentence: str, value: float,
     is `value`, in words; None where there are none. Both hidden: with their total a reader
     works out both ("60 more boys than girls"); one: the shown one less the difference is
     the hidden one ("29 more aged 5 to 10 than aged 16 and over"; red team 13)."""
-    for dim, label, cells, _ in lines:
-        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+    for line in lines:
+        chosen = [line.cells[i] for i in _said(line, sentence)]
         for (a, va, ha), (b, vb, hb) in combinations(chosen, 2):
             if (ha or hb) and abs(va - vb) == value:
                 return f"'{a}' and '{b}'"
     return None
+
+
+def _said(line: HiddenLine, sentence: str) -> list[int]:
+    """The positions of the line's cells whose categories `sentence` names."""
+    return named([c for c, _, _ in line.cells], (line.dim, line.label), sentence)
 
 
 def _sentence_of(text: str, mention: Mention) -> str:
@@ -331,8 +336,8 @@ def _named_sum(sentence: str, value: float,
                lines: tuple[HiddenLine, ...]) -> str | None:
     """The cells of a line (two or more, a hidden one among them) that `sentence` names and
     that add up to `value`, in words; None where there are none."""
-    for dim, label, cells, _ in lines:
-        chosen = [cells[i] for i in named([c for c, _, _ in cells], (dim, label), sentence)]
+    for line in lines:
+        chosen = [line.cells[i] for i in _said(line, sentence)]
         if (len(chosen) >= 2 and any(h for _, _, h in chosen)
                 and sum(v for _, v, _ in chosen) == value):
             return " and ".join(f"'{c}'" for c, _, _ in chosen)
@@ -342,18 +347,12 @@ def _named_sum(sentence: str, value: float,
 def _printed_range(mention: Mention) -> tuple[float, float]:
     """The fraction a typed percentage stands for, at its printed precision: "0.3%" is
     0.0025 to 0.0035, "9%" 0.085 to 0.095."""
-    number = re.sub(r"[^\d.]", "", mention.text)
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    half = 0.5 * 10 ** -decimals
+    half = half_unit(decimals_written(mention.text))
     return (mention.value - half) / 100, (mention.value + half) / 100
 
 
 def _percent(mention: Mention) -> str:
     return mention.text if "%" in mention.text or "cent" in mention.text else mention.text + "%"
-
-
-def _whole_numbers_in(low: float, high: float) -> list[int]:
-    return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))
 
 
 def _share_pins(mention: Mention, sentence: str, period: str,
@@ -377,15 +376,16 @@ def _share_of_totals(mention: Mention, share: tuple[float, float], sentence: str
     """_share_pins, as a share of a line's total or its table's grand total."""
     low, high = share
     for period_lines in own:
-        for dim, label, cells, grand in period_lines:
-            said = set(named([c for c, _, _ in cells], (dim, label), sentence))
+        for line in period_lines:
+            label, cells, grand = line.label, line.cells, line.grand
+            said = set(_said(line, sentence))
             # Of the line's total, and of its table's grand total ("of all the children who
             # entered care, 1.1% were girls aged 16 and over": 352; red team 13).
             for total, whose in ((sum(v for _, v, _ in cells), f"the {label.lower()} line's total"),
                                  (grand, "its table's grand total")):
                 if math.isnan(total):
                     continue
-                pinned = _whole_numbers_in(total * low, total * high)
+                pinned = whole_numbers_in(total * low, total * high)
                 for index, (category, value, hidden) in enumerate(cells):
                     if hidden and index in said and value in pinned and len(pinned) <= 2:
                         return (f"{_percent(mention)} of {total:,.0f} ({whose}) is "
@@ -401,8 +401,9 @@ def _change_pins(mention: Mention, share: tuple[float, float], sentence: str, pe
     others = [key for key in lines if key.split("/")[0] == report and key not in own] \
         if period else []
     for key in own:
-        for dim, label, cells, _ in lines[key]:
-            said = set(named([c for c, _, _ in cells], (dim, label), sentence))
+        for line in lines[key]:
+            dim, label, cells = line.dim, line.label, line.cells
+            said = set(_said(line, sentence))
             for category, value, hidden in (cells[i] for i in sorted(said)):
                 for other in others:
                     for odim, _olabel, ocells, _ in lines[other]:
@@ -414,7 +415,7 @@ def _change_pins(mention: Mention, share: tuple[float, float], sentence: str, pe
                             secret, base = (value, ovalue) if hidden else (ovalue, value)
                             for sign in (-1, 1):
                                 ends = sorted((base * (1 + sign * low), base * (1 + sign * high)))
-                                pinned = _whole_numbers_in(*ends)
+                                pinned = whole_numbers_in(*ends)
                                 if secret in pinned and len(pinned) <= 2:
                                     return (f"{base:,.0f} ('{category}', {label.lower()}) changed "
                                             f"by {_percent(mention)} is {' or '.join(map(str, pinned))}, "

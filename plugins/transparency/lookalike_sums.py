@@ -20,7 +20,6 @@ match). Part of the publishing step (publish.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import permutations
@@ -31,6 +30,7 @@ from .load_shares import integers_of_share
 from .lookalike_known import Known
 from .model import PEOPLE, TOTAL, Period, Site
 from .period_cure import Suppressed
+from .printed import whole_quotients
 from .publish_relations import distinct_figures
 from .publish_tables import TableResult, column_decimals
 from .published import Ref
@@ -392,7 +392,7 @@ def mean_findings(site: Site, versions: dict[str, tuple[Suppressed, list[Suppres
             if not durations and not (t.unit in ("count", *AVERAGED) and m.unit == "mean"):
                 continue
             scale = DAYS.get(m.unit, 1) if durations else 1
-            people = _quotients((t.value or 0.0) * (DAYS[t.unit] if durations else 1),
+            people = whole_quotients((t.value or 0.0) * (DAYS[t.unit] if durations else 1),
                                 m.value or 0.0, m.decimals, scale)
             least = 2 if durations else 1
             if not people or len(people) > 2 or not any(least <= k <= small for k in people):
@@ -428,7 +428,7 @@ def _table_means(key: str, tables: dict[str, TableResult], small: int) -> list[F
             if (cell in t.hidden or cell in m.hidden or average is None or not value
                     or average != average or value != value):
                 continue
-            people = _quotients(value, average, decimals)
+            people = whole_quotients(value, average, decimals)
             if not people or len(people) > 2 or not any(1 <= k <= small for k in people):
                 continue
             found = " or ".join(map(str, people))
@@ -439,13 +439,3 @@ def _table_means(key: str, tables: dict[str, TableResult], small: int) -> list[F
                 f"divides a total by its average and finds {found} people. Hide one of them "
                 "(give it as 'x'), or leave the table of means out",)))
     return out
-
-
-def _quotients(total: float, mean: float, decimals: int, scale: float = 1.0) -> list[int]:
-    """The whole numbers `total` / (`mean` × `scale`) can be, `mean` read at its printed
-    precision (`scale`: days in the mean's unit, where the total is in days)."""
-    half = 0.5 * 10 ** -decimals
-    if mean - half <= 0:
-        return []
-    low, high = total / ((mean + half) * scale), total / ((mean - half) * scale)
-    return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))

@@ -57,14 +57,14 @@ class Term:
     refs: dict[Key, tuple[Ref, ...]]
 
 
-def _cells(table: Table) -> dict[Key, float]:
+def available_cells(table: Table) -> dict[Key, float]:
     """The table's available cells (Totals included), by key."""
     return {key: value for key, value, symbol, _ in table.rows
             if not symbol and not math.isnan(value)}
 
 
 def _term(version: str, name: str, table: Table, home: str) -> Term:
-    cells = _cells(table)
+    cells = available_cells(table)
     return Term(f"'{name}'" + ("" if version == home else f" of {version}"), cells,
                 {key: ((version, "table", name, key),) for key in cells})
 
@@ -250,7 +250,7 @@ def _pieces(wide: Table, wide_name: str, version: str, narrow: Table,
     that dimension, keyed as the narrow table is: (how messages name it, the term)."""
     extra = next(d for d in wide.dims if d not in narrow.dims)
     at = wide.dims.index(extra)
-    cells = _cells(wide)
+    cells = available_cells(wide)
 
     def narrowed(key: Key) -> Key:
         return tuple(key[wide.dims.index(d)] for d in narrow.dims)

@@ -6,6 +6,8 @@ number through here."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 # What a screen reader says for each symbol, instead of "left bracket c right bracket": the
@@ -42,6 +44,33 @@ def round_half_up(number: float, decimals: int) -> float:
     printed number (HTML, CSV, PDF) is rounded so; the disclosure audit reads a printed 97.8
     as anything from 97.75 to 97.85."""
     return float(_rounded(number, decimals))
+
+
+def decimals_written(text: str) -> int:
+    """The decimal places a number is written with ("0.3%" 1, "1,234" 0)."""
+    number = re.sub(r"[^\d.]", "", text)
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def half_unit(decimals: int) -> float:
+    """Half of the last printed digit: a number printed to `decimals` places stands for
+    anything within this of it."""
+    return float(0.5 * 10.0 ** -decimals)
+
+
+def whole_numbers_in(low: float, high: float) -> list[int]:
+    """The whole numbers from `low` to `high`, both ends included (to within 1e-9)."""
+    return list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))
+
+
+def whole_quotients(total: float, mean: float, decimals: int, scale: float = 1.0) -> list[int]:
+    """The whole numbers `total` / (`mean` × `scale`) can be, `mean` read at its printed
+    precision (`scale`: days in the mean's unit, where the total is in days): how many
+    people a total and its average stand for. [] where the mean may be 0."""
+    half = half_unit(decimals)
+    if mean - half <= 0:
+        return []
+    return whole_numbers_in(total / ((mean + half) * scale), total / ((mean - half) * scale))
 
 
 def plain_number(number: float, decimals: int) -> str:
